@@ -1,0 +1,71 @@
+# cgresearch: the two commands of the README (`make report`, `make test`) and their helpers.
+# Each bootstraps .venv from uv.lock on first use; nothing but python3 (>= 3.11) and make is needed.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced
+RUN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON := $(shell command -v $(PYTHON))
+export UV_PYTHON_DOWNLOADS := never
+export MPLBACKEND := Agg
+
+.PHONY: report test lint format lab bench env browser clean distclean
+
+## report: regenerate every report figure and table under outputs/ (the main job)
+report: $(STAMP)
+	$(RUN)/cgresearch report
+
+## test: lint, format check, data manifest and the full test suite
+test: $(STAMP) browser
+	$(RUN)/ruff check .
+	$(RUN)/ruff format --check .
+	$(RUN)/cgresearch data verify
+	$(RUN)/pytest
+
+## env: create or update .venv from uv.lock (exact versions, all extras used by report and tests)
+env: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --extra dev
+	$(RUN)/python -m ipykernel install --sys-prefix --name cgresearch --display-name "Python (cgresearch)" >/dev/null
+	touch $(STAMP)
+
+## browser: Debian's chromium for the dashboard's browser tests (installed only where we are root)
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "could not install chromium: browser tests will skip"; \
+	else echo "chromium not found and not root: browser tests will skip (apt-get install chromium)"; fi
+
+## lab: open JupyterLab in the project's environment (the .py notebooks open as notebooks)
+lab: $(STAMP)
+	$(RUN)/jupyter lab --notebook-dir=notebooks
+
+## bench: run the benchmarks under benchmarks/ and print their figures
+bench: $(STAMP)
+	$(RUN)/python -m benchmarks
+
+lint: $(STAMP)
+	$(RUN)/ruff check .
+	$(RUN)/ruff format --check .
+
+format: $(STAMP)
+	$(RUN)/ruff check --fix .
+	$(RUN)/ruff format .
+
+clean:
+	rm -rf outputs/* .pytest_cache .ruff_cache
+	git checkout -- outputs/README.md 2>/dev/null || true
+
+distclean: clean
+	rm -rf $(VENV) $(TOOLS)

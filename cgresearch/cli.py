@@ -1,0 +1,88 @@
+"""The ``cgresearch`` command line: parses, calls one library function, prints.
+
+No logic lives here. Each sub-command has an ``_add_<name>`` function that declares its arguments
+and a ``_run_<name>`` function that calls the library; library modules are imported lazily so that
+``cgresearch --help`` is quick. A :class:`cgresearch.errors.CGResearchError` is printed
+as one plain message with exit status 2.
+
+Examples
+--------
+>>> from cgresearch.cli import main
+>>> main(["data", "verify"])  # doctest: +SKIP
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from cgresearch.errors import CGResearchError
+
+__all__ = ["build_parser", "main"]
+
+Runner = Callable[[argparse.Namespace], int]
+
+
+# --- data -------------------------------------------------------------------------------------
+def _add_data(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("data", help="check or rewrite the raw-data manifest (data/MANIFEST)")
+    dsub = p.add_subparsers(dest="data_command", required=True)
+    dsub.add_parser("verify", help="check every raw file against data/MANIFEST").set_defaults(
+        func=_run_data_verify
+    )
+    m = dsub.add_parser("manifest", help="print, or with --write rewrite, data/MANIFEST")
+    m.add_argument("--write", action="store_true", help="rewrite data/MANIFEST from disk")
+    m.set_defaults(func=_run_data_manifest)
+
+
+def _run_data_verify(args: argparse.Namespace) -> int:
+    from cgresearch.data.manifest import verify_manifest
+
+    check = verify_manifest()
+    print(check.describe())
+    return 0 if check.ok else 1
+
+
+def _run_data_manifest(args: argparse.Namespace) -> int:
+    from cgresearch.data.manifest import compute_manifest, write_manifest
+
+    if args.write:
+        print(f"wrote {write_manifest()}")
+    else:
+        for rel, digest in compute_manifest().items():
+            print(f"{digest}  {rel}")
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------
+_ADDERS: list[Callable[[argparse._SubParsersAction], None]] = [_add_data]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="cgresearch",
+        description="Collaborative-governance research for Seoul: surveys, autonomy-budget "
+        "allocation and reproducible reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in _ADDERS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status."""
+    args = build_parser().parse_args(argv)
+    func: Runner = args.func
+    try:
+        return func(args)
+    except CGResearchError as exc:
+        print(f"cgresearch {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
