@@ -1,0 +1,266 @@
+"""The one place that sets how every cgresearch figure looks and how it is saved.
+
+- **Hangul**: the NanumGothic font shipped inside the ``koreanize-matplotlib`` wheel (a project
+  dependency) is registered with matplotlib, so Korean district names render on a bare machine with
+  no system fonts. The package is located without importing it (its import has side effects and
+  uses ``distutils``).
+- **Palette**: Okabe–Ito, safe for the common colour-vision deficiencies; ``cividis`` for sequential
+  and ColorBrewer ``RdBu`` (colour-blind safe) for diverging scales.
+- **Units**: :func:`set_krw_axis` labels an axis with its unit (억원, million KRW, KRW) and formats
+  ticks with thousands separators.
+- **Saving**: :func:`save` writes PNG and SVG with deterministic bytes (no timestamps or software
+  versions in the metadata; a fixed SVG hash salt), atomically (a temporary file replaced on
+  success).
+
+Examples
+--------
+>>> import matplotlib.pyplot as plt
+>>> from cgresearch.figures import style
+>>> style.apply_style()
+>>> fig, ax = plt.subplots()
+>>> _ = ax.bar(["종로구", "중구"], [10.5, 9.0])
+>>> style.set_krw_axis(ax, "y", unit="eok")
+>>> text = style.caption(fig, "Allocation by gu.", synthetic=False)
+>>> paths = style.save(fig, "example", outdir=tmp_path)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.colors import Colormap, ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from cgresearch import paths
+
+__all__ = [
+    "FONT_FAMILY",
+    "PALETTE",
+    "apply_style",
+    "caption",
+    "categorical_cmap",
+    "convert_krw",
+    "diverging_cmap",
+    "format_krw",
+    "hangul_font_path",
+    "palette",
+    "save",
+    "sequential_cmap",
+    "set_krw_axis",
+]
+
+FONT_FAMILY = "NanumGothic"
+
+#: Okabe & Ito (2008) colour-universal-design palette (black omitted; it is kept for text).
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#999999",  # grey
+)
+
+Unit = Literal["eok", "mkrw", "krw"]
+_UNIT_LABEL: dict[str, str] = {"eok": "억원", "mkrw": "million KRW", "krw": "KRW"}
+#: KRW per unit: 1 억원 = 100,000,000 KRW; 1 million KRW = 1,000,000 KRW.
+_UNIT_KRW: dict[str, int] = {"eok": 100_000_000, "mkrw": 1_000_000, "krw": 1}
+
+_SVG_HASH_SALT = "cgresearch"
+
+
+def hangul_font_path(weight: Literal["regular", "bold"] = "regular") -> Path:
+    """Return the path of the NanumGothic TTF shipped with the ``koreanize-matplotlib`` wheel.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the package is not installed (run ``make env``).
+    """
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            "The Hangul font ships with the 'koreanize-matplotlib' package, which is not "
+            "installed: run `make env` (or `pip install koreanize-matplotlib`)."
+        )
+    name = "NanumGothicBold.ttf" if weight == "bold" else "NanumGothic.ttf"
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: reinstall koreanize-matplotlib.")
+    return path
+
+
+def _register_fonts() -> None:
+    known = {Path(f.fname) for f in font_manager.fontManager.ttflist}
+    for weight in ("regular", "bold"):
+        path = hangul_font_path(weight)  # type: ignore[arg-type]
+        if path not in known:
+            font_manager.fontManager.addfont(str(path))
+
+
+def apply_style(context: Literal["paper", "notebook", "talk"] = "notebook") -> None:
+    """Set matplotlib's style for cgresearch figures: Hangul font, palette, deterministic SVG.
+
+    Safe to call more than once. Uses seaborn's ``whitegrid`` look when seaborn is present.
+    """
+    _register_fonts()
+    try:
+        import seaborn as sns
+
+        sns.set_theme(context=context, style="whitegrid", palette=list(PALETTE))
+    except ImportError:  # pragma: no cover - seaborn is a core dependency
+        pass
+    mpl.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [FONT_FAMILY, "DejaVu Sans"],
+            "axes.unicode_minus": False,  # NanumGothic has no U+2212 minus sign
+            "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+            "image.cmap": "cividis",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "svg.hashsalt": _SVG_HASH_SALT,
+            "svg.fonttype": "path",  # glyphs as paths: the SVG needs no font to display Hangul
+            "pdf.fonttype": 42,
+        }
+    )
+
+
+def palette(n: int) -> list[str]:
+    """Return ``n`` colour-blind-safe colours (Okabe–Ito, cycled if ``n`` exceeds 8)."""
+    return [PALETTE[i % len(PALETTE)] for i in range(n)]
+
+
+def sequential_cmap() -> Colormap:
+    """Return the sequential colour map (``cividis``: perceptually uniform, CVD-safe)."""
+    return mpl.colormaps["cividis"]
+
+
+def diverging_cmap() -> Colormap:
+    """Return the diverging colour map (ColorBrewer ``RdBu``; red = loss, blue = gain)."""
+    return mpl.colormaps["RdBu"]
+
+
+def categorical_cmap(n: int) -> ListedColormap:
+    """Return a listed colour map of ``n`` Okabe–Ito colours."""
+    return ListedColormap(palette(n), name=f"okabe_ito_{n}")
+
+
+def format_krw(value: float, unit: Unit = "eok", decimals: int = 1) -> str:
+    """Format an amount already expressed in ``unit`` with thousands separators and the unit.
+
+    >>> format_krw(7661500, unit="mkrw", decimals=0)
+    '7,661,500 million KRW'
+    >>> format_krw(10.5)
+    '10.5억원'
+    """
+    number = f"{value:,.{decimals}f}"
+    return f"{number}억원" if unit == "eok" else f"{number} {_UNIT_LABEL[unit]}"
+
+
+def convert_krw(value: float, from_unit: Unit, to_unit: Unit) -> float:
+    """Convert an amount between KRW units (1 억원 = 100 million KRW).
+
+    >>> convert_krw(27.5, "eok", "mkrw")
+    2750.0
+    """
+    return value * _UNIT_KRW[from_unit] / _UNIT_KRW[to_unit]
+
+
+def set_krw_axis(
+    ax, axis: Literal["x", "y"] = "y", unit: Unit = "eok", label: str | None = None
+) -> None:
+    """Label an axis with its KRW unit and format its ticks with thousands separators.
+
+    Parameters
+    ----------
+    ax
+        A matplotlib Axes.
+    axis
+        Which axis.
+    unit
+        ``"eok"`` (억원 = 100 million KRW), ``"mkrw"`` (million KRW) or ``"krw"``.
+    label
+        The quantity, e.g. ``"Allocation"``; the unit is appended in parentheses.
+    """
+    unit_text = _UNIT_LABEL[unit]
+    text = f"{label} ({unit_text})" if label else f"Amount ({unit_text})"
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+    target.set_label_text(text)
+
+
+def caption(fig: Figure, text: str, *, synthetic: bool, source: str | None = None) -> str:
+    """Put a caption under a figure that says whether its data are real or synthetic.
+
+    Returns the full caption text (notebooks also print it under the figure).
+    """
+    if synthetic:
+        label = "Data: SYNTHETIC (seeded generator in cgresearch.data.synth; not real responses)"
+    else:
+        label = "Data: real public data" + (f" ({source})" if source else "")
+    full = f"{text}\n{label}".strip()
+    fig.text(0.01, -0.02, full, ha="left", va="top", fontsize="small", wrap=True)
+    return full
+
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def save(
+    fig: Figure,
+    name: str,
+    outdir: str | os.PathLike[str] | None = None,
+    formats: Iterable[str] = ("png", "svg"),
+    dpi: int = 150,
+) -> list[Path]:
+    """Save a figure as PNG and SVG with deterministic bytes and return the written paths.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    name
+        The file stem: letters, digits, ``_ - .`` only (no folders).
+    outdir
+        The folder; default ``outputs/figures/``. Created if missing.
+    formats
+        File formats, by extension.
+    dpi
+        Raster resolution for PNG.
+    """
+    if not _NAME_RE.match(name):
+        raise ValueError(f"figure name {name!r}: use letters, digits, '_', '-' or '.' only")
+    folder = Path(outdir) if outdir is not None else paths.outputs_dir() / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    metadata = {
+        "png": {"Software": None},
+        "svg": {"Date": None, "Creator": None},
+        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+    }
+    with mpl.rc_context({"svg.hashsalt": _SVG_HASH_SALT}):
+        for fmt in formats:
+            target = folder / f"{name}.{fmt}"
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=folder)
+            os.close(fd)
+            try:
+                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata.get(fmt))
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            written.append(target)
+    return written
