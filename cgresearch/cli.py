@@ -82,6 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CGResearchError as exc:
         print(f"cgresearch {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"cgresearch {args.command}: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"cgresearch {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
