@@ -1,0 +1,430 @@
+"""Declared schemas of every table cgresearch reads, and one error that lists every problem.
+
+A schema is a :class:`pandera.pandas.DataFrameSchema` validated lazily, so that all failures of a
+file are collected at once. :func:`validate_frame` turns pandera's failure cases (and any problems
+a loader found before, such as text in a numeric column) into :class:`Problem` records that name the
+file, the row as a person sees it in the file (header = row 1, first data row = row 2), the column,
+the offending value and the rule; :class:`ValidationFailed` (an
+:class:`~cgresearch.errors.InputError`) carries them all in one message.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cgresearch.data.schemas import Problem, ValidationFailed
+>>> err = ValidationFailed("survey.csv", [Problem("survey.csv", 3, "weight", -1.0, "weight > 0")])
+>>> print(err)  # doctest: +NORMALIZE_WHITESPACE
+survey.csv: 1 problem found; fix them in the file and load it again.
+  - row 3, column 'weight', value -1.0: weight > 0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from cgresearch.errors import InputError
+from cgresearch.vocabulary import FUNDING_SOURCES, POLICY_TASKS, RESPONDENT_GROUPS, STRATEGIES
+
+__all__ = [
+    "ADMIN_DONG_SCHEMA",
+    "DISTRICTS_SCHEMA",
+    "INVENTORY_SCHEMA",
+    "LIKERT_MISSING_CODES",
+    "MAX_LISTED_PROBLEMS",
+    "PROPOSALS_SCHEMA",
+    "SURVEY_LIKERT_COLUMNS",
+    "SURVEY_SCHEMA",
+    "Problem",
+    "ValidationFailed",
+    "validate_frame",
+]
+
+#: How many problems the error message prints in full (all of them stay in ``.problems``).
+MAX_LISTED_PROBLEMS = 500
+
+#: Survey codes that mean "don't know" (8) and "refused" (9) in every Likert item.
+LIKERT_MISSING_CODES: dict[int, str] = {8: "don't know", 9: "refused"}
+
+#: Likert items of the survey (1-5 scales).
+SURVEY_LIKERT_COLUMNS: tuple[str, ...] = (
+    *(f"trust_{i}" for i in range(1, 5)),
+    *(f"cg_{i}" for i in range(1, 7)),
+    *(f"imp_{t}" for t in POLICY_TASKS),
+    *(f"perf_{t}" for t in POLICY_TASKS),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file.
+
+    Attributes
+    ----------
+    file : str
+        The file's name (or a label such as ``"<DataFrame>"``).
+    row : int or None
+        Row as seen in the file: the header is row 1, the first data row is row 2. ``None`` when
+        the problem concerns the whole table or a whole column.
+    column : str or None
+        The column, or ``None`` for a table-wide problem.
+    value : object
+        The offending value (``None`` when there is none, e.g. a missing column).
+    rule : str
+        The rule broken and, where useful, what to do.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    rule: str
+
+    def describe(self, with_file: bool = False) -> str:
+        """Return one line ``row R, column 'C', value V: rule``."""
+        parts = [self.file] if with_file else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column '{self.column}'")
+        if self.value is not None:
+            parts.append(f"value {self.value!r}")
+        where = ", ".join(parts) if parts else "table"
+        return f"{where}: {self.rule}"
+
+
+class ValidationFailed(InputError):
+    """An input file broke its schema; ``.problems`` holds every :class:`Problem` found."""
+
+    def __init__(self, file: str, problems: Sequence[Problem]) -> None:
+        self.file = file
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        n = len(self.problems)
+        lines = [
+            f"{file}: {n} problem{'s' if n != 1 else ''} found; fix them in the file and load it "
+            "again."
+        ]
+        lines += [f"  - {p.describe()}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
+        if n > MAX_LISTED_PROBLEMS:
+            rest = pd.Series([p.rule for p in self.problems[MAX_LISTED_PROBLEMS:]]).value_counts()
+            lines.append(f"  ... and {n - MAX_LISTED_PROBLEMS} more:")
+            lines += [f"      {count} x {rule}" for rule, count in rest.items()]
+        super().__init__("\n".join(lines))
+
+
+def _plain(value: object) -> object:
+    """Return a value fit for a message (numpy scalars to Python, NaN to None)."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def _row_of(index_value: object) -> int | None:
+    if index_value is None or _plain(index_value) is None:
+        return None
+    return int(index_value)  # type: ignore[call-overload]
+
+
+def _rule_of(check: object, error_texts: dict[str, str]) -> str:
+    text = str(check)
+    return error_texts.get(text, text)
+
+
+def validate_frame(
+    df: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    file: str,
+    row_numbers: Sequence[int] | None = None,
+    problems: Iterable[Problem] = (),
+) -> pd.DataFrame:
+    """Validate ``df`` against ``schema`` and raise one error listing every problem.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table as read.
+    schema : DataFrameSchema
+        The declared schema; checks with an ``error=`` text are reported by that text.
+    file : str
+        Name used in messages.
+    row_numbers : sequence of int, optional
+        The file row of each table row (default: header row 1, data from row 2).
+    problems : iterable of Problem
+        Problems already found by the caller (they are reported with the schema's).
+
+    Returns
+    -------
+    DataFrame
+        The validated table (pandera's output, index reset to ``0..n-1``).
+
+    Raises
+    ------
+    ValidationFailed
+        If any problem was found.
+
+    Examples
+    --------
+    >>> import pandas as pd, pandera.pandas as pa
+    >>> s = pa.DataFrameSchema({"x": pa.Column(int, pa.Check.ge(0, error="x >= 0"))})
+    >>> try:
+    ...     validate_frame(pd.DataFrame({"x": [1, -1]}), s, "t.csv")
+    ... except ValidationFailed as err:
+    ...     print(err.problems[0].describe())
+    row 3, column 'x', value -1: x >= 0
+    """
+    found = list(problems)
+    rows = list(row_numbers) if row_numbers is not None else list(range(2, len(df) + 2))
+    framed = df.set_axis(pd.Index(rows, dtype="int64"), axis=0)
+    error_texts = {str(c): c.error for c in _all_checks(schema) if c.error}
+    try:
+        out = schema.validate(framed, lazy=True)
+    except SchemaErrors as exc:
+        found += _problems_from(exc.failure_cases, file, error_texts)
+        out = None
+    if found:
+        raise ValidationFailed(file, _sorted(found))
+    assert out is not None
+    return out.reset_index(drop=True)
+
+
+def _all_checks(schema: pa.DataFrameSchema) -> list[pa.Check]:
+    checks = list(schema.checks)
+    for col in schema.columns.values():
+        checks += list(col.checks)
+    return checks
+
+
+def _problems_from(cases: pd.DataFrame, file: str, error_texts: dict[str, str]) -> list[Problem]:
+    out: list[Problem] = []
+    for case in cases.to_dict("records"):
+        column = _plain(case.get("column"))
+        check = str(case.get("check"))
+        value = _plain(case.get("failure_case"))
+        if check == "column_in_dataframe":
+            out.append(Problem(file, None, str(value), None, "required column is missing"))
+            continue
+        if check.startswith("dtype("):
+            rule = f"column must have type {check[6:-1]} (found {value})"
+            out.append(Problem(file, None, column, None, rule))
+            continue
+        if check == "not_nullable":
+            out.append(Problem(file, _row_of(case.get("index")), column, None, "value is missing"))
+            continue
+        if check == "field_uniqueness" or check.startswith("unique"):
+            rule = "value must be unique; it appears more than once"
+            out.append(Problem(file, _row_of(case.get("index")), column, value, rule))
+            continue
+        if column is None and isinstance(value, bool):
+            value = None  # a table-wide check reports its boolean outcome, not a value
+        rule = _rule_of(check, error_texts)
+        out.append(Problem(file, _row_of(case.get("index")), column, value, rule))
+    return out
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """Table-wide problems first, then by row and column; duplicates removed."""
+    seen: set[tuple[object, ...]] = set()
+    unique: list[Problem] = []
+    for p in problems:
+        key = (p.row, p.column, repr(p.value), p.rule)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return sorted(unique, key=lambda p: (p.row is not None, p.row or 0, p.column or ""))
+
+
+# --- districts --------------------------------------------------------------------------------
+def _check(fn: object, error: str, **kw: object) -> pa.Check:
+    return pa.Check(fn, error=error, **kw)  # type: ignore[arg-type]
+
+
+#: The 25 autonomous districts (gu) of Seoul: ``data/raw/seoul/districts.csv``.
+DISTRICTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "adm_code": pa.Column(
+            int,
+            pa.Check.in_range(11110, 11740, error="adm_code must be a Seoul gu code 11110-11740"),
+            unique=True,
+        ),
+        "name_ko": pa.Column(
+            str, pa.Check.str_matches(r"^\S+구$", error="name_ko must end in 구"), unique=True
+        ),
+        "name_en": pa.Column(
+            str,
+            pa.Check.str_matches(r"^[A-Z][a-z]+-gu$", error="name_en must look like 'Jongno-gu'"),
+            unique=True,
+        ),
+        "pop_total_2017q1": pa.Column(int, pa.Check.gt(0, error="population must be positive")),
+        "pop_65plus_2017q1": pa.Column(int, pa.Check.gt(0, error="population must be positive")),
+        "share_65plus_2017q1_pct": pa.Column(
+            float, pa.Check.in_range(0, 100, error="a share must be 0-100 %")
+        ),
+        "area_km2_2014": pa.Column(float, pa.Check.gt(0, error="area must be positive")),
+        "n_admin_dong_2022_03_09": pa.Column(int, pa.Check.gt(0, error="dong count must be > 0")),
+        "fiscal_independence_pct_kosis_year_unverified": pa.Column(
+            float, pa.Check.in_range(0, 100, error="fiscal independence must be 0-100 %")
+        ),
+    },
+    checks=[
+        _check(lambda d: len(d) == 25, "Seoul has exactly 25 gu (rows)"),
+        _check(
+            lambda d: d["pop_65plus_2017q1"] < d["pop_total_2017q1"],
+            "65+ population must be below the total",
+        ),
+        _check(
+            lambda d: (
+                (
+                    d["pop_65plus_2017q1"] / d["pop_total_2017q1"] * 100
+                    - d["share_65plus_2017q1_pct"]
+                ).abs()
+                < 0.01
+            ),
+            "share_65plus_2017q1_pct must equal 100 x 65+ / total (to 0.01)",
+        ),
+    ],
+    name="districts",
+)
+
+#: The 426 administrative dong (as of 2022-03-09): ``admin_dong_seoul_20220309.csv``.
+ADMIN_DONG_SCHEMA = pa.DataFrameSchema(
+    {
+        "gu_adm_code": pa.Column(
+            int, pa.Check.in_range(11110, 11740, error="gu_adm_code must be 11110-11740")
+        ),
+        "gu_name_ko": pa.Column(str, pa.Check.str_matches(r"^\S+구$", error="must end in 구")),
+        "adm_cd_kostat7": pa.Column(
+            int, pa.Check.in_range(1_100_000, 1_199_999, error="7-digit KOSTAT code")
+        ),
+        "adm_cd2_mois10": pa.Column(
+            int,
+            pa.Check.in_range(1_111_000_000, 1_174_999_999, error="10-digit MOIS code"),
+            unique=True,
+        ),
+        "dong_name_ko": pa.Column(str),
+    },
+    checks=[
+        _check(lambda d: len(d) == 426, "Seoul had exactly 426 dong on 2022-03-09"),
+        _check(
+            lambda d: d["adm_cd2_mois10"] // 100_000 == d["gu_adm_code"],
+            "adm_cd2_mois10 must start with its gu's adm_code",
+        ),
+    ],
+    name="admin_dong",
+)
+
+# --- inventory, proposals, survey -------------------------------------------------------------
+_POSITIVE_MONEY = "must be a positive amount (million KRW)"
+
+#: The CG project inventory (one row per project).
+INVENTORY_SCHEMA = pa.DataFrameSchema(
+    {
+        "project_id": pa.Column(str, unique=True),
+        "title_ko": pa.Column(str),
+        "gu_code": pa.Column(int),
+        "policy_task": pa.Column(
+            str,
+            pa.Check.isin(
+                list(POLICY_TASKS), error=f"policy_task must be one of {', '.join(POLICY_TASKS)}"
+            ),
+        ),
+        "funding_source": pa.Column(
+            str,
+            pa.Check.isin(
+                list(FUNDING_SOURCES),
+                error=f"funding_source must be one of {', '.join(FUNDING_SOURCES)}",
+            ),
+        ),
+        "budget_mkrw": pa.Column(
+            float, pa.Check.ge(0, error=f"budget_mkrw {_POSITIVE_MONEY}"), coerce=True
+        ),
+        "strategy": pa.Column(
+            str,
+            pa.Check.isin(
+                list(STRATEGIES), error=f"strategy must be one of {', '.join(STRATEGIES)}"
+            ),
+            required=False,
+            nullable=True,
+        ),
+        "year": pa.Column(
+            "Int64",
+            pa.Check.in_range(1990, 2100, error="year must be a 4-digit year"),
+            required=False,
+            nullable=True,
+            coerce=True,
+        ),
+    },
+    name="inventory",
+)
+
+#: Resident project proposals for participatory budgeting.
+PROPOSALS_SCHEMA = pa.DataFrameSchema(
+    {
+        "proposal_id": pa.Column(str, unique=True),
+        "gu_code": pa.Column(int),
+        "cost_mkrw": pa.Column(
+            float, pa.Check.gt(0, error=f"cost_mkrw {_POSITIVE_MONEY}"), coerce=True
+        ),
+        "votes": pa.Column(
+            "Int64", pa.Check.ge(0, error="votes must be 0 or more"), coerce=True, nullable=True
+        ),
+        "policy_task": pa.Column(
+            str,
+            pa.Check.isin(list(POLICY_TASKS), error="policy_task must be T1-T5"),
+            required=False,
+            nullable=True,
+        ),
+    },
+    name="proposals",
+)
+
+
+def _likert() -> pa.Column:
+    return pa.Column(
+        float,
+        pa.Check.isin(
+            [1, 2, 3, 4, 5],
+            error="Likert code must be 1-5 (8 = don't know, 9 = refused, blank = no answer)",
+        ),
+        nullable=True,
+        required=True,
+        coerce=True,
+    )
+
+
+#: Survey responses (one row per respondent); Likert columns after 8/9 codes became missing.
+SURVEY_SCHEMA = pa.DataFrameSchema(
+    {
+        "resp_id": pa.Column(str, unique=True, nullable=False),
+        "gu_code": pa.Column(int),
+        "group": pa.Column(
+            str,
+            pa.Check.isin(
+                list(RESPONDENT_GROUPS),
+                error=f"group must be one of {', '.join(RESPONDENT_GROUPS)}",
+            ),
+        ),
+        "weight": pa.Column(
+            float,
+            pa.Check.gt(0, error="weight must be positive (N_h / n_h); fill in missing weights"),
+            nullable=False,
+            coerce=True,
+        ),
+        "fpc": pa.Column(
+            float,
+            pa.Check.gt(0, error="fpc (stratum population size N_h) must be positive"),
+            required=False,
+            nullable=True,
+            coerce=True,
+        ),
+        **{c: _likert() for c in SURVEY_LIKERT_COLUMNS},
+    },
+    name="survey",
+)
