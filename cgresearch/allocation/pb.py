@@ -1,0 +1,445 @@
+"""Participatory budgeting on real votes: greedy, Method of Equal Shares and maximum welfare.
+
+Elections in the Pabulib ``.pb`` format are read with pabutools, and the published rules are
+pabutools' own (its rules are not re-written here):
+
+* ``"greedy"`` — the standard rule used by most cities: visit projects by decreasing vote count
+  (approval ballots) or points (cumulative ballots) and fund each that still fits in the budget;
+  ties go to the project whose id sorts first as a string. This is pabutools'
+  ``greedy_utilitarian_welfare``, which orders projects by welfare per unit of cost, run with a
+  satisfaction equal to *points × cost* (``Cost_Sat`` for approval ballots), so that welfare per
+  cost is exactly the vote count or points;
+* ``"mes"`` — pabutools' ``method_of_equal_shares`` with cost satisfaction (``Cost_Sat``; on
+  cumulative ballots a voter supports a project she gave any points to), without completion;
+* ``"max-welfare"`` — our own knapsack MIP on HiGHS (:mod:`cgresearch.allocation.solver`):
+  the funded set with the largest total votes or points within the budget, proven optimal.
+
+pabutools is GPL-3.0 and therefore an optional extra: it is imported inside the functions that
+need it, and a missing install raises a message saying ``pip install 'cgresearch[pb]'``.
+
+Examples
+--------
+>>> from cgresearch.paths import raw_data_dir
+>>> election = read_pb(raw_data_dir() / "pabulib" / "Poland_Czestochowa_2020_Mirow.pb")
+>>> election.vote_type, election.n_projects, election.n_voters
+('cumulative', 10, 373)
+>>> outcome = pb_outcome(election, "max-welfare")
+>>> outcome.total_cost <= election.budget
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pulp
+
+from cgresearch.allocation.solver import SolveResult, affine, solve
+from cgresearch.errors import CGResearchError, InputError, ModelError, ParameterError
+
+__all__ = [
+    "PB_RULES",
+    "PBElection",
+    "PBOutcome",
+    "compare_pb_rules",
+    "pb_outcome",
+    "pb_outcome_from_file",
+    "read_pb",
+]
+
+#: Rules understood by :func:`pb_outcome` and ``cgresearch pb --rule``.
+PB_RULES = ("greedy", "mes", "max-welfare")
+
+
+def _pabutools() -> Any:
+    try:
+        import pabutools.election as election
+    except ImportError as exc:  # pragma: no cover - the test environment installs the extra
+        raise CGResearchError(
+            "participatory budgeting needs pabutools (GPL-3.0, an optional extra): "
+            "run `pip install 'cgresearch[pb]'`"
+        ) from exc
+    return election
+
+
+def _number(x: Any) -> int | float:
+    """An exact pabutools number (gmpy2 mpq) as an int when integral, else a float."""
+    f = Fraction(int(x.numerator), int(x.denominator)) if hasattr(x, "denominator") else x
+    if isinstance(f, Fraction):
+        return int(f) if f.denominator == 1 else float(f)
+    return int(f) if float(f).is_integer() else float(f)
+
+
+@dataclass(frozen=True)
+class PBElection:
+    """A participatory-budgeting election read from a Pabulib file.
+
+    Attributes
+    ----------
+    name : str
+        File name without extension.
+    vote_type : str
+        ``"approval"`` or ``"cumulative"``.
+    budget : int or float
+        The budget limit.
+    projects : pandas.DataFrame
+        One row per project in file order: ``project_id`` (str, as in the file), ``cost``,
+        ``votes`` (number of voters supporting it) and ``score`` (approvals or points: the
+        welfare one project contributes), ``name``.
+    instance, profile : pabutools objects
+        The parsed election, for pabutools' rules and analysis.
+    """
+
+    name: str
+    vote_type: str
+    budget: int | float
+    projects: pd.DataFrame = field(repr=False)
+    instance: Any = field(repr=False)
+    profile: Any = field(repr=False)
+
+    @property
+    def n_projects(self) -> int:
+        """Number of projects."""
+        return len(self.projects)
+
+    @property
+    def n_voters(self) -> int:
+        """Number of ballots."""
+        return len(self.profile)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the project table."""
+        return self.projects.copy()
+
+
+def read_pb(path: str | Path) -> PBElection:
+    """Read a Pabulib ``.pb`` file with pabutools.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    PBElection
+
+    Raises
+    ------
+    InputError
+        Missing file, or a file pabutools cannot parse, or a vote type other than approval or
+        cumulative.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such Pabulib file; give the path to a .pb file")
+    pe = _pabutools()
+    try:
+        instance, profile = pe.parse_pabulib(str(path))
+    except Exception as exc:  # pabutools raises bare exceptions on malformed files
+        raise InputError(f"{path}: not a readable Pabulib file ({exc})") from exc
+    if isinstance(profile, pe.AbstractApprovalProfile):
+        vote_type = "approval"
+    elif isinstance(profile, pe.AbstractCumulativeProfile):
+        vote_type = "cumulative"
+    else:
+        raise InputError(
+            f"{path}: vote type {instance.meta.get('vote_type', '?')!r} is not supported; "
+            "use a file with approval or cumulative votes"
+        )
+    order = list(getattr(instance, "project_meta", {}) or [])
+    if len(order) != len(instance):
+        order = sorted(instance, key=lambda p: p.name)
+    votes = {p: 0 for p in instance}
+    score: dict[Any, Any] = {p: 0 for p in instance}
+    for ballot in profile:
+        if vote_type == "approval":
+            for p in ballot:
+                votes[p] += 1
+                score[p] += 1
+        else:
+            for p in ballot:
+                points = ballot[p]
+                if points > 0:
+                    votes[p] += 1
+                    score[p] += points
+    meta = getattr(instance, "project_meta", {}) or {}
+    projects = pd.DataFrame(
+        {
+            "project_id": [str(p.name) for p in order],
+            "cost": [_number(p.cost) for p in order],
+            "votes": [int(votes[p]) for p in order],
+            "score": [_number(score[p]) for p in order],
+            "name": [str(meta.get(p, {}).get("name", "")) for p in order],
+        }
+    )
+    return PBElection(
+        name=path.stem,
+        vote_type=vote_type,
+        budget=_number(instance.budget_limit),
+        projects=projects,
+        instance=instance,
+        profile=profile,
+    )
+
+
+@dataclass(frozen=True)
+class PBOutcome:
+    """The funded projects of one rule on one election.
+
+    Attributes
+    ----------
+    election : str
+        Election name.
+    rule : str
+        One of :data:`PB_RULES`.
+    selected : tuple of str
+        Funded project ids, as in the file, in file order.
+    total_cost : int or float
+        Cost of the funded projects.
+    welfare : int or float
+        Total approvals (approval ballots) or points (cumulative ballots) of the funded projects.
+    budget : int or float
+        The budget limit.
+    projects : pandas.DataFrame
+        The funded projects' rows of :attr:`PBElection.projects`.
+    solve_result : SolveResult or None
+        The MIP run for ``"max-welfare"``.
+    """
+
+    election: str
+    rule: str
+    selected: tuple[str, ...]
+    total_cost: int | float
+    welfare: int | float
+    budget: int | float
+    vote_type: str
+    projects: pd.DataFrame = field(repr=False)
+    solve_result: SolveResult | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"selected": [...], "total_cost": ..., "welfare": ...}`` (the CLI's JSON)."""
+        return {
+            "selected": list(self.selected),
+            "total_cost": self.total_cost,
+            "welfare": self.welfare,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the funded projects (``project_id``, ``cost``, ``votes``, ``score``, ``name``)."""
+        return self.projects.copy()
+
+    def describe(self) -> str:
+        """Return a short plain-text report: funded projects, cost and welfare."""
+        unit = "approvals" if self.vote_type == "approval" else "points"
+        lines = [
+            f"{self.election}: rule {self.rule}, {len(self.selected)} projects funded",
+            self.projects[["project_id", "cost", "votes", "score"]].to_string(index=False)
+            if len(self.projects)
+            else "(none)",
+            f"total cost {self.total_cost:,} of budget {self.budget:,} "
+            f"({self.total_cost / self.budget:.1%})",
+            f"welfare {self.welfare:,} ({unit} of funded projects)",
+        ]
+        return "\n".join(lines)
+
+
+def _outcome(election: PBElection, rule: str, ids: set[str], res: SolveResult | None) -> PBOutcome:
+    table = election.projects[election.projects["project_id"].isin(ids)].reset_index(drop=True)
+    cost = sum(Fraction(c) for c in table["cost"])
+    welfare = sum(Fraction(s) for s in table["score"])
+    return PBOutcome(
+        election=election.name,
+        rule=rule,
+        selected=tuple(table["project_id"]),
+        total_cost=_number(cost),
+        welfare=_number(welfare),
+        budget=election.budget,
+        vote_type=election.vote_type,
+        projects=table,
+        solve_result=res,
+    )
+
+
+def _greedy_sat_class(election: PBElection) -> Any:
+    pe = _pabutools()
+    if election.vote_type == "approval":
+        return pe.Cost_Sat
+
+    def points_times_cost(
+        instance: Any, profile: Any, ballot: Any, project: Any, precomputed_values: Any
+    ) -> Any:
+        return ballot[project] * project.cost if project in ballot else 0
+
+    class PointsTimesCostSat(pe.AdditiveSatisfaction):
+        """Satisfaction = points given × cost, so that welfare per unit cost = points."""
+
+        def __init__(self, instance: Any, profile: Any, ballot: Any) -> None:
+            pe.AdditiveSatisfaction.__init__(self, instance, profile, ballot, points_times_cost)
+
+    return PointsTimesCostSat
+
+
+def _max_welfare_ids(
+    election: PBElection, *, solver: str, time_limit: float | None
+) -> tuple[set[str], SolveResult]:
+    t = election.projects
+    prob = pulp.LpProblem("pb_max_welfare", pulp.LpMaximize)
+    idx = list(range(len(t)))
+    x = prob.add_variable_dicts("x", idx, cat=pulp.LpBinary)
+    prob += affine(x, [float(s) for s in t["score"]])
+    prob += (affine(x, [float(c) for c in t["cost"]]) <= float(election.budget), "budget")
+    # Scores are integers (approvals) or exact points: a zero gap proves the welfare optimum.
+    res = solve(prob, solver=solver, time_limit=time_limit, mip_gap=0.0)
+    if not res.optimal:
+        raise ModelError(f"{election.name}: maximum-welfare MIP: {res.message}")
+    ids = {t["project_id"].iat[i] for i in idx if res.value(x[i]) > 0.5}
+    spent = sum(Fraction(c) for c in t.loc[t["project_id"].isin(ids), "cost"])
+    if spent > Fraction(election.budget):
+        raise ModelError(
+            f"{election.name}: the MIP's selection costs {float(spent):,} above the budget "
+            f"{election.budget:,} (solver tolerance); report this instance"
+        )
+    return ids, res
+
+
+def pb_outcome(
+    election: PBElection,
+    rule: str,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+) -> PBOutcome:
+    """Compute the funded projects of ``rule`` on ``election``.
+
+    Parameters
+    ----------
+    election : PBElection
+        From :func:`read_pb`.
+    rule : {"greedy", "mes", "max-welfare"}
+        See the module docstring.
+    solver, time_limit
+        Passed to :func:`cgresearch.allocation.solver.solve` for ``"max-welfare"``.
+
+    Returns
+    -------
+    PBOutcome
+
+    Examples
+    --------
+    >>> from cgresearch.paths import raw_data_dir
+    >>> e = read_pb(raw_data_dir() / "pabulib" / "Netherlands_Amsterdam_179.pb")
+    >>> pb_outcome(e, "greedy").total_cost <= e.budget
+    True
+    """
+    if rule not in PB_RULES:
+        raise ParameterError(f"unknown rule {rule!r}: use one of {', '.join(PB_RULES)}")
+    if rule == "max-welfare":
+        ids, res = _max_welfare_ids(election, solver=solver, time_limit=time_limit)
+        return _outcome(election, rule, ids, res)
+    _pabutools()
+    from pabutools.election import Cost_Sat
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+    if rule == "greedy":
+        alloc = greedy_utilitarian_welfare(
+            election.instance, election.profile, sat_class=_greedy_sat_class(election)
+        )
+    else:
+        alloc = method_of_equal_shares(election.instance, election.profile, sat_class=Cost_Sat)
+    return _outcome(election, rule, {str(p.name) for p in alloc}, None)
+
+
+def pb_outcome_from_file(
+    path: str | Path, rule: str, *, solver: str = "highs", time_limit: float | None = None
+) -> PBOutcome:
+    """Read a ``.pb`` file and compute ``rule`` on it (what ``cgresearch pb`` runs).
+
+    Examples
+    --------
+    >>> from cgresearch.paths import raw_data_dir
+    >>> f = raw_data_dir() / "pabulib" / "Poland_Czestochowa_2020_Mirow.pb"
+    >>> pb_outcome_from_file(f, "greedy").to_dict()
+    {'selected': ['261'], 'total_cost': 232000, 'welfare': 1706}
+    """
+    if rule not in PB_RULES:
+        raise ParameterError(f"unknown rule {rule!r}: use one of {', '.join(PB_RULES)}")
+    return pb_outcome(read_pb(path), rule, solver=solver, time_limit=time_limit)
+
+
+def _supports_any(ballot: Any, funded: set[Any]) -> bool:
+    if hasattr(ballot, "items"):  # cumulative ballot: project -> points
+        return any(points > 0 and p in funded for p, points in ballot.items())
+    return any(p in funded for p in ballot)
+
+
+def compare_pb_rules(
+    election: PBElection, rules: Sequence[str] = PB_RULES, *, solver: str = "highs"
+) -> pd.DataFrame:
+    """Fairness figures of several rules side by side.
+
+    Columns: ``rule``, ``n_funded``, ``total_cost``, ``spent_share`` (of the budget),
+    ``welfare``, ``voters_with_funded`` (voters who approved, or gave points to, at least one
+    funded project; pabutools' ``percent_non_empty_handed`` on approval ballots) and
+    ``share_with_funded`` (the same as a share of all voters), ``avg_cost_satisfaction``
+    (mean money spent on a voter's supported projects), ``gini_cost_satisfaction`` (pabutools'
+    Gini coefficient of that satisfaction) and ``category_proportionality`` (pabutools'; NaN
+    when the file declares no categories).
+
+    Parameters
+    ----------
+    election : PBElection
+    rules : sequence of str
+    solver : str
+        Solver for ``"max-welfare"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    _pabutools()
+    from pabutools.analysis import (
+        avg_satisfaction,
+        category_proportionality,
+        gini_coefficient_of_satisfaction,
+    )
+    from pabutools.election import Cost_Sat
+
+    by_id = {str(p.name): p for p in election.instance}
+    rows = []
+    for rule in rules:
+        out = pb_outcome(election, rule, solver=solver)
+        alloc = [by_id[i] for i in out.selected]
+        funded = set(alloc)
+        n_with = sum(1 for ballot in election.profile if _supports_any(ballot, funded))
+        if election.instance.categories:
+            cat = float(category_proportionality(election.instance, election.profile, alloc))
+        else:
+            cat = math.nan
+        rows.append(
+            {
+                "rule": rule,
+                "n_funded": len(out.selected),
+                "total_cost": out.total_cost,
+                "spent_share": float(out.total_cost) / float(election.budget),
+                "welfare": out.welfare,
+                "voters_with_funded": n_with,
+                "share_with_funded": n_with / election.n_voters,
+                "avg_cost_satisfaction": float(
+                    avg_satisfaction(election.instance, election.profile, alloc, Cost_Sat)
+                ),
+                "gini_cost_satisfaction": float(
+                    gini_coefficient_of_satisfaction(
+                        election.instance, election.profile, alloc, Cost_Sat
+                    )
+                ),
+                "category_proportionality": cat,
+            }
+        )
+    return pd.DataFrame(rows)
