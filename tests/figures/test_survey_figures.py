@@ -1,0 +1,131 @@
+"""Survey figures render to PNG and draw the expected artists (bars, points, labels).
+
+The results drawn here are computed by cgresearch.survey on small hand-made data sets; the tests
+check what is drawn (counts of bars and points, label texts, axis labels with units), not pixels.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Rectangle
+
+from cgresearch.figures import style
+from cgresearch.figures.survey import (
+    borich_chart,
+    ipa_chart,
+    likert_bars,
+    locus_for_focus_chart,
+)
+from cgresearch.survey.priorities import (
+    borich,
+    importance_performance,
+    locus_for_focus,
+    pairs_from_prefixes,
+)
+from cgresearch.survey.scales import LikertItem, LikertScale, response_distribution
+
+PAIRS_DF = pd.DataFrame(
+    {
+        "imp_T1": [5, 4, 5, 4],
+        "perf_T1": [2, 3, 2, 3],
+        "imp_T2": [4, 4, 3, 3],
+        "perf_T2": [4, 3, 3, 4],
+        "imp_T3": [3, 4, 4, 5],
+        "perf_T3": [4, 4, 5, 5],
+    }
+)
+LABELS = {"T1": "협치 인식 공유", "T2": "점진적 전환", "T3": "제도 기반 강화"}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _bars(ax) -> list[Rectangle]:
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def _renders(fig, tmp_path, name: str) -> None:
+    paths = style.save(fig, name, outdir=tmp_path, formats=("png",))
+    assert paths[0].stat().st_size > 1000
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_likert_bars_draw_one_rectangle_per_code_item_and_group(tmp_path):
+    scale = LikertScale(
+        "cg",
+        (LikertItem("cg_1", "협치 인식", "Awareness"), LikertItem("cg_2", "참여", "Participation")),
+    )
+    df = pd.DataFrame(
+        {
+            "cg_1": [1, 2, 3, 4, 5, 5, 8, 2],
+            "cg_2": [5, 4, 4, 3, 9, 1, 2, 2],
+            "group": ["public", "public", "cso", "cso", "resident", "resident", "public", "cso"],
+        }
+    )
+    dist = response_distribution(df, scale, group="group", lang="ko")
+    fig = likert_bars(dist, lang="ko", synthetic=True)
+    ax = fig.axes[0]
+    # 5 codes x 2 items x 3 groups = 30 rectangles.
+    assert len(_bars(ax)) == 30
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "협치 인식 · 공무원"
+    assert len(labels) == 6
+    assert ax.get_xlabel() == "응답 비율 (%)"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0] == "전혀 그렇지 않다" and len(legend) == 5
+    # The neutral code of cg_1 for "cso" (answers 3, 4, 2 -> one third neutral) straddles zero.
+    widths = [p for p in _bars(ax) if abs(p.get_x() + p.get_width() / 2) < 1e-9 and p.get_width()]
+    assert any(abs(p.get_width() - 100 / 3) < 1e-9 for p in widths)
+    _renders(fig, tmp_path, "likert")
+
+
+def test_ipa_chart_plots_every_item_with_its_label_and_the_cut_lines(tmp_path):
+    ipa = importance_performance(PAIRS_DF, pairs_from_prefixes(PAIRS_DF.columns), labels=LABELS)
+    fig = ipa_chart(ipa, lang="ko+en", synthetic=True)
+    ax = fig.axes[0]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert sum(len(c.get_offsets()) for c in points) == 3
+    texts = {t.get_text() for t in ax.texts}
+    assert set(LABELS.values()) <= texts
+    assert "집중 개선 / Concentrate here" in texts
+    # Dashed cut lines at performance 3.5 and importance 4.0 (see tests/survey/test_priorities.py).
+    xs = {tuple(line.get_xdata()) for line in ax.lines}
+    ys = {tuple(line.get_ydata()) for line in ax.lines}
+    assert (3.5, 3.5) in xs and (4.0, 4.0) in ys
+    assert ax.get_xlabel().endswith("Performance (mean score, 1–5 scale)")
+    _renders(fig, tmp_path, "ipa")
+
+
+def test_borich_chart_draws_ranked_bars_and_highlights_top_k(tmp_path):
+    res = borich(PAIRS_DF, pairs_from_prefixes(PAIRS_DF.columns), labels=LABELS)
+    fig = borich_chart(res, top_k=1, synthetic=False)
+    ax = fig.axes[0]
+    bars = _bars(ax)
+    assert len(bars) == 3
+    assert [b.get_width() for b in bars] == pytest.approx([9.0, 0.0, -2.0])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["1. 협치 인식 공유", "2. 점진적 전환", "3. 제도 기반 강화"]
+    assert bars[0].get_facecolor() != bars[1].get_facecolor()
+    assert "Borich needs score" in ax.get_xlabel()
+    _renders(fig, tmp_path, "borich")
+
+
+def test_locus_for_focus_chart_marks_first_quadrant_items(tmp_path):
+    lff = locus_for_focus(PAIRS_DF, pairs_from_prefixes(PAIRS_DF.columns), labels=LABELS)
+    fig = locus_for_focus_chart(lff, lang="ko")
+    ax = fig.axes[0]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    # Two scatter layers: 2 ordinary items and 1 first-quadrant item (T1).
+    assert sorted(len(c.get_offsets()) for c in points) == [1, 2]
+    highlighted = next(c for c in points if len(c.get_offsets()) == 1)
+    assert tuple(highlighted.get_offsets()[0]) == pytest.approx((4.5, 2.0))
+    texts = {t.get_text() for t in ax.texts}
+    assert {"1사분면", "2사분면", "3사분면", "4사분면"} <= texts
+    assert ax.get_ylabel() == "격차: 중요도 - 수행도"
+    _renders(fig, tmp_path, "lff")
