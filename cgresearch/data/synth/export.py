@@ -1,0 +1,150 @@
+"""Write the synthetic data sets to files: UTF-8 CSV, SPSS .sav with value labels, a README.
+
+Examples
+--------
+>>> from cgresearch.data.synth.export import write_synthetic
+>>> import tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as d:
+...     files = write_synthetic(pathlib.Path(d))
+...     sorted(f.name for f in files)[:2]
+['README_synthetic.md', 'cg_inventory_synthetic.csv']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from cgresearch import paths
+from cgresearch.data.synth._common import to_csv_bytes
+from cgresearch.data.synth.inventory import InventoryParams, generate_inventory
+from cgresearch.data.synth.proposals import ProposalParams, generate_proposals
+from cgresearch.data.synth.survey import (
+    SURVEY_CODEBOOK,
+    SurveyParams,
+    codebook_frame,
+    generate_survey,
+)
+
+__all__ = ["SYNTHETIC_FILES", "write_survey_sav", "write_synthetic"]
+
+#: File names written by :func:`write_synthetic` (each says "synthetic").
+SYNTHETIC_FILES: dict[str, str] = {
+    "inventory": "cg_inventory_synthetic.csv",
+    "survey": "survey_synthetic.csv",
+    "survey_sav": "survey_synthetic.sav",
+    "codebook": "survey_codebook_synthetic.csv",
+    "proposals": "proposals_synthetic.csv",
+    "readme": "README_synthetic.md",
+}
+
+
+def write_survey_sav(survey: pd.DataFrame, path: Path, language: str = "ko") -> Path:
+    """Write survey responses as SPSS ``.sav`` with question labels, value labels, missing codes.
+
+    Labels come from :data:`~cgresearch.data.synth.survey.SURVEY_CODEBOOK` (``language`` "ko" or
+    "en"); codes 8 and 9 of the Likert items are declared user-missing. Note: SPSS files carry a
+    creation time, so two .sav files of the same data differ in those header bytes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyreadstat
+    >>> from cgresearch.data.synth.survey import generate_survey
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_survey_sav(generate_survey(seed=1), pathlib.Path(d) / "s.sav")
+    ...     _, meta = pyreadstat.read_sav(p, metadataonly=True)
+    >>> meta.variable_value_labels["sex"]
+    {1.0: '남성', 2.0: '여성'}
+    """
+    out = pd.DataFrame(index=survey.index)
+    for col in survey.columns:
+        s = survey[col]
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            out[col] = s.astype("float64")
+        else:
+            out[col] = s.astype(object).where(s.notna(), "")
+    labels: dict[str, str] = {}
+    value_labels: dict[str, dict[float, str]] = {}
+    missing: dict[str, list[float]] = {}
+    for col in survey.columns:
+        item = SURVEY_CODEBOOK.get(col)
+        if item is None:
+            continue
+        labels[col] = item.question_ko if language == "ko" else item.question_en
+        vl = item.labels_ko if language == "ko" else item.labels_en
+        if vl and pd.api.types.is_numeric_dtype(out[col]):
+            value_labels[col] = {float(k): v for k, v in vl.items()}
+        if item.missing_codes:
+            missing[col] = [float(c) for c in item.missing_codes]
+    pyreadstat.write_sav(
+        out,
+        str(path),
+        column_labels=[labels.get(c, c) for c in out.columns],
+        variable_value_labels=value_labels,
+        missing_ranges=missing,
+        file_label="SYNTHETIC data (cgresearch): CG perception and policy-demand survey",
+    )
+    return path
+
+
+def _readme(seed: int | None, params: dict[str, object]) -> str:
+    lines = [
+        "# SYNTHETIC data: not real survey responses, projects or proposals",
+        "",
+        "Written by `cgresearch synth` from the seeded generators in `cgresearch.data.synth`.",
+        f"Seed: {seed if seed is not None else 'each generator default'}. The same seed gives "
+        "byte-identical CSV files (the .sav header carries a creation time).",
+        "Every row has `data_label = synthetic`. Only the inventory totals (1,126 projects, "
+        "7,661,500 million KRW; 920 SMG-grant projects, 6,060,700 million KRW) and the district "
+        "data (codes, names, 2017 Q1 population, 426 dong) are real.",
+        "",
+        "## Files",
+    ]
+    lines += [f"- `{name}`" for key, name in SYNTHETIC_FILES.items() if key != "readme"]
+    lines += ["", "## Generator parameters"]
+    lines += [f"- {k}: `{v!r}`" for k, v in params.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_synthetic(out_dir: Path | None = None, seed: int | None = None) -> list[Path]:
+    """Generate the three synthetic data sets and write them under ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : Path, optional
+        Target folder (default ``outputs/data/``); created if missing.
+    seed : int, optional
+        One seed for all three generators (default: each generator's own default seed).
+
+    Returns
+    -------
+    list of Path
+        The files written: inventory, survey (CSV and .sav), survey codebook, proposals, README.
+    """
+    out = Path(out_dir) if out_dir is not None else paths.outputs_dir() / "data"
+    out.mkdir(parents=True, exist_ok=True)
+    kw = {} if seed is None else {"seed": seed}
+    survey = generate_survey(**kw)
+    tables = {
+        "inventory": generate_inventory(**kw),
+        "survey": survey,
+        "codebook": codebook_frame(),
+        "proposals": generate_proposals(**kw),
+    }
+    written = []
+    for key, df in tables.items():
+        path = out / SYNTHETIC_FILES[key]
+        path.write_bytes(to_csv_bytes(df))
+        written.append(path)
+    written.append(write_survey_sav(survey, out / SYNTHETIC_FILES["survey_sav"]))
+    params = {
+        "InventoryParams": InventoryParams(),
+        "SurveyParams": SurveyParams(),
+        "ProposalParams": ProposalParams(),
+    }
+    readme = out / SYNTHETIC_FILES["readme"]
+    readme.write_text(_readme(seed, params), encoding="utf-8")
+    written.append(readme)
+    return written
