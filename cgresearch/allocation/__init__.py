@@ -6,6 +6,23 @@ out. :mod:`~cgresearch.allocation.solver` runs every model (PuLP + HiGHS).
 
 from __future__ import annotations
 
+from cgresearch.allocation.diagnosis import Diagnosis, diagnose
+from cgresearch.allocation.envelopes import (
+    GROUPS,
+    EnvelopeModel,
+    EnvelopeResult,
+    compare,
+    formula_allocation,
+    solve_envelopes,
+)
+from cgresearch.allocation.metrics import (
+    egalitarian_welfare,
+    gini,
+    max_min_ratio,
+    nash_welfare,
+    theil,
+    utilitarian_welfare,
+)
 from cgresearch.allocation.pb import (
     PB_RULES,
     PBElection,
@@ -15,19 +32,45 @@ from cgresearch.allocation.pb import (
     pb_outcome_from_file,
     read_pb,
 )
+from cgresearch.allocation.scenario import (
+    FORMULA_RULES,
+    INDICATORS,
+    OBJECTIVES,
+    Scenario,
+    load_scenario,
+)
 from cgresearch.allocation.solver import SOLVER_NAMES, STATUSES, SolveResult, affine, solve
 
 __all__ = [
+    "FORMULA_RULES",
+    "GROUPS",
+    "INDICATORS",
+    "OBJECTIVES",
     "PB_RULES",
     "SOLVER_NAMES",
     "STATUSES",
+    "Diagnosis",
+    "EnvelopeModel",
+    "EnvelopeResult",
     "PBElection",
     "PBOutcome",
+    "Scenario",
     "SolveResult",
     "affine",
+    "compare",
     "compare_pb_rules",
+    "diagnose",
+    "egalitarian_welfare",
+    "formula_allocation",
+    "gini",
+    "load_scenario",
+    "max_min_ratio",
+    "nash_welfare",
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
     "solve",
+    "solve_envelopes",
+    "theil",
+    "utilitarian_welfare",
 ]

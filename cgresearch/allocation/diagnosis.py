@@ -1,0 +1,400 @@
+"""Why an envelope scenario cannot be met, in a planner's words.
+
+The constraints of the envelope model fall into groups
+(:data:`~cgresearch.allocation.envelopes.GROUPS`): the total budget, floors, caps, year-on-year
+stability, performance tiers and the per-capita equity bound. When no allocation satisfies them
+all, :func:`diagnose`
+
+1. finds an *irreducible* set of conflicting groups with a deletion filter: drop one group at a
+   time; if the rest is still infeasible the group is not needed for the conflict and stays
+   dropped. Every group left is truly part of the conflict: relaxing it alone (with the others of
+   the set in force) makes the set feasible;
+2. measures, for each conflicting group, the smallest relaxation that restores feasibility on its
+   own (elastic programming: a non-negative slack on every row of the group, all other groups
+   hard, minimise the total slack in 억원);
+3. says it plainly, e.g. "floors sum to 27.5억원, above the total of 25억원: lower the floors by
+   2.5억원 in total or raise the total by 2.5억원 (to 27.5억원)".
+
+For the ``formula`` objective (formula amounts taken as they are), the diagnosis lists the bounds
+the formula amounts break.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cgresearch.allocation import Scenario, diagnose
+>>> d = pd.DataFrame({"adm_code": [1, 2, 3], "name_ko": ["가구", "나구", "다구"],
+...                   "pop_total_2017q1": [1e5, 2e5, 3e5]})
+>>> diagnose(d, Scenario(name="x", total_budget_eok=25, floor_eok=9.1)).conflicts
+('budget', 'floors')
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cgresearch.allocation.envelopes import (
+    GROUPS,
+    _build_lp,
+    _columns,
+    _Data,
+    _prepare,
+)
+from cgresearch.allocation.scenario import Scenario
+
+__all__ = ["Diagnosis", "diagnose"]
+
+_PLAIN = {
+    "budget": "the total budget",
+    "floors": "the floors",
+    "caps": "the caps",
+    "stability": "the year-on-year stability limits",
+    "tiers": "the performance-tier ranges",
+    "equity": "the per-capita equity bound",
+}
+_EPS = 1e-7
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The explanation of an infeasible (or feasible) scenario.
+
+    Attributes
+    ----------
+    feasible : bool
+        True when the scenario can be met (then ``conflicts`` is empty).
+    message : str
+        Plain words: what conflicts, by how much, and what to change.
+    conflicts : tuple of str
+        An irreducible set of conflicting constraint groups (``"budget"``, ``"floors"``,
+        ``"caps"``, ``"stability"``, ``"tiers"``, ``"equity"``; ``"formula"`` when the formula
+        objective breaks a bound).
+    fixes : DataFrame
+        One row per conflicting group: ``group``, ``relax_eok`` (smallest total relaxation of this
+        group alone that restores feasibility; NaN if it alone cannot), ``text``.
+    relaxation : DataFrame
+        Per row of the smallest fixes: ``group``, ``constraint``, ``adm_code``, ``name_ko``,
+        ``slack`` (억원, or KRW per person for the equity bound).
+    """
+
+    feasible: bool
+    message: str
+    conflicts: tuple[str, ...] = ()
+    fixes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    relaxation: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the fixes table (one row per conflicting group)."""
+        return self.fixes
+
+
+# --- the feasibility and elastic LPs ------------------------------------------------------------
+@dataclass(frozen=True)
+class _Elastic:
+    status: str
+    total: float
+    slack: dict[str, float]  # row name -> slack (signed for budget: + raise, − lower)
+    ratio: float | None  # hi/lo of the relaxed solution
+
+
+def _solve_groups(data: _Data, hard: set[str], elastic: set[str]) -> _Elastic:
+    """Solve feasibility (``elastic`` empty) or the elastic LP over the constraint rows only."""
+    import pulp
+
+    from cgresearch.allocation.solver import affine, solve
+
+    lp = _build_lp(data, elastic_off=frozenset(set(GROUPS) - hard - elastic))
+    n = data.n
+    cols = _columns(n)
+    keep_cols = [*range(n), cols["lo"], cols["hi"]]
+    prob = pulp.LpProblem("envelope_diagnosis", pulp.LpMinimize)
+    var = {j: prob.add_variable(lp.col_names[j], 0) for j in keep_cols}
+    order = np.argsort(lp.a_row, kind="stable")
+    starts = np.searchsorted(lp.a_row[order], np.arange(len(lp.row_names) + 1))
+    pc_scale = float(data.pop.mean()) / 1e8  # KRW per person -> 억원 for the equity slack
+    slack_terms: list[tuple[pulp.LpVariable, float]] = []
+    slack_vars: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
+    for r, name in enumerate(lp.row_names):
+        grp = lp.row_group[r]
+        if grp not in GROUPS or np.isnan(lp.rhs[r]):
+            continue
+        idx = order[starts[r] : starts[r + 1]]
+        cs, vs = lp.a_col[idx], lp.a_val[idx]
+        expr = affine([var[int(j)] for j in cs], vs)
+        kind, rhs = lp.row_kind[r], float(lp.rhs[r])
+        relax = grp in elastic and not name.startswith(("pclo", "pchi"))
+        if relax:
+            weight = pc_scale if name == "ratio" else 1.0
+            if kind == "eq":
+                sp = prob.add_variable(f"sp_{name}", 0)
+                sm = prob.add_variable(f"sm_{name}", 0)
+                expr = expr + affine([sp, sm], [1.0, -1.0])
+                slack_vars[name] = [(sp, -1.0), (sm, 1.0)]
+                slack_terms += [(sp, weight), (sm, weight)]
+            else:
+                s = prob.add_variable(f"s_{name}", 0)
+                expr = expr + affine([s], [1.0 if kind == "ge" else -1.0])
+                slack_vars[name] = [(s, 1.0)]
+                slack_terms.append((s, weight))
+        con = expr == rhs if kind == "eq" else (expr >= rhs if kind == "ge" else expr <= rhs)
+        prob += (con, name)
+    if slack_terms:
+        prob += affine([v for v, _ in slack_terms], [w for _, w in slack_terms])
+    else:
+        prob += affine([var[0]], [0.0])
+    res = solve(prob)
+    if res.status != "optimal":
+        return _Elastic(res.status, math.inf, {}, None)
+    slack = {
+        name: sum(sign * res.value(v) for v, sign in pairs) for name, pairs in slack_vars.items()
+    }
+    lo, hi = res.value(var[cols["lo"]]), res.value(var[cols["hi"]])
+    ratio = hi / lo if lo > 0 else None
+    total = sum(abs(v) * (pc_scale if k == "ratio" else 1.0) for k, v in slack.items())
+    return _Elastic("optimal", total, slack, ratio)
+
+
+def _active_groups(data: _Data) -> list[str]:
+    lp = _build_lp(data)
+    active = {str(g) for g, v in zip(lp.row_group, lp.rhs, strict=True) if not np.isnan(v)}
+    return [g for g in GROUPS if g in active]
+
+
+def _feasible(data: _Data, groups: set[str]) -> bool:
+    return _solve_groups(data, groups, set()).status == "optimal"
+
+
+# --- words ----------------------------------------------------------------------------------
+def _by_district(data: _Data, slack: dict[str, float], group_rows: str) -> str:
+    names = data.districts["name_ko"].to_numpy()
+    parts = []
+    for row, value in sorted(slack.items(), key=lambda kv: -abs(kv[1])):
+        if abs(value) <= _EPS or not row.startswith(group_rows):
+            continue
+        i = int(row.rsplit("_", 1)[1])
+        parts.append(f"{names[i]} {abs(value):.2f}억원")
+    if not parts:
+        return ""
+    shown = ", ".join(parts[:4]) + (f", and {len(parts) - 4} more" if len(parts) > 4 else "")
+    return f" ({shown})"
+
+
+def _fix_text(data: _Data, group: str, el: _Elastic) -> str:
+    s = data.scenario
+    if el.status != "optimal":
+        return f"relaxing {_PLAIN[group]} alone is not enough"
+    amount = el.total
+    if group == "budget":
+        delta = el.slack.get("budget", 0.0)
+        verb = "raise" if delta > 0 else "lower"
+        return f"{verb} the total by {abs(delta):.2f}억원 (to {s.total_budget_eok + delta:.2f}억원)"
+    if group == "floors":
+        text = f"lower the floors by {amount:.2f}억원 in total"
+        if isinstance(s.floor_eok, float):
+            common = (s.total_budget_eok - _sum_of(data.floor) + s.floor_eok * data.n) / data.n
+            if 0 <= common < s.floor_eok:
+                return text + f" (e.g. a common floor of {common:.2f}억원)"
+        return text + _by_district(data, el.slack, "floor_")
+    if group == "caps":
+        return f"raise the caps by {amount:.2f}억원 in total" + _by_district(data, el.slack, "cap_")
+    if group == "stability":
+        return (
+            f"allow {amount:.2f}억원 more year-on-year change than stability_delta = "
+            f"{s.stability_delta:g} permits" + _by_district(data, el.slack, "stab_")
+        )
+    if group == "tiers":
+        return f"widen the performance-tier ranges by {amount:.2f}억원 in total" + _by_district(
+            data, el.slack, "tier_"
+        )
+    ratio = el.ratio if el.ratio is not None else math.nan
+    return f"loosen max_per_capita_ratio from {s.max_per_capita_ratio:g} to {ratio:.3f}"
+
+
+def _sum_of(values: np.ndarray) -> float:
+    return float(np.nansum(values))
+
+
+def _headline(data: _Data, conflicts: tuple[str, ...]) -> str | None:
+    s = data.scenario
+    budget = s.total_budget_eok
+    pair = set(conflicts)
+    if pair == {"budget", "floors"} and _sum_of(data.floor) > budget:
+        return f"floors sum to {_sum_of(data.floor):g}억원, above the total of {budget:g}억원"
+    if pair == {"budget", "caps"} and np.all(~np.isnan(data.cap)) and _sum_of(data.cap) < budget:
+        return f"caps sum to {_sum_of(data.cap):g}억원, below the total of {budget:g}억원"
+    if pair == {"budget", "tiers"}:
+        lo, hi = _sum_of(data.tier_lo), _sum_of(data.tier_hi)
+        if lo > budget:
+            return f"the tier minimums sum to {lo:g}억원, above the total of {budget:g}억원"
+        if hi < budget:
+            return f"the tier maximums sum to {hi:g}억원, below the total of {budget:g}억원"
+    if pair == {"budget", "stability"}:
+        lo, hi = _sum_of(data.stab_lo), _sum_of(data.stab_hi)
+        if lo > budget or hi < budget:
+            return (
+                f"the stability limits (previous amounts ± {s.stability_delta:g}) allow totals "
+                f"from {lo:.2f} to {hi:.2f}억원, but the total is {budget:g}억원"
+            )
+    plain = [_PLAIN[g] for g in conflicts]
+    listed = ", ".join(plain[:-1]) + f" and {plain[-1]}" if len(plain) > 1 else plain[0]
+    return f"{listed} cannot all hold together"
+
+
+def _relaxation_frame(data: _Data, per_group: dict[str, _Elastic]) -> pd.DataFrame:
+    names = data.districts["name_ko"].to_numpy()
+    codes = data.districts["adm_code"].to_numpy()
+    rows = []
+    for group, el in per_group.items():
+        for row, value in el.slack.items():
+            if abs(value) <= _EPS:
+                continue
+            i = int(row.rsplit("_", 1)[1]) if row[-1].isdigit() else None
+            rows.append(
+                {
+                    "group": group,
+                    "constraint": row,
+                    "adm_code": None if i is None else codes[i],
+                    "name_ko": None if i is None else names[i],
+                    "slack": value,
+                }
+            )
+    return pd.DataFrame(rows, columns=["group", "constraint", "adm_code", "name_ko", "slack"])
+
+
+def _diagnose_data(data: _Data) -> Diagnosis:
+    """Diagnose the constraint groups of prepared data (see the module docstring)."""
+    active = _active_groups(data)
+    if _feasible(data, set(active)):
+        return Diagnosis(True, "the scenario is feasible: every bound can be met")
+    # Deletion filter: drop groups the conflict does not need (the budget is tried last).
+    keep = list(active)
+    for group in [g for g in reversed(GROUPS) if g in active]:
+        trial = set(keep) - {group}
+        if not _feasible(data, trial):
+            keep.remove(group)
+    conflicts = tuple(g for g in GROUPS if g in keep)
+    others = set(active) - set(conflicts)
+    per_group: dict[str, _Elastic] = {}
+    texts = []
+    for group in conflicts:
+        el = _solve_groups(data, set(active) - {group}, {group})
+        if el.status != "optimal":
+            # Another conflict outside the irreducible set also involves this group.
+            el = _solve_groups(data, set(conflicts) - {group}, {group})
+        per_group[group] = el
+        texts.append(_fix_text(data, group, el))
+    del others
+    fixes = pd.DataFrame(
+        {
+            "group": list(conflicts),
+            "relax_eok": [
+                per_group[g].total if per_group[g].status == "optimal" else np.nan
+                for g in conflicts
+            ],
+            "text": texts,
+        }
+    )
+    message = f"{_headline(data, conflicts)}: " + " or ".join(texts)
+    return Diagnosis(
+        feasible=False,
+        message=message,
+        conflicts=conflicts,
+        fixes=fixes,
+        relaxation=_relaxation_frame(data, per_group),
+    )
+
+
+def diagnose_formula(data: _Data) -> Diagnosis | None:
+    """Return the bounds that the formula amounts break (``None`` when they break none)."""
+    bounds_diag = _diagnose_data(data)
+    if not bounds_diag.feasible:
+        return bounds_diag
+    t = data.target
+    names = data.districts["name_ko"].to_numpy()
+    broken: list[str] = []
+    groups: list[str] = []
+    checks = (
+        ("floors", data.floor, "below its floor", lambda x, b: x < b - 1e-9),
+        ("caps", data.cap, "above its cap", lambda x, b: x > b + 1e-9),
+        ("stability", data.stab_lo, "below its stability limit", lambda x, b: x < b - 1e-9),
+        ("stability", data.stab_hi, "above its stability limit", lambda x, b: x > b + 1e-9),
+        ("tiers", data.tier_lo, "below its tier minimum", lambda x, b: x < b - 1e-9),
+        ("tiers", data.tier_hi, "above its tier maximum", lambda x, b: x > b + 1e-9),
+    )
+    rows = []
+    for group, bound, words, bad in checks:
+        hit = [i for i in range(data.n) if not np.isnan(bound[i]) and bad(t[i], bound[i])]
+        for i in hit:
+            rows.append(
+                {
+                    "group": group,
+                    "adm_code": data.districts["adm_code"].iloc[i],
+                    "name_ko": names[i],
+                    "amount_eok": t[i],
+                    "bound_eok": bound[i],
+                }
+            )
+        if hit:
+            groups.append(group)
+            first = ", ".join(f"{names[i]} {t[i]:.2f}억원 vs {bound[i]:.2f}억원" for i in hit[:3])
+            more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
+            broken.append(f"{len(hit)} gu {words} ({first}{more})")
+    ratio = data.scenario.max_per_capita_ratio
+    if ratio is not None:
+        pc = t * data.k
+        actual = float(pc.max() / pc.min()) if pc.min() > 0 else math.inf
+        if actual > ratio + 1e-9:
+            groups.append("equity")
+            broken.append(f"a per-capita max/min ratio of {actual:.3f}, above {ratio:g}")
+    if not broken:
+        return None
+    conflicts = ("formula", *dict.fromkeys(groups))
+    message = (
+        "the formula amounts break " + "; ".join(broken) + ': use objective = "goal" to stay '
+        "as close as possible to the formula within the bounds, or relax the bounds"
+    )
+    return Diagnosis(
+        feasible=False,
+        message=message,
+        conflicts=conflicts,
+        fixes=pd.DataFrame(rows),
+        relaxation=pd.DataFrame(rows),
+    )
+
+
+def diagnose(districts: pd.DataFrame, scenario: Scenario) -> Diagnosis:
+    """Explain whether and why a scenario's bounds conflict.
+
+    Parameters
+    ----------
+    districts : DataFrame
+        One row per gu.
+    scenario : Scenario
+        The scenario to check.
+
+    Returns
+    -------
+    Diagnosis
+        ``feasible`` True (and an empty ``conflicts``) when every bound can be met.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"adm_code": [1, 2], "name_ko": ["가구", "나구"],
+    ...                   "pop_total_2017q1": [1e5, 1e5]})
+    >>> diag = diagnose(d, Scenario(name="x", total_budget_eok=25, floor_eok=13.75))
+    >>> print(diag.message.split(":")[0])
+    floors sum to 27.5억원, above the total of 25억원
+    >>> diag.fixes["relax_eok"].round(6).tolist()
+    [2.5, 2.5]
+    """
+    data = _prepare(districts, scenario)
+    if scenario.objective == "formula":
+        diag = diagnose_formula(data)
+        if diag is None:
+            return Diagnosis(True, "the formula amounts meet every bound")
+        return diag
+    return _diagnose_data(data)

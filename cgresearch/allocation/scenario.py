@@ -1,0 +1,520 @@
+"""Planner scenarios for the district envelope model: a TOML file, validated, as a frozen value.
+
+A scenario says how much the city hands out (``total_budget_eok``, in 억원), how the formula
+target of each autonomous district (gu) is computed (``formula_rule``, ``weights``), what the
+optimiser pursues (``objective``) and which limits hold (floors, caps, year-on-year stability,
+per-capita equity, performance tiers). Every field name carries its unit. The dictionary form, the
+TOML form and the dataclass share the same keys, so ``with_overrides({"weights.pop": 0.5})`` and a
+TOML line ``weights.pop = 0.5`` mean the same thing.
+
+Per-district values (``floor_eok``, ``cap_eok``, ``previous_eok``, ``grades``) are either a scalar
+(every gu) or a table keyed by district (Korean or English name, or the 5-digit ``adm_code``) with
+an optional ``default`` entry. District keys are checked against a district table by
+:func:`resolve_per_district` (the envelope model calls it), with the closest name suggested.
+
+Examples
+--------
+>>> from cgresearch.allocation.scenario import Scenario
+>>> s = Scenario.from_dict({"name": "demo", "total_budget_eok": 250,
+...                         "weights": {"base": 0.5, "pop": 0.5}, "floor_eok": 8})
+>>> s.with_overrides({"total_budget_eok": 260}).total_budget_eok
+260.0
+>>> "weights" in s.to_toml()
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cgresearch.errors import ParameterError
+
+__all__ = [
+    "FORMULA_RULES",
+    "INDICATORS",
+    "OBJECTIVES",
+    "Scenario",
+    "load_scenario",
+    "resolve_per_district",
+]
+
+#: Objectives of the envelope model.
+OBJECTIVES: tuple[str, ...] = ("formula", "goal", "maxmin", "combined")
+#: How the formula target is computed: weighted need shares, or the equalisation-grant shortfall.
+FORMULA_RULES: tuple[str, ...] = ("weighted", "shortfall")
+#: Need indicators a weight can name, and what each one measures (see ``envelopes``).
+INDICATORS: dict[str, str] = {
+    "base": "equal share for every gu",
+    "pop": "registered population (pop_total_2017q1)",
+    "elderly": "population aged 65+ (pop_65plus_2017q1)",
+    "area": "area in km² (area_km2_2014)",
+    "dong": "number of administrative dong (n_admin_dong_2022_03_09)",
+    "fiscal_need": "shortfall proxy: population × (1 − fiscal independence / 100)",
+}
+_DEVIATIONS = ("absolute", "relative")
+_COMBINATION_KEYS = ("goal", "maxmin")
+_TOL = 1e-9
+
+PerDistrict = float | dict[str, float] | None
+
+
+def _closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.4)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _num(name: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ParameterError(
+            f"scenario '{name}': {key} = {value!r} is not a number: give a number (억원 unless "
+            "the key says otherwise)"
+        )
+    out = float(value)
+    if not math.isfinite(out):
+        raise ParameterError(f"scenario '{name}': {key} = {value!r} must be finite")
+    return out
+
+
+def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -> PerDistrict:
+    if value is None:
+        if allow_none:
+            return None
+        raise ParameterError(f"scenario '{name}': {key} is required")
+    if isinstance(value, Mapping):
+        table = {str(k): _num(name, f"{key}.{k}", v) for k, v in value.items()}
+        for k, v in table.items():
+            if v < 0:
+                raise ParameterError(
+                    f"scenario '{name}': {key}.{k} = {v} is negative: amounts are 억원 ≥ 0"
+                )
+        return table
+    v = _num(name, key, value)
+    if v < 0:
+        raise ParameterError(f"scenario '{name}': {key} = {v} is negative: amounts are 억원 ≥ 0")
+    return v
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One planner scenario for the district envelope model (all amounts in 억원).
+
+    Parameters
+    ----------
+    name : str
+        Short name; also the output folder name of ``cgresearch allocate``.
+    total_budget_eok : float
+        Total to split across the districts, 억원 (allocations sum to it exactly).
+    objective : {"formula", "goal", "maxmin", "combined"}
+        ``formula``: the formula amounts as they are (bounds are checked, not enforced);
+        ``goal``: stay as close as possible (weighted absolute deviation) to the formula targets
+        within every bound; ``maxmin``: raise the worst-off district's need-weighted per-capita
+        amount first; ``combined``: ``combination`` weights of goal and maxmin.
+    formula_rule : {"weighted", "shortfall"}
+        ``weighted``: ``base_eok`` per gu plus the rest by weighted indicator shares;
+        ``shortfall``: the equalisation-grant (조정교부금) rule, ``general_share`` of the total by
+        each gu's share of the fiscal shortfall and the rest equally.
+    weights : dict
+        Indicator -> weight (keys of :data:`INDICATORS`); they must sum to ``weights_sum``.
+    weights_sum : float
+        The declared sum of ``weights`` (checked to 1e-9).
+    base_eok : float
+        Fixed amount per gu before the weighted shares (``weighted`` rule only).
+    general_share : float
+        Share of the total allocated by shortfall in the ``shortfall`` rule (0.9 in Seoul's rule).
+    floor_eok, cap_eok : float or dict or None
+        Lower and upper limit per gu (scalar, or a table by district with optional ``default``).
+    previous_eok : float or dict or None
+        Last year's allocation (scalar: equal for every gu, e.g. 10; or a table).
+    stability_delta : float or None
+        Year-on-year limit: ``|x − previous| ≤ δ · previous`` (needs ``previous_eok``).
+    max_per_capita_ratio : float or None
+        Per-capita equity bound: largest / smallest per-capita amount ≤ this ratio (≥ 1).
+    tiers : dict
+        Performance grade -> ``[min, max]`` 억원 (e.g. ``{"가": [10.5, 11]}``).
+    grades : dict
+        District -> grade, with optional ``default``; every gu needs a grade when tiers are set.
+    deviation : {"absolute", "relative"}
+        Goal weights: every 억원 alike, or each gu's deviation relative to its target.
+    combination : dict
+        ``{"goal": a, "maxmin": b}`` for the ``combined`` objective (a, b ≥ 0, a + b > 0).
+    time_limit_s : float or None
+        Solver time limit in seconds.
+    description : str
+        Free text for the planner.
+    source : str or None
+        Where the scenario came from (file path); not part of the scenario's identity.
+
+    Examples
+    --------
+    >>> Scenario(name="s", total_budget_eok=250.0).objective
+    'goal'
+    """
+
+    name: str
+    total_budget_eok: float
+    objective: str = "goal"
+    formula_rule: str = "weighted"
+    weights: dict[str, float] = field(default_factory=lambda: {"base": 0.5, "pop": 0.5})
+    weights_sum: float = 1.0
+    base_eok: float = 0.0
+    general_share: float = 0.9
+    floor_eok: PerDistrict = None
+    cap_eok: PerDistrict = None
+    previous_eok: PerDistrict = None
+    stability_delta: float | None = None
+    max_per_capita_ratio: float | None = None
+    tiers: dict[str, tuple[float, float]] = field(default_factory=dict)
+    grades: dict[str, str] = field(default_factory=dict)
+    deviation: str = "absolute"
+    combination: dict[str, float] = field(default_factory=lambda: {"goal": 0.5, "maxmin": 0.5})
+    time_limit_s: float | None = None
+    description: str = ""
+    source: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        self._validate()
+
+    # -- validation --------------------------------------------------------------------------
+    def _validate(self) -> None:
+        set_ = object.__setattr__
+        name = str(self.name)
+        if not name.strip() or any(c in name for c in "/\\"):
+            raise ParameterError(
+                f"scenario name {self.name!r} must be non-empty and contain no '/' or '\\'"
+            )
+        set_(self, "name", name)
+        budget = _num(name, "total_budget_eok", self.total_budget_eok)
+        if budget < 0:
+            raise ParameterError(
+                f"scenario '{name}': total_budget_eok = {budget:g} is negative: give the total "
+                "to split in 억원 (e.g. 250)"
+            )
+        set_(self, "total_budget_eok", budget)
+        if self.objective not in OBJECTIVES:
+            raise ParameterError(
+                f"scenario '{name}': objective = {self.objective!r} is unknown: use one of "
+                f"{', '.join(OBJECTIVES)}{_closest(self.objective, OBJECTIVES)}"
+            )
+        if self.formula_rule not in FORMULA_RULES:
+            raise ParameterError(
+                f"scenario '{name}': formula_rule = {self.formula_rule!r} is unknown: use one of "
+                f"{', '.join(FORMULA_RULES)}{_closest(self.formula_rule, FORMULA_RULES)}"
+            )
+        if not isinstance(self.weights, Mapping) or not self.weights:
+            raise ParameterError(
+                f"scenario '{name}': weights must be a table of indicator = weight, e.g. "
+                "weights = {base = 0.5, pop = 0.5}"
+            )
+        weights = {}
+        for k, v in self.weights.items():
+            if k not in INDICATORS:
+                raise ParameterError(
+                    f"scenario '{name}': weights.{k} names an unknown indicator"
+                    f"{_closest(k, tuple(INDICATORS))}: use {', '.join(INDICATORS)}"
+                )
+            w = _num(name, f"weights.{k}", v)
+            if w < 0:
+                raise ParameterError(f"scenario '{name}': weights.{k} = {w:g} must be ≥ 0")
+            weights[k] = w
+        declared = _num(name, "weights_sum", self.weights_sum)
+        total = sum(weights.values())
+        if declared <= 0 or abs(total - declared) > _TOL * max(1.0, declared):
+            raise ParameterError(
+                f"scenario '{name}': weights sum to {total:.6g}, not the declared weights_sum = "
+                f"{declared:g}: change the weights or weights_sum so that they agree"
+            )
+        set_(self, "weights", weights)
+        set_(self, "weights_sum", declared)
+        base = _num(name, "base_eok", self.base_eok)
+        if base < 0:
+            raise ParameterError(f"scenario '{name}': base_eok = {base:g} must be ≥ 0")
+        set_(self, "base_eok", base)
+        gshare = _num(name, "general_share", self.general_share)
+        if not 0 <= gshare <= 1:
+            raise ParameterError(
+                f"scenario '{name}': general_share = {gshare:g} must lie in [0, 1] (Seoul: 0.9)"
+            )
+        set_(self, "general_share", gshare)
+        for key in ("floor_eok", "cap_eok", "previous_eok"):
+            set_(self, key, _per_district(name, key, getattr(self, key)))
+        if isinstance(self.floor_eok, float) and isinstance(self.cap_eok, float):
+            if self.floor_eok > self.cap_eok:
+                raise ParameterError(
+                    f"scenario '{name}': floor_eok = {self.floor_eok:g} is above cap_eok = "
+                    f"{self.cap_eok:g}: lower the floor or raise the cap"
+                )
+        if self.stability_delta is not None:
+            delta = _num(name, "stability_delta", self.stability_delta)
+            if delta < 0:
+                raise ParameterError(
+                    f"scenario '{name}': stability_delta = {delta:g} must be ≥ 0 (0.1 = ±10%)"
+                )
+            if self.previous_eok is None:
+                raise ParameterError(
+                    f"scenario '{name}': stability_delta needs previous_eok (last year's "
+                    "allocation, e.g. previous_eok = 10)"
+                )
+            set_(self, "stability_delta", delta)
+        if self.max_per_capita_ratio is not None:
+            ratio = _num(name, "max_per_capita_ratio", self.max_per_capita_ratio)
+            if ratio < 1:
+                raise ParameterError(
+                    f"scenario '{name}': max_per_capita_ratio = {ratio:g} must be ≥ 1 (largest "
+                    "over smallest per-capita amount)"
+                )
+            set_(self, "max_per_capita_ratio", ratio)
+        tiers: dict[str, tuple[float, float]] = {}
+        for grade, rng in dict(self.tiers or {}).items():
+            if not isinstance(rng, list | tuple) or len(rng) != 2:
+                raise ParameterError(
+                    f"scenario '{name}': tiers.{grade} = {rng!r} must be [min, max] in 억원"
+                )
+            lo = _num(name, f"tiers.{grade}[0]", rng[0])
+            hi = _num(name, f"tiers.{grade}[1]", rng[1])
+            if lo < 0 or lo > hi:
+                raise ParameterError(
+                    f"scenario '{name}': tiers.{grade} = [{lo:g}, {hi:g}] needs 0 ≤ min ≤ max"
+                )
+            tiers[str(grade)] = (lo, hi)
+        set_(self, "tiers", tiers)
+        grades = {str(k): str(v) for k, v in dict(self.grades or {}).items()}
+        for gu, grade in grades.items():
+            if grade not in tiers:
+                raise ParameterError(
+                    f"scenario '{name}': grades.{gu} = {grade!r} is not a grade in tiers "
+                    f"({', '.join(tiers) or 'none defined'}){_closest(grade, tuple(tiers))}"
+                )
+        if tiers and not grades:
+            raise ParameterError(
+                f"scenario '{name}': tiers are set but no grades: add grades (district = grade, "
+                "with default = grade for the rest)"
+            )
+        set_(self, "grades", grades)
+        if self.deviation not in _DEVIATIONS:
+            raise ParameterError(
+                f"scenario '{name}': deviation = {self.deviation!r} is unknown: use "
+                f"{' or '.join(_DEVIATIONS)}{_closest(self.deviation, _DEVIATIONS)}"
+            )
+        comb = {}
+        for k, v in dict(self.combination or {}).items():
+            if k not in _COMBINATION_KEYS:
+                raise ParameterError(
+                    f"scenario '{name}': combination.{k} is unknown{_closest(k, _COMBINATION_KEYS)}"
+                    f": use {', '.join(_COMBINATION_KEYS)}"
+                )
+            c = _num(name, f"combination.{k}", v)
+            if c < 0:
+                raise ParameterError(f"scenario '{name}': combination.{k} = {c:g} must be ≥ 0")
+            comb[k] = c
+        if self.objective == "combined" and sum(comb.values()) <= 0:
+            raise ParameterError(
+                f"scenario '{name}': the combined objective needs combination weights with a "
+                "positive sum, e.g. combination = {goal = 0.5, maxmin = 0.5}"
+            )
+        set_(self, "combination", comb)
+        if self.time_limit_s is not None:
+            t = _num(name, "time_limit_s", self.time_limit_s)
+            if t <= 0:
+                raise ParameterError(f"scenario '{name}': time_limit_s = {t:g} must be > 0")
+            set_(self, "time_limit_s", t)
+        set_(self, "description", str(self.description or ""))
+
+    # -- conversions -------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], source: str | None = None) -> Scenario:
+        """Build a scenario from its dictionary (TOML) form; unknown keys are errors.
+
+        Examples
+        --------
+        >>> Scenario.from_dict({"name": "a", "total_budget_eok": 10}).total_budget_eok
+        10.0
+        """
+        if not isinstance(d, Mapping):
+            raise ParameterError(f"a scenario must be a table of keys, got {type(d).__name__}")
+        known = [f.name for f in fields(cls) if f.name != "source"]
+        label = d.get("name", source or "?")
+        for key in d:
+            if key not in known:
+                raise ParameterError(
+                    f"scenario '{label}': unknown key '{key}'{_closest(key, known)}; known keys: "
+                    f"{', '.join(known)}"
+                )
+        for key in ("name", "total_budget_eok"):
+            if key not in d:
+                raise ParameterError(f"scenario '{label}': the key '{key}' is required")
+        kwargs = {k: v for k, v in d.items()}
+        if "tiers" in kwargs and isinstance(kwargs["tiers"], Mapping):
+            kwargs["tiers"] = {
+                k: tuple(v) if isinstance(v, list) else v for k, v in kwargs["tiers"].items()
+            }
+        return cls(**kwargs, source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the dictionary (TOML) form: plain Python values, ``None`` fields left out.
+
+        Examples
+        --------
+        >>> Scenario(name="s", total_budget_eok=5).to_dict()["total_budget_eok"]
+        5.0
+        """
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "source":
+                continue
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            if isinstance(value, dict):
+                value = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
+            out[f.name] = value
+        return out
+
+    def to_toml(self) -> str:
+        """Return the scenario as TOML text that :func:`load_scenario` reads back unchanged."""
+        import tomli_w
+
+        return tomli_w.dumps(self.to_dict())
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None) -> Scenario:
+        """Return a copy with dotted-key overrides applied and validated.
+
+        Parameters
+        ----------
+        overrides : mapping
+            ``{"total_budget_eok": 250, "weights.pop": 0.5, "floor_eok": 8,
+            "floor_eok.종로구": 9}``; an unknown key raises :class:`ParameterError` naming the
+            closest known key.
+
+        Examples
+        --------
+        >>> s = Scenario(name="s", total_budget_eok=250)
+        >>> s.with_overrides({"weights.base": 0.2, "weights.pop": 0.8}).weights["pop"]
+        0.8
+        """
+        if not overrides:
+            return self
+        d = self.to_dict()
+        known = [f.name for f in fields(self) if f.name != "source"]
+        for key, value in overrides.items():
+            head, _, rest = str(key).partition(".")
+            if head not in known:
+                raise ParameterError(
+                    f"scenario '{self.name}': cannot override unknown key '{key}'"
+                    f"{_closest(head, known)}; known keys: {', '.join(known)}"
+                )
+            if not rest:
+                d[head] = value
+                continue
+            current = d.get(head)
+            if head == "combination" or head == "weights":
+                table = dict(current or {})
+            elif head in ("tiers", "grades"):
+                table = dict(current or {})
+            elif head in ("floor_eok", "cap_eok", "previous_eok"):
+                if isinstance(current, Mapping):
+                    table = dict(current)
+                elif current is None:
+                    table = {}
+                else:
+                    table = {"default": current}
+            else:
+                raise ParameterError(
+                    f"scenario '{self.name}': '{head}' is a single value; override it as "
+                    f"'{head}', not '{key}'"
+                )
+            table[rest] = value
+            d[head] = table
+        return Scenario.from_dict(d, source=self.source)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file.
+
+    The scenario's name defaults to the file's stem when the file has no ``name`` key.
+
+    Examples
+    --------
+    >>> from cgresearch.paths import scenarios_dir
+    >>> load_scenario(scenarios_dir() / "equal_10.toml").total_budget_eok  # doctest: +SKIP
+    250.0
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ParameterError(f"scenario file {p} not found: give the path of a .toml file")
+    try:
+        d = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"scenario file {p}: not valid TOML: {exc}") from exc
+    d.setdefault("name", p.stem)
+    try:
+        return Scenario.from_dict(d, source=str(p))
+    except ParameterError as exc:
+        raise ParameterError(f"{p}: {exc}") from exc
+
+
+def _district_keys(districts: pd.DataFrame) -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for i, row in enumerate(districts.itertuples(index=False)):
+        for col in ("adm_code", "name_ko", "name_en"):
+            if hasattr(row, col):
+                value = str(getattr(row, col))
+                lookup[value] = i
+                lookup[value.lower()] = i
+        name_en = str(getattr(row, "name_en", ""))
+        if name_en.endswith("-gu"):
+            lookup[name_en[:-3].lower()] = i
+    return lookup
+
+
+def resolve_per_district(
+    value: PerDistrict | Mapping[str, str],
+    districts: pd.DataFrame,
+    *,
+    key: str,
+    scenario: str,
+    fill: Any = np.nan,
+) -> list[Any]:
+    """Expand a scalar or per-district table into one value per row of ``districts``.
+
+    Table keys may be Korean or English names or ``adm_code``; ``default`` fills the rest,
+    ``fill`` is used where neither is given. An unknown district raises
+    :class:`ParameterError` suggesting the closest name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"adm_code": ["11110", "11140"], "name_ko": ["종로구", "중구"],
+    ...                   "name_en": ["Jongno-gu", "Jung-gu"]})
+    >>> resolve_per_district({"종로구": 9, "default": 8}, d, key="floor_eok", scenario="s")
+    [9, 8]
+    """
+    n = len(districts)
+    if value is None:
+        return [fill] * n
+    if not isinstance(value, Mapping):
+        return [value] * n
+    lookup = _district_keys(districts)
+    default = value.get("default", fill)
+    out = [default] * n
+    for k, v in value.items():
+        if k == "default":
+            continue
+        i = lookup.get(str(k), lookup.get(str(k).lower()))
+        if i is None:
+            names = [str(x) for x in districts.get("name_ko", pd.Series(dtype=str))]
+            names += [str(x) for x in districts.get("name_en", pd.Series(dtype=str))]
+            raise ParameterError(
+                f"scenario '{scenario}': {key}.{k}: unknown district '{k}'{_closest(k, names)}: "
+                "use a Korean or English gu name or a 5-digit adm_code"
+            )
+        out[i] = v
+    return out

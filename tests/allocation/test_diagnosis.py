@@ -1,0 +1,112 @@
+"""Infeasibility diagnosis: named conflicts truly conflict, and the suggested fixes work."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cgresearch.allocation import Scenario, diagnose, solve_envelopes
+from cgresearch.data.districts import load_districts
+
+NAMES = ["가구", "나구", "다구", "라구", "마구", "바구"]
+
+
+def _districts(n):
+    return pd.DataFrame(
+        {
+            "adm_code": list(range(1, n + 1)),
+            "name_ko": NAMES[:n],
+            "pop_total_2017q1": [100_000 * (i + 1) for i in range(n)],
+        }
+    )
+
+
+def test_floors_above_the_total_give_the_planner_sentence():
+    # 25 gu with floors of 11억원 = 275억원 against a total of 250억원: 25억원 too much.
+    diag = diagnose(load_districts(), Scenario(name="x", total_budget_eok=250, floor_eok=11))
+    assert not diag.feasible
+    assert diag.conflicts == ("budget", "floors")
+    assert diag.message.startswith("floors sum to 275억원, above the total of 250억원: ")
+    assert "raise the total by 25.00억원 (to 275.00억원)" in diag.message
+    assert "lower the floors by 25.00억원 in total" in diag.message
+    np.testing.assert_allclose(diag.fixes["relax_eok"], [25.0, 25.0])
+
+
+def test_caps_below_the_total_are_explained():
+    diag = diagnose(_districts(3), Scenario(name="c", total_budget_eok=30, cap_eok=9))
+    assert diag.conflicts == ("budget", "caps")
+    assert diag.message.startswith("caps sum to 27억원, below the total of 30억원")
+    assert "lower the total by 3.00억원 (to 27.00억원)" in diag.message
+
+
+def test_floor_against_stability_is_a_per_district_conflict_without_the_budget():
+    # 가구: floor 12 but previous 10 with delta 0.1 allows at most 11: floors and stability
+    # conflict by 1억원 whatever the total.
+    s = Scenario(
+        name="fs",
+        total_budget_eok=30,
+        floor_eok={"가구": 12},
+        previous_eok=10,
+        stability_delta=0.1,
+    )
+    diag = diagnose(_districts(3), s)
+    assert diag.conflicts == ("floors", "stability")
+    assert "lower the floors by 1.00억원 in total (가구 1.00억원)" in diag.message
+    assert "allow 1.00억원 more year-on-year change" in diag.message
+
+
+def test_equity_bound_conflict_reports_the_ratio_that_would_work():
+    # Caps 4 for 가구 (100k) and floors 10 for 나구 (200k)... per capita at most 4,000 vs at least
+    # 5,000 KRW: 가구 must have ratio >= 5000/4000 = 1.25 relative to 나구 in the other
+    # direction; a bound of 1.1 on max/min cannot hold.
+    s = Scenario(
+        name="eq",
+        total_budget_eok=14,
+        cap_eok={"가구": 4},
+        floor_eok={"나구": 10},
+        max_per_capita_ratio=1.1,
+    )
+    diag = diagnose(_districts(2), s)
+    assert "equity" in diag.conflicts
+    assert "loosen max_per_capita_ratio from 1.1 to 1.250" in diag.message
+
+
+def test_feasible_scenario_is_reported_feasible():
+    diag = diagnose(_districts(3), Scenario(name="ok", total_budget_eok=30, floor_eok=5))
+    assert diag.feasible and diag.conflicts == ()
+
+
+def test_infeasible_result_never_says_only_infeasible():
+    res = solve_envelopes(_districts(3), Scenario(name="x", total_budget_eok=10, floor_eok=4))
+    assert res.status == "infeasible"
+    assert res.message != "Infeasible" and "floors sum to 12억원" in res.message
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.integers(2, 6),
+    st.lists(st.floats(1, 10), min_size=6, max_size=6),
+    st.floats(0.5, 5),
+)
+def test_property_named_groups_truly_conflict_and_each_fix_restores_feasibility(n, f, gap):
+    floors = {NAMES[i]: round(f[i], 3) for i in range(n)}
+    total = round(sum(floors.values()) - gap, 3)
+    d = _districts(n)
+    s = Scenario(name="p", total_budget_eok=total, floor_eok=floors)
+    diag = diagnose(d, s)
+    assert set(diag.conflicts) == {"budget", "floors"}
+    # Dropping either group makes the rest feasible (each is truly part of the conflict).
+    assert diagnose(d, s.with_overrides({"floor_eok": None})).feasible
+    assert diagnose(d, s.with_overrides({"total_budget_eok": sum(floors.values())})).feasible
+    # Applying the floors fix district by district makes the scenario feasible.
+    rel = diag.relaxation[diag.relaxation["group"] == "floors"]
+    lowered = dict(floors)
+    for name, slack in zip(rel["name_ko"], rel["slack"], strict=True):
+        lowered[name] = lowered[name] - slack
+    fixed = s.with_overrides({"floor_eok": {k: max(v, 0.0) for k, v in lowered.items()}})
+    assert diagnose(d, fixed).feasible
+    budget_fix = diag.fixes.set_index("group").loc["budget", "relax_eok"]
+    assert budget_fix == pytest.approx(sum(floors.values()) - total, abs=1e-6)

@@ -1,0 +1,112 @@
+"""Scenario files: validation messages, dotted overrides, TOML round trips, example scenarios."""
+
+from __future__ import annotations
+
+import pytest
+
+from cgresearch.allocation import Scenario, load_scenario, solve_envelopes
+from cgresearch.allocation.scenario import resolve_per_district
+from cgresearch.data.districts import load_districts
+from cgresearch.errors import ParameterError
+from cgresearch.paths import scenarios_dir
+
+
+def _base(**kw):
+    d = {"name": "s", "total_budget_eok": 250}
+    d.update(kw)
+    return Scenario.from_dict(d)
+
+
+def test_unknown_key_is_refused_with_the_closest_key_suggested():
+    with pytest.raises(ParameterError, match=r"unknown key 'floor'.*did you mean 'floor_eok'"):
+        _base(floor=9)
+
+
+def test_negative_budget_names_the_key():
+    with pytest.raises(ParameterError, match=r"total_budget_eok = -5 is negative"):
+        _base(total_budget_eok=-5)
+
+
+def test_floor_above_cap_is_refused():
+    with pytest.raises(ParameterError, match=r"floor_eok = 12 is above cap_eok = 11"):
+        _base(floor_eok=12, cap_eok=11)
+
+
+def test_per_district_floor_above_cap_is_refused_at_solve_time_naming_the_gu():
+    s = _base(floor_eok={"종로구": 12}, cap_eok=11)
+    with pytest.raises(ParameterError, match=r"the floor of 종로구 \(12억원\) is above its cap"):
+        solve_envelopes(load_districts(), s)
+
+
+def test_weights_that_do_not_sum_as_declared_are_refused():
+    with pytest.raises(ParameterError, match=r"weights sum to 0.9, not the declared weights_sum"):
+        _base(weights={"base": 0.5, "pop": 0.4})
+    assert _base(weights={"base": 50, "pop": 50}, weights_sum=100).weights["pop"] == 50
+
+
+def test_unknown_indicator_and_objective_suggest_the_closest():
+    with pytest.raises(ParameterError, match=r"did you mean 'elderly'"):
+        _base(weights={"elderley": 1})
+    with pytest.raises(ParameterError, match=r"did you mean 'maxmin'"):
+        _base(objective="max-min")
+
+
+def test_unknown_district_is_refused_with_the_closest_name():
+    s = _base(floor_eok={"종노구": 9})
+    with pytest.raises(ParameterError, match=r"unknown district '종노구'.*종로구"):
+        solve_envelopes(load_districts(), s)
+
+
+def test_district_tables_accept_korean_english_and_codes_with_a_default():
+    d = load_districts()
+    values = resolve_per_district(
+        {"종로구": 1, "Jung-gu": 2, "11170": 3, "default": 9}, d, key="floor_eok", scenario="s"
+    )
+    assert values[:4] == [1, 2, 3, 9] and len(values) == 25
+
+
+def test_dotted_overrides_update_nested_tables_and_revalidate():
+    s = _base(weights={"base": 0.5, "pop": 0.5}, floor_eok=8)
+    t = s.with_overrides({"weights.base": 0.3, "weights.pop": 0.7, "floor_eok.종로구": 9})
+    assert t.weights == {"base": 0.3, "pop": 0.7}
+    assert t.floor_eok == {"default": 8.0, "종로구": 9.0}
+    assert s.floor_eok == 8.0  # the original is unchanged (frozen)
+    with pytest.raises(ParameterError, match=r"weights sum to 1.2"):
+        s.with_overrides({"weights.pop": 0.7})
+    with pytest.raises(ParameterError, match=r"unknown key 'total_budget'.*total_budget_eok"):
+        s.with_overrides({"total_budget": 1})
+
+
+def test_toml_round_trip_gives_an_equal_scenario(tmp_path):
+    s = _base(
+        objective="combined",
+        floor_eok={"default": 8, "종로구": 9},
+        previous_eok=10,
+        stability_delta=0.2,
+        tiers={"가": [10.5, 11.0], "나": [9.0, 10.5]},
+        grades={"성동구": "가", "default": "나"},
+        combination={"goal": 0.7, "maxmin": 0.3},
+    )
+    path = tmp_path / "s.toml"
+    path.write_text(s.to_toml(), encoding="utf-8")
+    back = load_scenario(path)
+    assert back == s
+    assert back.source == str(path)
+
+
+def test_bad_toml_file_names_the_file(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("total_budget_eok = = 3", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"bad\.toml: not valid TOML"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize("path", sorted(scenarios_dir().glob("*.toml")), ids=lambda p: p.stem)
+def test_every_example_scenario_loads_and_solves_or_is_diagnosed(path):
+    s = load_scenario(path)
+    res = solve_envelopes(load_districts(), s)
+    if "infeasible" in path.stem:
+        assert res.status == "infeasible" and res.diagnosis.conflicts
+    else:
+        assert res.status == "optimal", res.message
+        assert res.table["amount_eok"].sum() == pytest.approx(s.total_budget_eok)
