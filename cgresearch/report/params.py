@@ -1,0 +1,563 @@
+"""Notebook parameters: read what a notebook declares, validate parameter files against it.
+
+Papermill only warns about an unknown parameter name and injects values as they come; this module
+checks every parameter set *before* a kernel starts. A notebook declares its parameters in one cell
+tagged ``parameters`` (the first code cell), one per line, as ``name: type = literal  # help``;
+papermill's own reader (:class:`papermill.translators.PythonTranslator`) reads the names, the
+annotations and the help comments. A parameter file is YAML::
+
+    notebook: 03_policy_demand        # the notebook, by file stem (notebooks/<stem>.py)
+    title: Policy demand, officials   # optional: the run's title in the report index
+    parameters:                       # optional: values replacing the notebook's defaults
+      group: public
+
+Types understood: ``int``, ``float``, ``str``, ``bool``, ``list``, ``dict``, ``tuple``,
+``list[T]``, ``tuple[T, ...]``, ``tuple[T1, T2]``, ``dict[K, V]``, ``Optional[T]`` and
+``Literal[...]``. Conversions are the safe ones only: ``int`` to ``float``, a whole ``float`` to
+``int``, a list to a tuple, a numeric string to a number.
+
+Examples
+--------
+>>> from cgresearch.report.params import coerce
+>>> coerce(3, "float", where="seed")
+3.0
+>>> coerce(["a", "b"], "list[str]", where="groups")
+['a', 'b']
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cgresearch import paths
+from cgresearch.errors import ParameterError
+
+__all__ = [
+    "RESERVED_PARAMETERS",
+    "NotebookParameter",
+    "ParameterSet",
+    "coerce",
+    "declared_parameters",
+    "load_parameter_set",
+    "load_parameter_sets",
+    "read_notebook",
+]
+
+#: Parameters the runner sets itself; every report notebook declares them, no file may set them.
+RESERVED_PARAMETERS: tuple[str, ...] = ("output_dir",)
+
+_FILE_KEYS = ("notebook", "title", "parameters")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class NotebookParameter:
+    """One parameter declared in a notebook's ``parameters`` cell.
+
+    Attributes
+    ----------
+    name, type, help
+        The name, the annotation as written (``"list[str]"``) and the trailing comment.
+    default
+        The default value (the literal in the cell).
+    """
+
+    name: str
+    type: str
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """A validated parameter set: one run of one notebook.
+
+    Attributes
+    ----------
+    run_id
+        The parameter file's stem; names the run's output folder.
+    notebook
+        The notebook's stem (``notebooks/<notebook>.py``).
+    notebook_path, params_file
+        The notebook source and the parameter file.
+    title
+        The run's title for the report index.
+    parameters
+        Every declared parameter except the reserved ones, converted to its declared type:
+        the notebook's default unless the file sets it.
+    overrides
+        The names the file set.
+    """
+
+    run_id: str
+    notebook: str
+    notebook_path: Path
+    params_file: Path
+    title: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    overrides: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the set as plain JSON-ready data (paths relative to the project root)."""
+        return {
+            "run_id": self.run_id,
+            "notebook": self.notebook,
+            "notebook_file": _rel(self.notebook_path),
+            "params_file": _rel(self.params_file),
+            "title": self.title,
+            "parameters": self.parameters,
+            "overrides": list(self.overrides),
+        }
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.project_root()).as_posix()
+    except ValueError:
+        return path.name
+
+
+# --- reading a notebook -------------------------------------------------------------------------
+def read_notebook(path: str | Path) -> Any:
+    """Read a notebook (jupytext ``.py`` source or ``.ipynb``) as an ``nbformat`` node."""
+    import jupytext
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"notebook {path} does not exist")
+    return jupytext.read(path)
+
+
+def _parameters_cell(nb: Any, where: str) -> Any:
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(tagged) != 1:
+        raise ParameterError(
+            f"{where}: expected exactly one cell tagged 'parameters', found {len(tagged)}; "
+            'mark it with `# %% tags=["parameters"]`'
+        )
+    if code[0] is not tagged[0]:
+        raise ParameterError(
+            f"{where}: the cell tagged 'parameters' must be the first code cell; "
+            "move imports and derived values below it"
+        )
+    return tagged[0]
+
+
+def declared_parameters(notebook: str | Path | Any) -> dict[str, NotebookParameter]:
+    """Return the parameters a notebook declares, by name, in declaration order.
+
+    Parameters
+    ----------
+    notebook
+        A notebook path (``.py`` jupytext source or ``.ipynb``) or an ``nbformat`` node.
+
+    Raises
+    ------
+    ParameterError
+        When the cell is missing, not first, declares a name without a type annotation or a help
+        comment, holds a statement papermill cannot read, has a non-literal default, or a default
+        that does not match its type.
+
+    Examples
+    --------
+    >>> from cgresearch import paths
+    >>> p = declared_parameters(paths.notebooks_dir() / "01_project_inventory.py")
+    >>> p["output_dir"].type
+    'str'
+    """
+    from papermill.translators import PythonTranslator
+
+    if isinstance(notebook, str | Path):
+        where = str(notebook)
+        nb = read_notebook(notebook)
+    else:
+        where = "notebook"
+        nb = notebook
+    cell = _parameters_cell(nb, where)
+    found = {p.name: p for p in PythonTranslator.inspect(cell)}
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{where}: parameters cell line {exc.lineno}: {exc.msg}") from exc
+    declared: dict[str, NotebookParameter] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            name = stmt.target.id
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            name = target.id if isinstance(target, ast.Name) else ast.unparse(target)
+            raise ParameterError(
+                f"{where}: parameter {name!r} (line {stmt.lineno}) has no type annotation; "
+                f"write `{name}: <type> = <value>  # <help>`"
+            )
+        else:
+            raise ParameterError(
+                f"{where}: parameters cell line {stmt.lineno}: only `name: type = value  # help` "
+                "declarations belong here; compute derived values in a later cell"
+            )
+        if name not in found:
+            raise ParameterError(
+                f"{where}: papermill cannot read the declaration of {name!r} "
+                f"(line {stmt.lineno}); use a type it parses, e.g. Optional[float] rather than "
+                "float | None, and keep `name: type = value  # help` on one logical line"
+            )
+        info = found[name]
+        if not info.help:
+            raise ParameterError(
+                f"{where}: parameter {name!r} has no help comment; end its line with `# <help>`"
+            )
+        if stmt.value is None:
+            raise ParameterError(f"{where}: parameter {name!r} has no default value")
+        try:
+            default = ast.literal_eval(stmt.value)
+        except ValueError as exc:
+            raise ParameterError(
+                f"{where}: parameter {name!r} has a computed default "
+                f"({ast.unparse(stmt.value)}); defaults must be literals, compute derived values "
+                "in a later cell"
+            ) from exc
+        default = coerce(default, info.inferred_type_name, where=f"{where}: default of {name!r}")
+        declared[name] = NotebookParameter(name, info.inferred_type_name, default, info.help)
+    missing = [r for r in RESERVED_PARAMETERS if r not in declared]
+    if missing:
+        raise ParameterError(
+            f"{where}: a report notebook declares {', '.join(missing)}: the runner sets it "
+            '(e.g. `output_dir: str = ""  # folder for figures, tables and key figures`)'
+        )
+    return declared
+
+
+# --- types --------------------------------------------------------------------------------------
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_SIMPLE = {"int", "float", "str", "bool", "list", "dict", "tuple", "Any", "object"}
+
+
+def _type_tree(annotation: str, where: str) -> ast.expr:
+    try:
+        return ast.parse(annotation, mode="eval").body
+    except SyntaxError as exc:
+        raise ParameterError(f"{where}: cannot read the type annotation {annotation!r}") from exc
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):  # typing.Optional, t.List ...
+        return node.attr
+    return ""
+
+
+def coerce(value: Any, annotation: str, *, where: str) -> Any:
+    """Check ``value`` against a type annotation and convert it where that is safe.
+
+    Parameters
+    ----------
+    value
+        The value (from YAML or a notebook default).
+    annotation
+        The annotation as written in the notebook, e.g. ``"list[str]"``, ``"Optional[float]"``.
+    where
+        Names the file and parameter in error messages.
+
+    Raises
+    ------
+    ParameterError
+        When the value does not fit, naming ``where``, the expected type and the value.
+
+    Examples
+    --------
+    >>> coerce("12", "int", where="x")
+    12
+    >>> coerce(None, "Optional[int]", where="x") is None
+    True
+    """
+    return _coerce(value, _type_tree(annotation, where), annotation, where)
+
+
+def _fail(value: Any, expected: str, where: str, hint: str = "") -> ParameterError:
+    msg = f"{where}: expected {expected}, got {value!r} ({type(value).__name__})"
+    return ParameterError(msg + (f"; {hint}" if hint else ""))
+
+
+def _coerce(value: Any, node: ast.expr, text: str, where: str) -> Any:
+    if isinstance(node, ast.Constant) and node.value is None:
+        if value is None:
+            return None
+        raise _fail(value, "None", where)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # quoted annotation
+        return _coerce(value, _type_tree(node.value, where), node.value, where)
+    if isinstance(node, ast.Subscript):
+        head = _name(node.value)
+        args = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return _coerce_generic(value, head, args, text, where)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        for option in (node.left, node.right):
+            try:
+                return _coerce(value, option, ast.unparse(option), where)
+            except ParameterError:
+                continue
+        raise _fail(value, text, where)
+    name = _name(node)
+    if name not in _SIMPLE:
+        raise ParameterError(f"{where}: unsupported type annotation {text!r}")
+    if name in ("Any", "object"):
+        return value
+    if name == "bool":
+        if isinstance(value, bool):
+            return value
+        raise _fail(value, "bool", where, "write true or false")
+    if name == "int":
+        if isinstance(value, bool):
+            raise _fail(value, "int", where)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and _INT_RE.match(value.strip()):
+            return int(value)
+        raise _fail(value, "int (a whole number)", where)
+    if name == "float":
+        if isinstance(value, bool):
+            raise _fail(value, "float", where)
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+        raise _fail(value, "float (a number)", where)
+    if name == "str":
+        if isinstance(value, str):
+            return value
+        raise _fail(value, "str", where, "quote the value in the YAML file")
+    if name == "list":
+        if isinstance(value, list | tuple):
+            return list(value)
+        raise _fail(value, "a list", where, "write it as [a, b, ...]")
+    if name == "tuple":
+        if isinstance(value, list | tuple):
+            return tuple(value)
+        raise _fail(value, "a list", where, "write it as [a, b, ...]")
+    if isinstance(value, Mapping):  # dict
+        return dict(value)
+    raise _fail(value, "a mapping", where, "write it as {key: value, ...}")
+
+
+def _coerce_generic(value: Any, head: str, args: list[ast.expr], text: str, where: str) -> Any:
+    if head == "Optional":
+        if value is None:
+            return None
+        return _coerce(value, args[0], ast.unparse(args[0]), where)
+    if head == "Union":
+        for option in args:
+            try:
+                return _coerce(value, option, ast.unparse(option), where)
+            except ParameterError:
+                continue
+        raise _fail(value, text, where)
+    if head == "Literal":
+        allowed = [ast.literal_eval(a) for a in args]
+        if value in allowed and not (isinstance(value, bool) and True not in allowed):
+            return value
+        close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else ""
+        raise _fail(value, f"one of {allowed}", where, hint)
+    if head in ("list", "List", "Sequence"):
+        if not isinstance(value, list | tuple):
+            raise _fail(value, text, where, "write it as [a, b, ...]")
+        item = args[0]
+        return [_coerce(v, item, ast.unparse(item), f"{where}[{i}]") for i, v in enumerate(value)]
+    if head in ("tuple", "Tuple"):
+        if not isinstance(value, list | tuple):
+            raise _fail(value, text, where, "write it as [a, b, ...]")
+        if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
+            types = [args[0]] * len(value)
+        else:
+            types = args
+            if len(value) != len(types):
+                raise _fail(value, f"{text} ({len(types)} items)", where)
+        return tuple(
+            _coerce(v, t, ast.unparse(t), f"{where}[{i}]")
+            for i, (v, t) in enumerate(zip(value, types, strict=True))
+        )
+    if head in ("dict", "Dict", "Mapping"):
+        if not isinstance(value, Mapping):
+            raise _fail(value, text, where, "write it as {key: value, ...}")
+        kt, vt = args
+        return {
+            _coerce(k, kt, ast.unparse(kt), f"{where} key {k!r}"): _coerce(
+                v, vt, ast.unparse(vt), f"{where}[{k!r}]"
+            )
+            for k, v in value.items()
+        }
+    raise ParameterError(f"{where}: unsupported type annotation {text!r}")
+
+
+# --- parameter files ----------------------------------------------------------------------------
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def load_parameter_set(
+    params_file: str | Path,
+    notebooks_dir: str | Path | None = None,
+    _declared_cache: dict[Path, dict[str, NotebookParameter]] | None = None,
+) -> ParameterSet:
+    """Read and validate one parameter file against its notebook's declared parameters.
+
+    Parameters
+    ----------
+    params_file
+        A YAML file with ``notebook`` and optional ``title`` and ``parameters``.
+    notebooks_dir
+        Where notebooks live; default :func:`cgresearch.paths.notebooks_dir`.
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and the parameter: unknown name (with the closest declared one), wrong
+        type, reserved name, unknown notebook, malformed YAML.
+
+    Examples
+    --------
+    >>> from cgresearch import paths
+    >>> s = load_parameter_set(paths.params_dir() / "01_project_inventory.yaml")
+    >>> s.notebook
+    '01_project_inventory'
+    """
+    params_file = Path(params_file)
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
+    try:
+        doc = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{params_file}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise ParameterError(f"{params_file}: cannot read: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise ParameterError(f"{params_file}: expected a mapping with 'notebook' and 'parameters'")
+    for key in doc:
+        if key not in _FILE_KEYS:
+            raise ParameterError(
+                f"{params_file}: unknown key {key!r} (allowed: {', '.join(_FILE_KEYS)})"
+                + _suggest(str(key), _FILE_KEYS)
+            )
+    notebook = doc.get("notebook")
+    if not isinstance(notebook, str) or not notebook:
+        raise ParameterError(f"{params_file}: 'notebook' must name a notebook, e.g. 01_example")
+    nb_path = nb_dir / f"{notebook}.py"
+    if not nb_path.is_file():
+        known = sorted(p.stem for p in nb_dir.glob("*.py"))
+        raise ParameterError(
+            f"{params_file}: notebook {notebook!r} not found in {nb_dir}"
+            + _suggest(notebook, known)
+        )
+    key = nb_path.resolve()
+    if _declared_cache is not None and key in _declared_cache:
+        declared = _declared_cache[key]
+    else:
+        declared = declared_parameters(nb_path)
+        if _declared_cache is not None:
+            _declared_cache[key] = declared
+    given = doc.get("parameters") or {}
+    if not isinstance(given, dict):
+        raise ParameterError(f"{params_file}: 'parameters' must be a mapping of name: value")
+    values = {n: p.default for n, p in declared.items() if n not in RESERVED_PARAMETERS}
+    for name, value in given.items():
+        if name in RESERVED_PARAMETERS:
+            raise ParameterError(
+                f"{params_file}: parameter {name!r} is set by the report runner; remove it"
+            )
+        if name not in declared:
+            choices = [n for n in declared if n not in RESERVED_PARAMETERS]
+            raise ParameterError(
+                f"{params_file}: unknown parameter {name!r} for notebook {notebook}"
+                + _suggest(str(name), choices)
+                + f" (declared: {', '.join(choices)})"
+            )
+        values[name] = coerce(
+            value, declared[name].type, where=f"{params_file}: parameter {name!r}"
+        )
+    title = doc.get("title", notebook)
+    if not isinstance(title, str):
+        raise ParameterError(f"{params_file}: 'title' must be text")
+    return ParameterSet(
+        run_id=params_file.stem,
+        notebook=notebook,
+        notebook_path=nb_path,
+        params_file=params_file,
+        title=title,
+        parameters=values,
+        overrides=tuple(given),
+    )
+
+
+def load_parameter_sets(
+    select: Sequence[str] = (),
+    params_dir: str | Path | None = None,
+    notebooks_dir: str | Path | None = None,
+) -> list[ParameterSet]:
+    """Read and validate every ``*.yaml`` parameter file, or those selected.
+
+    Parameters
+    ----------
+    select
+        Notebook stems, run ids (file stems) or their two-digit prefixes (``"03"``); empty = all.
+    params_dir, notebooks_dir
+        Default :func:`cgresearch.paths.params_dir` and :func:`cgresearch.paths.notebooks_dir`.
+
+    Raises
+    ------
+    ParameterError
+        For the first invalid file, or a selection that matches nothing.
+
+    Examples
+    --------
+    >>> sets = load_parameter_sets(["01"])
+    >>> [s.run_id for s in sets]
+    ['01_project_inventory']
+    """
+    p_dir = Path(params_dir) if params_dir is not None else paths.params_dir()
+    files = sorted([*p_dir.glob("*.yaml"), *p_dir.glob("*.yml")])
+    if not files:
+        raise ParameterError(f"no parameter files (*.yaml) in {p_dir}")
+    ids = [f.stem for f in files]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ParameterError(f"{p_dir}: two parameter files share the run id {dupes[0]!r}")
+    if select:
+        peeked = {f: _peek_notebook(f) for f in files}
+        chosen: list[Path] = []
+        for want in select:
+            hits = [
+                f for f, nb in peeked.items() if want in (f.stem, nb) or nb.split("_", 1)[0] == want
+            ]
+            if not hits:
+                names = sorted(set(peeked.values()) | set(ids))
+                raise ParameterError(
+                    f"no notebook or parameter set {want!r} in {p_dir}" + _suggest(want, names)
+                )
+            chosen += [h for h in hits if h not in chosen]
+        files = chosen
+    cache: dict[Path, dict[str, NotebookParameter]] = {}
+    return [load_parameter_set(f, notebooks_dir, cache) for f in files]
+
+
+def _peek_notebook(params_file: Path) -> str:
+    """Return the ``notebook`` a parameter file names ("" when unreadable; validated later)."""
+    try:
+        doc = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ""
+    value = doc.get("notebook") if isinstance(doc, dict) else None
+    return value if isinstance(value, str) else ""

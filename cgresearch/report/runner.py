@@ -1,0 +1,435 @@
+"""The report runner behind ``cgresearch report`` and ``make report``.
+
+Runs every notebook (or those selected) once per parameter file in ``params/``:
+
+1. every parameter file is validated against its notebook's declared parameters before any
+   kernel starts (:mod:`cgresearch.report.params`);
+2. each run executes through papermill's Python API with an explicit kernel, working directory
+   (``notebooks/``) and per-cell timeout, writing into a staging folder inside ``outputs/``;
+3. a run that succeeds gets its HTML page and ``run.json`` and then replaces ``outputs/<run id>/``
+   by directory renames; a run that fails leaves the previous outputs untouched, keeps its
+   executed notebook in ``outputs/_failed/`` and is reported with the notebook, the parameter
+   file and the failing cell; the other runs go on;
+4. the index page and ``manifest.json`` are rewritten (atomically) from the run folders.
+
+An interrupted report (Ctrl-C, a killed process) never leaves half-written outputs that look
+complete: nothing is written outside the staging folder until a run is whole, and a staging folder
+left by a killed process is removed by the next report.
+
+Examples
+--------
+>>> from cgresearch.report import run_report
+>>> result = run_report(["01"])  # doctest: +SKIP
+>>> result.ok  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from cgresearch import paths
+from cgresearch.errors import ParameterError
+from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
+
+__all__ = ["FAILED_DIR", "ReportResult", "RunResult", "resolve_kernel", "run_report"]
+
+#: Sub-folder of the report folder that keeps the executed notebooks of failed runs.
+FAILED_DIR = "_failed"
+_STAGING_PREFIX = ".staging-"
+_PREFERRED_KERNEL = "cgresearch"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How one run (one notebook with one parameter file) went.
+
+    Attributes
+    ----------
+    run_id, notebook, params_file
+        The run, its notebook stem and parameter file.
+    ok
+        Whether every cell ran.
+    seconds
+        Wall time of the run.
+    message
+        For a failed run: notebook, parameter file, failing cell and error, in plain words.
+    failed_notebook
+        For a failed run: the executed notebook kept for inspection.
+    """
+
+    run_id: str
+    notebook: str
+    params_file: str
+    ok: bool
+    seconds: float
+    message: str = ""
+    failed_notebook: Path | None = None
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The outcome of :func:`run_report`.
+
+    Attributes
+    ----------
+    runs
+        One :class:`RunResult` per run, in order.
+    out_dir
+        The report folder.
+    index, manifest
+        ``index.html`` and ``manifest.json``.
+    seconds
+        Wall time of the whole report.
+    kernel
+        The Jupyter kernel the notebooks ran on.
+    """
+
+    runs: tuple[RunResult, ...]
+    out_dir: Path
+    index: Path
+    manifest: Path
+    seconds: float
+    kernel: str
+
+    @property
+    def ok(self) -> bool:
+        """True when every run succeeded."""
+        return all(r.ok for r in self.runs)
+
+    def to_frame(self) -> Any:
+        """Return one row per run: run_id, notebook, params_file, ok, seconds, message."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "run_id": r.run_id,
+                    "notebook": r.notebook,
+                    "params_file": r.params_file,
+                    "ok": r.ok,
+                    "seconds": r.seconds,
+                    "message": r.message,
+                }
+                for r in self.runs
+            ]
+        )
+
+    def describe(self) -> str:
+        """Say what ran, what failed and where the report is."""
+        n_ok = sum(r.ok for r in self.runs)
+        lines = [
+            f"report: {n_ok} of {len(self.runs)} runs succeeded in {self.seconds:.1f} s "
+            f"(kernel {self.kernel}); open {self.index}"
+        ]
+        lines += [f"FAILED {r.message}" for r in self.runs if not r.ok]
+        return "\n".join(lines)
+
+
+def resolve_kernel(kernel_name: str | None = None) -> str:
+    """Return the kernel for the notebooks: ``kernel_name``, else ``cgresearch``, else ``python3``.
+
+    ``make env`` registers the ``cgresearch`` kernel in ``.venv``; ``python3`` is the kernel of the
+    interpreter running the report (ipykernel's native kernel).
+
+    Raises
+    ------
+    ParameterError
+        When the named kernel is not installed.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    ksm = KernelSpecManager()
+    specs = ksm.find_kernel_specs()
+    name = kernel_name or (_PREFERRED_KERNEL if _PREFERRED_KERNEL in specs else "python3")
+    try:
+        ksm.get_kernel_spec(name)
+    except NoSuchKernel as exc:
+        raise ParameterError(
+            f"no Jupyter kernel named {name!r} (installed: {', '.join(sorted(specs)) or 'none'}); "
+            "`make env` registers the 'cgresearch' kernel"
+        ) from exc
+    return name
+
+
+def _is_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+class _Progress:
+    """One line per run on a terminal: ``[2/8] 03_policy_demand-public  ok  6.1 s``."""
+
+    def __init__(self, total: int, quiet: bool, stream: TextIO) -> None:
+        self.total, self.quiet, self.stream, self.done = total, quiet, stream, 0
+        self.width = 0
+
+    def finished(self, result: RunResult) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        status = "ok" if result.ok else "FAILED"
+        self.stream.write(
+            f"[{self.done}/{self.total}] {result.run_id:<36} {status:<6} {result.seconds:6.1f} s\n"
+        )
+        self.stream.flush()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders left by report processes that no longer run."""
+    for folder in out_dir.glob(f"{_STAGING_PREFIX}*"):
+        try:
+            pid = int(folder.name[len(_STAGING_PREFIX) :].split("-", 1)[0])
+        except ValueError:
+            continue
+        if not _pid_alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap_in(new: Path, target: Path, trash_dir: Path) -> None:
+    """Replace folder ``target`` by ``new`` with renames (same file system, never half-written)."""
+    old: Path | None = None
+    if target.exists():
+        old = trash_dir / f".old-{target.name}"
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _failure_message(pset: ParameterSet, exc: BaseException, kept: Path | None) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    where = f"{pset.notebook} with {pset.params_file}"
+    if isinstance(exc, PapermillExecutionError):
+        first = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
+        msg = (
+            f"{where}: cell {exc.cell_index} of the executed notebook "
+            f"(execution count {exc.exec_count}, starting `{first[:80]}`) raised "
+            f"{exc.ename}: {exc.evalue}"
+        )
+    else:
+        msg = f"{where}: {type(exc).__name__}: {exc}"
+    if kept is not None:
+        msg += f"; executed notebook kept at {kept}"
+    return msg
+
+
+def _execute(
+    pset: ParameterSet,
+    staging: Path,
+    out_dir: Path,
+    kernel: str,
+    timeout: int,
+    git: dict[str, Any],
+) -> RunResult:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from cgresearch.report.html import notebook_html
+    from cgresearch.report.provenance import output_digests, write_json
+
+    run_stage = staging / pset.run_id
+    run_stage.mkdir(parents=True)
+    executed_path = run_stage / f"{pset.run_id}.ipynb"
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    nb = read_notebook(pset.notebook_path)
+    parameters = {**pset.parameters, "output_dir": str(run_stage)}
+    try:
+        executed = papermill.execute_notebook(
+            nb,
+            str(executed_path),
+            parameters=parameters,
+            kernel_name=kernel,
+            cwd=str(pset.notebook_path.parent),
+            execution_timeout=timeout,
+            progress_bar=False,
+            log_output=False,
+            start_timeout=120,
+        )
+    except (PapermillExecutionError, Exception) as exc:
+        kept: Path | None = None
+        if executed_path.is_file():
+            failed_dir = out_dir / FAILED_DIR
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / executed_path.name
+            os.replace(executed_path, kept)
+        return RunResult(
+            pset.run_id,
+            pset.notebook,
+            pset.to_dict()["params_file"],
+            ok=False,
+            seconds=time.perf_counter() - t0,
+            message=_failure_message(pset, exc, kept),
+            failed_notebook=kept,
+        )
+    (run_stage / f"{pset.run_id}.html").write_text(
+        notebook_html(executed, title=pset.title), encoding="utf-8"
+    )
+    seconds = time.perf_counter() - t0
+    record = {
+        **pset.to_dict(),
+        "kernel": kernel,
+        "git_commit": git.get("commit"),
+        "outputs": output_digests(run_stage),
+        "timing": {"started_utc": started, "seconds": round(seconds, 3)},
+    }
+    write_json(record, run_stage / "run.json")
+    _swap_in(run_stage, out_dir / pset.run_id, staging)
+    with contextlib.suppress(FileNotFoundError):
+        (out_dir / FAILED_DIR / executed_path.name).unlink()
+    return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
+
+
+def _collect_runs(out_dir: Path, run_ids: Sequence[str]) -> list[dict[str, Any]]:
+    import json
+
+    from cgresearch.report.keyfigures import read_key_figures
+
+    records = []
+    for rid in sorted(run_ids):
+        path = out_dir / rid / "run.json"
+        if path.is_file():
+            rec = json.loads(path.read_text(encoding="utf-8"))
+            rec["key_figures"] = read_key_figures(out_dir / rid)
+            records.append(rec)
+    return records
+
+
+def run_report(
+    select: Sequence[str] = (),
+    *,
+    params_dir: str | Path | None = None,
+    notebooks_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    kernel_name: str | None = None,
+    timeout: int = 600,
+    jobs: int = 1,
+    quiet: bool | None = None,
+    stream: TextIO | None = None,
+    on_run_done: Callable[[RunResult], None] | None = None,
+) -> ReportResult:
+    """Run the report's notebooks with their parameter sets; write outputs, index and manifest.
+
+    Parameters
+    ----------
+    select
+        Notebook stems, run ids or two-digit prefixes (``"03"``); empty runs every parameter file.
+    params_dir, notebooks_dir, out_dir
+        Default ``params/``, ``notebooks/`` and ``outputs/`` (from :mod:`cgresearch.paths`).
+    kernel_name
+        The Jupyter kernel; default ``cgresearch`` when registered, else ``python3``.
+    timeout
+        Per-cell timeout in seconds.
+    jobs
+        How many notebooks run at once (each in its own kernel).
+    quiet
+        Suppress the progress lines; default: quiet when ``$CI`` is set or the stream is no
+        terminal.
+    stream
+        Where progress lines go (default standard error).
+    on_run_done
+        Called with each :class:`RunResult` as it finishes.
+
+    Returns
+    -------
+    ReportResult
+        Check ``.ok``; ``.describe()`` says what failed.
+
+    Raises
+    ------
+    ParameterError
+        Before any kernel starts: an invalid parameter file, an unknown selection or kernel.
+    """
+    from cgresearch.report.html import write_index
+    from cgresearch.report.provenance import build_manifest, git_state, write_json
+
+    t0 = time.perf_counter()
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    p_dir = Path(params_dir) if params_dir is not None else paths.params_dir()
+    n_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
+    sets = load_parameter_sets(select, p_dir, n_dir)  # validates before any kernel starts
+    all_ids = sorted({f.stem for f in [*p_dir.glob("*.yaml"), *p_dir.glob("*.yml")]})
+    if timeout <= 0:
+        raise ParameterError(f"timeout must be a positive number of seconds, got {timeout}")
+    if jobs < 1:
+        raise ParameterError(f"jobs must be at least 1, got {jobs}")
+    kernel = resolve_kernel(kernel_name)
+    out = Path(out_dir) if out_dir is not None else paths.outputs_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out)
+    stream = stream or sys.stderr
+    if quiet is None:
+        quiet = _is_ci() or not (hasattr(stream, "isatty") and stream.isatty())
+    progress = _Progress(len(sets), quiet, stream)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy at kernel start
+    git = git_state()
+    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=out))
+    results: list[RunResult] = []
+    try:
+
+        def one(pset: ParameterSet) -> RunResult:
+            res = _execute(pset, staging, out, kernel, timeout, git)
+            progress.finished(res)
+            if on_run_done is not None:
+                on_run_done(res)
+            return res
+
+        if jobs == 1 or len(sets) == 1:
+            results = [one(s) for s in sets]
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(one, sets))
+        records = _collect_runs(out, all_ids)
+        seconds = time.perf_counter() - t0
+        manifest = build_manifest(
+            [{k: v for k, v in r.items() if k != "key_figures"} for r in records],
+            params_dir=p_dir,
+            notebooks_dir=n_dir,
+            timing={"generated_utc": started, "seconds": round(seconds, 3)},
+        )
+        manifest["failed_runs"] = sorted(r.run_id for r in results if not r.ok)
+        manifest_path = write_json(manifest, out / "manifest.json")
+        failed = [
+            {
+                "run_id": r.run_id,
+                "message": r.message,
+                "notebook": (
+                    r.failed_notebook.relative_to(out).as_posix() if r.failed_notebook else ""
+                ),
+            }
+            for r in results
+            if not r.ok
+        ]
+        index = write_index(records, out, git=git, failed=failed)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ReportResult(
+        runs=tuple(results),
+        out_dir=out,
+        index=index,
+        manifest=manifest_path,
+        seconds=time.perf_counter() - t0,
+        kernel=kernel,
+    )

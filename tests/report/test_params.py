@@ -1,0 +1,167 @@
+"""Parameter validation against a notebook's declared parameters (no kernel starts here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cgresearch.errors import ParameterError
+from cgresearch.report.params import coerce, declared_parameters, load_parameter_sets
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _nb(source: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = ["parameters"]
+    return nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("x = 1")])
+
+
+def test_declared_parameters_read_names_types_defaults_and_help_from_the_fixture():
+    declared = declared_parameters(FIXTURES / "tiny.py")
+    assert list(declared) == ["n", "scale", "label", "groups", "fail", "output_dir"]
+    assert declared["groups"].type == "list[str]"
+    assert declared["groups"].default == ["a", "b"]
+    assert declared["scale"].default == 1.5
+    assert declared["n"].help == "number of rows of the table"
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ('n = 3  # rows\noutput_dir: str = ""  # out', "no type annotation"),
+        ('n: int = 3\noutput_dir: str = ""  # out', "no help comment"),
+        ('n: int = 2 * 3  # rows\noutput_dir: str = ""  # out', "computed default"),
+        ('n: int = "three"  # rows\noutput_dir: str = ""  # out', "expected int"),
+        ('r: float | None = None  # cap\noutput_dir: str = ""  # out', "papermill cannot read"),
+        ("n: int = 3  # rows", "output_dir"),
+        ('import os\noutput_dir: str = ""  # out', "only `name: type = value"),
+    ],
+)
+def test_badly_declared_parameters_are_refused_with_the_reason(source, fragment):
+    with pytest.raises(ParameterError) as info:
+        declared_parameters(_nb(source))
+    assert fragment in str(info.value)
+
+
+def test_parameters_cell_must_be_the_first_code_cell():
+    nb = _nb('output_dir: str = ""  # out')
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import os"))
+    with pytest.raises(ParameterError, match="first code cell"):
+        declared_parameters(nb)
+
+
+@pytest.mark.parametrize(
+    ("value", "annotation", "expected"),
+    [
+        (3, "float", 3.0),  # int widened to float
+        (4.0, "int", 4),  # whole float narrowed to int
+        ("12", "int", 12),  # numeric text
+        ("2.5", "float", 2.5),
+        ([1, 2], "tuple[int, ...]", (1, 2)),
+        ([1, "x"], "tuple[int, str]", (1, "x")),
+        ({"a": 1}, "dict[str, float]", {"a": 1.0}),
+        (None, "Optional[int]", None),
+        (5, "Optional[int]", 5),
+        ("median", 'Literal["mean", "median"]', "median"),
+        (["1", 2], "list[int]", [1, 2]),
+        (True, "bool", True),
+    ],
+)
+def test_coerce_converts_only_safely(value, annotation, expected):
+    got = coerce(value, annotation, where="p")
+    assert got == expected
+    assert type(got) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "annotation"),
+    [
+        (2.5, "int"),  # would lose the fraction
+        (True, "int"),  # bool is not a number here
+        (1, "bool"),
+        ("yes", "bool"),
+        (3, "str"),  # unquoted YAML number where text is meant
+        ("x", "float"),
+        ("mode", 'Literal["mean", "median"]'),
+        ([1, 2, 3], "tuple[int, int]"),
+        ({"a": "x"}, "dict[str, float]"),
+        (None, "int"),
+    ],
+)
+def test_coerce_refuses_values_of_the_wrong_type(value, annotation):
+    with pytest.raises(ParameterError, match=r"^p\S*( key .*)?: expected"):
+        coerce(value, annotation, where="p")
+
+
+def test_unknown_parameter_is_refused_naming_file_and_closest_declared_name(tmp_path):
+    f = _write(tmp_path, "tiny_x.yaml", "notebook: tiny\nparameters:\n  scal: 2\n")
+    with pytest.raises(ParameterError) as info:
+        load_parameter_sets(params_dir=tmp_path, notebooks_dir=FIXTURES)
+    msg = str(info.value)
+    assert str(f) in msg
+    assert "unknown parameter 'scal'" in msg
+    assert "did you mean 'scale'?" in msg
+
+
+def test_wrong_type_is_refused_naming_file_and_parameter(tmp_path):
+    f = _write(tmp_path, "tiny_x.yaml", "notebook: tiny\nparameters:\n  n: 2.5\n")
+    with pytest.raises(ParameterError) as info:
+        load_parameter_sets(params_dir=tmp_path, notebooks_dir=FIXTURES)
+    assert f"{f}: parameter 'n': expected int" in str(info.value)
+
+
+def test_valid_file_is_converted_and_merged_with_the_defaults(tmp_path):
+    _write(tmp_path, "tiny_x.yaml", "notebook: tiny\ntitle: T\nparameters:\n  n: '7'\n  scale: 2\n")
+    (s,) = load_parameter_sets(params_dir=tmp_path, notebooks_dir=FIXTURES)
+    assert s.run_id == "tiny_x"
+    assert s.title == "T"
+    assert s.parameters == {
+        "n": 7,
+        "scale": 2.0,
+        "label": "demo",
+        "groups": ["a", "b"],
+        "fail": False,
+    }
+    assert s.overrides == ("n", "scale")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("notebook: tiny\nparameters:\n  output_dir: /tmp\n", "set by the report runner"),
+        ("notebook: tinny\n", "did you mean 'tiny'?"),
+        ("notebok: tiny\n", "unknown key 'notebok'"),
+        ("notebook: tiny\nparameters: [1]\n", "must be a mapping"),
+        ("notebook: [tiny\n", "not valid YAML"),
+    ],
+)
+def test_malformed_parameter_files_are_refused(tmp_path, text, fragment):
+    _write(tmp_path, "bad.yaml", text)
+    with pytest.raises(ParameterError) as info:
+        load_parameter_sets(params_dir=tmp_path, notebooks_dir=FIXTURES)
+    assert fragment in str(info.value)
+
+
+def test_selection_by_notebook_or_run_id_validates_only_the_selected_files(tmp_path):
+    _write(tmp_path, "tiny_a.yaml", "notebook: tiny\n")
+    _write(tmp_path, "tiny_b.yaml", "notebook: tiny\nparameters:\n  n: 1\n")
+    _write(tmp_path, "zz_broken.yaml", "notebook: missing_notebook\n")
+    assert [s.run_id for s in load_parameter_sets(["tiny"], tmp_path, FIXTURES)] == [
+        "tiny_a",
+        "tiny_b",
+    ]
+    assert [s.run_id for s in load_parameter_sets(["tiny_b"], tmp_path, FIXTURES)] == ["tiny_b"]
+    with pytest.raises(ParameterError, match="did you mean 'tiny_a'"):
+        load_parameter_sets(["tiny_aa"], tmp_path, FIXTURES)
+    with pytest.raises(ParameterError, match="missing_notebook"):
+        load_parameter_sets([], tmp_path, FIXTURES)
