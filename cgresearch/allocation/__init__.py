@@ -39,6 +39,7 @@ from cgresearch.allocation.scenario import (
     Scenario,
     load_scenario,
 )
+from cgresearch.allocation.selection import SelectionResult, select_projects
 from cgresearch.allocation.solver import SOLVER_NAMES, STATUSES, SolveResult, affine, solve
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "PBElection",
     "PBOutcome",
     "Scenario",
+    "SelectionResult",
     "SolveResult",
     "affine",
     "compare",
@@ -69,6 +71,7 @@ __all__ = [
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
+    "select_projects",
     "solve",
     "solve_envelopes",
     "theil",
