@@ -9,6 +9,13 @@ Examples
 2.5
 """
 
+from cgresearch.survey.calibration import (
+    CalibrationInfo,
+    calibrate,
+    post_stratify,
+    postStratify,
+    rake,
+)
 from cgresearch.survey.design import LonelyPSU, SurveyDesign
 from cgresearch.survey.estimators import (
     ByEstimate,
@@ -26,11 +33,16 @@ from cgresearch.survey.estimators import (
 
 __all__ = [
     "ByEstimate",
+    "CalibrationInfo",
     "Estimate",
     "LonelyPSU",
     "ProportionCI",
     "QuantileEstimate",
     "SurveyDesign",
+    "calibrate",
+    "postStratify",
+    "post_stratify",
+    "rake",
     "svyby",
     "svyciprop",
     "svymean",

@@ -288,6 +288,7 @@ class SurveyDesign:
         self._weights = w
         self._domain = np.ones(n, dtype=bool)
         self._adjustments: tuple[_Adjustment, ...] = ()
+        self.calibration_info: object | None = None
 
     def _check_lonely(self) -> None:
         if self.lonely_psu != "fail":
@@ -348,18 +349,23 @@ class SurveyDesign:
         return new
 
     def with_weights(
-        self, weights: np.ndarray, adjustment: _Adjustment | None = None
+        self,
+        weights: np.ndarray,
+        adjustment: _Adjustment | None = None,
+        info: object | None = None,
     ) -> SurveyDesign:
         """Return a copy with new full-sample weights and, optionally, one more calibration step.
 
         Used by :mod:`cgresearch.survey.calibration`; ``adjustment.residualize`` is applied to the
-        influence values before the variance is computed, as R's ``postStrata``.
+        influence values before the variance is computed, as R's ``postStrata``; ``info`` (e.g.
+        raking convergence) is kept as ``calibration_info``.
         """
         w = np.asarray(weights, dtype=float)
         if w.shape != (self.n,):
             raise ParameterError(f"{w.size} weights given for a design of {self.n} rows")
         new = self._copy()
         new._weights = w
+        new.calibration_info = info
         if adjustment is not None:
             new._adjustments = (*self._adjustments, adjustment)
         return new
@@ -446,8 +452,8 @@ class SurveyDesign:
         --------
         >>> import numpy as np, pandas as pd
         >>> d = SurveyDesign(pd.DataFrame({"i": [0, 1, 2, 3]}))
-        >>> float(d.variance(np.array([1.0, 2.0, 3.0, 6.0]))[0, 0])  # n/(n-1) * sum of squares
-        14.0
+        >>> float(d.variance(np.array([1.0, 2.0, 3.0, 6.0]))[0, 0])  # 4/3 * (4 + 1 + 0 + 9)
+        18.666666666666664
         """
         x = np.asarray(influence, dtype=float)
         if x.ndim == 1:

@@ -1,0 +1,412 @@
+"""Calibration of survey weights: post-stratification, raking and GREG, as R's survey package.
+
+Each function returns a new :class:`~cgresearch.survey.design.SurveyDesign` with calibrated
+weights and a calibration step that R's ``svyrecvar`` applies to influence values before the
+variance is computed, so standard errors after calibration equal R's:
+
+* :func:`post_stratify` (R ``postStratify``): influence values minus their post-stratum means;
+* :func:`rake` (R ``rake``): iterative post-stratification over margins with R's stopping rule;
+  the variance uses R's 10 back-fitting sweeps over the margins of the final iteration;
+* :func:`calibrate` (R ``calibrate``, ``calfun="linear"`` or ``"raking"``): GREG weights
+  ``w * g``; the variance uses the residuals of the weighted regression on the calibration
+  variables (R's ``qr.resid`` on ``x / (g sqrt(w))``).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cgresearch.survey.design import SurveyDesign
+>>> df = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 2.0, 3.0, 4.0]})
+>>> d = post_stratify(SurveyDesign(df), "g", {"a": 30, "b": 10})
+>>> d.weights.tolist()
+[15.0, 15.0, 5.0, 5.0]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from cgresearch.errors import InputError, ModelError, ParameterError
+from cgresearch.survey._formula import r_name, rhs_matrix
+from cgresearch.survey.design import SurveyDesign
+
+__all__ = [
+    "CalibrationInfo",
+    "calibrate",
+    "postStratify",
+    "post_stratify",
+    "rake",
+]
+
+
+@dataclass(frozen=True)
+class CalibrationInfo:
+    """How a calibration ended: method, convergence, iterations and the last change."""
+
+    method: str
+    converged: bool
+    iterations: int
+    max_change: float
+    epsilon: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row table of the fields."""
+        return pd.DataFrame([self.__dict__])
+
+
+# ---------------------------------------------------------------------- adjustment records
+@dataclass(frozen=True, eq=False)
+class _PostStratAdjustment:
+    codes: np.ndarray
+    n_cells: int
+    weights: np.ndarray  # after
+    old_weights: np.ndarray  # before
+
+    def residualize(self, x: np.ndarray) -> np.ndarray:
+        psw = self.weights.copy()
+        oldw = self.old_weights
+        psw[(psw == 0) & (oldw == 0)] = 1.0
+        sums = np.zeros((self.n_cells, x.shape[1]))
+        np.add.at(sums, self.codes, x * (oldw / psw)[:, None])
+        den = np.bincount(self.codes, weights=oldw, minlength=self.n_cells)
+        means = sums / den[:, None]
+        return x - means[self.codes] * psw[:, None]
+
+
+@dataclass(frozen=True, eq=False)
+class _RakeAdjustment:
+    margins: tuple[tuple[np.ndarray, int, np.ndarray], ...]  # (codes, n_cells, weights after)
+
+    def residualize(self, x: np.ndarray) -> np.ndarray:
+        for _ in range(10):  # R: a fixed 10 sweeps of back-fitting
+            for codes, k, psw in self.margins:
+                z = x / psw[:, None]
+                sums = np.zeros((k, x.shape[1]))
+                np.add.at(sums, codes, z)
+                counts = np.bincount(codes, minlength=k)
+                x = x - psw[:, None] * (sums / counts[:, None])[codes]
+        return x
+
+
+@dataclass(frozen=True, eq=False)
+class _GregAdjustment:
+    q: np.ndarray  # orthonormal basis of the columns of mm * sqrt(w)
+    w: np.ndarray  # g * sqrt(w)
+
+    def residualize(self, x: np.ndarray) -> np.ndarray:
+        e = x / self.w[:, None]
+        e = e - self.q @ (self.q.T @ e)
+        return e * self.w[:, None]
+
+
+# ---------------------------------------------------------------------- post-stratification
+def _cells(design: SurveyDesign, columns: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: design.column(c).to_numpy() for c in columns})
+    bad = frame.isna().any(axis=1).to_numpy()
+    if bad.any():
+        rows = np.flatnonzero(bad)[:5].tolist()
+        raise InputError(f"calibration variable(s) {list(columns)} missing at row(s) {rows}")
+    return frame
+
+
+def _population_table(population: object, columns: Sequence[str]) -> pd.DataFrame:
+    """Population counts as a frame with ``columns`` + ``Freq``."""
+    if isinstance(population, pd.DataFrame):
+        other = [c for c in population.columns if c not in columns]
+        if len(other) != 1 or not set(columns) <= set(population.columns):
+            raise ParameterError(
+                f"population table needs the columns {list(columns)} and one count column; "
+                f"got {list(population.columns)}"
+            )
+        return population.rename(columns={other[0]: "Freq"})[[*columns, "Freq"]]
+    if isinstance(population, (pd.Series, Mapping)):
+        s = pd.Series(population)
+        if len(columns) != 1:
+            raise ParameterError("give a DataFrame of population counts for several variables")
+        return pd.DataFrame({columns[0]: s.index.to_numpy(), "Freq": s.to_numpy(dtype=float)})
+    raise ParameterError("population must be a DataFrame (levels + counts), Series or dict")
+
+
+def _key(values: object) -> str:
+    vals = values if isinstance(values, tuple) else (values,)
+    return "\x1f".join(str(v) for v in vals)
+
+
+def _setup(
+    design: SurveyDesign, cols: list[str], population: object, partial: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cell code of every row and the population count of every cell (validated)."""
+    frame = _cells(design, cols)
+    groups = frame.groupby(cols, sort=True, dropna=False)
+    codes = groups.ngroup().to_numpy()
+    cells = [_key(k) for k in groups.size().index]
+    pop = _population_table(population, cols)
+    pop_keys = [_key(tuple(r)) for r in pop[cols].itertuples(index=False, name=None)]
+    pop_s = pd.Series(pop["Freq"].to_numpy(dtype=float), index=pop_keys)
+    if pop_s.index.duplicated().any():
+        dup = pop_s.index[pop_s.index.duplicated()].tolist()
+        raise InputError(f"population table repeats cell(s) {dup[:5]} of {cols}")
+    positive = set(pop_s.index[(pop_s > 0).to_numpy()])
+    only_sample = [c for c in cells if c not in positive]
+    if only_sample:
+        raise InputError(
+            f"post-stratum cell(s) {[c.replace(chr(31), ':') for c in only_sample[:5]]} of "
+            f"{cols} are in the sample but have no population count; add them to the "
+            "population table"
+        )
+    only_pop = sorted(positive - set(cells))
+    if only_pop and not partial:
+        raise InputError(
+            f"population cell(s) {[c.replace(chr(31), ':') for c in only_pop[:5]]} of {cols} "
+            "have no sampled rows; merge cells or pass partial=True to ignore them"
+        )
+    return codes, pop_s.reindex(cells).to_numpy()
+
+
+def _poststrat_weights(codes: np.ndarray, pop: np.ndarray, w_old: np.ndarray) -> np.ndarray:
+    sample = np.bincount(codes, weights=w_old, minlength=pop.size)
+    return w_old * (pop / sample)[codes]
+
+
+def post_stratify(
+    design: SurveyDesign,
+    strata: str | Sequence[str],
+    population: pd.DataFrame | pd.Series | Mapping[object, float],
+    *,
+    partial: bool = False,
+) -> SurveyDesign:
+    """Post-stratify the weights to known population counts (R's ``postStratify``).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    strata : str or list of str
+        Post-stratification variable(s).
+    population : DataFrame, Series or dict
+        Population counts per cell: a DataFrame with the ``strata`` columns and one count column
+        (R's ``Freq``), or a Series/dict ``level -> count`` for a single variable.
+    partial : bool
+        Ignore population cells absent from the sample (otherwise an error, as R).
+
+    Returns
+    -------
+    SurveyDesign
+        Weights summing to the population count in every cell.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"g": ["a", "b", "b"], "y": [1.0, 2.0, 4.0]})
+    >>> post_stratify(SurveyDesign(df), "g", {"a": 5, "b": 5}).weights.tolist()
+    [5.0, 2.5, 2.5]
+    """
+    cols = [strata] if isinstance(strata, str) else list(strata)
+    codes, pop = _setup(design, cols, population, partial)
+    w_old = design.full_weights
+    w_new = _poststrat_weights(codes, pop, w_old)
+    adj = _PostStratAdjustment(codes, pop.size, w_new, w_old)
+    info = CalibrationInfo("poststratify", True, 1, 0.0, 0.0)
+    return design.with_weights(w_new, adj, info)
+
+
+postStratify = post_stratify  # R's spelling
+
+
+# ---------------------------------------------------------------------- raking
+def rake(
+    design: SurveyDesign,
+    margins: Sequence[str | Sequence[str]],
+    population_margins: Sequence[pd.DataFrame | pd.Series | Mapping[object, float]],
+    *,
+    max_iter: int = 10,
+    epsilon: float = 1.0,
+) -> SurveyDesign:
+    """Rake the weights to several population margins by iterative proportional fitting (R's
+    ``rake``).
+
+    Each iteration post-stratifies on every margin in turn; it stops when no cell of the joint
+    weighted table of all margin variables changes by ``epsilon`` or more (``epsilon < 1`` is a
+    fraction of the total weight, as R). The result's ``calibration_info`` reports convergence;
+    a warning is issued when ``max_iter`` is reached first.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    margins : list
+        One variable (or list of variables) per margin.
+    population_margins : list
+        Population counts per margin, as for :func:`post_stratify`.
+    max_iter : int
+        Maximum number of sweeps (R's ``control$maxit``, default 10).
+    epsilon : float
+        Convergence tolerance (R's ``control$epsilon``, default 1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": ["x", "x", "y", "y"], "b": ["u", "v", "u", "v"]})
+    >>> d = rake(SurveyDesign(df), ["a", "b"], [{"x": 6, "y": 4}, {"u": 5, "v": 5}])
+    >>> d.calibration_info.converged, d.weights.tolist()
+    (True, [3.0, 3.0, 2.0, 2.0])
+    """
+    if len(margins) != len(population_margins):
+        raise ParameterError(
+            f"{len(margins)} margins but {len(population_margins)} population margins"
+        )
+    if max_iter < 1:
+        raise ParameterError("max_iter must be at least 1")
+    cols = [[m] if isinstance(m, str) else list(m) for m in margins]
+    setups = [_setup(design, c, p, False) for c, p in zip(cols, population_margins, strict=True)]
+    all_vars = list(dict.fromkeys(v for c in cols for v in c))
+    joint = _cells(design, all_vars).groupby(all_vars, sort=True, dropna=False).ngroup().to_numpy()
+    n_joint = int(joint.max()) + 1
+    w = design.full_weights
+    eps = epsilon * float(w.sum()) if epsilon < 1 else epsilon
+    old = np.bincount(joint, weights=w, minlength=n_joint)
+    converged = False
+    it = 0
+    delta = np.inf
+    after: list[np.ndarray] = []
+    while it < max_iter:
+        after = []
+        for codes, pop in setups:
+            w = _poststrat_weights(codes, pop, w)
+            after.append(w)
+        new = np.bincount(joint, weights=w, minlength=n_joint)
+        delta = float(np.max(np.abs(old - new)))
+        if delta < eps:
+            converged = True
+            break
+        old = new
+        it += 1
+    if not converged:
+        warnings.warn(
+            f"raking did not converge after {it} iterations (largest change {delta:.3g}); "
+            "raise max_iter or check the margins for empty or conflicting cells",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    adj = _RakeAdjustment(
+        tuple((codes, pop.size, wa) for (codes, pop), wa in zip(setups, after, strict=True))
+    )
+    info = CalibrationInfo("rake", converged, it + (1 if converged else 0), delta, eps)
+    return design.with_weights(w, adj, info)
+
+
+# ---------------------------------------------------------------------- GREG
+def _totals_vector(names: list[str], totals: object) -> np.ndarray:
+    if isinstance(totals, (Mapping, pd.Series)):
+        t = {r_name(str(k)): float(v) for k, v in dict(totals).items()}
+        missing = [n for n in names if n not in t]
+        extra = [k for k in t if k not in names]
+        if missing or extra:
+            raise ParameterError(
+                f"population totals must name the model-matrix columns {names}; "
+                f"missing {missing}, unknown {extra}"
+            )
+        return np.array([t[n] for n in names])
+    arr = np.asarray(totals, dtype=float).ravel()
+    if arr.size != len(names):
+        raise ParameterError(f"{arr.size} population totals for the {len(names)} columns {names}")
+    return arr
+
+
+def calibrate(
+    design: SurveyDesign,
+    formula: str | Sequence[str],
+    population_totals: Mapping[str, float] | pd.Series | Sequence[float],
+    *,
+    calfun: Literal["linear", "raking"] = "linear",
+    max_iter: int = 50,
+    epsilon: float = 1e-7,
+) -> SurveyDesign:
+    """Calibrate the weights to known population totals (GREG; R's ``calibrate``).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    formula : str or list of str
+        Right-hand side such as ``"~stype + api99"`` (treatment contrasts and an intercept, as
+        R's ``model.matrix``), or a list of columns (joined with ``+``).
+    population_totals : dict, Series or sequence
+        Population total of every model-matrix column, by R name (``"(Intercept)"``,
+        ``"stypeH"``, ``"api99"``; patsy names are accepted too) or in column order.
+    calfun : {"linear", "raking"}
+        Distance function: linear (GREG, closed form) or raking (multiplicative, Newton).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]})
+    >>> d = calibrate(SurveyDesign(df), "~x", {"(Intercept)": 8, "x": 24})
+    >>> [round(v, 6) for v in d.weights.tolist()]
+    [0.8, 1.6, 2.4, 3.2]
+    """
+    rhs = formula if isinstance(formula, str) else "~" + " + ".join(formula)
+    names, mm = rhs_matrix(rhs, design.data.reset_index(drop=True))
+    pop = _totals_vector(names, population_totals)
+    ww = design.full_weights
+    whalf = np.sqrt(ww)
+    sample_total = (mm * ww[:, None]).sum(axis=0)
+    q, _ = np.linalg.qr(mm * whalf[:, None])
+    if calfun == "linear":
+        tmat = (mm * whalf[:, None]).T @ (mm * whalf[:, None])
+        try:
+            t = np.linalg.solve(tmat, pop - sample_total)
+        except np.linalg.LinAlgError as exc:
+            raise ModelError(
+                f"calibration variables {names} are collinear in the sample; drop one"
+            ) from exc
+        g = 1.0 + mm @ t
+        info = CalibrationInfo("linear", True, 1, 0.0, epsilon)
+    elif calfun == "raking":
+        g, info = _grake_raking(mm, ww, pop, max_iter, epsilon)
+    else:
+        raise ParameterError(f"calfun must be 'linear' or 'raking', not {calfun!r}")
+    adj = _GregAdjustment(q, g * whalf)
+    return design.with_weights(ww * g, adj, info)
+
+
+def _grake_raking(
+    mm: np.ndarray, ww: np.ndarray, pop: np.ndarray, max_iter: int, epsilon: float
+) -> tuple[np.ndarray, CalibrationInfo]:
+    """R's ``grake`` with ``cal.raking`` (g = exp(X eta)), Newton steps via the pseudo-inverse."""
+    sample_total = (mm * ww[:, None]).sum(axis=0)
+    eta = np.zeros(mm.shape[1])
+    scales = pop / sample_total
+    scale = None
+    if np.min(scales) > 20:
+        scale = float(np.mean(scales))
+        ww = ww * scale
+        sample_total = sample_total * scale
+    xeta = mm @ eta
+    it = 1
+    converged = False
+    misfit = pop - sample_total
+    while True:
+        deriv = np.exp(xeta)
+        tmat = (mm * (ww * deriv)[:, None]).T @ mm
+        misfit = pop - sample_total - (mm * (ww * (np.exp(xeta) - 1))[:, None]).sum(axis=0)
+        eta = eta + np.linalg.pinv(tmat, rcond=256 * np.finfo(float).eps) @ misfit
+        xeta = mm @ eta
+        misfit = pop - sample_total - (mm * (ww * (np.exp(xeta) - 1))[:, None]).sum(axis=0)
+        achieved = float(np.max(np.abs(misfit) / (1 + np.abs(pop))))
+        if achieved < epsilon:
+            converged = True
+            break
+        it += 1
+        if it > max_iter:
+            break
+    if not converged:
+        raise ModelError(
+            f"raking calibration did not converge in {max_iter} iterations (misfit {achieved:.3g})"
+        )
+    g = np.exp(xeta)
+    if scale is not None:
+        g = g * scale
+    return g, CalibrationInfo("raking", converged, it, achieved, epsilon)

@@ -1,0 +1,108 @@
+"""Calibration against R's survey: postStratify on stype, rake on stype and sch.wide (R's default
+control and a tight one), calibrate(~stype + api99) (GREG), on one- and two-stage cluster and
+stratified designs. Weights and estimates to 1e-8 relative, standard errors to 1e-6 (R numbers in
+tests/survey/fixtures/reference.csv, written by make_reference.R)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cgresearch.errors import InputError, ParameterError
+from cgresearch.survey import (
+    SurveyDesign,
+    calibrate,
+    post_stratify,
+    postStratify,
+    rake,
+    svyby,
+    svymean,
+    svytotal,
+)
+from tests.survey.api_reference import assert_close, design, reference
+
+POP_TYPES = pd.DataFrame({"stype": ["E", "H", "M"], "Freq": [4421, 755, 1018]})
+POP_SCHWIDE = {"No": 1072, "Yes": 5122}
+GREG_TOTALS = {"(Intercept)": 6194, "stypeH": 755, "stypeM": 1018, "api99": 3914069}
+
+
+def _calibrated(base: str, method: str) -> SurveyDesign:
+    d = design(base)
+    if method == "poststrat":
+        return postStratify(d, "stype", POP_TYPES)
+    if method == "rake":
+        return rake(d, ["stype", "sch.wide"], [POP_TYPES, POP_SCHWIDE])
+    if method == "rake_tight":
+        return rake(d, ["stype", "sch.wide"], [POP_TYPES, POP_SCHWIDE], max_iter=100, epsilon=1e-12)
+    return calibrate(d, "~stype + api99", GREG_TOTALS)
+
+
+@pytest.mark.parametrize("base", ["clus1", "clus2", "strat_nofpc"])
+@pytest.mark.parametrize("method", ["poststrat", "rake", "rake_tight", "greg"])
+def test_calibrated_weights_estimates_and_ses_equal_r(base: str, method: str) -> None:
+    case = f"{base}_{method}"
+    d = _calibrated(base, method)
+    assert_close(d.w, reference(case, "weights"), 1e-8)
+    m = svymean(d, ["api00", "ell"])
+    assert_close(m.estimate, reference(case, "mean"), 1e-8)
+    assert_close(m.se, reference(case, "mean_se"), 1e-6)
+    t = svytotal(d, "enroll", na_rm=True)
+    assert_close(t.estimate, reference(case, "total"), 1e-8)
+    assert_close(t.se, reference(case, "total_se"), 1e-6)
+    b = svyby(d, "api00", "sch.wide")  # domains of a calibrated design
+    assert_close(b.estimate[:, 0], reference(case, "by_mean_api00"), 1e-8)
+    assert_close(b.se[:, 0], reference(case, "by_mean_api00_se"), 1e-6)
+
+
+def test_calibrated_totals_hit_the_population() -> None:
+    d = calibrate(design("clus1"), "~stype + api99", GREG_TOTALS)
+    t = svytotal(d, ["stype", "api99"])
+    assert_close(t.estimate, [4421, 755, 1018, 3914069], 1e-10)
+    # a total of a calibration variable is known exactly: its SE vanishes
+    assert np.all(t.se < 1e-6 * t.estimate)
+
+
+def test_rake_reports_convergence_and_warns_when_it_stops_early() -> None:
+    d = rake(design("clus2"), ["stype", "sch.wide"], [POP_TYPES, POP_SCHWIDE])
+    assert d.calibration_info.converged
+    assert d.calibration_info.max_change < 1.0
+    with pytest.warns(RuntimeWarning, match="did not converge after 2"):
+        d2 = rake(
+            design("clus2"),
+            ["stype", "sch.wide"],
+            [POP_TYPES, POP_SCHWIDE],
+            max_iter=2,
+            epsilon=1e-12,
+        )
+    assert not d2.calibration_info.converged
+
+
+def test_post_stratify_reports_cells_missing_from_population_or_sample() -> None:
+    with pytest.raises(InputError, match=r"'M'.*no population count"):
+        post_stratify(design("clus1"), "stype", {"E": 4421, "H": 755})
+    with pytest.raises(InputError, match=r"'X'.*no sampled rows.*partial=True"):
+        post_stratify(design("clus1"), "stype", {"E": 4421, "H": 755, "M": 1018, "X": 5})
+    d = post_stratify(
+        design("clus1"), "stype", {"E": 4421, "H": 755, "M": 1018, "X": 5}, partial=True
+    )
+    assert d.w.sum() == pytest.approx(6194)
+
+
+def test_calibrate_names_the_expected_totals() -> None:
+    with pytest.raises(ParameterError, match=r"missing \['api99'\]"):
+        calibrate(design("clus1"), "~stype + api99", {"(Intercept)": 1, "stypeH": 1, "stypeM": 1})
+
+
+def test_raking_calfun_matches_post_stratification_on_one_factor() -> None:
+    # with a single factor, multiplicative (raking) calibration is post-stratification
+    d1 = calibrate(
+        design("clus1"),
+        "~stype",
+        {"(Intercept)": 6194, "stypeH": 755, "stypeM": 1018},
+        calfun="raking",
+        epsilon=1e-13,
+    )
+    d2 = post_stratify(design("clus1"), "stype", POP_TYPES)
+    assert_close(d1.w, d2.w, 1e-10)
+    assert_close(svymean(d1, "api00").se, svymean(d2, "api00").se, 1e-8)
