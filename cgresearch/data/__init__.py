@@ -17,6 +17,15 @@ from cgresearch.data.districts import (
     load_districts,
     resolve_district,
 )
+from cgresearch.data.loaders import (
+    load_inventory,
+    load_proposals,
+    load_survey,
+    read_table,
+    validate_inventory,
+    validate_proposals,
+    validate_survey,
+)
 from cgresearch.data.schemas import Problem, ValidationFailed
 
 __all__ = [
@@ -29,5 +38,12 @@ __all__ = [
     "load_boundaries",
     "load_boundaries_geojson",
     "load_districts",
+    "load_inventory",
+    "load_proposals",
+    "load_survey",
+    "read_table",
     "resolve_district",
+    "validate_inventory",
+    "validate_proposals",
+    "validate_survey",
 ]

@@ -20,7 +20,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +265,7 @@ class DistrictLookup:
 
     districts: tuple[District, ...]
 
+    @cached_property
     def _index(self) -> dict[str, District]:
         index: dict[str, District] = {}
         for d in self.districts:
@@ -275,7 +276,7 @@ class DistrictLookup:
 
     def find(self, value: object) -> District | None:
         """Return the district ``value`` names, or ``None`` if it names none."""
-        index = self._index()
+        index = self._index
         code = _as_code(value)
         if code is not None:
             return index.get(f"code:{code}")

@@ -36,6 +36,7 @@ __all__ = [
     "LIKERT_MISSING_CODES",
     "MAX_LISTED_PROBLEMS",
     "PROPOSALS_SCHEMA",
+    "SURVEY_CODED_ITEMS",
     "SURVEY_LIKERT_COLUMNS",
     "SURVEY_SCHEMA",
     "Problem",
@@ -124,7 +125,10 @@ def _plain(value: object) -> object:
             return None
     except (TypeError, ValueError):
         pass
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _row_of(index_value: object) -> int | None:
@@ -187,10 +191,15 @@ def validate_frame(
     try:
         out = schema.validate(framed, lazy=True)
     except SchemaErrors as exc:
-        found += _problems_from(exc.failure_cases, file, error_texts)
+        seen = {(p.row, p.column) for p in found if p.row is not None}
+        found += [
+            p
+            for p in _problems_from(exc.failure_cases, file, error_texts)
+            if (p.row, p.column) not in seen
+        ]
         out = None
     if found:
-        raise ValidationFailed(file, _sorted(found))
+        raise ValidationFailed(file, _sorted(_with_duplicate_rows(found)))
     assert out is not None
     return out.reset_index(drop=True)
 
@@ -219,13 +228,33 @@ def _problems_from(cases: pd.DataFrame, file: str, error_texts: dict[str, str]) 
             out.append(Problem(file, _row_of(case.get("index")), column, None, "value is missing"))
             continue
         if check == "field_uniqueness" or check.startswith("unique"):
-            rule = "value must be unique; it appears more than once"
+            rule = _UNIQUE_RULE
             out.append(Problem(file, _row_of(case.get("index")), column, value, rule))
             continue
         if column is None and isinstance(value, bool):
             value = None  # a table-wide check reports its boolean outcome, not a value
         rule = _rule_of(check, error_texts)
         out.append(Problem(file, _row_of(case.get("index")), column, value, rule))
+    return out
+
+
+_UNIQUE_RULE = "value must be unique; it appears more than once"
+
+
+def _with_duplicate_rows(problems: list[Problem]) -> list[Problem]:
+    """Name, in each duplicate-value problem, the other rows holding the same value."""
+    rows: dict[tuple[object, str], list[int]] = {}
+    for p in problems:
+        if p.rule == _UNIQUE_RULE and p.row is not None:
+            rows.setdefault((p.column, repr(p.value)), []).append(p.row)
+    out = []
+    for p in problems:
+        if p.rule == _UNIQUE_RULE and p.row is not None:
+            others = [r for r in rows[(p.column, repr(p.value))] if r != p.row]
+            where = ", ".join(str(r) for r in sorted(others))
+            rule = f"duplicate value: must be unique (also in row {where})"
+            p = Problem(p.file, p.row, p.column, p.value, rule)
+        out.append(p)
     return out
 
 
@@ -321,44 +350,40 @@ ADMIN_DONG_SCHEMA = pa.DataFrameSchema(
 )
 
 # --- inventory, proposals, survey -------------------------------------------------------------
-_POSITIVE_MONEY = "must be a positive amount (million KRW)"
+# The loaders turn text into numbers and resolve districts first (reporting what cannot be read);
+# these schemas then declare the rules on the typed table.
+
+
+def _codes(allowed: list[str], what: str) -> pa.Check:
+    return pa.Check.isin(allowed, error=f"{what} must be one of {', '.join(allowed)}")
+
+
+_GU_CODE = pa.Column("Int64", nullable=True)  # unknown districts are reported by the loader
 
 #: The CG project inventory (one row per project).
 INVENTORY_SCHEMA = pa.DataFrameSchema(
     {
-        "project_id": pa.Column(str, unique=True),
-        "title_ko": pa.Column(str),
-        "gu_code": pa.Column(int),
+        "project_id": pa.Column(str, unique=True, nullable=False),
+        "gu_code": _GU_CODE,
         "policy_task": pa.Column(
-            str,
-            pa.Check.isin(
-                list(POLICY_TASKS), error=f"policy_task must be one of {', '.join(POLICY_TASKS)}"
-            ),
-        ),
-        "funding_source": pa.Column(
-            str,
-            pa.Check.isin(
-                list(FUNDING_SOURCES),
-                error=f"funding_source must be one of {', '.join(FUNDING_SOURCES)}",
-            ),
-        ),
-        "budget_mkrw": pa.Column(
-            float, pa.Check.ge(0, error=f"budget_mkrw {_POSITIVE_MONEY}"), coerce=True
+            str, _codes(list(POLICY_TASKS), "policy_task"), required=False, nullable=True
         ),
         "strategy": pa.Column(
-            str,
-            pa.Check.isin(
-                list(STRATEGIES), error=f"strategy must be one of {', '.join(STRATEGIES)}"
-            ),
+            str, _codes(list(STRATEGIES), "strategy"), required=False, nullable=True
+        ),
+        "funding_source": pa.Column(
+            str, _codes(list(FUNDING_SOURCES), "funding_source"), nullable=False
+        ),
+        "year": pa.Column(
+            float,
+            pa.Check.in_range(1990, 2100, error="year must be a 4-digit year (1990-2100)"),
             required=False,
             nullable=True,
         ),
-        "year": pa.Column(
-            "Int64",
-            pa.Check.in_range(1990, 2100, error="year must be a 4-digit year"),
-            required=False,
-            nullable=True,
-            coerce=True,
+        "budget_mkrw": pa.Column(
+            float,
+            pa.Check.ge(0, error="budget_mkrw must not be negative (million KRW)"),
+            nullable=False,
         ),
     },
     name="inventory",
@@ -367,20 +392,33 @@ INVENTORY_SCHEMA = pa.DataFrameSchema(
 #: Resident project proposals for participatory budgeting.
 PROPOSALS_SCHEMA = pa.DataFrameSchema(
     {
-        "proposal_id": pa.Column(str, unique=True),
-        "gu_code": pa.Column(int),
+        "proposal_id": pa.Column(str, unique=True, nullable=False),
+        "gu_code": _GU_CODE,
+        "policy_task": pa.Column(
+            str, _codes(list(POLICY_TASKS), "policy_task"), required=False, nullable=True
+        ),
         "cost_mkrw": pa.Column(
-            float, pa.Check.gt(0, error=f"cost_mkrw {_POSITIVE_MONEY}"), coerce=True
+            float,
+            pa.Check.gt(
+                0,
+                error="cost_mkrw must be positive (million KRW); costs cannot be negative or zero",
+            ),
+            nullable=False,
         ),
         "votes": pa.Column(
-            "Int64", pa.Check.ge(0, error="votes must be 0 or more"), coerce=True, nullable=True
-        ),
-        "policy_task": pa.Column(
-            str,
-            pa.Check.isin(list(POLICY_TASKS), error="policy_task must be T1-T5"),
+            float,
+            [
+                pa.Check.ge(0, error="votes must be 0 or more"),
+                pa.Check(
+                    lambda s: s == s.round(),
+                    element_wise=False,
+                    error="votes must be a whole number",
+                ),
+            ],
             required=False,
             nullable=True,
         ),
+        "score": pa.Column(float, required=False, nullable=True),
     },
     name="proposals",
 )
@@ -390,41 +428,57 @@ def _likert() -> pa.Column:
     return pa.Column(
         float,
         pa.Check.isin(
-            [1, 2, 3, 4, 5],
+            [1, 2, 3, 4, 5, *LIKERT_MISSING_CODES],
             error="Likert code must be 1-5 (8 = don't know, 9 = refused, blank = no answer)",
         ),
         nullable=True,
-        required=True,
-        coerce=True,
+        required=False,
     )
 
 
-#: Survey responses (one row per respondent); Likert columns after 8/9 codes became missing.
+#: Coded demographic items of the survey and their valid codes (9 = refused is also accepted).
+SURVEY_CODED_ITEMS: dict[str, tuple[int, ...]] = {
+    "sex": (1, 2),
+    "age_group": (1, 2, 3, 4, 5),
+    "compact_aware": (1, 2, 3),
+}
+
+
+def _coded(name: str, codes: tuple[int, ...]) -> pa.Column:
+    text = "/".join(str(c) for c in codes)
+    return pa.Column(
+        float,
+        pa.Check.isin([*codes, 9], error=f"{name} code must be {text} (9 = refused) or blank"),
+        nullable=True,
+        required=False,
+    )
+
+
+#: Survey responses (one row per respondent), before 8/9 codes become missing.
 SURVEY_SCHEMA = pa.DataFrameSchema(
     {
         "resp_id": pa.Column(str, unique=True, nullable=False),
-        "gu_code": pa.Column(int),
-        "group": pa.Column(
-            str,
-            pa.Check.isin(
-                list(RESPONDENT_GROUPS),
-                error=f"group must be one of {', '.join(RESPONDENT_GROUPS)}",
-            ),
-        ),
+        "gu_code": _GU_CODE,
+        "group": pa.Column(str, _codes(list(RESPONDENT_GROUPS), "group"), nullable=True),
         "weight": pa.Column(
             float,
-            pa.Check.gt(0, error="weight must be positive (N_h / n_h); fill in missing weights"),
+            pa.Check.gt(0, error="weight must be positive (N_h / n_h)"),
             nullable=False,
-            coerce=True,
         ),
         "fpc": pa.Column(
             float,
             pa.Check.gt(0, error="fpc (stratum population size N_h) must be positive"),
             required=False,
             nullable=True,
-            coerce=True,
+        ),
+        "tenure_years": pa.Column(
+            float,
+            pa.Check.in_range(0, 80, error="tenure_years must be 0-80 years"),
+            required=False,
+            nullable=True,
         ),
         **{c: _likert() for c in SURVEY_LIKERT_COLUMNS},
+        **{c: _coded(c, codes) for c, codes in SURVEY_CODED_ITEMS.items()},
     },
     name="survey",
 )
