@@ -1,0 +1,646 @@
+"""Perception gaps between respondent groups: one call gives the gap table a report needs.
+
+:func:`gap_table` takes a :class:`~cgresearch.survey.design.SurveyDesign`, the items (column names
+or :class:`~cgresearch.survey.scales.LikertScale` objects, whose construct scores are added) and the
+grouping column (public officials, civil-society organisations, residents), and returns for every
+item and construct:
+
+- the **weighted mean of each group** with its design-based standard error and t confidence interval
+  (the domain estimates of R's ``svyby(~y, ~group, design, svymean, na.rm = TRUE)``; intervals use
+  the design's degrees of freedom, as ``confint(..., df = degf(design))``);
+- every **pairwise gap** (mean of group a minus mean of group b) with its standard error from the
+  full covariance matrix of the domain means (domains keep the full design, so means of groups that
+  share clusters covary), a design-based t test with the residual degrees of freedom of R's
+  ``svyglm(y ~ group, design)`` (PSUs minus strata among the rows with a valid answer, plus 1,
+  minus the number of groups); for the pairs that involve the first group these are exactly the
+  coefficient tests of that ``svyglm``, for the others its ``svycontrast``;
+- the **Wald F test** that all group means are equal (R's
+  ``regTermTest(svyglm(y ~ group), ~group)``);
+- for items, the **Rao–Scott second-order adjusted Pearson test** of the item-by-group crosstab
+  (R's ``svychisq(~item + group, design)`` default ``statistic = "F"``), see :func:`rao_scott`;
+- **effect sizes**: Cohen's d with the pooled weighted standard deviation
+  (``sqrt(((n_a - 1) s_a^2 + (n_b - 1) s_b^2) / (n_a + n_b - 2))``, ``s^2`` the weighted variance
+  as R's ``svyvar``, ``n`` the respondents) and the weighted Cliff's delta
+  ``sum_i sum_j w_i w_j sign(y_i - y_j) / (W_a W_b)``;
+- **multiple-comparison adjustment** of the p-values, Holm and Benjamini–Hochberg
+  (``statsmodels.stats.multitest``: ``fdrcorrection``; Holm's step-down computed here with the
+  same numbers as ``multipletests(method="holm")``), over the whole table
+  (``adjust_by="table"``, the default) or within each variable (``adjust_by="variable"``).
+
+A respondent with a missing answer (don't know / refused recoded to missing) or a missing group is
+left out of that variable's domain, as R's ``na.rm = TRUE``; the design stays whole.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cgresearch.survey.design import SurveyDesign
+>>> df = pd.DataFrame({"g": ["public", "public", "cso", "cso", "resident", "resident"] * 2,
+...                    "y": [4, 5, 2, 3, 3, 3, 5, 4, 2, 2, 4, 3], "w": [1.0] * 12})
+>>> t = gap_table(SurveyDesign(df, weights="w"), ["y"], "g")
+>>> t.to_frame()[["group_a", "group_b", "gap"]].values.tolist()
+[['public', 'cso', 2.25], ['public', 'resident', 1.25], ['cso', 'resident', -1.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import fdrcorrection
+
+from cgresearch.errors import InputError, ParameterError
+from cgresearch.survey.design import SurveyDesign
+from cgresearch.survey.scales import LikertScale, construct_scores, recode
+from cgresearch.vocabulary import RESPONDENT_GROUPS
+
+__all__ = [
+    "GapTable",
+    "RaoScottResult",
+    "cliffs_delta",
+    "cohens_d",
+    "gap_table",
+    "rao_scott",
+]
+
+
+# --- effect sizes -------------------------------------------------------------------------------
+
+
+def _weighted_var(y: np.ndarray, w: np.ndarray) -> float:
+    """R's ``svyvar``: weighted variance with the factor n / (n - 1)."""
+    n = y.size
+    if n < 2:
+        return np.nan
+    mu = (w * y).sum() / w.sum()
+    return float((w * (y - mu) ** 2).sum() / w.sum() * n / (n - 1))
+
+
+def cohens_d(
+    a: np.ndarray | Sequence[float],
+    b: np.ndarray | Sequence[float],
+    wa: np.ndarray | Sequence[float] | None = None,
+    wb: np.ndarray | Sequence[float] | None = None,
+) -> float:
+    """Cohen's d of ``a - b`` with the pooled (weighted) standard deviation.
+
+    ``d = (mean_a - mean_b) / sqrt(((n_a - 1) s_a^2 + (n_b - 1) s_b^2) / (n_a + n_b - 2))`` where
+    means are weighted and ``s^2`` is the weighted variance with the factor ``n / (n - 1)`` (R's
+    ``svyvar``); with no weights, the textbook d. Missing values are dropped.
+
+    Examples
+    --------
+    >>> round(cohens_d([2, 4, 6], [1, 2, 3]), 6)  # (4 - 2) / sqrt((2*4 + 2*1) / 4)
+    1.264911
+    """
+    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    va = np.ones_like(xa) if wa is None else np.asarray(wa, dtype=float)
+    vb = np.ones_like(xb) if wb is None else np.asarray(wb, dtype=float)
+    ka, kb = ~np.isnan(xa), ~np.isnan(xb)
+    xa, va, xb, vb = xa[ka], va[ka], xb[kb], vb[kb]
+    na, nb = xa.size, xb.size
+    if na < 2 or nb < 2:
+        return np.nan
+    pooled = ((na - 1) * _weighted_var(xa, va) + (nb - 1) * _weighted_var(xb, vb)) / (na + nb - 2)
+    if pooled <= 0:
+        return np.nan
+    diff = (va * xa).sum() / va.sum() - (vb * xb).sum() / vb.sum()
+    return float(diff / np.sqrt(pooled))
+
+
+def cliffs_delta(
+    a: np.ndarray | Sequence[float],
+    b: np.ndarray | Sequence[float],
+    wa: np.ndarray | Sequence[float] | None = None,
+    wb: np.ndarray | Sequence[float] | None = None,
+) -> float:
+    """Cliff's delta ``P(A > B) - P(A < B)``, weighted: ``sum w_i w_j sign(a_i - b_j) / (W_a W_b)``.
+
+    Computed by sorting (O((n_a + n_b) log n_b)). Unweighted, it equals ``2 U / (n_a n_b) - 1``
+    with U the Mann–Whitney statistic of ``a``. Missing values are dropped.
+
+    Examples
+    --------
+    >>> cliffs_delta([3, 4, 5], [1, 2, 3])  # 8 wins, 1 tie, 0 losses of 9 pairs
+    0.8888888888888888
+    """
+    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    va = np.ones_like(xa) if wa is None else np.asarray(wa, dtype=float)
+    vb = np.ones_like(xb) if wb is None else np.asarray(wb, dtype=float)
+    ka, kb = ~np.isnan(xa), ~np.isnan(xb)
+    xa, va, xb, vb = xa[ka], va[ka], xb[kb], vb[kb]
+    if xa.size == 0 or xb.size == 0:
+        return np.nan
+    order = np.argsort(xb, kind="stable")
+    sb, cw = xb[order], np.concatenate([[0.0], np.cumsum(vb[order])])
+    below = cw[np.searchsorted(sb, xa, side="left")]
+    above = cw[-1] - cw[np.searchsorted(sb, xa, side="right")]
+    return float((va * (below - above)).sum() / (va.sum() * cw[-1]))
+
+
+# --- Rao-Scott ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RaoScottResult:
+    """Rao–Scott adjusted Pearson test of a two-way table (R's ``svychisq``).
+
+    Attributes
+    ----------
+    row, col : str
+        Names of the row and column variables.
+    table : DataFrame
+        Weighted cell counts rescaled to the number of rows ``N`` (R's
+        ``svytable(..., Ntotal = N)``).
+    pearson : float
+        Pearson's X^2 of ``table``.
+    f : float
+        Second-order adjusted statistic ``X^2 / trace(Delta)`` (R's default ``statistic = "F"``).
+    ndf, ddf : float
+        Its degrees of freedom ``d0 = trace(Delta)^2 / trace(Delta^2)`` and ``d0 * nu``
+        (nu = design degrees of freedom).
+    p_value : float
+        ``P(F(ndf, ddf) > f)``.
+    first_order_p : float
+        First-order correction: ``P(chi^2((r-1)(c-1)) > X^2 / mean eigenvalue)`` (``"Chisq"``).
+    eigenvalues : numpy.ndarray
+        Generalised design effects (eigenvalues of Delta).
+    generalised : bool
+        True when the table has empty cells that make ``C' D^-1 C`` singular: R's ``svychisq``
+        stops with an error there; here the Moore–Penrose inverse is used instead (treat the
+        p-value with care, or merge sparse categories).
+    """
+
+    row: str
+    col: str
+    table: pd.DataFrame
+    pearson: float
+    f: float
+    ndf: float
+    ddf: float
+    p_value: float
+    first_order_p: float
+    eigenvalues: np.ndarray
+    generalised: bool = False
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary."""
+        return pd.DataFrame(
+            {
+                "row": [self.row],
+                "col": [self.col],
+                "pearson_x2": [self.pearson],
+                "F": [self.f],
+                "ndf": [self.ndf],
+                "ddf": [self.ddf],
+                "p_value": [self.p_value],
+                "first_order_p": [self.first_order_p],
+                "generalised": [self.generalised],
+            }
+        )
+
+
+def _levels(values: pd.Series) -> list[object]:
+    present = pd.unique(values.dropna())
+    try:
+        return sorted(present)
+    except TypeError:
+        return sorted(present, key=str)
+
+
+def _rao_scott(
+    design: SurveyDesign, r: pd.Series, c: pd.Series, row: str, col: str
+) -> RaoScottResult:
+    w = design.w
+    in_dom = w != 0
+    r_lev, c_lev = _levels(r[in_dom]), _levels(c[in_dom])
+    nr, nc = len(r_lev), len(c_lev)
+    if nr < 2 or nc < 2:
+        raise InputError(
+            f"Crosstab {row!r} x {col!r} needs at least two values of each; found {nr} and {nc}."
+        )
+    valid = in_dom & r.notna().to_numpy() & c.notna().to_numpy()
+    ri = pd.Categorical(r, categories=r_lev).codes
+    ci = pd.Categorical(c, categories=c_lev).codes
+    cell = np.where(valid, ci * nr + ri, -1)  # rows vary fastest, as R's interaction()
+    k = nr * nc
+    wv = np.where(valid, w, 0.0)
+    wsum = wv.sum()
+    ind = np.zeros((len(w), k))
+    ind[np.flatnonzero(valid), cell[valid]] = 1.0
+    p = (ind * wv[:, None]).sum(axis=0) / wsum
+    infl = (ind - p) * (wv / wsum)[:, None]
+    v = design.variance(infl)
+    n_tot = float(design.n_rows_r)
+    nu = float(design.degf)
+
+    obs = p.reshape(nc, nr).T * n_tot  # nr x nc
+    expected = np.outer(obs.sum(axis=1), obs.sum(axis=0)) / n_tot
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pearson = float(((obs - expected) ** 2 / expected).sum())
+
+    rows_of = np.tile(np.arange(nr), nc)
+    cols_of = np.repeat(np.arange(nc), nr)
+    rd = (rows_of[:, None] == np.arange(1, nr)[None, :]).astype(float)
+    cd = (cols_of[:, None] == np.arange(1, nc)[None, :]).astype(float)
+    x1 = np.column_stack([np.ones(k), rd, cd])
+    x12 = np.column_stack([rd[:, i] * cd[:, j] for j in range(nc - 1) for i in range(nr - 1)])
+    beta, *_ = np.linalg.lstsq(x1, x12, rcond=None)
+    cmat = x12 - x1 @ beta
+    idiag = np.where(p == 0, 0.0, 1.0 / np.where(p == 0, 1.0, p))
+    ic = cmat * idiag[:, None]
+    denom = cmat.T @ ic / n_tot
+    numr = ic.T @ v @ ic
+    try:
+        delta = np.linalg.solve(denom, numr)
+        generalised = False
+    except np.linalg.LinAlgError:  # empty cells: R stops here; use the generalised inverse
+        delta = np.linalg.pinv(denom) @ numr
+        generalised = True
+    tr = float(np.trace(delta))
+    d0 = tr**2 / float(np.trace(delta @ delta))
+    f = pearson / tr
+    table = pd.DataFrame(obs, index=pd.Index(r_lev, name=row), columns=pd.Index(c_lev, name=col))
+    return RaoScottResult(
+        row=row,
+        col=col,
+        table=table,
+        pearson=pearson,
+        f=f,
+        ndf=d0,
+        ddf=d0 * nu,
+        p_value=float(stats.f.sf(f, d0, d0 * nu)),
+        first_order_p=float(stats.chi2.sf(pearson / (tr / delta.shape[0]), delta.shape[0])),
+        eigenvalues=np.sort(np.linalg.eigvals(delta).real)[::-1],
+        generalised=generalised,
+    )
+
+
+def rao_scott(design: SurveyDesign, row: str, col: str) -> RaoScottResult:
+    """Rao–Scott second-order adjusted Pearson test of ``row`` by ``col``, as R's ``svychisq``.
+
+    Equal to ``svychisq(~row + col, design)`` (default ``statistic = "F"``): cell proportions and
+    their design-based covariance V over the rows where both are present; ``Delta`` =
+    ``(C' D^-1 C / N)^-1 C' D^-1 V D^-1 C`` with C the interaction contrasts orthogonal to the main
+    effects and D the cell proportions; ``F = X^2 / trace(Delta)`` on ``d0`` and ``d0 * nu``
+    degrees of freedom. ``N`` is the number of rows in the domain and nu the design's degrees of
+    freedom, as R.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    row, col : str
+        Categorical columns of ``design.data`` (any values; missing values are left out).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": list("xxyyxyxy"), "b": list("ppqqqppq"), "psu": range(8)})
+    >>> round(rao_scott(SurveyDesign(df, ids="psu"), "a", "b").pearson, 6)  # x: 3p 1q; y: 1p 3q
+    2.0
+    """
+    return _rao_scott(design, design.column(row), design.column(col), row, col)
+
+
+# --- gap table ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapTable:
+    """Group means, pairwise gaps, tests and effect sizes for every item and construct.
+
+    Attributes
+    ----------
+    means : DataFrame
+        ``variable``, ``label``, ``kind`` ("item"/"construct"), ``group``, ``n`` (respondents),
+        ``mean``, ``se``, ``ci_lower``, ``ci_upper``, ``df``, ``sd`` (weighted, as ``svyvar``).
+    gaps : DataFrame
+        ``variable``, ``label``, ``kind``, ``group_a``, ``group_b``, ``mean_a``, ``mean_b``,
+        ``gap`` (a - b), ``se``, ``ci_lower``, ``ci_upper``, ``t``, ``df``, ``p_value``,
+        ``p_holm``, ``p_bh``, ``cohen_d``, ``cliff_delta``.
+    overall : DataFrame
+        Wald test that all group means are equal: ``variable``, ``label``, ``kind``, ``F``,
+        ``ndf``, ``ddf``, ``p_value``, ``p_holm``, ``p_bh``.
+    chisq : DataFrame
+        Rao–Scott tests of the item-by-group crosstabs: ``variable``, ``label``, ``pearson_x2``,
+        ``F``, ``ndf``, ``ddf``, ``p_value``, ``generalised`` (see :class:`RaoScottResult`),
+        ``p_holm``, ``p_bh`` (empty when not asked for).
+    groups : tuple of str
+        Groups in display order.
+    reference : str
+        The group whose gaps come first (as group a).
+    level : float
+        Confidence level of the intervals.
+    adjust_by : str
+        ``"table"`` or ``"variable"``: the family of the Holm / BH adjustment.
+    """
+
+    means: pd.DataFrame
+    gaps: pd.DataFrame
+    overall: pd.DataFrame
+    chisq: pd.DataFrame
+    groups: tuple[str, ...]
+    reference: str
+    level: float
+    adjust_by: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pairwise gap table (one row per variable and pair of groups)."""
+        return self.gaps.copy()
+
+    def wide(self) -> pd.DataFrame:
+        """Group means side by side (rows: variables; columns: groups)."""
+        return self.means.pivot_table(
+            index=["variable", "label"], columns="group", values="mean", sort=False
+        ).reindex(columns=list(self.groups))
+
+
+def _group_order(present: list[str], groups: Sequence[str] | None) -> list[str]:
+    if groups is not None:
+        order = [str(g) for g in groups]
+        unknown = sorted(set(order) - set(present))
+        if unknown:
+            raise ParameterError(f"groups {unknown} do not occur; groups present: {present}.")
+        return order
+    vocab = [g for g in RESPONDENT_GROUPS if g in present]
+    return vocab + sorted(g for g in present if g not in vocab)
+
+
+def _pair_list(
+    order: list[str], reference: str, pairs: Sequence[tuple[str, str]] | None
+) -> list[tuple[str, str]]:
+    if pairs is not None:
+        out = [(str(a), str(b)) for a, b in pairs]
+        bad = sorted({g for p in out for g in p} - set(order))
+        if bad or any(a == b for a, b in out):
+            raise ParameterError(f"pairs must join two different groups of {order}; got {pairs}.")
+        return out
+    first = [(reference, g) for g in order if g != reference]
+    rest = [(a, b) for a, b in combinations(order, 2) if reference not in (a, b)]
+    return first + rest
+
+
+def _variables(
+    design: SurveyDesign,
+    items: Sequence[str | LikertScale] | str | LikertScale,
+    constructs: bool,
+    labels: Mapping[str, str] | None,
+    lang: str,
+) -> list[tuple[str, str, str, np.ndarray]]:
+    """(name, label, kind, values) of every item and construct, recoded, aligned to the design."""
+    spec = [items] if isinstance(items, str | LikertScale) else list(items)
+    out: list[tuple[str, str, str, np.ndarray]] = []
+    labels = labels or {}
+    for entry in spec:
+        if isinstance(entry, LikertScale):
+            rec = recode(design.data[[c for c in entry.item_names if c in design.data]], entry)
+            for it in entry.items:
+                label = labels.get(it.name, it.label(lang))
+                out.append((it.name, label, "item", rec[it.name].to_numpy(dtype=float)))
+            if constructs:
+                score = construct_scores(design.data, [entry])[entry.name]
+                lab = {"ko": entry.label_ko, "en": entry.label_en}.get(lang, "") or entry.name
+                out.append((entry.name, labels.get(entry.name, lab), "construct", score.to_numpy()))
+        else:
+            s = design.column(entry)
+            v = pd.to_numeric(s, errors="coerce")
+            bad = np.flatnonzero(s.notna().to_numpy() & v.isna().to_numpy())
+            if bad.size:
+                raise InputError(
+                    f"Row {s.index[bad[0]]!r}, column {entry!r}: {s.iloc[bad[0]]!r} is not a "
+                    "number; recode the item (cgresearch.survey.scales.recode) first."
+                )
+            out.append((entry, labels.get(entry, entry), "item", v.to_numpy(dtype=float)))
+    names = [o[0] for o in out]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ParameterError(f"variables {dupes} are listed more than once.")
+    return out
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values (statsmodels' ``multipletests(method="holm")`` numbers;
+    not called because it forces a full garbage collection on every call)."""
+    order = np.argsort(p, kind="stable")
+    adj = np.empty_like(p)
+    adj[order] = np.minimum(1.0, np.maximum.accumulate(p[order] * np.arange(p.size, 0, -1)))
+    return adj
+
+
+def _adjust(p: pd.Series, keys: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+    holm = np.full(len(p), np.nan)
+    bh = np.full(len(p), np.nan)
+    groups = (
+        [np.arange(len(p))]
+        if keys is None
+        else [np.flatnonzero((keys == k).to_numpy()) for k in pd.unique(keys)]
+    )
+    pv = p.to_numpy(dtype=float)
+    for idx in groups:
+        ok = idx[~np.isnan(pv[idx])]
+        if ok.size:
+            holm[ok] = _holm(pv[ok])
+            bh[ok] = fdrcorrection(pv[ok], method="indep")[1]
+    return holm, bh
+
+
+def gap_table(
+    design: SurveyDesign,
+    items: Sequence[str | LikertScale] | str | LikertScale,
+    group: str,
+    *,
+    reference: str | None = None,
+    groups: Sequence[str] | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    constructs: bool = True,
+    chisq: bool = True,
+    level: float = 0.95,
+    adjust_by: str = "table",
+    labels: Mapping[str, str] | None = None,
+    lang: str = "en",
+) -> GapTable:
+    """Group means, pairwise gaps with design-based tests, effect sizes and adjusted p-values.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The survey design (or a domain of it).
+    items : str, LikertScale or a sequence of them
+        Column names (numeric, already recoded) and/or scales: a scale contributes its items
+        (recoded: missing codes to NaN, reverse-worded items flipped) and, with
+        ``constructs=True``, its construct score
+        (:func:`~cgresearch.survey.scales.construct_scores`).
+    group : str
+        Grouping column (e.g. ``"group"`` with public / cso / resident).
+    reference : str, optional
+        Group compared first (as group a of its pairs); default the first group.
+    groups : sequence of str, optional
+        Groups to compare, in display order (default: all present, vocabulary order first).
+    pairs : sequence of (str, str), optional
+        Pairs to test (default: every pair, the reference's first).
+    constructs : bool
+        Add the construct score of each scale.
+    chisq : bool
+        Rao–Scott test of each item's crosstab with the group (not for constructs).
+    level : float
+        Confidence level.
+    adjust_by : {"table", "variable"}
+        Family for Holm / Benjamini–Hochberg: all tests of a kind in the table, or the pairs of one
+        variable (the overall and chi-square tests are always adjusted across variables).
+    labels : mapping, optional
+        Variable name -> display label (overrides scale labels).
+    lang : {"en", "ko", "ko+en"}
+        Language of scale labels.
+
+    Returns
+    -------
+    GapTable
+
+    Raises
+    ------
+    InputError
+        Missing columns, non-numeric items, or fewer than two groups with answers.
+    """
+    if adjust_by not in ("table", "variable"):
+        raise ParameterError(f"adjust_by must be 'table' or 'variable', not {adjust_by!r}.")
+    if not 0 < level < 1:
+        raise ParameterError(f"level must be between 0 and 1, got {level}.")
+    gcol = design.column(group)
+    gstr = (
+        gcol.astype(object).where(gcol.notna(), None).map(lambda v: None if v is None else str(v))
+    )
+    w = design.w
+    present = sorted({g for g in gstr[w != 0] if g is not None})
+    order = _group_order(present, groups)
+    if len(order) < 2:
+        raise InputError(f"Column {group!r} has fewer than two groups with respondents: {order}.")
+    ref = str(reference) if reference is not None else order[0]
+    if ref not in order:
+        raise ParameterError(f"reference {reference!r} is not one of the groups {order}.")
+    pair_list = _pair_list(order, ref, pairs)
+    g_arr = gstr.to_numpy(dtype=object)
+    in_groups = np.isin(g_arr, np.array(order, dtype=object)) & (w != 0)
+    alpha = 1 - level
+
+    mean_rows, gap_rows, overall_rows, chisq_rows = [], [], [], []
+    for name, label, kind, y in _variables(design, items, constructs, labels, lang):
+        valid = in_groups & ~np.isnan(y)
+        yz = np.where(valid, y, 0.0)
+        gs = [g for g in order if (valid & (g_arr == g)).any()]
+        cols, mu, sd, nn, vals = [], {}, {}, {}, {}
+        for g in gs:
+            m = valid & (g_arr == g)
+            wg = np.where(m, w, 0.0)
+            ng = wg.sum()
+            mu[g] = float((wg * yz).sum() / ng)
+            cols.append(wg * (yz - mu[g]) / ng)
+            nn[g] = int(m.sum())
+            vals[g] = (y[m], w[m])
+            sd[g] = float(np.sqrt(_weighted_var(y[m], w[m]))) if m.sum() > 1 else np.nan
+        v = design.variance(np.column_stack(cols)) if cols else np.zeros((0, 0))
+        idx = {g: i for i, g in enumerate(gs)}
+        t_means = stats.t.ppf(1 - alpha / 2, design.degf) if design.degf > 0 else np.nan
+        for g in order:
+            if g in idx:
+                se = float(np.sqrt(v[idx[g], idx[g]]))
+                lo, hi = mu[g] - t_means * se, mu[g] + t_means * se
+                row = (nn[g], mu[g], se, lo, hi, sd[g])
+            else:
+                row = (0, np.nan, np.nan, np.nan, np.nan, np.nan)
+            mean_rows.append(
+                {
+                    "variable": name,
+                    "label": label,
+                    "kind": kind,
+                    "group": g,
+                    "n": row[0],
+                    "mean": row[1],
+                    "se": row[2],
+                    "ci_lower": row[3],
+                    "ci_upper": row[4],
+                    "df": float(design.degf),
+                    "sd": row[5],
+                }
+            )
+        df_test = float(design.subset(valid).degf + 1 - len(gs)) if len(gs) >= 2 else np.nan
+        t_crit = stats.t.ppf(1 - alpha / 2, df_test) if df_test > 0 else np.nan
+        for a, b in pair_list:
+            rec = {"variable": name, "label": label, "kind": kind, "group_a": a, "group_b": b}
+            if a in idx and b in idx:
+                i, j = idx[a], idx[b]
+                gap = mu[a] - mu[b]
+                se = float(np.sqrt(max(v[i, i] + v[j, j] - 2 * v[i, j], 0.0)))
+                t = gap / se if se > 0 else np.nan
+                p = float(2 * stats.t.sf(abs(t), df_test)) if df_test > 0 else np.nan
+                rec |= {
+                    "mean_a": mu[a],
+                    "mean_b": mu[b],
+                    "gap": gap,
+                    "se": se,
+                    "ci_lower": gap - t_crit * se,
+                    "ci_upper": gap + t_crit * se,
+                    "t": t,
+                    "df": df_test,
+                    "p_value": p,
+                    "cohen_d": cohens_d(vals[a][0], vals[b][0], vals[a][1], vals[b][1]),
+                    "cliff_delta": cliffs_delta(vals[a][0], vals[b][0], vals[a][1], vals[b][1]),
+                }
+            gap_rows.append(rec)
+        ov = {"variable": name, "label": label, "kind": kind}
+        if len(gs) >= 2:
+            est = np.array([mu[g] for g in gs])
+            cm = np.hstack([-np.ones((len(gs) - 1, 1)), np.eye(len(gs) - 1)])
+            d = cm @ est
+            wald = float(d @ np.linalg.solve(cm @ v @ cm.T, d))
+            fstat = wald / (len(gs) - 1)
+            ov |= {
+                "F": fstat,
+                "ndf": float(len(gs) - 1),
+                "ddf": df_test,
+                "p_value": float(stats.f.sf(fstat, len(gs) - 1, df_test)),
+            }
+        overall_rows.append(ov)
+        if chisq and kind == "item":
+            yy = pd.Series(np.where(valid, y, np.nan))
+            gg = pd.Series(np.where(in_groups, g_arr, None), dtype=object)
+            rs = _rao_scott(design, yy, gg, name, group)
+            chisq_rows.append(
+                {
+                    "variable": name,
+                    "label": label,
+                    "pearson_x2": rs.pearson,
+                    "F": rs.f,
+                    "ndf": rs.ndf,
+                    "ddf": rs.ddf,
+                    "p_value": rs.p_value,
+                    "generalised": rs.generalised,
+                }
+            )
+
+    gaps = pd.DataFrame(gap_rows)
+    gap_cols = ["variable", "label", "kind", "group_a", "group_b", "mean_a", "mean_b", "gap"]
+    gap_cols += ["se", "ci_lower", "ci_upper", "t", "df", "p_value"]
+    gaps = gaps.reindex(columns=[*gap_cols, "cohen_d", "cliff_delta"])
+    keys = gaps["variable"] if adjust_by == "variable" else None
+    gaps["p_holm"], gaps["p_bh"] = _adjust(gaps["p_value"], keys)
+    gaps = gaps[[*gap_cols, "p_holm", "p_bh", "cohen_d", "cliff_delta"]]
+    overall = pd.DataFrame(overall_rows).reindex(
+        columns=["variable", "label", "kind", "F", "ndf", "ddf", "p_value"]
+    )
+    overall["p_holm"], overall["p_bh"] = _adjust(overall["p_value"], None)
+    chisq_cols = ["variable", "label", "pearson_x2", "F", "ndf", "ddf", "p_value", "generalised"]
+    chi = pd.DataFrame(chisq_rows).reindex(columns=chisq_cols)
+    chi["p_holm"], chi["p_bh"] = _adjust(chi["p_value"], None)
+    return GapTable(
+        means=pd.DataFrame(mean_rows),
+        gaps=gaps,
+        overall=overall,
+        chisq=chi,
+        groups=tuple(order),
+        reference=ref,
+        level=level,
+        adjust_by=adjust_by,
+    )

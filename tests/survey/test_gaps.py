@@ -1,0 +1,260 @@
+"""Perception-gap tables checked against R's survey package and against hand derivations.
+
+R numbers: tests/survey/fixtures/gaps_reference.csv, written by gaps_reference.R from the api
+samples shipped with R's survey package (the same files as tests/survey/fixtures/api*.csv):
+domain means and their covariance (svyby covmat=TRUE), svyglm(y ~ group) coefficient tests and
+residual df, svycontrast, regTermTest and svychisq (Rao-Scott "F" and first-order "Chisq").
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from cgresearch.errors import InputError, ParameterError
+from cgresearch.survey.design import SurveyDesign
+from cgresearch.survey.gaps import cliffs_delta, cohens_d, gap_table, rao_scott
+from cgresearch.survey.scales import LikertItem, LikertScale
+
+FIX = Path(__file__).parent / "fixtures"
+EST = {"rel": 1e-8, "abs": 1e-10}  # estimates: 1e-8 relative
+SE = {"rel": 1e-6, "abs": 1e-12}  # standard errors, p-values, test statistics: 1e-6
+
+
+@cache
+def _ref() -> pd.DataFrame:
+    return pd.read_csv(FIX / "gaps_reference.csv", keep_default_na=False)
+
+
+def r(case: str, quantity: str, term: str = "") -> float:
+    ref = _ref()
+    row = ref[(ref["case"] == case) & (ref["quantity"] == quantity) & (ref["term"] == term)]
+    assert len(row) == 1, (case, quantity, term)
+    return float(row["value"].iloc[0])
+
+
+@cache
+def _api(name: str) -> pd.DataFrame:
+    df = pd.read_csv(FIX / f"api{name}.csv")
+    df["api_cat"] = np.where(df["api00"] < 600, 1, np.where(df["api00"] < 750, 2, 3))
+    return df
+
+
+def design(name: str) -> SurveyDesign:
+    if name == "clus1":
+        return SurveyDesign(_api("clus1"), ids="dnum", weights="pw", fpc="fpc")
+    if name == "strat":
+        return SurveyDesign(_api("strat"), strata="stype", weights="pw", fpc="fpc")
+    if name == "clus2":
+        return SurveyDesign(_api("clus2"), ids=["dnum", "snum"], fpc=["fpc1", "fpc2"])
+    raise KeyError(name)
+
+
+GAP_CASES = [
+    ("clus1_api00_stype", "clus1", "api00", "stype"),
+    ("clus2_api00_stype", "clus2", "api00", "stype"),
+    ("strat_api00_stype", "strat", "api00", "stype"),
+    ("strat_acsk3_awards", "strat", "acs.k3", "awards"),  # acs.k3 has missing values
+]
+
+
+@pytest.mark.parametrize(("case", "dname", "y", "g"), GAP_CASES)
+def test_group_means_and_their_covariance_equal_svyby(case, dname, y, g):
+    t = gap_table(design(dname), [y], g, chisq=False)
+    m = t.means.set_index("group")
+    for grp in m.index:
+        assert m.loc[grp, "mean"] == pytest.approx(r(case, "mean", grp), **EST)
+        assert m.loc[grp, "se"] == pytest.approx(r(case, "mean_se", grp), **SE)
+    # The SE of a gap uses the covariance between domain means (R's svyby covmat=TRUE):
+    # var(a - b) = V_aa + V_bb - 2 V_ab.
+    for _, row in t.gaps.iterrows():
+        a, b = row["group_a"], row["group_b"]
+        var = r(case, "mean_vcov", f"{a}:{a}") + r(case, "mean_vcov", f"{b}:{b}")
+        var -= 2 * r(case, "mean_vcov", f"{a}:{b}")
+        assert row["se"] == pytest.approx(np.sqrt(var), **SE)
+
+
+@pytest.mark.parametrize(("case", "dname", "y", "g"), GAP_CASES)
+def test_gaps_against_first_group_equal_svyglm_coefficient_tests(case, dname, y, g):
+    t = gap_table(design(dname), [y], g, chisq=False)
+    first = t.groups[0]
+    rows = t.gaps[t.gaps["group_a"] == first]
+    assert len(rows) == len(t.groups) - 1
+    for _, row in rows.iterrows():
+        term = f"{g}{row['group_b']}"
+        # svyglm's coefficient is other - first; the table's gap is first - other.
+        assert -row["gap"] == pytest.approx(r(case, "coef", term), **EST)
+        assert row["se"] == pytest.approx(r(case, "coef_se", term), **SE)
+        assert -row["t"] == pytest.approx(r(case, "coef_t", term), **SE)
+        assert row["p_value"] == pytest.approx(r(case, "coef_p", term), **SE)
+        assert row["df"] == r(case, "df_residual")
+        # CI = gap +- t(df, 0.975) * se
+        half = stats.t.ppf(0.975, r(case, "df_residual")) * r(case, "coef_se", term)
+        assert row["ci_upper"] - row["gap"] == pytest.approx(half, **SE)
+
+
+@pytest.mark.parametrize("case", ["clus1_api00_stype", "clus2_api00_stype", "strat_api00_stype"])
+def test_gap_between_second_and_third_group_equals_svycontrast(case):
+    dname = case.split("_")[0]
+    t = gap_table(design(dname), ["api00"], "stype", chisq=False)
+    row = t.gaps[(t.gaps["group_a"] == "H") & (t.gaps["group_b"] == "M")].iloc[0]
+    assert row["gap"] == pytest.approx(r(case, "contrast_23", "estimate"), **EST)
+    assert row["se"] == pytest.approx(r(case, "contrast_23", "se"), **SE)
+    assert row["p_value"] == pytest.approx(r(case, "contrast_23", "p"), **SE)
+
+
+@pytest.mark.parametrize(("case", "dname", "y", "g"), GAP_CASES)
+def test_overall_wald_test_equals_regtermtest(case, dname, y, g):
+    o = gap_table(design(dname), [y], g, chisq=False).overall.iloc[0]
+    assert o["F"] == pytest.approx(r(case, "wald_F"), **SE)
+    assert o["ndf"] == r(case, "wald_ndf")
+    assert o["ddf"] == r(case, "wald_ddf")
+    assert o["p_value"] == pytest.approx(r(case, "wald_p"), **SE)
+
+
+CHISQ_CASES = [
+    ("chisq_clus1_schwide_stype", "clus1", "sch.wide", "stype"),
+    ("chisq_strat_compimp_stype", "strat", "comp.imp", "stype"),
+    ("chisq_clus2_apicat_stype", "clus2", "api_cat", "stype"),
+    ("chisq_strat_apicat_awards", "strat", "api_cat", "awards"),
+]
+
+
+@pytest.mark.parametrize(("case", "dname", "row", "col"), CHISQ_CASES)
+def test_rao_scott_equals_svychisq(case, dname, row, col):
+    res = rao_scott(design(dname), row, col)
+    assert res.pearson == pytest.approx(r(case, "pearson_X2"), **SE)
+    assert res.f == pytest.approx(r(case, "F"), **SE)
+    assert res.ndf == pytest.approx(r(case, "ndf"), **SE)
+    assert res.ddf == pytest.approx(r(case, "ddf"), **SE)
+    assert res.p_value == pytest.approx(r(case, "p"), **SE)
+    assert res.first_order_p == pytest.approx(r(case, "first_order_p"), **SE)
+    # The rescaled table sums to the number of rows (R's svytable(..., Ntotal = N)).
+    assert res.table.to_numpy().sum() == pytest.approx(len(design(dname).data))
+
+
+def test_gap_table_chisq_column_is_the_rao_scott_test_of_item_by_group():
+    t = gap_table(design("clus2"), ["api_cat"], "stype")
+    chi = t.chisq.iloc[0]
+    assert chi["F"] == pytest.approx(r("chisq_clus2_apicat_stype", "F"), **SE)
+    assert chi["p_value"] == pytest.approx(r("chisq_clus2_apicat_stype", "p"), **SE)
+
+
+def test_p_value_adjustment_follows_holm_and_benjamini_hochberg_formulas():
+    t = gap_table(design("strat"), ["api00", "api99", "meals", "ell"], "stype", chisq=False)
+    p = t.gaps["p_value"].to_numpy()
+    m = p.size
+    order = np.argsort(p)
+    # Holm: sorted p_(i) * (m - i), running maximum, capped at 1 (i = 0..m-1).
+    holm = np.empty(m)
+    holm[order] = np.minimum(1, np.maximum.accumulate(p[order] * (m - np.arange(m))))
+    # BH: sorted p_(i) * m / (i + 1), running minimum from the largest, capped at 1.
+    bh = np.empty(m)
+    bh[order] = np.minimum(
+        1, np.minimum.accumulate((p[order] * m / np.arange(1, m + 1))[::-1])[::-1]
+    )
+    assert t.gaps["p_holm"].to_numpy() == pytest.approx(holm, rel=1e-12)
+    assert t.gaps["p_bh"].to_numpy() == pytest.approx(bh, rel=1e-12)
+    # ... and statsmodels' multipletests gives the same numbers.
+    assert t.gaps["p_holm"].to_numpy() == pytest.approx(multipletests(p, method="holm")[1])
+    assert t.gaps["p_bh"].to_numpy() == pytest.approx(multipletests(p, method="fdr_bh")[1])
+    # Per-variable families: three pairs per variable, so Holm multiplies the smallest by 3.
+    tv = gap_table(
+        design("strat"), ["api00", "meals"], "stype", chisq=False, adjust_by="variable"
+    ).gaps
+    for _, grp in tv.groupby("variable"):
+        smallest = grp["p_value"].idxmin()
+        assert tv.loc[smallest, "p_holm"] == pytest.approx(min(1, 3 * grp["p_value"].min()))
+
+
+def test_cliffs_delta_equals_mann_whitney_form_and_weights_act_as_replicates():
+    rng = np.random.default_rng(7)
+    a, b = rng.integers(1, 6, 40).astype(float), rng.integers(1, 6, 55).astype(float)
+    u = stats.mannwhitneyu(a, b).statistic  # wins of a plus half the ties
+    assert cliffs_delta(a, b) == pytest.approx(2 * u / (a.size * b.size) - 1, rel=1e-12)
+    wa, wb = rng.integers(1, 4, 40), rng.integers(1, 4, 55)
+    replicated = cliffs_delta(np.repeat(a, wa), np.repeat(b, wb))
+    assert cliffs_delta(a, b, wa, wb) == pytest.approx(replicated, rel=1e-12)
+
+
+def test_cohens_d_by_hand_unweighted_and_weighted():
+    # a = (2, 4, 6): mean 4, var 4; b = (1, 2, 3): mean 2, var 1; pooled = (2*4 + 2*1)/4 = 2.5.
+    assert cohens_d([2, 4, 6], [1, 2, 3]) == pytest.approx(2 / np.sqrt(2.5), rel=1e-12)
+    # Weights (1, 1, 2) on a: mean (2 + 4 + 12)/4 = 4.5; weighted var as svyvar:
+    # sum w (x - 4.5)^2 / sum w * n/(n-1) = (6.25 + 0.25 + 4.5)/4 * 3/2 = 4.125.
+    # b unweighted: mean 2, var 1. pooled = (2*4.125 + 2*1)/4 = 2.5625; d = 2.5 / 1.6008
+    d = cohens_d([2, 4, 6], [1, 2, 3], wa=[1, 1, 2], wb=[1, 1, 1])
+    assert d == pytest.approx(2.5 / np.sqrt(2.5625), rel=1e-12)
+
+
+def _toy() -> pd.DataFrame:
+    # 9 respondents, 3 groups, simple random sample (each row its own PSU), weights 1 or 2.
+    # q2 is reverse-worded (6 - x); 8 = don't know.
+    return pd.DataFrame(
+        {
+            "group": ["public"] * 3 + ["cso"] * 3 + ["resident"] * 3,
+            "q1": [5, 4, 8, 2, 3, 2, 3, 4, 3],
+            "q2": [1, 2, 2, 4, 4, 5, 3, 2, 3],
+            "w": [1.0, 2.0, 1.0, 1.0, 1.0, 2.0, 2.0, 1.0, 1.0],
+        }
+    )
+
+
+def test_gap_table_recodes_scales_and_adds_construct_scores():
+    scale = LikertScale(
+        "trust",
+        (
+            LikertItem("q1", "신뢰 1", "Trust 1"),
+            LikertItem("q2", "신뢰 2", "Trust 2", reverse=True),
+        ),
+        label_ko="신뢰",
+        label_en="Trust",
+    )
+    t = gap_table(SurveyDesign(_toy(), weights="w"), scale, "group", lang="ko")
+    m = t.means.set_index(["variable", "group"])
+    # q1 public: (5*1 + 4*2)/3 (the 8 is missing) = 13/3.
+    assert m.loc[("q1", "public"), "mean"] == pytest.approx(13 / 3)
+    assert m.loc[("q1", "public"), "n"] == 2
+    # q2 reversed: public answers 1, 2, 2 -> 5, 4, 4; weighted mean (5 + 8 + 4)/4 = 17/4.
+    assert m.loc[("q2", "public"), "mean"] == pytest.approx(17 / 4)
+    # construct: public rows (5+5)/2 = 5, (4+4)/2 = 4, q1 missing -> 4 (half rule: 1 of 2 ok);
+    # weighted (5 + 8 + 4)/4 = 17/4.
+    assert m.loc[("trust", "public"), "mean"] == pytest.approx(17 / 4)
+    assert set(t.means["kind"]) == {"item", "construct"}
+    assert t.means.set_index("variable").loc["trust", "label"].iloc[0] == "신뢰"
+    assert list(t.chisq["variable"]) == ["q1", "q2"]  # chi-square for items only
+    assert t.groups == ("public", "cso", "resident")
+    pairs = list(zip(t.gaps["group_a"], t.gaps["group_b"], strict=True))[:3]
+    assert pairs == [("public", "cso"), ("public", "resident"), ("cso", "resident")]
+
+
+def test_reference_and_explicit_pairs_orient_the_gaps():
+    d = SurveyDesign(_toy(), weights="w")
+    t = gap_table(d, ["q2"], "group", reference="resident", chisq=False)
+    assert list(zip(t.gaps["group_a"], t.gaps["group_b"], strict=True)) == [
+        ("resident", "public"),
+        ("resident", "cso"),
+        ("public", "cso"),
+    ]
+    t2 = gap_table(d, ["q2"], "group", pairs=[("cso", "public")], chisq=False)
+    row = t2.gaps.iloc[0]
+    # cso q2 (not reversed: plain column) = (4 + 4 + 10)/4 = 4.5; public = (1 + 4 + 2)/4 = 1.75.
+    assert row["gap"] == pytest.approx(4.5 - 1.75)
+
+
+def test_bad_groups_raise_clear_errors():
+    df = _toy()
+    with pytest.raises(ParameterError, match="reference"):
+        gap_table(SurveyDesign(df, weights="w"), ["q1"], "group", reference="mayor")
+    one = df.assign(group="public")
+    with pytest.raises(InputError, match="fewer than two groups"):
+        gap_table(SurveyDesign(one, weights="w"), ["q1"], "group")
+    text = df.assign(q1=["a"] * 9)
+    with pytest.raises(InputError, match="column 'q1'"):
+        gap_table(SurveyDesign(text, weights="w"), ["q1"], "group")
