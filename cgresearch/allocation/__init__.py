@@ -12,6 +12,7 @@ from cgresearch.allocation.envelopes import (
     EnvelopeModel,
     EnvelopeResult,
     compare,
+    equity_frontier,
     formula_allocation,
     solve_envelopes,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "compare_pb_rules",
     "diagnose",
     "egalitarian_welfare",
+    "equity_frontier",
     "formula_allocation",
     "gini",
     "load_scenario",

@@ -68,6 +68,7 @@ __all__ = [
     "EnvelopeModel",
     "EnvelopeResult",
     "compare",
+    "equity_frontier",
     "formula_allocation",
     "solve_envelopes",
 ]
@@ -624,7 +625,9 @@ class EnvelopeResult:
         One row per gu: ``adm_code``, ``name_ko``, ``name_en``, ``population``, ``amount_eok``,
         ``per_capita_krw``, ``previous_eok``, ``change_eok``, ``change_pct``, ``target_eok``,
         ``deviation_eok``, ``floor_eok``, ``cap_eok``, ``grade``, ``tier_min_eok``,
-        ``tier_max_eok``, ``binding`` (bounds that bind, ``;``-separated).
+        ``tier_max_eok``, ``stability_min_eok``, ``stability_max_eok``, ``binding`` (bounds
+        that bind, ``;``-separated: floor, cap, stability_low/high, tier_min/max,
+        equity_min/max).
     metrics : dict
         ``total_eok``, ``gini``, ``theil``, ``max_min_ratio`` (of per-capita amounts across gu),
         ``gini_pop``, ``theil_pop`` (population-weighted), ``min_need_weighted_per_capita_krw``,
@@ -682,11 +685,12 @@ class EnvelopeResult:
         lines = [
             f"scenario: {s.name} ({s.objective}, formula rule {s.formula_rule})",
             f"total budget: {s.total_budget_eok:,.2f}억원 across {len(self.table)} gu",
-            f"status: {self.status}: {self.message}",
         ]
-        if self.ok:
+        if not self.ok:
+            lines.append(f"status: {self.status}: {self.message}")
+        else:
             m = self.metrics
-            lines.append(f"objective: {self.objective_label} = {self.objective_value:,.6g}")
+            lines.append(f"status: optimal; {self.objective_label} = {self.objective_value:,.6g}")
             lines.append(
                 f"equity of per-capita amounts: Gini {m['gini']:.4f}, Theil {m['theil']:.4f}, "
                 f"max/min {m['max_min_ratio']:.3f}"
@@ -779,6 +783,8 @@ def _table(data: _Data, x: np.ndarray | None, binding: list[str] | None) -> pd.D
             "grade": pd.array(data.grade, dtype="string"),
             "tier_min_eok": data.tier_lo,
             "tier_max_eok": data.tier_hi,
+            "stability_min_eok": data.stab_lo,
+            "stability_max_eok": data.stab_hi,
             "binding": binding if binding is not None else [""] * n,
         }
     )
@@ -1090,13 +1096,17 @@ class EnvelopeModel:
                 float(new.a_val[e]),
             )
 
-    def solve(self, overrides: dict[str, Any] | None = None) -> EnvelopeResult:
+    def solve(
+        self, overrides: dict[str, Any] | None = None, *, diagnose: bool = True
+    ) -> EnvelopeResult:
         """Solve the base scenario with dotted-key ``overrides`` (see ``Scenario.with_overrides``).
 
         Parameters
         ----------
         overrides : dict, optional
             e.g. ``{"total_budget_eok": 260, "weights.base": 0.3, "weights.pop": 0.7}``.
+        diagnose : bool
+            Explain an infeasible scenario (a few extra LPs); sweeps may switch it off.
 
         Returns
         -------
@@ -1121,7 +1131,7 @@ class EnvelopeModel:
         self._lp, self._data, self._active, self._used = lp, data, active, used
         sol = self._run(lp, scenario)
         diag = None
-        if sol.status == "infeasible":
+        if sol.status == "infeasible" and diagnose:
             from cgresearch.allocation.diagnosis import _diagnose_data
 
             diag = _diagnose_data(data)
@@ -1230,3 +1240,79 @@ def compare(result_a: EnvelopeResult, result_b: EnvelopeResult) -> pd.DataFrame:
     out.attrs["scenario_a"] = result_a.scenario.name
     out.attrs["scenario_b"] = result_b.scenario.name
     return out.sort_values("change_eok", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def equity_frontier(
+    districts: pd.DataFrame,
+    scenario: Scenario,
+    ratios: Any = None,
+    *,
+    n_points: int = 12,
+) -> pd.DataFrame:
+    """Trace the equity–efficiency frontier by the ε-constraint method.
+
+    For each per-capita equity bound ``R`` (largest over smallest per-capita amount), solve the
+    scenario with ``max_per_capita_ratio = R`` and record the best objective: the price in
+    objective terms (e.g. deviation from the formula, 억원) of each tighter equity bound.
+
+    Parameters
+    ----------
+    districts : DataFrame
+        One row per gu.
+    scenario : Scenario
+        The scenario; its own ``max_per_capita_ratio`` is replaced by each bound.
+    ratios : sequence of float, optional
+        The bounds (≥ 1). Default: ``n_points`` values from the ratio of the scenario solved
+        without an equity bound down to 1.
+    n_points : int
+        Number of default bounds.
+
+    Returns
+    -------
+    DataFrame
+        ``max_per_capita_ratio`` (the bound), ``status``, ``objective_value``,
+        ``objective_label``, ``total_abs_deviation_eok``, ``achieved_ratio``, ``gini``,
+        ``theil``, ``min_need_weighted_per_capita_krw``; one row per bound, loosest first.
+
+    Examples
+    --------
+    >>> from cgresearch.data.districts import load_districts
+    >>> f = equity_frontier(load_districts(), Scenario(name="f", total_budget_eok=250),
+    ...                     ratios=[5, 3, 2])
+    >>> bool(f["objective_value"].is_monotonic_increasing)
+    True
+    """
+    model = EnvelopeModel(districts, scenario)
+    if ratios is None:
+        free = model.solve({"max_per_capita_ratio": None}, diagnose=False)
+        if not free.ok:
+            raise ModelError(
+                f"equity_frontier: scenario '{scenario.name}' has no allocation even without an "
+                f"equity bound ({free.status}): {free.message}"
+            )
+        top = free.metrics["max_min_ratio"]
+        ratios = np.linspace(top, 1.0, n_points)
+    rows = []
+    for r in sorted((float(v) for v in ratios), reverse=True):
+        if r < 1:
+            raise ParameterError(f"equity_frontier: ratio {r:g} is below 1")
+        res = model.solve({"max_per_capita_ratio": r}, diagnose=False)
+        m = res.metrics if res.ok else {}
+        rows.append(
+            {
+                "max_per_capita_ratio": r,
+                "status": res.status,
+                "objective_value": res.objective_value,
+                "objective_label": res.objective_label,
+                "total_abs_deviation_eok": m.get("total_abs_deviation_eok", np.nan),
+                "achieved_ratio": m.get("max_min_ratio", np.nan),
+                "gini": m.get("gini", np.nan),
+                "theil": m.get("theil", np.nan),
+                "min_need_weighted_per_capita_krw": m.get(
+                    "min_need_weighted_per_capita_krw", np.nan
+                ),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs["scenario"] = scenario.name
+    return out

@@ -110,3 +110,54 @@ def test_every_example_scenario_loads_and_solves_or_is_diagnosed(path):
     else:
         assert res.status == "optimal", res.message
         assert res.table["amount_eok"].sum() == pytest.approx(s.total_budget_eok)
+
+
+# --- the command line ---------------------------------------------------------------------
+def test_cli_allocate_writes_the_tables_and_exits_zero(tmp_path, capsys):
+    from cgresearch.cli import main
+
+    rc = main(
+        [
+            "allocate",
+            str(scenarios_dir() / "need_goal_stable.toml"),
+            "--out",
+            str(tmp_path),
+            "--no-figures",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "need_goal_stable" in out and "status: optimal" in out
+    assert (tmp_path / "allocation.csv").exists() and (tmp_path / "allocation.xlsx").exists()
+
+
+def test_cli_allocate_of_an_infeasible_scenario_explains_and_exits_one(tmp_path, capsys):
+    from cgresearch.cli import main
+
+    path = scenarios_dir() / "cut_2022_infeasible.toml"
+    rc = main(["allocate", str(path), "--out", str(tmp_path), "--no-figures"])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "floors sum to 225억원, above the total of 50억원" in out
+    assert "a common floor of 2.00억원" in out
+
+
+def test_cli_allocate_of_a_bad_file_is_one_plain_error(tmp_path, capsys):
+    from cgresearch.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "b"\ntotal_budget_eok = -1\n', encoding="utf-8")
+    assert main(["allocate", str(bad), "--out", str(tmp_path)]) == 2
+    assert "total_budget_eok = -1 is negative" in capsys.readouterr().err
+
+
+def test_cli_compare_lists_gainers_first(capsys):
+    from cgresearch.cli import main
+
+    a = scenarios_dir() / "equal_10.toml"
+    b = scenarios_dir() / "need_goal_stable.toml"
+    assert main(["compare", str(a), str(b)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "from 'equal_10' to 'need_goal_stable' (억원):"
+    assert out[2].split()[-1] == "gains" and out[-2].split()[-1] == "loses"
+    assert " gu gain " in out[-1]

@@ -1,0 +1,103 @@
+"""Allocation figures and exports draw what the result holds (bars, bounds, frontier points)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Rectangle
+
+from cgresearch.allocation import Scenario, compare, equity_frontier, solve_envelopes
+from cgresearch.data.districts import load_districts
+from cgresearch.figures.allocation import (
+    allocation_bars,
+    allocation_map,
+    comparison_bars,
+    frontier_chart,
+    write_allocation,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def result():
+    s = Scenario(
+        name="fig",
+        total_budget_eok=250,
+        floor_eok=8,
+        cap_eok=13,
+        previous_eok=10,
+        stability_delta=0.2,
+    )
+    return solve_envelopes(load_districts(), s)
+
+
+def test_ranked_bars_draw_one_bar_per_gu_largest_on_top_with_floor_and_cap_ticks(result):
+    fig = allocation_bars(result)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() == 0.7]
+    assert len(bars) == 25
+    widths = [b.get_width() for b in sorted(bars, key=lambda b: b.get_y())]
+    assert widths == sorted(widths)  # ascending bottom to top: the largest is drawn on top
+    top_label = ax.get_yticklabels()[-1].get_text()
+    assert top_label == result.table.sort_values("amount_eok").iloc[-1]["name_ko"]
+    ticks = [c for c in ax.collections if isinstance(c, PathCollection)]
+    offsets = [c.get_offsets()[:, 0] for c in ticks]
+    assert any(np.allclose(o, 8.0) for o in offsets)  # the floors
+    assert any(np.allclose(o, 13.0) for o in offsets)  # the caps
+    assert ax.get_xlabel() == "Allocation (억원)"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"floor", "cap", "stability range", "formula target"} <= set(legend)
+
+
+def test_change_map_is_diverging_and_centred_on_zero(result):
+    fig = allocation_map(result, "change_eok")
+    norm = fig.axes[0].collections[0].norm
+    assert norm.vcenter == 0.0 and norm.vmin == -norm.vmax
+    assert fig.axes[1].get_ylabel() == "Change vs previous (억원)"
+
+
+def test_comparison_bars_colour_gains_and_losses_apart(result):
+    other = solve_envelopes(load_districts(), result.scenario.with_overrides({"floor_eok": 9}))
+    table = compare(result, other)
+    fig = comparison_bars(table)
+    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)][: len(table)]
+    colours = {
+        tuple(b.get_facecolor())
+        for b, v in zip(bars, sorted(table["change_eok"]), strict=True)
+        if abs(v) > 1e-6
+    }
+    assert len(colours) == 2
+
+
+def test_frontier_chart_plots_each_feasible_bound_and_marks_the_others():
+    frontier = equity_frontier(
+        load_districts(),
+        Scenario(name="fr", total_budget_eok=250, floor_eok=6),
+        ratios=[3.0, 2.2, 1.5],
+    )
+    fig = frontier_chart(frontier)
+    ax = fig.axes[0]
+    line = ax.get_lines()[0]
+    ok = frontier[frontier["status"] == "optimal"]
+    np.testing.assert_allclose(line.get_xdata(), ok["max_per_capita_ratio"])
+    assert len(ok) == 2 and (frontier["status"] == "infeasible").sum() == 1
+    assert "억원" in ax.get_ylabel()
+
+
+def test_write_allocation_writes_csv_excel_summary_and_scenario(result, tmp_path):
+    written = write_allocation(result, tmp_path, figures=False)
+    names = sorted(p.name for p in written)
+    assert names == ["allocation.csv", "allocation.xlsx", "scenario.toml", "summary.txt"]
+    table = pd.read_csv(tmp_path / "allocation.csv")
+    assert table["amount_eok"].sum() == pytest.approx(250)
+    sheets = pd.read_excel(tmp_path / "allocation.xlsx", sheet_name=None)
+    assert {"allocation", "shadow_prices", "metrics", "scenario"} <= set(sheets)
+    assert "억원" in (tmp_path / "summary.txt").read_text(encoding="utf-8")
