@@ -48,8 +48,13 @@ browser:
 	else echo "chromium not found and not root: browser tests will skip (apt-get install chromium)"; fi
 
 ## lab: open JupyterLab in the project's environment (the .py notebooks open as notebooks)
+# Rooted at the project so jupytext finds jupytext.toml; a double-click opens a .py notebook as a
+# notebook (JupyterLab's defaultViewers, set for this environment only: overrides.json in the
+# environment's lab application directory, never the user's settings).
 lab: $(STAMP)
-	$(RUN)/jupyter lab --notebook-dir=notebooks
+	@settings="$$($(RUN)/jupyter lab path | sed -n 's/^Application directory: *//p')/settings"; \
+	mkdir -p "$$settings" && printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' > "$$settings/overrides.json"
+	$(RUN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks
 
 ## bench: run the benchmarks under benchmarks/ and print their figures
 bench: $(STAMP)

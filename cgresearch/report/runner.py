@@ -217,6 +217,20 @@ def _swap_in(new: Path, target: Path, trash_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _kernels_import_this_package() -> None:
+    """Put this ``cgresearch`` first on the kernels' ``PYTHONPATH``.
+
+    Kernels are child processes that inherit the environment; this makes them import the very
+    package that validated the parameters, even when the environment's install points elsewhere.
+    """
+    import cgresearch
+
+    here = str(Path(cgresearch.__file__).resolve().parent.parent)
+    current = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if not current or current[0] != here:
+        os.environ["PYTHONPATH"] = os.pathsep.join([here, *(p for p in current if p != here)])
+
+
 def _failure_message(pset: ParameterSet, exc: BaseException, kept: Path | None) -> str:
     from papermill.exceptions import PapermillExecutionError
 
@@ -325,7 +339,7 @@ def run_report(
     out_dir: str | Path | None = None,
     kernel_name: str | None = None,
     timeout: int = 600,
-    jobs: int = 1,
+    jobs: int | None = None,
     quiet: bool | None = None,
     stream: TextIO | None = None,
     on_run_done: Callable[[RunResult], None] | None = None,
@@ -343,7 +357,8 @@ def run_report(
     timeout
         Per-cell timeout in seconds.
     jobs
-        How many notebooks run at once (each in its own kernel).
+        How many notebooks run at once, each in its own kernel; default the number of CPUs,
+        at most 4.
     quiet
         Suppress the progress lines; default: quiet when ``$CI`` is set or the stream is no
         terminal.
@@ -373,6 +388,8 @@ def run_report(
     all_ids = sorted({f.stem for f in [*p_dir.glob("*.yaml"), *p_dir.glob("*.yml")]})
     if timeout <= 0:
         raise ParameterError(f"timeout must be a positive number of seconds, got {timeout}")
+    if jobs is None:
+        jobs = max(1, min(4, os.cpu_count() or 1))
     if jobs < 1:
         raise ParameterError(f"jobs must be at least 1, got {jobs}")
     kernel = resolve_kernel(kernel_name)
@@ -385,6 +402,7 @@ def run_report(
     progress = _Progress(len(sets), quiet, stream)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy at kernel start
     git = git_state()
+    _kernels_import_this_package()
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=out))
     results: list[RunResult] = []
     try:
