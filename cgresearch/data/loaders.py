@@ -99,6 +99,16 @@ def _as_text(value: object) -> object:
     return text if text else np.nan
 
 
+def _text_column(s: pd.Series) -> pd.Series:
+    """Return a column as text cells (object dtype, NaN when blank), fast for repeated values."""
+    if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
+        text = s.str.strip()
+        return text.where(text.ne("") & text.notna(), np.nan).astype(object)
+    values = s.astype(object)
+    mapping = {u: _as_text(u) for u in pd.unique(values) if not pd.isna(u)}
+    return values.map(mapping).astype(object)
+
+
 def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     """Read a CSV (UTF-8 or CP949), Excel or SPSS file into a DataFrame of text cells.
 
@@ -167,8 +177,7 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
             ".sav file"
         )
     df.columns = [str(c).strip() for c in df.columns]
-    out = df.astype(object).apply(lambda col: col.map(_as_text)) if len(df) else df.astype(object)
-    out = out.astype(object)
+    out = pd.DataFrame({c: _text_column(df[c]) for c in df.columns}, index=df.index)
     attrs["first_row"] = first_row
     out.attrs = attrs
     return out
@@ -200,82 +209,80 @@ class _Cleaner:
         raw = self.df[column]
         if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
             return raw.astype("float64")
-        num = pd.to_numeric(raw.astype(object), errors="coerce").astype("float64")
-        bad = raw.notna().to_numpy() & num.isna().to_numpy()
+        try:
+            num = raw.astype("float64")  # fast path: every cell is a number or blank
+        except (TypeError, ValueError):
+            num = pd.to_numeric(raw.astype(object), errors="coerce").astype("float64")
+        bad = (raw.notna().to_numpy() & num.isna().to_numpy()) | np.isinf(num.to_numpy())
         for i in np.flatnonzero(bad):
-            self.add(int(i), column, raw.iloc[i], "must be a number")
-        return num
+            self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
+        return num.where(~np.isinf(num))
 
     def text(self, column: str) -> pd.Series:
-        raw = self.df[column]
-        return raw.map(_as_text).astype(pd.StringDtype(na_value=np.nan))
+        return _text_column(self.df[column]).astype(pd.StringDtype(na_value=np.nan))
+
+    def _keys(self, column: str) -> pd.Series:
+        """Text keys of a column, read through its .sav value labels if it has any."""
+        values = self.df[column]
+        labels = self.value_labels.get(column)
+        if labels:
+            mapping = {u: labels.get(_as_float(u), u) for u in pd.unique(values.astype(object))}
+            values = values.astype(object).map(mapping)
+        return _text_column(values)
 
     def districts(self, lookup: DistrictLookup) -> tuple[pd.Series, pd.Series]:
         """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name)."""
         has_code, has_name = "gu_code" in self.df.columns, "gu_name" in self.df.columns
+        index = self.df.index
         if not (has_code or has_name):
             self.add(None, "gu_code", None, "required column is missing (give gu_code or gu_name)")
-            n = len(self.df)
-            return pd.Series(pd.NA, index=self.df.index, dtype="Int64"), pd.Series(
-                [np.nan] * n, index=self.df.index, dtype=pd.StringDtype(na_value=np.nan)
+            return pd.Series(pd.NA, index=index, dtype="Int64"), pd.Series(
+                [np.nan] * len(index), index=index, dtype=pd.StringDtype(na_value=np.nan)
             )
         column = "gu_code" if has_code else "gu_name"
-        labels = self.value_labels.get(column, {})
-        values = self.df[column]
-        given_names = self.df["gu_name"].tolist() if has_code and has_name else []
-        codes: list[object] = []
-        names: list[object] = []
-        cache: dict[object, object] = {}
-        for i, v in enumerate(values):
-            v = labels.get(_as_float(v), v) if labels else v
-            key = _as_text(v)
-            if key not in cache:
-                cache[key] = lookup.find(key)
-            found = cache[key]
-            if found is None:
-                self.add(i, column, None if pd.isna(key) else key, lookup.explain_unknown(key))
-                codes.append(pd.NA)
-                names.append(np.nan)
-                continue
-            codes.append(found.adm_code)  # type: ignore[attr-defined]
-            names.append(found.name_ko)  # type: ignore[attr-defined]
-            if has_code and has_name:
-                other = _as_text(given_names[i])
-                if other not in cache:
-                    cache[other] = lookup.find(other)
-                if not pd.isna(other) and cache[other] != found:
-                    self.add(
-                        i,
-                        "gu_name",
-                        other,
-                        f"does not match gu_code {found.adm_code} "  # type: ignore[attr-defined]
-                        f"({found.name_ko}); fix one of the two",  # type: ignore[attr-defined]
-                    )
+        keys = self._keys(column)
+        found = {k: lookup.find(k) for k in pd.unique(keys) if not pd.isna(k)}
+        code_of = {k: d.adm_code for k, d in found.items() if d is not None}
+        name_of = {k: d.name_ko for k, d in found.items() if d is not None}
+        codes = keys.map(code_of)
+        for i in np.flatnonzero(codes.isna().to_numpy()):
+            key = keys.iloc[i]
+            self.add(int(i), column, None if pd.isna(key) else key, lookup.explain_unknown(key))
+        if has_code and has_name:
+            others = self._keys("gu_name")
+            other_code = others.map(
+                {k: getattr(lookup.find(k), "adm_code", -1) for k in pd.unique(others)}
+            )
+            clash = others.notna() & codes.notna() & (other_code != codes)
+            for i in np.flatnonzero(clash.to_numpy()):
+                code = int(codes.iloc[i])
+                self.add(
+                    int(i),
+                    "gu_name",
+                    others.iloc[i],
+                    f"does not match gu_code {code} ({lookup.district(code).name_ko}); fix one "
+                    "of the two",
+                )
         return (
-            pd.Series(codes, index=self.df.index, dtype="Int64"),
-            pd.Series(names, index=self.df.index, dtype=pd.StringDtype(na_value=np.nan)),
+            codes.astype("Int64"),
+            keys.map(name_of).astype(pd.StringDtype(na_value=np.nan)),
         )
 
     def coded(self, column: str, terms: dict[str, object]) -> pd.Series:
         """Map codes or Korean/English labels (case-insensitive) of ``terms`` to codes."""
-        labels = self.value_labels.get(column, {})
         accept: dict[str, str] = {}
         for code, term in terms.items():
             for alias in (code, getattr(term, "ko", code), getattr(term, "en", code)):
                 accept[str(alias).strip().lower()] = code
-        out: list[object] = []
-        for i, v in enumerate(self.df[column]):
-            v = labels.get(_as_float(v), v) if labels else v
-            key = _as_text(v)
+        keys = self._keys(column)
+        out = keys.map({k: accept.get(str(k).lower()) for k in pd.unique(keys) if not pd.isna(k)})
+        for i in np.flatnonzero(out.isna().to_numpy()):
+            key = keys.iloc[i]
             if pd.isna(key):
-                self.add(i, column, None, "value is missing")
-                out.append(np.nan)
-                continue
-            code = accept.get(str(key).lower())
-            if code is None:
-                self.add(i, column, key, f"must be one of {', '.join(terms)}")
-            out.append(code if code is not None else np.nan)
-        return pd.Series(out, index=self.df.index, dtype=pd.StringDtype(na_value=np.nan))
+                self.add(int(i), column, None, "value is missing")
+            else:
+                self.add(int(i), column, key, f"must be one of {', '.join(terms)}")
+        return out.astype(pd.StringDtype(na_value=np.nan))
 
     def boolean(self, column: str) -> pd.Series:
         truth = {"true": True, "1": True, "yes": True, "y": True, "예": True, "t": True}

@@ -253,3 +253,18 @@ def test_unknown_suffix_and_missing_file_are_input_errors(tmp_path: Path) -> Non
         read_table(tmp_path / "x.json")
     with pytest.raises(InputError, match="no such file"):
         read_table(tmp_path / "nope.csv")
+
+
+def test_text_that_parses_to_infinity_or_nan_is_not_a_weight() -> None:
+    df = pd.DataFrame(
+        {
+            "resp_id": ["a", "b", "c"],
+            "gu_name": ["종로구"] * 3,
+            "group": ["cso"] * 3,
+            "weight": ["inf", "nan", "2"],
+        },
+        dtype=object,
+    )
+    with pytest.raises(ValidationFailed) as info:
+        validate_survey(df)
+    assert _where(info.value) == {(2, "weight", "inf"), (3, "weight", "nan")}
