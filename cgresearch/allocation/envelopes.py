@@ -793,15 +793,16 @@ def _table(data: _Data, x: np.ndarray | None, binding: list[str] | None) -> pd.D
 def _metrics_of(data: _Data, x: np.ndarray | None) -> dict[str, float]:
     if x is None:
         return {}
-    pc = _per_capita(x, data.pop)
+    pc = np.maximum(x, 0.0) * data.k  # KRW per person (populations are > 0)
+    ones = np.ones_like(pc)
     zmin = float(np.min(x / np.where(data.sigma > 0, data.sigma, np.nan)))
     return {
         "total_eok": float(x.sum()),
-        "gini": _metrics.gini(pc),
-        "theil": _metrics.theil(pc),
-        "max_min_ratio": _metrics.max_min_ratio(pc),
-        "gini_pop": _metrics.gini(pc, data.pop),
-        "theil_pop": _metrics.theil(pc, data.pop),
+        "gini": _metrics._gini(pc, ones),
+        "theil": _metrics._theil(pc, ones),
+        "max_min_ratio": float(pc.max() / pc.min()) if pc.min() > 0 else math.inf,
+        "gini_pop": _metrics._gini(pc, data.pop),
+        "theil_pop": _metrics._theil(pc, data.pop),
         "min_need_weighted_per_capita_krw": zmin * _KRW_PER_EOK / float(data.pop.sum()),
         "total_abs_deviation_eok": float(np.abs(x - data.target).sum()),
     }
@@ -916,6 +917,7 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
     if x is not None:
         x[np.abs(x) < 1e-12] = 0.0
     ok = sol.status == "optimal" and x is not None
+    value = _objective_value(data, x) if ok else None
     return EnvelopeResult(
         scenario=s,
         status=sol.status,
@@ -923,13 +925,12 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
             diagnosis.message
             if diagnosis is not None
             else (
-                f"optimal allocation found: {_objective_label(s)} = "
-                f"{_objective_value(data, x):,.6g}"
+                f"optimal allocation found: {_objective_label(s)} = {value:,.6g}"
                 if ok and s.objective != "formula"
                 else sol.message
             )
         ),
-        objective_value=_objective_value(data, x) if ok else None,
+        objective_value=value,
         objective_label=_objective_label(s),
         metrics=_metrics_of(data, x) if x is not None else {},
         diagnosis=diagnosis,

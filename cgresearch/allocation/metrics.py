@@ -59,6 +59,11 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     y, w = _prepare(values, weights, "gini")
     if np.any(y < 0):
         raise ParameterError("gini: values must be ≥ 0 (amounts per capita)")
+    return _gini(y, w)
+
+
+def _gini(y: np.ndarray, w: np.ndarray) -> float:
+    """Gini of checked arrays (finite, ≥ 0, positive weight sum)."""
     total = w.sum()
     mean = float(np.dot(w, y) / total)
     if mean == 0:
@@ -86,6 +91,11 @@ def theil(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     y, w = _prepare(values, weights, "theil")
     if np.any(y < 0):
         raise ParameterError("theil: values must be ≥ 0 (amounts per capita)")
+    return _theil(y, w)
+
+
+def _theil(y: np.ndarray, w: np.ndarray) -> float:
+    """Theil T of checked arrays (finite, ≥ 0, positive weight sum)."""
     mean = float(np.dot(w, y) / w.sum())
     if mean == 0:
         return 0.0
