@@ -7,6 +7,7 @@ Names come back as R's ``model.matrix`` spells them: ``(Intercept)``, ``stypeH``
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,11 +45,20 @@ def rhs_matrix(formula: str, data: pd.DataFrame) -> tuple[list[str], np.ndarray]
     return [r_name(c) for c in mat.columns], mat.to_numpy(dtype=float)
 
 
-def model_frame(
-    formula: str, data: pd.DataFrame
-) -> tuple[pd.DataFrame, list[str], np.ndarray, np.ndarray]:
-    """Response frame, term names, model matrix and kept-row mask (rows with missing values
-    are dropped, as R's ``na.omit``)."""
+@dataclass(frozen=True, eq=False)
+class ModelFrame:
+    """Response columns, model matrix with R names, kept-row mask and columns of each term."""
+
+    y: pd.DataFrame
+    names: list[str]
+    x: np.ndarray
+    kept: np.ndarray
+    terms: dict[str, list[int]]
+
+
+def model_frame(formula: str, data: pd.DataFrame) -> ModelFrame:
+    """Response, model matrix and kept rows of ``formula`` (rows with missing values are
+    dropped, as R's ``na.omit``)."""
     if "~" not in formula:
         raise ParameterError(f"formula {formula!r} needs a response: 'y ~ x1 + x2'")
     frame = data.reset_index(drop=True)
@@ -60,4 +70,19 @@ def model_frame(
         raise InputError(f"cannot build the model matrix of {formula!r}: {exc}") from exc
     kept = np.zeros(len(frame), dtype=bool)
     kept[x.index.to_numpy()] = True
-    return y, [r_name(c) for c in x.columns], x.to_numpy(dtype=float), kept
+    # patsy groups terms by type; put the columns back in formula order, as R's model.matrix
+    slices = x.design_info.term_name_slices
+    order = [t.name() for t in x.design_info.terms]
+    formula_order = [
+        t.name()
+        for t in patsy.ModelDesc.from_formula(_quote_dotted(formula, frame.columns)).rhs_termlist
+    ]
+    order = [t for t in formula_order if t in slices] + [t for t in order if t not in formula_order]
+    cols: list[int] = []
+    terms: dict[str, list[int]] = {}
+    for t in order:
+        idx = list(range(slices[t].start, slices[t].stop))
+        terms[r_name(t)] = list(range(len(cols), len(cols) + len(idx)))
+        cols.extend(idx)
+    names = [r_name(str(x.columns[c])) for c in cols]
+    return ModelFrame(y, names, x.to_numpy(dtype=float)[:, cols], kept, terms)
