@@ -1,0 +1,229 @@
+"""Sweeps on a real local Dask cluster: results equal direct solves, resume, infeasible scenarios.
+
+One two-worker cluster is shared by the module (start-up is the slow part). The reference for
+every number is a direct :func:`cgresearch.allocation.solve_envelopes` call (the PuLP path) on the
+same scenario and the same perturbed district table, outside Dask and outside the kept model.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cgresearch.allocation import Scenario, solve_envelopes
+from cgresearch.cli import main
+from cgresearch.data import load_districts
+from cgresearch.errors import ParameterError
+from cgresearch.sweeps import (
+    read_results,
+    read_sweep_manifest,
+    results_dir,
+    run_sweep,
+    sweep_from_dict,
+)
+from cgresearch.sweeps.run import _Progress
+
+pytestmark = pytest.mark.slow
+
+BASE = {
+    "name": "base",
+    "total_budget_eok": 250,
+    "objective": "goal",
+    "weights": {"base": 0.2, "pop": 0.4, "elderly": 0.2, "fiscal_need": 0.2},
+    "floor_eok": 8,
+    "cap_eok": 13,
+    "previous_eok": 10,
+    "stability_delta": 0.2,
+}
+MC = {
+    "draws": 2,
+    "seed": 4,
+    "perturb": {
+        "pop_total_2017q1": {"relative_sd": 0.03},
+        "fiscal_independence_pct_kosis_year_unverified": {"sd": 2.0, "min": 0, "max": 100},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    dask_client = distributed.Client(cluster)
+    yield dask_client
+    dask_client.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def districts():
+    return load_districts()
+
+
+def small_spec(name="small", **sweep):
+    # 4 budgets x 3 floors = 12 points x 2 draws = 24 scenarios; floor 11 x 25 = 275 > 240 and
+    # 260 (infeasible), and budget 300 is outside the ±20% band around 25 x 10 = 250 (infeasible)
+    return sweep_from_dict(
+        {
+            "sweep": {"name": name, "base": BASE, "seed": 1, **sweep},
+            "axis": [
+                {"key": "total_budget_eok", "values": [240, 250, 260, 310]},
+                {"key": "floor_eok", "values": [6, 8, 11]},
+            ],
+            "monte_carlo": MC,
+        }
+    )
+
+
+def test_sweep_results_equal_direct_solves_on_the_perturbed_districts(client, districts, tmp_path):
+    spec = small_spec()
+    run = run_sweep(spec, out_dir=tmp_path, client=client, districts=districts, batch_size=5)
+    assert run.complete and run.computed == run.n_batches == 6 and run.n_scenarios == 24
+    results = read_results(tmp_path)
+    assert len(results) == 24 * len(districts)
+    assert results["scenario_id"].unique().tolist() == list(range(24))
+    base = Scenario.from_dict(BASE)
+    for sid, rows in results.groupby("scenario_id"):
+        draw, point = divmod(sid, spec.n_points)
+        overrides = spec.overrides(point)
+        assert rows["param.total_budget_eok"].iloc[0] == overrides["total_budget_eok"]
+        assert rows["param.floor_eok"].iloc[0] == overrides["floor_eok"]
+        direct = solve_envelopes(
+            spec.monte_carlo.perturb_districts(districts, draw), base.with_overrides(overrides)
+        )
+        assert (rows["status"] == direct.status).all(), (sid, direct.status)
+        if direct.status == "optimal":
+            np.testing.assert_allclose(
+                rows["amount_eok"].to_numpy(), direct.table["amount_eok"].to_numpy(), atol=1e-6
+            )
+            assert rows["metric.gini"].iloc[0] == pytest.approx(direct.metrics["gini"], abs=1e-9)
+            assert rows["adm_code"].tolist() == direct.table["adm_code"].tolist()
+        else:
+            assert rows["message"].iloc[0] == direct.diagnosis.message
+            assert rows["amount_eok"].isna().all()
+
+
+def test_infeasible_scenarios_are_recorded_with_their_diagnosis(client, districts, tmp_path):
+    run_sweep(small_spec(), out_dir=tmp_path, client=client, districts=districts, batch_size=7)
+    scen = read_results(tmp_path).drop_duplicates("scenario_id")
+    bad = scen[scen["status"] != "optimal"]
+    # floor 11: 25 x 11 = 275 > budgets 240, 250, 260; budget 310 > 25 x 10 x 1.2 = 300
+    expected = (scen["param.floor_eok"] == 11) & (scen["param.total_budget_eok"] < 275)
+    expected |= scen["param.total_budget_eok"] == 310
+    assert set(bad["scenario_id"]) == set(scen.loc[expected, "scenario_id"])
+    assert (bad["status"] == "infeasible").all()
+    assert bad["conflicts"].str.contains("budget").all()
+    floors = bad[bad["param.total_budget_eok"] < 275]
+    assert floors["conflicts"].str.contains("floors").all()
+    assert (bad["message"].str.len() > 0).all()
+
+
+def test_a_combination_the_scenario_rejects_is_recorded_as_invalid(client, districts, tmp_path):
+    spec = sweep_from_dict(
+        {
+            "sweep": {"name": "invalid", "base": BASE},
+            "axis": [
+                {"key": "floor_eok", "values": [8, 14]},
+                {"key": "cap_eok", "values": [13, 16]},
+            ],
+        }
+    )
+    run_sweep(spec, out_dir=tmp_path, client=client, districts=districts)
+    scen = read_results(tmp_path).drop_duplicates("scenario_id").set_index("point")
+    # points in product order: (8, 13), (8, 16), (14, 13), (14, 16); floor 14 > cap 13 only at 2
+    assert scen.loc[2, "status"] == "invalid"
+    assert "cap_eok" in scen.loc[2, "message"]
+    assert scen.loc[1, "status"] == "optimal"
+
+
+def test_resume_after_interruption_gives_the_same_parquet_content(client, districts, tmp_path):
+    spec = small_spec()
+    whole, parted = tmp_path / "whole", tmp_path / "parted"
+    run_sweep(spec, out_dir=whole, client=client, districts=districts, batch_size=4)
+    first = run_sweep(
+        spec, out_dir=parted, client=client, districts=districts, batch_size=4, max_batches=2
+    )
+    assert (first.computed, first.remaining) == (2, 4) and not first.complete
+    folder = results_dir(parted)
+    kept = {p.name: p.stat().st_mtime_ns for p in folder.glob("batch-*.parquet")}
+    assert len(kept) == 2
+    # a crash mid-write leaves a temporary file; a damaged batch file must be recomputed
+    (folder / "batch-000003.parquet.1234.tmp").write_bytes(b"partial")
+    (folder / "batch-000004.parquet").write_bytes(b"PAR1 not really parquet")
+    second = run_sweep(spec, out_dir=parted, client=client, districts=districts)
+    assert second.batch_size == 4  # taken from the earlier run's sweep.json
+    assert (second.skipped, second.computed, second.remaining) == (2, 4, 0)
+    assert {
+        p.name: p.stat().st_mtime_ns for p in folder.glob("batch-*.parquet") if p.name in kept
+    } == kept
+    assert not list(folder.glob("*.tmp"))
+    pd.testing.assert_frame_equal(read_results(parted), read_results(whole))
+    third = run_sweep(spec, out_dir=parted, client=client, districts=districts)
+    assert (third.computed, third.skipped) == (0, 6)
+
+
+def test_another_sweep_in_the_same_folder_is_refused(client, districts, tmp_path):
+    run_sweep(small_spec(), out_dir=tmp_path, client=client, districts=districts, max_batches=1)
+    other = sweep_from_dict(
+        {"sweep": {"name": "x", "base": BASE}, "axis": [{"key": "floor_eok", "values": [7]}]}
+    )
+    with pytest.raises(ParameterError, match="different sweep"):
+        run_sweep(other, out_dir=tmp_path, client=client, districts=districts)
+    with pytest.raises(ParameterError, match="batch size"):
+        run_sweep(small_spec(), out_dir=tmp_path, client=client, districts=districts, batch_size=3)
+
+
+def test_manifest_records_the_sweep(client, districts, tmp_path):
+    spec = small_spec()
+    run_sweep(spec, out_dir=tmp_path, client=client, districts=districts, batch_size=12)
+    manifest = read_sweep_manifest(tmp_path)
+    assert manifest["n_scenarios"] == 24 and manifest["n_batches"] == 2
+    assert manifest["parameter_keys"] == ["total_budget_eok", "floor_eok"]
+    assert manifest["spec"]["base"]["floor_eok"] == 8
+    assert json.loads((tmp_path / "sweep.json").read_text(encoding="utf-8")) == manifest
+
+
+def test_cli_sweep_on_a_running_scheduler_prints_the_status_counts(client, tmp_path, capsys):
+    spec = tmp_path / "grid.toml"
+    spec.write_text(
+        """
+[sweep]
+name = "cli_grid"
+base = "need_goal_stable.toml"
+
+[[axis]]
+key = "total_budget_eok"
+values = [250, 400]
+""",
+        encoding="utf-8",
+    )
+    address = client.scheduler.address
+    code = main(["sweep", str(spec), "--scheduler", address, "--out", str(tmp_path / "o")])
+    out = capsys.readouterr().out
+    assert code == 0
+    # 400억원 is beyond every gu's cap 13 x 25 = 325: infeasible
+    assert "2 scenarios" in out and "optimal 1" in out and "infeasible 1" in out
+
+
+def test_progress_bar_counts_batches_on_a_terminal():
+    stream = io.StringIO()
+    bar = _Progress(3, stream, enabled=True, skipped=2)
+    for done in (1, 2, 3):
+        bar.update(done)
+    bar.close()
+    text = stream.getvalue()
+    assert "3/3 batches" in text and "(2 resumed)" in text
+    quiet = io.StringIO()
+    _Progress(3, quiet, enabled=False, skipped=0).update(3)
+    assert quiet.getvalue() == ""
