@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -60,6 +61,18 @@ def _raw(rel: Path) -> Path:
     return paths.raw_data_dir() / rel
 
 
+def _stamp(rel: Path) -> tuple[str, int]:
+    """Return (path, modification time) of a raw file: the key of the read caches."""
+    path = _raw(rel)
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise InputError(
+            f"{path}: raw data file is missing; data/raw/ is part of the repository, so work "
+            "from a full clone (and check $CGRESEARCH_ROOT if you set it)"
+        ) from None
+
+
 def load_districts() -> pd.DataFrame:
     """Return the 25 gu of ``data/raw/seoul/districts.csv``, validated, sorted by ``adm_code``.
 
@@ -82,7 +95,12 @@ def load_districts() -> pd.DataFrame:
     >>> int(d["pop_total_2017q1"].sum())
     10197604
     """
-    path = _raw(_DISTRICTS)
+    return _read_districts(*_stamp(_DISTRICTS)).copy()
+
+
+@lru_cache(maxsize=4)
+def _read_districts(path_text: str, mtime_ns: int) -> pd.DataFrame:
+    path = Path(path_text)
     df = pd.read_csv(path, encoding="utf-8")
     out = validate_frame(df, DISTRICTS_SCHEMA, path.name)
     return out.sort_values("adm_code", ignore_index=True)
@@ -102,7 +120,12 @@ def load_admin_dong() -> pd.DataFrame:
     >>> len(dong), int(dong["gu_adm_code"].nunique())
     (426, 25)
     """
-    path = _raw(_ADMIN_DONG)
+    return _read_admin_dong(*_stamp(_ADMIN_DONG), *_stamp(_DISTRICTS)).copy()
+
+
+@lru_cache(maxsize=4)
+def _read_admin_dong(path_text: str, mtime_ns: int, *districts_stamp: object) -> pd.DataFrame:
+    path = Path(path_text)
     df = validate_frame(pd.read_csv(path, encoding="utf-8"), ADMIN_DONG_SCHEMA, path.name)
     counts = df.groupby("gu_adm_code").size()
     expected = load_districts().set_index("adm_code")["n_admin_dong_2022_03_09"]
@@ -134,7 +157,12 @@ def load_boundaries_geojson() -> dict[str, Any]:
     >>> len(gj["features"]), gj["features"][0]["properties"]["name_ko"]
     (25, '종로구')
     """
-    path = _raw(_BOUNDARIES)
+    return copy.deepcopy(_read_boundaries(*_stamp(_BOUNDARIES), *_stamp(_DISTRICTS)))
+
+
+@lru_cache(maxsize=4)
+def _read_boundaries(path_text: str, mtime_ns: int, *districts_stamp: object) -> dict[str, Any]:
+    path = Path(path_text)
     with path.open(encoding="utf-8") as fh:
         raw = json.load(fh)
     names = load_districts().set_index("adm_code")[["name_ko", "name_en"]]
