@@ -52,6 +52,7 @@ _TEXT = {
     "gap": {"en": "Gap: importance - performance (score points)", "ko": "격차: 중요도 - 수행도"},
     "borich": {"en": "Borich needs score (score points²)", "ko": "Borich 요구도 (점수²)"},
     "ci": {"en": "{level:.0%} CI", "ko": "{level:.0%} 신뢰구간"},
+    "construct": {"en": "scale score", "ko": "척도 점수"},
 }
 
 
@@ -122,6 +123,8 @@ def likert_bars(
     cmap = style.diverging_cmap()
     colours = [cmap(v) for v in np.linspace(0.1, 0.9, k)]
     neutral = k // 2 if k % 2 == 1 else None
+    if neutral is not None:  # the diverging map's centre is near-white: use a visible grey
+        colours[neutral] = (0.8, 0.8, 0.8, 1.0)
     n_left = k // 2
     rows = list(wide.index)
     fig_h = max(2.5, 0.35 * len(rows) + 1.5)
@@ -164,8 +167,9 @@ def gap_dumbbell(
     """Dumbbell chart: each variable's group means on one line, with confidence intervals.
 
     One marker per group and variable (with a horizontal CI bar) and one grey segment per variable
-    joining the lowest and highest group mean. Uses ``gaps.means`` (columns ``variable``,
-    ``label``, ``group``, ``mean``, ``ci_lower``, ``ci_upper``).
+    joining the lowest and highest group mean; construct scores are marked [scale score]. Uses
+    ``gaps.means`` (columns ``variable``, ``label``, ``kind``, ``group``, ``mean``, ``ci_lower``,
+    ``ci_upper``) and ``gaps.level``.
 
     Parameters
     ----------
@@ -211,9 +215,15 @@ def gap_dumbbell(
             zorder=2 + g,
             label=_group_label(str(grp), lang, group_labels),
         )
+    kinds = m.drop_duplicates("variable").set_index("variable")["kind"]
+    mark = f" [{_t('construct', lang)}]"
+    ylabels = [
+        lab + mark if kinds.get(var) == "construct" else lab
+        for lab, var in zip(ylabels, order, strict=True)
+    ]
     ax.set_yticks(range(len(order)), ylabels)
     ax.invert_yaxis()
-    level = getattr(gaps, "level", 0.95)
+    level = gaps.level
     ax.set_xlabel(f"{_t('mean', lang)} ({_t('ci', lang, level=level)})")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=len(groups))
     if title:

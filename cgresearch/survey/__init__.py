@@ -68,6 +68,7 @@ from cgresearch.survey.scales import (
     cronbach_alpha,
     recode,
     response_distribution,
+    scales_from_codebook,
 )
 
 __all__ = [
@@ -111,6 +112,7 @@ __all__ = [
     "regTermTest",
     "reg_term_test",
     "response_distribution",
+    "scales_from_codebook",
     "svyby",
     "svyciprop",
     "svyglm",

@@ -398,7 +398,8 @@ def _variables(
         if isinstance(entry, LikertScale):
             rec = recode(design.data[[c for c in entry.item_names if c in design.data]], entry)
             for it in entry.items:
-                label = labels.get(it.name, it.label(lang))
+                mark = {"ko": " (역코딩)", "en": " (reversed)"}.get(lang, " (역코딩/reversed)")
+                label = labels.get(it.name, it.label(lang) + (mark if it.reverse else ""))
                 out.append((it.name, label, "item", rec[it.name].to_numpy(dtype=float)))
             if constructs:
                 score = construct_scores(design.data, [entry])[entry.name]
@@ -491,7 +492,8 @@ def gap_table(
         Family for Holm / Benjamini–Hochberg: all tests of a kind in the table, or the pairs of one
         variable (the overall and chi-square tests are always adjusted across variables).
     labels : mapping, optional
-        Variable name -> display label (overrides scale labels).
+        Variable name -> display label (overrides scale labels; a reverse-worded item's scale
+        label gets " (reversed)" / " (역코딩)", since its gaps are on the recoded direction).
     lang : {"en", "ko", "ko+en"}
         Language of scale labels.
 

@@ -48,6 +48,7 @@ __all__ = [
     "cronbach_alpha",
     "recode",
     "response_distribution",
+    "scales_from_codebook",
 ]
 
 #: Five-point agreement labels used when a scale declares no code labels of its own.
@@ -196,6 +197,100 @@ class LikertScale:
             if it.name == name:
                 return it
         raise ParameterError(f"Scale {self.name!r} has no item {name!r}; items: {self.item_names}.")
+
+
+def _parse_labels(text: object) -> dict[int, str]:
+    """``"1=Strongly disagree; 2=Disagree"`` -> ``{1: "Strongly disagree", 2: "Disagree"}``."""
+    out: dict[int, str] = {}
+    if not isinstance(text, str) or not text.strip():
+        return out
+    for part in text.split(";"):
+        code, sep, label = part.partition("=")
+        if sep and code.strip().lstrip("-").isdigit():
+            out[int(code)] = label.strip()
+    return out
+
+
+def scales_from_codebook(
+    codebook: pd.DataFrame, constructs: Sequence[str] | None = None
+) -> dict[str, LikertScale]:
+    """Build one :class:`LikertScale` per construct from a codebook table.
+
+    The codebook has one row per variable with columns ``name``, ``construct``, ``question_ko``,
+    ``question_en``, ``labels_ko`` / ``labels_en`` (value labels as ``"1=...; 2=...; 8=..."``),
+    ``missing_codes`` (``"8,9"``) and ``reverse`` (bool) — the layout of
+    :func:`cgresearch.data.synth.survey.codebook_frame`. The valid codes of a scale are the labelled
+    codes that are not missing codes; only variables with at least two valid codes are used. A
+    construct whose items do not share one set of codes is skipped when ``constructs`` is not
+    given (demographics, say) and raises :class:`InputError` when it is asked for.
+
+    Parameters
+    ----------
+    codebook : DataFrame
+    constructs : sequence of str, optional
+        Constructs to build (default: every construct with Likert items), in this order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cb = pd.DataFrame({"name": ["a", "b"], "construct": ["c", "c"],
+    ...                    "question_ko": ["가", "나"], "question_en": ["A", "B"],
+    ...                    "labels_ko": ["1=낮음; 2=중간; 3=높음; 8=모름"] * 2,
+    ...                    "labels_en": ["1=low; 2=mid; 3=high; 8=DK"] * 2,
+    ...                    "missing_codes": ["8", "8"], "reverse": [False, True]})
+    >>> s = scales_from_codebook(cb)["c"]
+    >>> s.codes, s.missing_codes, s.reverse_items
+    ((1, 2, 3), (8,), ['b'])
+    """
+    need = ["name", "construct", "question_ko", "question_en", "labels_ko", "labels_en"]
+    need += ["missing_codes", "reverse"]
+    _check_columns(codebook, need, "codebook")
+    out: dict[str, LikertScale] = {}
+    wanted = list(constructs) if constructs is not None else list(pd.unique(codebook["construct"]))
+    for construct in wanted:
+        rows = codebook[codebook["construct"] == construct]
+        if rows.empty:
+            raise ParameterError(
+                f"construct {construct!r} is not in the codebook; "
+                f"constructs: {list(pd.unique(codebook['construct']))}."
+            )
+        items, spec = [], None
+        for _, r in rows.iterrows():
+            ko, en = _parse_labels(r["labels_ko"]), _parse_labels(r["labels_en"])
+            miss = tuple(int(c) for c in str(r["missing_codes"] or "").split(",") if c.strip())
+            codes = tuple(sorted(c for c in ko if c not in miss))
+            if len(codes) < 2:
+                continue
+            this = (codes, miss, tuple(ko[c] for c in codes), tuple(en.get(c, "") for c in codes))
+            if spec is not None and this[:2] != spec[:2]:
+                if constructs is None:  # not one Likert scale (e.g. demographics): skip it
+                    spec, items = None, []
+                    break
+                raise InputError(
+                    f"codebook, variable {r['name']!r}: codes {codes} / missing {miss} differ from "
+                    f"the other items of construct {construct!r}; one scale needs one set of codes."
+                )
+            spec = spec or this
+            items.append(
+                LikertItem(
+                    str(r["name"]), str(r["question_ko"]), str(r["question_en"]), bool(r["reverse"])
+                )
+            )
+        if spec is None:
+            if constructs is not None:
+                raise ParameterError(
+                    f"construct {construct!r} has no Likert items in the codebook."
+                )
+            continue
+        out[construct] = LikertScale(
+            str(construct),
+            tuple(items),
+            codes=spec[0],
+            missing_codes=spec[1],
+            code_labels_ko=spec[2],
+            code_labels_en=spec[3] if all(spec[3]) else (),
+        )
+    return out
 
 
 def _check_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:

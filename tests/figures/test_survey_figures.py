@@ -15,10 +15,13 @@ from matplotlib.patches import Rectangle
 from cgresearch.figures import style
 from cgresearch.figures.survey import (
     borich_chart,
+    gap_dumbbell,
     ipa_chart,
     likert_bars,
     locus_for_focus_chart,
 )
+from cgresearch.survey.design import SurveyDesign
+from cgresearch.survey.gaps import gap_table
 from cgresearch.survey.priorities import (
     borich,
     importance_performance,
@@ -129,3 +132,29 @@ def test_locus_for_focus_chart_marks_first_quadrant_items(tmp_path):
     assert {"1사분면", "2사분면", "3사분면", "4사분면"} <= texts
     assert ax.get_ylabel() == "격차: 중요도 - 수행도"
     _renders(fig, tmp_path, "lff")
+
+
+def test_gap_dumbbell_draws_one_marker_per_group_and_variable_with_ci(tmp_path):
+    df = pd.DataFrame(
+        {
+            "group": ["public", "cso", "resident"] * 4,
+            "q1": [5, 2, 3, 4, 2, 4, 5, 1, 3, 4, 3, 3],
+            "q2": [3, 3, 4, 2, 4, 5, 3, 4, 4, 2, 5, 4],
+        }
+    )
+    scale = LikertScale("cg", (LikertItem("q1", "신뢰"), LikertItem("q2", "참여")), label_ko="협치")
+    gaps = gap_table(SurveyDesign(df), scale, "group", lang="ko", chisq=False)
+    fig = gap_dumbbell(gaps, lang="ko", synthetic=True)
+    ax = fig.axes[0]
+    # One error-bar container per group, each with one marker per variable (2 items and the
+    # construct score) at the group mean.
+    assert len(ax.containers) == 3
+    means = gaps.means.set_index(["group", "variable"])["mean"]
+    for container, grp in zip(ax.containers, ["public", "cso", "resident"], strict=True):
+        xs = container.lines[0].get_xdata()
+        expected = [means[(grp, "q1")], means[(grp, "q2")], means[(grp, "cg")]]
+        assert list(xs) == pytest.approx(expected)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["신뢰", "참여", "협치 [척도 점수]"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["공무원", "시민사회단체", "주민"]
+    assert ax.get_xlabel() == "가중 평균 점수 (95% 신뢰구간)"
+    _renders(fig, tmp_path, "dumbbell")

@@ -227,6 +227,8 @@ def test_gap_table_recodes_scales_and_adds_construct_scores():
     # weighted (5 + 8 + 4)/4 = 17/4.
     assert m.loc[("trust", "public"), "mean"] == pytest.approx(17 / 4)
     assert set(t.means["kind"]) == {"item", "construct"}
+    labels = t.means.drop_duplicates("variable").set_index("variable")["label"]
+    assert labels["q1"] == "신뢰 1" and labels["q2"] == "신뢰 2 (역코딩)"
     assert t.means.set_index("variable").loc["trust", "label"].iloc[0] == "신뢰"
     assert list(t.chisq["variable"]) == ["q1", "q2"]  # chi-square for items only
     assert t.groups == ("public", "cso", "resident")

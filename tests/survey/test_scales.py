@@ -22,6 +22,7 @@ from cgresearch.survey.scales import (
     cronbach_alpha,
     recode,
     response_distribution,
+    scales_from_codebook,
 )
 
 FIX = Path(__file__).parent / "fixtures"
@@ -208,3 +209,34 @@ def test_response_distribution_weighted_shares_by_group():
     assert dist.item_labels == {"q": "문항"}
     assert dist.labels[0] == "전혀 그렇지 않다"
     assert dist.to_frame().query("group == 'g1'")["n"].iloc[0] == 3
+
+
+def _codebook() -> pd.DataFrame:
+    agree_ko = "1=전혀 아니다; 2=아니다; 3=보통; 4=그렇다; 5=매우 그렇다; 8=모름; 9=거절"
+    agree_en = "1=SD; 2=D; 3=N; 4=A; 5=SA; 8=Don't know; 9=Refused"
+    return pd.DataFrame(
+        {
+            "name": ["sex", "age_group", "cg_1", "cg_2", "cg_3"],
+            "construct": ["demographic", "demographic", "cg", "cg", "cg"],
+            "question_ko": ["성별", "연령", "협치 1", "협치 2", "협치 3"],
+            "question_en": ["Sex", "Age", "CG 1", "CG 2", "CG 3"],
+            "labels_ko": ["1=남; 2=여", "1=20대; 2=30대; 3=40대", agree_ko, agree_ko, agree_ko],
+            "labels_en": ["1=M; 2=F", "1=20s; 2=30s; 3=40s", agree_en, agree_en, agree_en],
+            "missing_codes": ["", "", "8,9", "8,9", "8,9"],
+            "reverse": [False, False, False, False, True],
+        }
+    )
+
+
+def test_scales_from_codebook_builds_likert_scales_and_skips_mixed_constructs():
+    scales = scales_from_codebook(_codebook())
+    # "demographic" mixes a 2-code and a 3-code variable: not one scale, skipped.
+    assert list(scales) == ["cg"]
+    cg = scales["cg"]
+    assert cg.item_names == ["cg_1", "cg_2", "cg_3"]
+    assert cg.reverse_items == ["cg_3"]
+    assert cg.codes == (1, 2, 3, 4, 5) and cg.missing_codes == (8, 9)
+    assert cg.code_labels("ko")[0] == "전혀 아니다" and cg.code_labels("en")[4] == "SA"
+    assert cg.item("cg_2").label("ko+en") == "협치 2 / CG 2"
+    with pytest.raises(InputError, match="'age_group'"):
+        scales_from_codebook(_codebook(), constructs=["demographic"])
