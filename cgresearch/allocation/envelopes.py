@@ -701,7 +701,7 @@ class EnvelopeResult:
                 f"largest: {top['name_ko']} {top['amount_eok']:.2f}억원; smallest: "
                 f"{bottom['name_ko']} {bottom['amount_eok']:.2f}억원"
             )
-            for text in self.shadow_prices["text"].head(6):
+            for text in _condensed(self.shadow_prices, s):
                 lines.append(f"- {text}")
         return "\n".join(lines)
 
@@ -821,6 +821,53 @@ def _negligible(scenario: Scenario) -> float:
     return {"goal": 1e-4, "formula": 1e-4, "maxmin": 1e-2}.get(scenario.objective, 1e-6)
 
 
+def _cost_words(scenario: Scenario, improvement: float) -> str:
+    """'2억원 of deviation' — the size of a shadow price in the objective's unit."""
+    amount = abs(improvement)
+    if scenario.objective in ("goal", "formula"):
+        return f"{amount:.3g}억원 of deviation from the formula targets"
+    if scenario.objective == "maxmin":
+        return f"{amount:,.4g} KRW of the worst-off need-weighted per-capita amount"
+    return f"{amount:.3g} of the combined score"
+
+
+def _condensed(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list[str]:
+    """Planner sentences with districts that share a bound and a price merged into one."""
+    if shadow.empty:
+        return []
+    lines = [str(shadow.iloc[0]["text"])]
+    rest = shadow.iloc[1:]
+    district_rows = rest[rest["name_ko"].notna()]
+    keyed = district_rows.assign(
+        _price=district_rows["improvement"].round(3),
+        _rhs=district_rows["rhs"].round(6),
+        _kind=district_rows["constraint"].str.replace(r"_\d+$", "", regex=True),
+    )
+    for (kind, rhs, price), grp in keyed.groupby(["_kind", "_rhs", "_price"], sort=False):
+        if len(lines) > limit:
+            break
+        if len(grp) == 1:
+            lines.append(str(grp.iloc[0]["text"]))
+            continue
+        word = {
+            "floor": "floors",
+            "cap": "caps",
+            "tier_lo": "lower tier limits",
+            "tier_hi": "upper tier limits",
+            "stab_lo": "lower stability limits",
+            "stab_hi": "upper stability limits",
+        }.get(kind, kind)
+        names = list(grp["name_ko"])
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        lines.append(
+            f"the {word} of {listed} ({rhs:.2f}억원) each cost {_cost_words(scenario, price)} "
+            f"per 억원: raising one by 1억원 " + _effect(scenario, float(price), "")
+        )
+    for text in rest[rest["name_ko"].isna()]["text"]:
+        lines.append(str(text))
+    return [" ".join(line.split()) for line in lines[: limit + 1]]
+
+
 def _effect(scenario: Scenario, improvement: float, per: str) -> str:
     """Words for 'the objective improves by ``improvement`` per ``per``'."""
     pop_note = ""
@@ -884,8 +931,9 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
                 "name_ko": names[i],
                 "rhs": float(lp.rhs[r]),
                 "improvement": float(imp[r]),
-                "text": f"the {word}{side} of {names[i]} ({lp.rhs[r]:.2f}억원): raising it by "
-                f"1억원 " + _effect(s, float(imp[r]), ""),
+                "text": f"the {word}{side} of {names[i]} ({lp.rhs[r]:.2f}억원) costs "
+                f"{_cost_words(s, float(imp[r]))} per 억원: raising it by 1억원 "
+                + _effect(s, float(imp[r]), ""),
             }
         )
     r_ratio = lp.row_names.index("ratio")

@@ -272,3 +272,23 @@ def test_result_table_and_summary_speak_in_units():
         assert col in res.to_frame().columns
     assert "억원" in res.summary()
     assert res.shadow_prices.iloc[0]["text"].startswith("one more 억원 of total budget")
+
+
+def test_a_time_limit_is_reported_as_time_limit_on_both_paths_never_as_optimal():
+    d = load_districts()
+    s = Scenario(name="tl", total_budget_eok=250, floor_eok=8, time_limit_s=1e-9)
+    assert solve_envelopes(d, s).status == "time_limit"
+    res = EnvelopeModel(d, s).solve()
+    assert res.status == "time_limit" and "time limit" in res.message
+
+
+def test_summary_merges_districts_that_share_a_bound_and_its_price():
+    # Floors of 3 for 가구 and 나구 (targets 1 and 2 by population 1:2:7, B = 10): both bind and
+    # each costs 2 per 억원 (the extra 억원 comes out of 다구), so one sentence names both.
+    d = _districts([100_000, 200_000, 700_000])
+    res = solve_envelopes(
+        d, Scenario(name="m", total_budget_eok=10, weights={"pop": 1}, floor_eok=3)
+    )
+    np.testing.assert_allclose(res.table["amount_eok"], [3.0, 3.0, 4.0], atol=1e-8)
+    text = res.summary()
+    assert "the floors of 가구 and 나구 (3.00억원) each cost 2억원 of deviation" in text
