@@ -6,8 +6,23 @@ Examples
 >>> spec = load_sweep("sweeps/budget_floor_grid.toml")  # doctest: +SKIP
 >>> run = run_sweep(spec, workers=2)  # doctest: +SKIP
 >>> results = read_results(run.out_dir)  # doctest: +SKIP
+>>> robust_pick(results).overrides  # doctest: +SKIP
 """
 
+from cgresearch.sweeps.analysis import (
+    Frontier,
+    InfeasibleGroups,
+    MonteCarloRanges,
+    RobustPick,
+    Tornado,
+    equity_efficiency_frontier,
+    infeasible_groups,
+    monte_carlo_ranges,
+    parameter_columns,
+    robust_pick,
+    scenario_table,
+    tornado,
+)
 from cgresearch.sweeps.run import (
     SweepRun,
     read_results,
@@ -28,14 +43,26 @@ from cgresearch.sweeps.spec import (
 __all__ = [
     "Axis",
     "Batch",
+    "Frontier",
+    "InfeasibleGroups",
     "MonteCarlo",
+    "MonteCarloRanges",
     "Perturbation",
+    "RobustPick",
     "SweepRun",
     "SweepSpec",
+    "Tornado",
+    "equity_efficiency_frontier",
+    "infeasible_groups",
     "load_sweep",
+    "monte_carlo_ranges",
+    "parameter_columns",
     "read_results",
     "read_sweep_manifest",
     "results_dir",
+    "robust_pick",
     "run_sweep",
+    "scenario_table",
     "sweep_from_dict",
+    "tornado",
 ]

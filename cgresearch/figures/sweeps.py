@@ -1,0 +1,187 @@
+"""Figures of scenario sweeps: equity–efficiency frontier, tornado, Monte Carlo ranges.
+
+Each function draws a result object of :mod:`cgresearch.sweeps.analysis` (it computes nothing)
+and returns the matplotlib figure. Korean district names render with the shipped Hangul font of
+:mod:`cgresearch.figures.style`; amounts are in 억원. Pass ``synthetic=`` to add the real/synthetic
+data caption (:func:`cgresearch.figures.style.caption`).
+
+Examples
+--------
+>>> from cgresearch.figures.sweeps import frontier_chart
+>>> fig = frontier_chart(equity_efficiency_frontier(results), synthetic=False)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from cgresearch.figures import style
+
+if TYPE_CHECKING:
+    from cgresearch.sweeps.analysis import Frontier, MonteCarloRanges, Tornado
+
+__all__ = ["frontier_chart", "mc_range_chart", "tornado_chart"]
+
+_AXIS_LABELS = {
+    "metric.gini": "Gini of per-capita amounts (lower = more equal)",
+    "metric.gini_pop": "Population-weighted Gini of per-capita amounts (lower = more equal)",
+    "metric.theil": "Theil index of per-capita amounts (lower = more equal)",
+    "metric.max_min_ratio": "Largest / smallest per-capita amount (lower = more equal)",
+    "formula_fit_pct": "Formula fit: % of the budget where the need formula puts it",
+    "min_per_capita_krw": "Smallest per-capita amount (KRW)",
+    "metric.total_abs_deviation_eok": "Total deviation from the formula targets (억원)",
+}
+
+
+def _label(column: str) -> str:
+    return _AXIS_LABELS.get(column, column.removeprefix("metric.").removeprefix("param."))
+
+
+def _finish(fig: Figure, text: str, synthetic: bool | None) -> Figure:
+    if synthetic is not None:
+        style.caption(fig, text, synthetic=synthetic)
+    return fig
+
+
+def frontier_chart(
+    frontier: Frontier,
+    *,
+    color_by: str | None = None,
+    title: str | None = None,
+    synthetic: bool | None = None,
+) -> Figure:
+    """Scatter every parameter point's equity against efficiency; join the Pareto frontier.
+
+    Parameters
+    ----------
+    frontier : Frontier
+        From :func:`cgresearch.sweeps.analysis.equity_efficiency_frontier`.
+    color_by : str, optional
+        A numeric column of ``frontier.points`` (e.g. ``"param.total_budget_eok"``) to colour
+        the points by (``cividis``); default: one colour.
+    title : str, optional
+        Figure title.
+    synthetic : bool, optional
+        Add the real/synthetic data caption.
+    """
+    style.apply_style()
+    pts = frontier.points
+    fig, ax = plt.subplots(figsize=(7.5, 5.2))
+    x, y = pts[frontier.equity].to_numpy(float), pts[frontier.efficiency].to_numpy(float)
+    if color_by is not None:
+        if color_by not in pts.columns:
+            raise KeyError(f"frontier_chart: no column {color_by!r} in the frontier points")
+        sc = ax.scatter(
+            x, y, c=pts[color_by].to_numpy(float), cmap=style.sequential_cmap(), s=18, alpha=0.8
+        )
+        bar = fig.colorbar(sc, ax=ax)
+        bar.set_label(_label(color_by) + (" (억원)" if color_by.endswith("_eok") else ""))
+    else:
+        ax.scatter(
+            x, y, s=14, color=style.PALETTE[7], alpha=0.6, label="scenario (parameter point)"
+        )
+    on = frontier.pareto().sort_values(frontier.equity)
+    ax.plot(
+        on[frontier.equity],
+        on[frontier.efficiency],
+        "-o",
+        color=style.PALETTE[5],
+        markersize=5,
+        linewidth=1.6,
+        label=f"Pareto frontier ({len(on)} points)",
+    )
+    ax.set_xlabel(_label(frontier.equity))
+    ax.set_ylabel(_label(frontier.efficiency))
+    ax.legend(loc="best", fontsize="small")
+    ax.set_title(title or f"Equity–efficiency frontier across {len(pts):,} parameter points")
+    return _finish(fig, title or "Equity–efficiency frontier of the sweep", synthetic)
+
+
+def tornado_chart(
+    tornado: Tornado,
+    *,
+    district: str | int | None = None,
+    title: str | None = None,
+    synthetic: bool | None = None,
+) -> Figure:
+    """Draw the tornado of parameter swings (억원).
+
+    With ``district``, the classic tornado of that district: one bar per parameter from its
+    allocation at the parameter's lowest level to that at its highest, largest swing on top.
+    Without, one bar per district: the swing of the parameter that moves it most, coloured by
+    that parameter.
+    """
+    style.apply_style()
+    if district is not None:
+        rows = tornado.for_district(district).iloc[::-1]
+        fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.55 * len(rows)))
+        colors = style.palette(2)
+        for i, r in enumerate(rows.itertuples(index=False)):
+            lo, hi = r.amount_at_low_eok, r.amount_at_high_eok
+            ax.barh(i, hi - lo, left=lo, color=colors[0] if hi >= lo else colors[1], height=0.6)
+            ax.text(lo, i, f"{r.low_level} ", ha="right" if hi >= lo else "left", va="center")
+            ax.text(hi, i, f" {r.high_level}", ha="left" if hi >= lo else "right", va="center")
+        ax.set_yticks(range(len(rows)), list(rows["parameter"]))
+        name = f"{rows['name_ko'].iloc[0]} ({rows['name_en'].iloc[0]})"
+        style.set_krw_axis(ax, "x", unit="eok", label=f"Allocation of {name}")
+        ax.margins(x=0.25)
+        ax.set_title(title or f"Tornado: what moves {name}")
+        handles = [
+            Line2D([], [], color=colors[0], lw=6, label="rises with the parameter"),
+            Line2D([], [], color=colors[1], lw=6, label="falls with the parameter"),
+        ]
+        ax.legend(handles=handles, loc="lower right", fontsize="small")
+        return _finish(fig, title or f"Tornado chart for {name}", synthetic)
+    top = tornado.top().sort_values("swing_eok")
+    params = sorted(tornado.table["parameter"].unique())
+    colors = dict(zip(params, style.palette(len(params)), strict=True))
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.3 * len(top)))
+    ax.barh(
+        np.arange(len(top)),
+        top["swing_eok"],
+        color=[colors[p] for p in top["parameter"]],
+        height=0.7,
+    )
+    ax.set_yticks(np.arange(len(top)), list(top["name_ko"]))
+    style.set_krw_axis(ax, "x", unit="eok", label="Swing of the district's allocation")
+    handles = [Line2D([], [], color=colors[p], lw=6, label=p) for p in params]
+    ax.legend(handles=handles, title="parameter", loc="lower right", fontsize="small")
+    ax.set_title(title or "Which parameter moves each district's allocation most")
+    return _finish(fig, title or "Largest parameter swing per district", synthetic)
+
+
+def mc_range_chart(
+    ranges: MonteCarloRanges,
+    *,
+    title: str | None = None,
+    synthetic: bool | None = None,
+) -> Figure:
+    """Draw each district's allocation range under Monte Carlo: min–max, outer percentiles, median.
+
+    A thin line spans min–max, a thick bar the lowest to highest requested percentile, and a dot
+    marks the middle percentile (the median when 50 is requested).
+    """
+    style.apply_style()
+    t = ranges.table.sort_values("mean").reset_index(drop=True)
+    pct = sorted(ranges.percentiles)
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.3 * len(t)))
+    y = np.arange(len(t))
+    c = style.palette(3)
+    ax.hlines(y, t["min"], t["max"], color=c[0], linewidth=1, label="min–max")
+    if len(pct) >= 2:
+        lo, hi = f"p{pct[0]:g}", f"p{pct[-1]:g}"
+        ax.hlines(y, t[lo], t[hi], color=c[0], linewidth=5, alpha=0.6, label=f"{lo}–{hi}")
+    mid = f"p{pct[len(pct) // 2]:g}" if pct else "mean"
+    ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else "mean")
+    ax.set_yticks(y, list(t["name_ko"]))
+    style.set_krw_axis(ax, "x", unit="eok", label="Allocation")
+    ax.legend(loc="lower right", fontsize="small")
+    n = int(t["n"].max()) if len(t) else 0
+    scope = f"point {ranges.point}" if ranges.point is not None else "all points"
+    ax.set_title(title or f"Allocation under {n} Monte Carlo draws ({scope})")
+    return _finish(fig, title or "Monte Carlo range of each district's allocation", synthetic)
