@@ -110,3 +110,60 @@ def test_property_named_groups_truly_conflict_and_each_fix_restores_feasibility(
     assert diagnose(d, fixed).feasible
     budget_fix = diag.fixes.set_index("group").loc["budget", "relax_eok"]
     assert budget_fix == pytest.approx(sum(floors.values()) - total, abs=1e-6)
+
+
+@st.composite
+def _random_scenario(draw):
+    n = draw(st.integers(2, 5))
+    names = NAMES[:n]
+
+    def table(lo, hi):
+        values = draw(st.lists(st.floats(lo, hi), min_size=n, max_size=n))
+        return {k: round(v, 2) for k, v in zip(names, values, strict=True)}
+
+    kwargs = {"name": "r", "total_budget_eok": round(draw(st.floats(5, 60)), 2)}
+    if draw(st.booleans()):
+        kwargs["floor_eok"] = table(0, 12)
+    if draw(st.booleans()):
+        kwargs["cap_eok"] = table(12, 25)
+    if draw(st.booleans()):
+        kwargs["previous_eok"] = table(2, 15)
+        kwargs["stability_delta"] = round(draw(st.floats(0, 0.5)), 2)
+    if draw(st.booleans()):
+        kwargs["max_per_capita_ratio"] = round(draw(st.floats(1, 3)), 2)
+    if draw(st.booleans()):
+        kwargs["tiers"] = {"가": [8.0, 12.0], "나": [3.0, 8.0]}
+        kwargs["grades"] = {k: draw(st.sampled_from(["가", "나"])) for k in names}
+    return _districts(n), Scenario(**kwargs)
+
+
+@settings(max_examples=30, deadline=None)
+@given(_random_scenario())
+def test_property_solution_meets_every_bound_or_the_named_groups_are_an_irreducible_conflict(
+    case,
+):
+    from cgresearch.allocation.diagnosis import _feasible
+    from cgresearch.allocation.envelopes import _prepare
+
+    d, s = case
+    res = solve_envelopes(d, s)
+    data = _prepare(d, s)
+    if res.status == "optimal":
+        x = res.table["amount_eok"].to_numpy()
+        tol = 1e-6
+        assert x.sum() == pytest.approx(s.total_budget_eok, abs=tol)
+        for lo in (data.floor, data.stab_lo, data.tier_lo):
+            assert np.all(np.isnan(lo) | (x >= lo - tol))
+        for hi in (data.cap, data.stab_hi, data.tier_hi):
+            assert np.all(np.isnan(hi) | (x <= hi + tol))
+        if s.max_per_capita_ratio is not None:
+            pc = x * data.k
+            assert pc.max() <= s.max_per_capita_ratio * pc.min() + 1e-6 * pc.max()
+        return
+    assert res.status == "infeasible"
+    conflicts = set(res.diagnosis.conflicts)
+    assert conflicts and res.diagnosis.message
+    # The named groups conflict on their own, and each one is needed for the conflict.
+    assert not _feasible(data, conflicts)
+    for group in conflicts:
+        assert _feasible(data, conflicts - {group})
