@@ -71,11 +71,13 @@ class _PostStratAdjustment:
         psw = self.weights.copy()
         oldw = self.old_weights
         psw[(psw == 0) & (oldw == 0)] = 1.0
-        sums = np.zeros((self.n_cells, x.shape[1]))
-        np.add.at(sums, self.codes, x * (oldw / psw)[:, None])
+        ratio = oldw / psw
         den = np.bincount(self.codes, weights=oldw, minlength=self.n_cells)
-        means = sums / den[:, None]
-        return x - means[self.codes] * psw[:, None]
+        out = np.empty_like(x)
+        for j in range(x.shape[0]):
+            means = np.bincount(self.codes, weights=x[j] * ratio, minlength=self.n_cells) / den
+            out[j] = x[j] - means[self.codes] * psw
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,13 +85,13 @@ class _RakeAdjustment:
     margins: tuple[tuple[np.ndarray, int, np.ndarray], ...]  # (codes, n_cells, weights after)
 
     def residualize(self, x: np.ndarray) -> np.ndarray:
+        x = x.copy()
+        counts = [np.bincount(codes, minlength=k) for codes, k, _ in self.margins]
         for _ in range(10):  # R: a fixed 10 sweeps of back-fitting
-            for codes, k, psw in self.margins:
-                z = x / psw[:, None]
-                sums = np.zeros((k, x.shape[1]))
-                np.add.at(sums, codes, z)
-                counts = np.bincount(codes, minlength=k)
-                x = x - psw[:, None] * (sums / counts[:, None])[codes]
+            for (codes, k, psw), cnt in zip(self.margins, counts, strict=True):
+                for j in range(x.shape[0]):
+                    means = np.bincount(codes, weights=x[j] / psw, minlength=k) / cnt
+                    x[j] -= psw * means[codes]
         return x
 
 
@@ -99,9 +101,9 @@ class _GregAdjustment:
     w: np.ndarray  # g * sqrt(w)
 
     def residualize(self, x: np.ndarray) -> np.ndarray:
-        e = x / self.w[:, None]
-        e = e - self.q @ (self.q.T @ e)
-        return e * self.w[:, None]
+        e = x / self.w
+        e = e - (e @ self.q) @ self.q.T
+        return e * self.w
 
 
 # ---------------------------------------------------------------------- post-stratification

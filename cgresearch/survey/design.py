@@ -23,13 +23,12 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from cgresearch.errors import InputError, ParameterError
 
@@ -44,7 +43,7 @@ class _Adjustment(Protocol):
     """A calibration step that replaces influence values by calibration residuals (R postStrata)."""
 
     def residualize(self, x: np.ndarray) -> np.ndarray:
-        """Return the influence matrix ``x`` (n x p) after this calibration step."""
+        """Return the influence values ``x`` (p x n: one row per statistic) after this step."""
         ...  # pragma: no cover - protocol
 
 
@@ -57,7 +56,6 @@ class _Stage:
     n_psu: np.ndarray  # sampled clusters per stratum (full design)
     popsize: np.ndarray | None  # population clusters per stratum, None when no fpc
     parent_of_stratum: np.ndarray  # parent cluster (previous stage) of each stratum; 0 at stage 1
-    indicator: sparse.csr_matrix  # clusters x rows
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:
@@ -264,10 +262,7 @@ class SurveyDesign:
             parent = np.zeros(n_h, dtype=np.int64)
             if i > 0:
                 parent[h_rows] = clusters[i - 1]
-            indicator = sparse.csr_matrix(
-                (np.ones(n), (c, np.arange(n))), shape=(n_cl, n), dtype=float
-            )
-            stages.append(_Stage(c, stratum_of_cluster, n_psu, popsize, parent, indicator))
+            stages.append(_Stage(c, stratum_of_cluster, n_psu, popsize, parent))
         self._stages = stages
         self._n_stages_var = n_stages if fpc_raw is not None else 1
         self._check_lonely()
@@ -409,11 +404,11 @@ class SurveyDesign:
     @property
     def degf(self) -> int:
         """Design degrees of freedom: PSUs minus strata among rows in the domain (R's ``degf``)."""
-        inset = self.w != 0
         st = self._stages[0]
-        psus = np.unique(st.cluster[inset])
-        strata = np.unique(st.stratum_of_cluster[psus])
-        return int(psus.size - strata.size)
+        n_cl = st.stratum_of_cluster.size
+        active = np.bincount(st.cluster, weights=self.w != 0, minlength=n_cl) > 0
+        strata = np.bincount(st.stratum_of_cluster[active], minlength=st.n_psu.size) > 0
+        return int(active.sum() - strata.sum())
 
     @property
     def n_rows_r(self) -> int:
@@ -458,16 +453,51 @@ class SurveyDesign:
         x = np.asarray(influence, dtype=float)
         if x.ndim == 1:
             x = x[:, None]
+        xt = np.ascontiguousarray(x.T)  # p x n; free when x is the transpose of a p x n array
         for adj in self._adjustments:
-            x = adj.residualize(x)
-        p = x.shape[1]
+            xt = adj.residualize(xt)
+
+        def totals(st: _Stage) -> np.ndarray:
+            n_cl = st.stratum_of_cluster.size
+            z = np.empty((n_cl, xt.shape[0]))
+            for j in range(xt.shape[0]):
+                z[:, j] = np.bincount(st.cluster, weights=xt[j], minlength=n_cl)
+            return z
+
+        return self._stage_variance(totals, xt.shape[0])
+
+    def _variance_centred(self, x: np.ndarray, row_weight: np.ndarray, centre: np.ndarray):
+        """Variance for influence values ``(x[j] - centre[j]) * row_weight`` (x is p x n).
+
+        Without calibration the cluster totals are formed from ``x * row_weight`` and
+        ``row_weight`` directly, never materialising the p x n influence matrix (the fast path
+        of means and totals on large samples).
+        """
+        if self._adjustments:
+            infl = x - centre[:, None]
+            infl *= row_weight
+            return self.variance(infl.T)
+
+        def totals(st: _Stage) -> np.ndarray:
+            n_cl = st.stratum_of_cluster.size
+            tw = np.bincount(st.cluster, weights=row_weight, minlength=n_cl)
+            z = np.empty((n_cl, x.shape[0]))
+            for j in range(x.shape[0]):
+                z[:, j] = np.bincount(st.cluster, weights=x[j] * row_weight, minlength=n_cl)
+                z[:, j] -= centre[j] * tw
+            return z
+
+        return self._stage_variance(totals, x.shape[0])
+
+    def _stage_variance(self, totals: Callable[[_Stage], np.ndarray], p: int) -> np.ndarray:
+        """R's multistage/onestage/onestrat on cluster totals given stage by stage."""
         v = np.zeros((p, p))
         multiplier: np.ndarray | None = None  # per cluster of the previous stage
         for i in range(self._n_stages_var):
             st = self._stages[i]
-            z = st.indicator @ x  # cluster totals
             n_psu = st.n_psu
             h = st.stratum_of_cluster
+            z = totals(st)  # cluster totals, clusters x p
             if st.popsize is not None:
                 f = np.where(np.isinf(st.popsize), 1.0, (st.popsize - n_psu) / st.popsize)
             else:
@@ -475,8 +505,9 @@ class SurveyDesign:
             lonely = n_psu == 1
             scale = np.where(lonely, f, f * n_psu / np.maximum(n_psu - 1, 1))
             scale = np.where(f < _CENSUS_TOL, 0.0, scale)
-            sums = np.zeros((n_psu.size, p))
-            np.add.at(sums, h, z)
+            sums = np.empty((n_psu.size, p))
+            for j in range(p):
+                sums[:, j] = np.bincount(h, weights=z[:, j], minlength=n_psu.size)
             means = sums / n_psu[:, None]
             centre = ~(lonely & (self.lonely_psu == "adjust"))
             d = z - np.where(centre[h][:, None], means[h], 0.0)

@@ -133,9 +133,9 @@ class Estimate:
 
 # ---------------------------------------------------------------------- data preparation
 def _expand(design: SurveyDesign, variables: str | Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Numeric matrix of ``variables`` with categorical columns expanded to level indicators."""
+    """Numeric matrix (p x n) of ``variables``, categorical columns expanded to level indicators."""
     names: list[str] = []
-    cols: list[np.ndarray] = []
+    cols: list[np.ndarray] = []  # one row per estimate: the (p, n) layout keeps rows contiguous
     for var in [variables] if isinstance(variables, str) else list(variables):
         s = design.column(var)
         if isinstance(s.dtype, pd.CategoricalDtype) or not (
@@ -153,20 +153,22 @@ def _expand(design: SurveyDesign, variables: str | Sequence[str]) -> tuple[list[
             cols.append(s.to_numpy(dtype=float, na_value=np.nan))
     if not cols:
         raise ParameterError("no variables given")
-    return names, np.column_stack(cols)
+    return names, np.vstack(cols)
 
 
 def _complete(
     design: SurveyDesign, x: np.ndarray, names: Sequence[str], na_rm: bool
 ) -> tuple[SurveyDesign, np.ndarray]:
     """Handle missing values as R: error (na_rm=False) or restrict the domain (na_rm=True)."""
-    miss = np.isnan(x).any(axis=1)
+    miss = np.isnan(x).any(axis=0)
+    if not miss.any():
+        return design, x
     in_domain = design.domain
     if not (miss & in_domain).any():
         return design, np.where(np.isnan(x), 0.0, x)
     if not na_rm:
         rows = np.flatnonzero(miss & in_domain)
-        bad = [n for j, n in enumerate(names) if np.isnan(x[in_domain, j]).any()]
+        bad = [n for j, n in enumerate(names) if np.isnan(x[j, in_domain]).any()]
         raise InputError(
             f"{bad} have {rows.size} missing value(s) (first rows {rows[:5].tolist()}); "
             "pass na_rm=True to estimate over the complete cases (a domain, as R's na.rm)"
@@ -175,11 +177,12 @@ def _complete(
 
 
 def _svyvar_diag(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Diagonal of R's ``svyvar``: weighted variance times n/(n-1), n = rows with weight > 0."""
+    """Diagonal of R's ``svyvar`` (x is p x n): weighted variance times n/(n-1), n = rows with
+    weight > 0."""
     n = int((w != 0).sum())
     psum = w.sum()
-    xbar = (x * w[:, None]).sum(axis=0) / psum
-    return ((x - xbar) ** 2 * w[:, None]).sum(axis=0) / psum * n / (n - 1)
+    xbar = x @ w / psum
+    return ((x - xbar[:, None]) ** 2) @ w / psum * n / (n - 1)
 
 
 # ---------------------------------------------------------------------- mean and total
@@ -219,9 +222,8 @@ def svymean(
     design, x = _complete(design, x, names, na_rm)
     w = design.w
     psum = w.sum()
-    avg = (x * w[:, None]).sum(axis=0) / psum
-    infl = (x - avg) * (w / psum)[:, None]
-    v = design.variance(infl)
+    avg = x @ w / psum
+    v = design._variance_centred(x, w / psum, avg)
     d = None
     if deff:
         nobs = int((w != 0).sum())
@@ -257,8 +259,8 @@ def svytotal(
     names, x = _expand(design, variables)
     design, x = _complete(design, x, names, na_rm)
     w = design.w
-    tot = (x * w[:, None]).sum(axis=0)
-    v = design.variance(x * w[:, None])
+    tot = x @ w
+    v = design._variance_centred(x, w, np.zeros(len(names)))
     d = None
     if deff:
         nobs = int((w != 0).sum())
@@ -287,8 +289,8 @@ def svyvar(design: SurveyDesign, variable: str, *, na_rm: bool = False) -> Estim
     w = design.w
     n = int((w != 0).sum())
     psum = w.sum()
-    xbar = (x[:, 0] * w).sum() / psum
-    z = (x[:, 0] - xbar) ** 2 * n / (n - 1)
+    xbar = (x[0] * w).sum() / psum
+    z = (x[0] - xbar) ** 2 * n / (n - 1)
     zbar = (z * w).sum() / psum
     v = design.variance((z - zbar) * w / psum)
     return Estimate("variance", tuple(names), np.array([zbar]), v, design.degf)
@@ -319,25 +321,25 @@ def svyratio(
     dens = [denominator] if isinstance(denominator, str) else list(denominator)
     ny, y = _expand(design, nums)
     nx, x = _expand(design, dens)
-    allx = np.column_stack([y, x])
+    allx = np.vstack([y, x])
     design, allx = _complete(design, allx, [*ny, *nx], na_rm)
-    y, x = allx[:, : len(ny)], allx[:, len(ny) :]
+    y, x = allx[: len(ny)], allx[len(ny) :]
     w = design.w
-    ty = (y * w[:, None]).sum(axis=0)
-    tx = (x * w[:, None]).sum(axis=0)
+    ty = y @ w
+    tx = x @ w
     names, est, infl, raw = [], [], [], []
     for j in range(len(nx)):  # R's order: numerators vary fastest
         for i in range(len(ny)):
             r = ty[i] / tx[j]
             names.append(f"{ny[i]}/{nx[j]}")
             est.append(r)
-            resid = (y[:, i] - r * x[:, j]) / tx[j]
+            resid = (y[i] - r * x[j]) / tx[j]
             raw.append(resid)
             infl.append(resid * w)
-    v = design.variance(np.column_stack(infl))
+    v = design.variance(np.vstack(infl).T)
     d = None
     if deff:
-        rr = np.column_stack(raw)
+        rr = np.vstack(raw)
         nobs = int((w != 0).sum())
         big_n = w.sum()
         vsrs = _svyvar_diag(rr, w) * big_n**2 / nobs * (big_n - nobs) / big_n
@@ -677,7 +679,7 @@ def svyquantile(
     level = 1 - alpha
     method = {"mean": "mean", "beta": "beta", "xlogit": "xlogit", "asin": "asin"}[interval_type]
     for j, var in enumerate(vars_):
-        xi = x[:, j]
+        xi = x[j]
         for p in qs:
             qhat = _qrule_math(xi, w, p)
             ind = (xi <= qhat).astype(float)
