@@ -74,7 +74,10 @@ class Diagnosis:
         objective breaks a bound).
     fixes : DataFrame
         One row per conflicting group: ``group``, ``relax_eok`` (smallest total relaxation of this
-        group alone that restores feasibility; NaN if it alone cannot), ``text``.
+        group alone, in 억원, that restores feasibility with every other bound in force; NaN if it
+        alone cannot, and for the equity bound), ``new_value`` (the new setting: total budget,
+        ``max_per_capita_ratio`` or ``stability_delta``; NaN for floors, caps and tiers) and
+        ``text``.
     relaxation : DataFrame
         Per row of the smallest fixes: ``group``, ``constraint``, ``adm_code``, ``name_ko``,
         ``slack`` (억원, or KRW per person for the equity bound).
@@ -182,7 +185,7 @@ def _by_district(data: _Data, slack: dict[str, float], group_rows: str) -> str:
     return f" ({shown})"
 
 
-def _fix_text(data: _Data, group: str, el: _Elastic) -> str:
+def _fix_text(data: _Data, group: str, el: _Elastic, setting: float = math.nan) -> str:
     s = data.scenario
     if el.status != "optimal":
         return f"relaxing {_PLAIN[group]} alone is not enough"
@@ -201,23 +204,41 @@ def _fix_text(data: _Data, group: str, el: _Elastic) -> str:
     if group == "caps":
         return f"raise the caps by {amount:.2f}억원 in total" + _by_district(data, el.slack, "cap_")
     if group == "stability":
+        more = f"{amount:.2f}억원 more year-on-year change" + _by_district(data, el.slack, "stab_")
+        if math.isnan(setting):
+            return f"allow {more} than stability_delta = {s.stability_delta:g} permits"
         return (
-            f"allow {amount:.2f}억원 more year-on-year change than stability_delta = "
-            f"{s.stability_delta:g} permits" + _by_district(data, el.slack, "stab_")
+            f"raise stability_delta from {s.stability_delta:g} to {setting:.4f} (allowing {more})"
         )
     if group == "tiers":
         return f"widen the performance-tier ranges by {amount:.2f}억원 in total" + _by_district(
             data, el.slack, "tier_"
         )
-    ratio = el.ratio if el.ratio is not None else math.nan
-    return f"loosen max_per_capita_ratio from {s.max_per_capita_ratio:g} to {ratio:.3f}"
+    if math.isnan(setting):
+        return f"relaxing {_PLAIN[group]} alone is not enough"
+    return f"loosen max_per_capita_ratio from {s.max_per_capita_ratio:g} to {setting:.4f}"
 
 
 def _sum_of(values: np.ndarray) -> float:
     return float(np.nansum(values))
 
 
-def _headline(data: _Data, conflicts: tuple[str, ...]) -> str | None:
+def _gap(data: _Data, conflicts: tuple[str, ...]) -> float | None:
+    """The sum gap of a two-group conflict with the total (None for other conflicts)."""
+    budget = data.scenario.total_budget_eok
+    pair = set(conflicts)
+    sums = {
+        "floors": (_sum_of(data.floor), 1),
+        "caps": (_sum_of(data.cap), -1),
+    }
+    for group, (total, sign) in sums.items():
+        if pair == {"budget", group}:
+            gap = sign * (total - budget)
+            return gap if gap > 0 else None
+    return None
+
+
+def _headline(data: _Data, conflicts: tuple[str, ...]) -> str:
     s = data.scenario
     budget = s.total_budget_eok
     pair = set(conflicts)
@@ -264,6 +285,35 @@ def _relaxation_frame(data: _Data, per_group: dict[str, _Elastic]) -> pd.DataFra
     return pd.DataFrame(rows, columns=["group", "constraint", "adm_code", "name_ko", "slack"])
 
 
+def _smallest_setting(data: _Data, key: str, start: float, hard: set[str]) -> float | None:
+    """Smallest value of a scenario key (≥ start) at which the ``hard`` groups are feasible.
+
+    Doubling finds a feasible value, bisection narrows it to a relative 1e-4 (the returned value
+    is on the feasible side). ``None`` when no value up to 2³⁰ × start works.
+    """
+    from cgresearch.allocation.envelopes import _prepare
+
+    def ok(value: float) -> bool:
+        scenario = data.scenario.with_overrides({key: value})
+        return _feasible(_prepare(data.districts, scenario, None), hard)
+
+    lo = start
+    hi = max(start, 0.01) * 2
+    for _ in range(30):
+        if ok(hi):
+            break
+        lo, hi = hi, hi * 2
+    else:
+        return None
+    while hi - lo > 1e-4 * hi:
+        mid = (lo + hi) / 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 def _diagnose_data(data: _Data) -> Diagnosis:
     """Diagnose the constraint groups of prepared data (see the module docstring)."""
     active = _active_groups(data)
@@ -276,28 +326,50 @@ def _diagnose_data(data: _Data) -> Diagnosis:
         if not _feasible(data, trial):
             keep.remove(group)
     conflicts = tuple(g for g in GROUPS if g in keep)
-    others = set(active) - set(conflicts)
     per_group: dict[str, _Elastic] = {}
     texts = []
+    settings: list[float] = []
+    s = data.scenario
     for group in conflicts:
-        el = _solve_groups(data, set(active) - {group}, {group})
+        hard = set(active) - {group}
+        el = _solve_groups(data, hard, {group})
         if el.status != "optimal":
             # Another conflict outside the irreducible set also involves this group.
-            el = _solve_groups(data, set(conflicts) - {group}, {group})
+            hard = set(conflicts) - {group}
+            el = _solve_groups(data, hard, {group})
         per_group[group] = el
-        texts.append(_fix_text(data, group, el))
-    del others
+        setting = math.nan
+        if el.status == "optimal" and group == "budget":
+            setting = s.total_budget_eok + el.slack.get("budget", 0.0)
+        elif el.status == "optimal" and group == "equity":
+            found = _smallest_setting(
+                data, "max_per_capita_ratio", float(s.max_per_capita_ratio or 1.0), hard | {group}
+            )
+            setting = math.nan if found is None else found
+        elif el.status == "optimal" and group == "stability":
+            found = _smallest_setting(
+                data, "stability_delta", float(s.stability_delta or 0.0), hard | {group}
+            )
+            setting = math.nan if found is None else found
+        settings.append(setting)
+        texts.append(_fix_text(data, group, el, setting))
     fixes = pd.DataFrame(
         {
             "group": list(conflicts),
             "relax_eok": [
-                per_group[g].total if per_group[g].status == "optimal" else np.nan
+                per_group[g].total if per_group[g].status == "optimal" and g != "equity" else np.nan
                 for g in conflicts
             ],
+            "new_value": settings,
             "text": texts,
         }
     )
-    message = f"{_headline(data, conflicts)}: " + " or ".join(texts)
+    headline = _headline(data, conflicts)
+    gap = _gap(data, conflicts)
+    amounts = fixes.loc[fixes["group"] != "equity", "relax_eok"].dropna()
+    if gap is not None and len(amounts) and amounts.max() > gap + 1e-6:
+        headline += f" (a gap of {gap:.2f}억원; with the other bounds in force, more is needed)"
+    message = f"{headline}: " + " or ".join(texts)
     return Diagnosis(
         feasible=False,
         message=message,

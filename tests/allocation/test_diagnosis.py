@@ -55,13 +55,17 @@ def test_floor_against_stability_is_a_per_district_conflict_without_the_budget()
     diag = diagnose(_districts(3), s)
     assert diag.conflicts == ("floors", "stability")
     assert "lower the floors by 1.00억원 in total (가구 1.00억원)" in diag.message
-    assert "allow 1.00억원 more year-on-year change" in diag.message
+    # Raising delta instead: 12 = 10 * (1 + delta) -> delta = 0.2.
+    assert diag.fixes.set_index("group").loc["stability", "new_value"] == pytest.approx(
+        0.2, rel=2e-4
+    )
+    assert "raise stability_delta from 0.1 to 0.2000" in diag.message
 
 
 def test_equity_bound_conflict_reports_the_ratio_that_would_work():
-    # Caps 4 for 가구 (100k) and floors 10 for 나구 (200k)... per capita at most 4,000 vs at least
-    # 5,000 KRW: 가구 must have ratio >= 5000/4000 = 1.25 relative to 나구 in the other
-    # direction; a bound of 1.1 on max/min cannot hold.
+    # Cap 4 for 가구 (100k people: at most 4,000 KRW each) and floor 10 for 나구 (200k people: at
+    # least 5,000 KRW each): max/min per capita is at least 5,000 / 4,000 = 1.25, so a bound of
+    # 1.1 cannot hold.
     s = Scenario(
         name="eq",
         total_budget_eok=14,
@@ -71,7 +75,10 @@ def test_equity_bound_conflict_reports_the_ratio_that_would_work():
     )
     diag = diagnose(_districts(2), s)
     assert "equity" in diag.conflicts
-    assert "loosen max_per_capita_ratio from 1.1 to 1.250" in diag.message
+    # The smallest workable bound is 5,000 / 4,000 = 1.25 (found by bisection to 1e-4).
+    fix = diag.fixes.set_index("group").loc["equity"]
+    assert fix["new_value"] == pytest.approx(1.25, rel=2e-4) and fix["new_value"] >= 1.25
+    assert f"loosen max_per_capita_ratio from 1.1 to {fix['new_value']:.4f}" in diag.message
 
 
 def test_feasible_scenario_is_reported_feasible():
