@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import tomllib
 from collections.abc import Mapping
@@ -182,6 +183,11 @@ class Scenario:
 
     def __post_init__(self) -> None:
         self._validate()
+
+    def __hash__(self) -> int:
+        # The table fields are dicts, so hash the canonical dictionary form (equal scenarios hash
+        # alike; ``source`` is not part of the identity).
+        return hash(json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False))
 
     # -- validation --------------------------------------------------------------------------
     def _validate(self) -> None:

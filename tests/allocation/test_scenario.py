@@ -161,3 +161,16 @@ def test_cli_compare_lists_gainers_first(capsys):
     assert out[0] == "from 'equal_10' to 'need_goal_stable' (억원):"
     assert out[2].split()[-1] == "gains" and out[-2].split()[-1] == "loses"
     assert " gu gain " in out[-1]
+
+
+def test_scenarios_hash_by_content_and_pickle_for_dask_workers():
+    import pickle
+
+    a = _base(floor_eok={"종로구": 9, "default": 8}, weights={"base": 0.5, "pop": 0.5})
+    b = Scenario.from_dict(a.to_dict(), source="elsewhere.toml")
+    assert a == b and hash(a) == hash(b)
+    assert hash(a) != hash(a.with_overrides({"total_budget_eok": 251}))
+    assert pickle.loads(pickle.dumps(a)) == a
+    res = solve_envelopes(load_districts(), a)
+    back = pickle.loads(pickle.dumps(res))
+    assert back.table["amount_eok"].tolist() == res.table["amount_eok"].tolist()
