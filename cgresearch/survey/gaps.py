@@ -203,36 +203,45 @@ class RaoScottResult:
         )
 
 
-def _levels(values: pd.Series) -> list[object]:
-    present = pd.unique(values.dropna())
+def _codes(values: pd.Series | np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, list[object]]:
+    """Integer codes of ``values`` (sorted levels among the ``keep`` rows; -1 = missing/other)."""
+    s = pd.Series(values)
+    codes, uniques = pd.factorize(s.where(pd.Series(keep, index=s.index)), sort=False)
+    levels = list(uniques)
     try:
-        return sorted(present)
+        order = sorted(range(len(levels)), key=lambda i: levels[i])
     except TypeError:
-        return sorted(present, key=str)
+        order = sorted(range(len(levels)), key=lambda i: str(levels[i]))
+    remap = np.full(len(levels) + 1, -1)
+    remap[np.array(order, dtype=int)] = np.arange(len(levels))
+    return np.where(codes < 0, -1, remap[codes]), [levels[i] for i in order]
 
 
 def _rao_scott(
-    design: SurveyDesign, r: pd.Series, c: pd.Series, row: str, col: str
+    design: SurveyDesign,
+    ri: np.ndarray,
+    ci: np.ndarray,
+    r_lev: list[object],
+    c_lev: list[object],
+    row: str,
+    col: str,
 ) -> RaoScottResult:
+    """Rao-Scott test of integer-coded ``ri`` x ``ci`` (-1 = missing) over the design's domain."""
     w = design.w
-    in_dom = w != 0
-    r_lev, c_lev = _levels(r[in_dom]), _levels(c[in_dom])
     nr, nc = len(r_lev), len(c_lev)
     if nr < 2 or nc < 2:
         raise InputError(
             f"Crosstab {row!r} x {col!r} needs at least two values of each; found {nr} and {nc}."
         )
-    valid = in_dom & r.notna().to_numpy() & c.notna().to_numpy()
-    ri = pd.Categorical(r, categories=r_lev).codes
-    ci = pd.Categorical(c, categories=c_lev).codes
+    valid = (w != 0) & (ri >= 0) & (ci >= 0)
     cell = np.where(valid, ci * nr + ri, -1)  # rows vary fastest, as R's interaction()
     k = nr * nc
     wv = np.where(valid, w, 0.0)
     wsum = wv.sum()
-    ind = np.zeros((len(w), k))
-    ind[np.flatnonzero(valid), cell[valid]] = 1.0
-    p = (ind * wv[:, None]).sum(axis=0) / wsum
-    infl = (ind - p) * (wv / wsum)[:, None]
+    p = np.bincount(cell[valid], weights=wv[valid], minlength=k) / wsum
+    infl = np.outer(wv / wsum, -p)
+    rows = np.flatnonzero(valid)
+    infl[rows, cell[rows]] += wv[rows] / wsum
     v = design.variance(infl)
     n_tot = float(design.n_rows_r)
     nu = float(design.degf)
@@ -302,7 +311,10 @@ def rao_scott(design: SurveyDesign, row: str, col: str) -> RaoScottResult:
     >>> round(rao_scott(SurveyDesign(df, ids="psu"), "a", "b").pearson, 6)  # x: 3p 1q; y: 1p 3q
     2.0
     """
-    return _rao_scott(design, design.column(row), design.column(col), row, col)
+    keep = design.w != 0
+    ri, r_lev = _codes(design.column(row), keep)
+    ci, c_lev = _codes(design.column(col), keep)
+    return _rao_scott(design, ri, ci, r_lev, c_lev, row, col)
 
 
 # --- gap table ----------------------------------------------------------------------------------
@@ -511,11 +523,9 @@ def gap_table(
     if not 0 < level < 1:
         raise ParameterError(f"level must be between 0 and 1, got {level}.")
     gcol = design.column(group)
-    gstr = (
-        gcol.astype(object).where(gcol.notna(), None).map(lambda v: None if v is None else str(v))
-    )
     w = design.w
-    present = sorted({g for g in gstr[w != 0] if g is not None})
+    gcode_all, present_levels = _codes(gcol.map(str, na_action="ignore"), w != 0)
+    present = [str(g) for g in present_levels]
     order = _group_order(present, groups)
     if len(order) < 2:
         raise InputError(f"Column {group!r} has fewer than two groups with respondents: {order}.")
@@ -523,18 +533,21 @@ def gap_table(
     if ref not in order:
         raise ParameterError(f"reference {reference!r} is not one of the groups {order}.")
     pair_list = _pair_list(order, ref, pairs)
-    g_arr = gstr.to_numpy(dtype=object)
-    in_groups = np.isin(g_arr, np.array(order, dtype=object)) & (w != 0)
+    # gcode: position of the row's group in `order`; -1 when missing, zero-weight or not compared
+    to_order = np.array([order.index(g) if g in order else -1 for g in present] + [-1])
+    gcode = to_order[gcode_all]
+    in_groups = gcode >= 0
     alpha = 1 - level
 
     mean_rows, gap_rows, overall_rows, chisq_rows = [], [], [], []
     for name, label, kind, y in _variables(design, items, constructs, labels, lang):
         valid = in_groups & ~np.isnan(y)
         yz = np.where(valid, y, 0.0)
-        gs = [g for g in order if (valid & (g_arr == g)).any()]
+        counts = np.bincount(gcode[valid], minlength=len(order))
+        gs = [g for k, g in enumerate(order) if counts[k] > 0]
         cols, mu, sd, nn, vals = [], {}, {}, {}, {}
         for g in gs:
-            m = valid & (g_arr == g)
+            m = valid & (gcode == order.index(g))
             wg = np.where(m, w, 0.0)
             ng = wg.sum()
             mu[g] = float((wg * yz).sum() / ng)
@@ -606,13 +619,17 @@ def gap_table(
             }
         overall_rows.append(ov)
         if chisq and kind == "item":
-            yy = pd.Series(np.where(valid, y, np.nan))
-            gg = pd.Series(np.where(in_groups, g_arr, None), dtype=object)
-            rs = _rao_scott(design, yy, gg, name, group)
-            chisq_rows.append(
-                {
-                    "variable": name,
-                    "label": label,
+            y_lev = np.unique(y[valid])
+            chi_row: dict[str, object] = {"variable": name, "label": label}
+            if y_lev.size >= 2 and len(gs) >= 2:
+                yi = np.where(valid, np.searchsorted(y_lev, np.where(valid, y, y_lev[0])), -1)
+                # columns: the groups with answers to this item, in display order
+                col_of = np.full(len(order) + 1, -1)
+                for k, g in enumerate(gs):
+                    col_of[order.index(g)] = k
+                gi = col_of[gcode]
+                rs = _rao_scott(design, yi, gi, list(y_lev), list(gs), name, group)
+                chi_row |= {
                     "pearson_x2": rs.pearson,
                     "F": rs.f,
                     "ndf": rs.ndf,
@@ -620,7 +637,7 @@ def gap_table(
                     "p_value": rs.p_value,
                     "generalised": rs.generalised,
                 }
-            )
+            chisq_rows.append(chi_row)
 
     gaps = pd.DataFrame(gap_rows)
     gap_cols = ["variable", "label", "kind", "group_a", "group_b", "mean_a", "mean_b", "gap"]

@@ -260,3 +260,20 @@ def test_bad_groups_raise_clear_errors():
     text = df.assign(q1=["a"] * 9)
     with pytest.raises(InputError, match="column 'q1'"):
         gap_table(SurveyDesign(text, weights="w"), ["q1"], "group")
+
+
+def test_group_without_answers_gets_empty_cells_and_the_rest_is_still_tested():
+    # Residents answered q1 only with don't know (missing): their mean and gaps are NaN; the
+    # public-cso gap and the 2-group crosstab are still computed, with df = PSUs - strata + 1 - 2
+    # = (6 - 1) + 1 - 2 = 4 over the six rows with answers (each row its own PSU).
+    df = _toy().assign(q1=[5, 4, 3, 2, 3, 2, np.nan, np.nan, np.nan])
+    t = gap_table(SurveyDesign(df, weights="w"), ["q1"], "group")
+    m = t.means.set_index("group")
+    assert np.isnan(m.loc["resident", "mean"]) and m.loc["resident", "n"] == 0
+    g = t.gaps.set_index(["group_a", "group_b"])
+    assert g.loc[("public", "cso"), "df"] == 4
+    # public (5*1 + 4*2 + 3*1)/4 = 4; cso (2 + 3 + 2*2)/4 = 2.25
+    assert g.loc[("public", "cso"), "gap"] == pytest.approx(4 - 2.25)
+    assert np.isnan(g.loc[("public", "resident"), "gap"])
+    assert t.overall.iloc[0]["ndf"] == 1
+    assert np.isfinite(t.chisq.iloc[0]["F"])
