@@ -342,16 +342,21 @@ class SweepSpec:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_sweep(path: str | Path) -> SweepSpec:
+def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> SweepSpec:
     """Read and validate a sweep TOML file.
 
-    The base scenario path is resolved against the sweep file's folder first, then
-    ``scenarios/`` (:func:`cgresearch.paths.scenarios_dir`).
+    A relative path that does not exist as given is looked up in ``scenarios/sweeps/``. The base
+    scenario path is resolved against the sweep file's folder first, then ``scenarios/``
+    (:func:`cgresearch.paths.scenarios_dir`).
 
     Parameters
     ----------
     path : str or Path
         The sweep file.
+    overrides : mapping, optional
+        Dotted keys of the sweep file's tables set before validation, e.g.
+        ``{"monte_carlo.draws": 5, "monte_carlo.seed": 7, "sweep.batch_size": 100}``. The
+        ``[[axis]]`` list cannot be overridden (edit the file).
 
     Returns
     -------
@@ -365,16 +370,37 @@ def load_sweep(path: str | Path) -> SweepSpec:
     Examples
     --------
     >>> from cgresearch.sweeps import load_sweep
-    >>> spec = load_sweep("sweeps/budget_floor_grid.toml")  # doctest: +SKIP
+    >>> load_sweep("whatifs.toml", {"monte_carlo.draws": 2}).n_draws
+    2
     """
     path = Path(path)
+    if not path.is_file() and not path.is_absolute():
+        candidate = paths.scenarios_dir() / "sweeps" / path
+        path = candidate if candidate.is_file() else path
     if not path.is_file():
         raise ParameterError(f"{path}: sweep file not found")
     try:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ParameterError(f"{path}: not valid TOML: {exc}") from exc
+    for key, value in (overrides or {}).items():
+        _set_dotted(config, str(key), value, str(path))
     return sweep_from_dict(config, source=str(path), folder=path.parent)
+
+
+def _set_dotted(config: dict[str, Any], key: str, value: Any, where: str) -> None:
+    parts = key.split(".")
+    if parts[0] == "axis" or not all(parts):
+        raise ParameterError(
+            f"{where}: cannot override {key!r}: override keys of [sweep], [base_overrides] or "
+            "[monte_carlo] (e.g. 'monte_carlo.draws'); edit the [[axis]] tables in the file"
+        )
+    table = config
+    for part in parts[:-1]:
+        table = table.setdefault(part, {})
+        if not isinstance(table, dict):
+            raise ParameterError(f"{where}: cannot override {key!r}: {part!r} is not a table")
+    table[parts[-1]] = value
 
 
 def sweep_from_dict(

@@ -245,3 +245,13 @@ def test_missing_sweep_file_and_bad_toml_are_reported(tmp_path):
     bad.write_text("[sweep\nname = 1", encoding="utf-8")
     with pytest.raises(ParameterError, match="not valid TOML"):
         load_sweep(bad)
+
+
+def test_load_sweep_overrides_sweep_keys_and_finds_files_in_scenarios_sweeps():
+    spec = load_sweep("whatifs_smoke.toml", {"monte_carlo.draws": 5, "monte_carlo.seed": 9})
+    assert spec.n_draws == 5 and spec.monte_carlo.seed == 9
+    assert spec.source == str(paths.scenarios_dir() / "sweeps" / "whatifs_smoke.toml")
+    with pytest.raises(ParameterError, match="cannot override 'axis"):
+        load_sweep("whatifs_smoke.toml", {"axis.key": "floor_eok"})
+    with pytest.raises(ParameterError, match="'drawz'"):
+        load_sweep("whatifs_smoke.toml", {"monte_carlo.drawz": 5})

@@ -1,0 +1,168 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (cgresearch)
+#     language: python
+#     name: cgresearch
+# ---
+
+# %% [markdown]
+# # 06 · What-ifs at scale: the envelope model over many scenarios
+#
+# Planners do not ask one what-if but many: every total budget, every floor, every year-on-year
+# limit, with need indicators that are themselves uncertain. This chapter runs a **sweep** (a
+# base scenario and axes of parameter values, `scenarios/sweeps/*.toml`) of the district envelope
+# model on a local Dask cluster, each parameter point under Monte Carlo draws of the need
+# indicators, and reads the results back: which scenarios cannot be met and why, the
+# equity–efficiency frontier, which parameter moves each district most, the spread of each
+# district's envelope under indicator uncertainty, and the least-regret choice.
+#
+# District indicators are **real** (`data/raw/seoul/districts.csv`); the Monte Carlo draws
+# perturb them with the stated noise to represent measurement uncertainty.
+
+# %% tags=["parameters"]
+sweep_file: str = "whatifs.toml"  # sweep spec, a file in scenarios/sweeps/ (base, axes, draws)
+draws: int = 0  # Monte Carlo draws per parameter point; 0 keeps the sweep file's number
+seed: int = 20261123  # seed of the Monte Carlo draws of the district indicators
+workers: int = 2  # local Dask worker processes
+batch_size: int = 0  # scenarios per Dask task; 0 chooses from the sweep size
+criterion: str = "formula_fit_pct"  # robust-pick criterion; one of: formula_fit_pct, metric.gini
+criterion_sense: str = "max"  # are larger or smaller criterion values better; one of: max, min
+tornado_district: str = "종로구"  # district of the one-district tornado chart (Korean or English)
+output_dir: str = ""  # folder for figures, tables and key figures (set by the report runner)
+
+# %%
+import matplotlib.pyplot as plt
+
+from cgresearch.figures.style import apply_style, caption, save
+from cgresearch.figures.sweeps import frontier_chart, mc_range_chart, tornado_chart
+from cgresearch.report import notebook_output_dir, record_key_figures, save_table
+from cgresearch.sweeps import (
+    equity_efficiency_frontier,
+    infeasible_groups,
+    load_sweep,
+    monte_carlo_ranges,
+    read_results,
+    robust_pick,
+    run_sweep,
+    scenario_table,
+    tornado,
+)
+
+OUT = notebook_output_dir(output_dir, "06_scenario_whatifs")
+apply_style()
+overrides = {"monte_carlo.seed": seed, **({"monte_carlo.draws": draws} if draws else {})}
+spec = load_sweep(sweep_file, overrides)
+NOTE = (
+    f"Sweep '{spec.name}': {spec.n_points:,} parameter points × {spec.n_draws} Monte Carlo draws "
+    f"(seed {seed}) of the real district indicators; base scenario '{spec.base.name}'."
+)
+print(NOTE)
+spec.points_frame().head()
+
+# %% [markdown]
+# ## Running the sweep on Dask
+# Each Dask task solves a batch of scenarios with one kept envelope model; every finished batch
+# is written to its own Parquet file, so an interrupted sweep resumes where it stopped.
+
+# %%
+run = run_sweep(
+    spec,
+    out_dir=OUT / "sweep",
+    workers=workers,
+    batch_size=batch_size or None,
+    progress=False,
+)
+print(run.describe())
+results = read_results(run.out_dir)
+scenarios = scenario_table(results)
+status = scenarios["status"].value_counts().rename_axis("status").reset_index(name="scenarios")
+save_table(status, "status_counts", OUT / "tables")
+status
+
+# %% [markdown]
+# ## Which scenarios cannot be met, and why
+# Non-optimal scenarios grouped by the constraints that the infeasibility diagnosis names, with
+# the range of each swept parameter inside the group.
+
+# %%
+groups = infeasible_groups(results).to_frame()
+save_table(groups, "infeasible_groups", OUT / "tables")
+groups
+
+# %% [markdown]
+# ## Equity–efficiency frontier
+# Each point is one parameter point (means over its feasible draws): equity as the Gini of
+# per-capita amounts, efficiency as the share of the budget placed where the need formula puts
+# it. Points on the line are not beaten on both counts by any other.
+
+# %%
+frontier = equity_efficiency_frontier(results)
+save_table(frontier.pareto(), "frontier", OUT / "tables")
+first_key = f"param.{spec.parameter_keys[0]}" if spec.parameter_keys else None
+fig = frontier_chart(frontier, color_by=first_key)
+text = caption(fig, "Equity–efficiency frontier across the sweep. " + NOTE, synthetic=False)
+save(fig, "frontier", OUT / "figures")
+plt.show()
+print(text)
+frontier.pareto()
+
+# %% [markdown]
+# ## Which parameter moves each district most
+# Main effects: a district's mean envelope at each level of one parameter, averaged over all
+# other parameters and draws; the bar is the spread between levels.
+
+# %%
+sensitivity = tornado(results)
+save_table(sensitivity.to_frame(), "tornado", OUT / "tables")
+fig = tornado_chart(sensitivity)
+text = caption(fig, "Largest parameter swing per district (억원). " + NOTE, synthetic=False)
+save(fig, "tornado", OUT / "figures")
+plt.show()
+print(text)
+
+fig = tornado_chart(sensitivity, district=tornado_district)
+text = caption(fig, f"Tornado chart for {tornado_district} (억원). " + NOTE, synthetic=False)
+save(fig, "tornado_district", OUT / "figures")
+plt.show()
+print(text)
+sensitivity.top()
+
+# %% [markdown]
+# ## The least-regret choice and its spread under indicator uncertainty
+# For each draw, a point's regret is how far its criterion falls short of the best point in that
+# draw; the pick has the smallest worst-case regret (a point infeasible in any draw cannot win).
+
+# %%
+pick = robust_pick(results, criterion=criterion, sense=criterion_sense)
+save_table(pick.to_frame().head(20), "robust_ranking", OUT / "tables")
+ranges = monte_carlo_ranges(results, point=pick.point)
+save_table(ranges.to_frame(), "robust_pick_ranges", OUT / "tables")
+fig = mc_range_chart(ranges)
+text = caption(
+    fig,
+    f"Envelopes of the least-regret point {pick.overrides} under {spec.n_draws} draws. " + NOTE,
+    synthetic=False,
+)
+save(fig, "robust_pick_ranges", OUT / "figures")
+plt.show()
+print(text)
+print(f"robust pick: point {pick.point} {pick.overrides}; max regret {pick.max_regret:.4g}")
+
+# %%
+counts = status.set_index("status")["scenarios"]
+key = record_key_figures(
+    OUT,
+    sweep=spec.name,
+    n_points=spec.n_points,
+    n_draws=spec.n_draws,
+    n_scenarios=spec.n_scenarios,
+    n_optimal=int(counts.get("optimal", 0)),
+    n_not_optimal=int(spec.n_scenarios - counts.get("optimal", 0)),
+    n_frontier_points=len(frontier.pareto()),
+    robust_point=pick.point,
+    robust_overrides=pick.overrides,
+    robust_max_regret=round(pick.max_regret, 6),
+    robust_criterion=criterion,
+)
+key
