@@ -29,7 +29,9 @@ district's amount relative to its need share. In per-person terms ``Z · 10⁸/�
 need-weighted per-capita amount (KRW), where a gu's need index is its target per capita over the
 city's. Ties among the better-off districts are broken by the least goal deviation (weight
 10⁻⁶/max w, small enough that raising ``Z`` by δ, which moves at most δ 억원, always wins), and
-then by the proportional tie-break above.
+then by the proportional tie-break above. These tie-breaks sit near HiGHS' tolerances for
+max-min; another solver (``solver = "cbc"``) returns the same worst-off amount but may pick another
+of the equally fair allocations.
 ``combined`` minimises ``a · Σ w|d|/B − b · Z/B`` with the scenario's ``combination`` weights.
 
 All models are linear programmes solved by HiGHS: :func:`solve_envelopes` through PuLP and
@@ -583,7 +585,7 @@ def _solve_pulp(lp: _LP, scenario: Scenario) -> _Solution:
         kind, value = lp.row_kind[r], float(lp.rhs[r])
         con = expr == value if kind == "eq" else (expr >= value if kind == "ge" else expr <= value)
         prob += (con, lp.row_names[r])
-    res = solve(prob, solver=scenario_solver(scenario), time_limit=scenario.time_limit_s)
+    res = solve(prob, solver=scenario.solver, time_limit=scenario.time_limit_s)
     values = None
     if res.has_solution:
         values = np.array([res.values.get(n, 0.0) for n in lp.col_names])
@@ -596,12 +598,6 @@ def _solve_pulp(lp: _LP, scenario: Scenario) -> _Solution:
             # The PuLP model maximises −cost; an improvement of it is an improvement of ours.
             pass
     return _Solution(res.status, res.message, values, improvement, res.time_s, res.log)
-
-
-def scenario_solver(scenario: Scenario) -> str:
-    """Return the solver name for a scenario (HiGHS; kept as a function for future options)."""
-    del scenario
-    return "highs"
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -1051,11 +1047,14 @@ def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResu
 class EnvelopeModel:
     """An envelope LP built once and re-solved fast for new scenario values.
 
-    The structure of the LP depends only on the districts, so a change of budget, weights,
+    With ``solver = "highs"`` (the default) the model is kept; another solver is run through
+    PuLP on every call. The structure of the LP depends only on the districts, so a change of
+    budget, weights,
     floors, caps, previous amounts, stability, equity ratio, tiers or objective only updates
     costs, right-hand sides and a few coefficients of the kept HiGHS model, which then re-solves
-    from its last basis. Results equal those of :func:`solve_envelopes` (same matrix, same
-    solver); a unique optimum is the same allocation.
+    from a cold start, exactly as PuLP runs it: the result equals that of
+    :func:`solve_envelopes` (same columns, rows and order, same solver path), even where several
+    allocations are optimal. ``benchmarks/envelopes.py`` times it (about 2 ms per re-solve).
 
     Parameters
     ----------
@@ -1166,6 +1165,15 @@ class EnvelopeModel:
         lp = _build_lp(data)
         if scenario.objective == "formula":
             sol, diag = _formula_solution(data, lp)
+            return _result(data, lp, sol, diag)
+        if scenario.solver != "highs":
+            # Another solver goes through PuLP each time (no kept model).
+            sol = _solve_pulp(lp, scenario)
+            diag = None
+            if sol.status == "infeasible" and diagnose:
+                from cgresearch.allocation.diagnosis import _diagnose_data
+
+                diag = _diagnose_data(data)
             return _result(data, lp, sol, diag)
         active, used = self._pattern(lp)
         if (

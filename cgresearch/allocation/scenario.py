@@ -149,6 +149,9 @@ class Scenario:
         ``{"goal": a, "maxmin": b}`` for the ``combined`` objective (a, b ≥ 0, a + b > 0).
     time_limit_s : float or None
         Solver time limit in seconds.
+    solver : str
+        ``"highs"`` (default, HiGHS through highspy) or another solver of
+        :data:`cgresearch.allocation.solver.SOLVER_NAMES` (e.g. ``"cbc"``).
     description : str
         Free text for the planner.
     source : str or None
@@ -178,6 +181,7 @@ class Scenario:
     deviation: str = "absolute"
     combination: dict[str, float] = field(default_factory=lambda: {"goal": 0.5, "maxmin": 0.5})
     time_limit_s: float | None = None
+    solver: str = "highs"
     description: str = ""
     source: str | None = field(default=None, compare=False)
 
@@ -332,6 +336,14 @@ class Scenario:
             if t <= 0:
                 raise ParameterError(f"scenario '{name}': time_limit_s = {t:g} must be > 0")
             set_(self, "time_limit_s", t)
+        from cgresearch.allocation.solver import SOLVER_NAMES
+
+        if str(self.solver).lower() not in SOLVER_NAMES:
+            raise ParameterError(
+                f"scenario '{name}': solver = {self.solver!r} is unknown: use one of "
+                f"{', '.join(SOLVER_NAMES)}{_closest(str(self.solver), tuple(SOLVER_NAMES))}"
+            )
+        set_(self, "solver", str(self.solver).lower())
         set_(self, "description", str(self.description or ""))
 
     # -- conversions -------------------------------------------------------------------------

@@ -292,3 +292,21 @@ def test_summary_merges_districts_that_share_a_bound_and_its_price():
     np.testing.assert_allclose(res.table["amount_eok"], [3.0, 3.0, 4.0], atol=1e-8)
     text = res.summary()
     assert "the floors of 가구 and 나구 (3.00억원) each cost 2억원 of deviation" in text
+
+
+def test_another_solver_through_pulp_finds_the_same_optimum_and_shadow_price():
+    # CBC on the hand-derived goal case (unique optimum 2, 8/3, 16/3) and the max-min cap price.
+    d = _districts([100_000, 300_000, 600_000])
+    s = Scenario(name="g", total_budget_eok=10, weights={"pop": 1}, floor_eok=2, solver="cbc")
+    res = EnvelopeModel(d, s).solve()
+    np.testing.assert_allclose(res.table["amount_eok"], [2.0, 8 / 3, 16 / 3], atol=1e-6)
+    mm = Scenario(
+        name="mm",
+        total_budget_eok=12,
+        objective="maxmin",
+        weights={"pop": 1},
+        cap_eok={"다구": 4},
+        solver="cbc",
+    )
+    sp = solve_envelopes(_districts([100_000, 100_000, 200_000]), mm).shadow_prices
+    assert sp.set_index("constraint").loc["cap_2", "improvement"] == pytest.approx(500, rel=1e-4)
