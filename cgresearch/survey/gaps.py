@@ -363,6 +363,36 @@ class GapTable:
         """The pairwise gap table (one row per variable and pair of groups)."""
         return self.gaps.copy()
 
+    def summary_frame(self, adjusted: str = "p_holm") -> pd.DataFrame:
+        """One row per variable: group means, each pair's gap and p-value, the overall tests.
+
+        Columns: ``variable``, ``label``, ``kind``, ``mean_<group>`` per group, ``gap_<a>_<b>``
+        and ``p_<a>_<b>`` per pair (the ``adjusted`` p-value column: ``"p_holm"``, ``"p_bh"`` or
+        ``"p_value"``), ``wald_F``, ``wald_p`` and, for items, ``rao_scott_F``, ``rao_scott_p``
+        (adjusted the same way).
+        """
+        if adjusted not in ("p_holm", "p_bh", "p_value"):
+            raise ParameterError(
+                f"adjusted must be 'p_holm', 'p_bh' or 'p_value', not {adjusted!r}."
+            )
+        keys = ["variable", "label", "kind"]
+        out = self.overall[keys].copy()
+        for g in self.groups:
+            sel = self.means[self.means["group"] == g].set_index("variable")["mean"]
+            out[f"mean_{g}"] = out["variable"].map(sel)
+        for (a, b), rows in self.gaps.groupby(["group_a", "group_b"], sort=False):
+            r = rows.set_index("variable")
+            out[f"gap_{a}_{b}"] = out["variable"].map(r["gap"])
+            out[f"p_{a}_{b}"] = out["variable"].map(r[adjusted])
+        ov = self.overall.set_index("variable")
+        out["wald_F"] = out["variable"].map(ov["F"])
+        out["wald_p"] = out["variable"].map(ov[adjusted])
+        if not self.chisq.empty:
+            ch = self.chisq.set_index("variable")
+            out["rao_scott_F"] = out["variable"].map(ch["F"])
+            out["rao_scott_p"] = out["variable"].map(ch[adjusted])
+        return out
+
     def wide(self) -> pd.DataFrame:
         """Group means side by side (rows: variables; columns: groups)."""
         return self.means.pivot_table(

@@ -277,3 +277,17 @@ def test_group_without_answers_gets_empty_cells_and_the_rest_is_still_tested():
     assert np.isnan(g.loc[("public", "resident"), "gap"])
     assert t.overall.iloc[0]["ndf"] == 1
     assert np.isfinite(t.chisq.iloc[0]["F"])
+
+
+def test_summary_frame_puts_means_gaps_and_tests_of_a_variable_on_one_row():
+    t = gap_table(design("clus1"), ["api00", "api_cat"], "stype")
+    row = t.summary_frame().set_index("variable").loc["api00"]
+    assert row["mean_E"] == pytest.approx(r("clus1_api00_stype", "mean", "E"), **EST)
+    # gap E - H = -(coefficient of stypeH); its Holm p-value is the table's.
+    assert row["gap_E_H"] == pytest.approx(-r("clus1_api00_stype", "coef", "stypeH"), **EST)
+    holm = t.gaps.set_index(["variable", "group_a", "group_b"]).loc[("api00", "E", "H"), "p_holm"]
+    assert row["p_E_H"] == holm
+    assert row["wald_F"] == pytest.approx(r("clus1_api00_stype", "wald_F"), **SE)
+    raw = t.summary_frame(adjusted="p_value").set_index("variable").loc["api00"]
+    assert raw["wald_p"] == pytest.approx(r("clus1_api00_stype", "wald_p"), **SE)
+    assert list(t.summary_frame()["kind"]) == ["item", "item"]
