@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from cgresearch.errors import InputError
-from cgresearch.survey import svyby, svyciprop, svymean, svyquantile, svyratio, svytotal
+from cgresearch.survey import (
+    svyby,
+    svyciprop,
+    svymean,
+    svyquantile,
+    svyratio,
+    svytotal,
+    svyvar,
+)
 from tests.survey.api_reference import DESIGN_CASES, api, assert_close, design, reference
 
 EST, SE = 1e-8, 1e-6
@@ -38,10 +46,13 @@ def test_total_with_missing_values_removed_equals_r(case: str) -> None:
 
 
 @pytest.mark.parametrize("case", DESIGN_CASES)
-def test_ratio_equals_r(case: str) -> None:
-    r = svyratio(design(case), "api00", "api99")
+def test_ratio_and_design_effects_equal_r(case: str) -> None:
+    r = svyratio(design(case), "api00", "api99", deff=True)
     assert_close(r.estimate, reference(case, "ratio"), EST)
     assert_close(r.se, reference(case, "ratio_se"), SE)
+    assert_close(r.deff, reference(case, "ratio_deff"), SE)
+    t = svytotal(design(case), "api00", deff="replace")
+    assert_close(t.deff, reference(case, "total_deff_replace"), SE)
 
 
 @pytest.mark.parametrize("case", DESIGN_CASES)
@@ -110,3 +121,24 @@ def test_ci_uses_t_with_design_df() -> None:
     half = stats.t.ppf(0.975, 14) * m.se[0]
     assert m.ci()["upper"].iloc[0] == pytest.approx(m.estimate[0] + half, rel=1e-12)
     assert np.isfinite(m.ci(df=np.inf)["lower"].iloc[0])
+
+
+@pytest.mark.parametrize("case", DESIGN_CASES)
+@pytest.mark.parametrize("interval", ["beta", "xlogit", "asin"])
+def test_quantile_interval_types_equal_r(case: str, interval: str) -> None:
+    q = svyquantile(design(case), "api00", [0.25, 0.5, 0.9], interval_type=interval).table
+    assert_close(q["estimate"], reference(case, f"quantile_{interval}"), EST)
+    assert_close(q["ci_lower"], reference(case, f"quantile_{interval}_lower"), EST)
+    assert_close(q["ci_upper"], reference(case, f"quantile_{interval}_upper"), EST)
+    assert_close(q["se"], reference(case, f"quantile_{interval}_se"), SE)
+
+
+@pytest.mark.parametrize("case", DESIGN_CASES)
+def test_population_variance_and_ratio_by_domain_equal_r(case: str) -> None:
+    d = design(case)
+    v = svyvar(d, "api00")
+    assert_close(v.estimate, reference(case, "var"), EST)
+    assert_close(v.se, reference(case, "var_se"), SE)
+    br = svyby(d, ("api00", "api99"), "stype", svyratio)
+    assert_close(br.estimate[:, 0], reference(case, "by_ratio"), EST)
+    assert_close(br.se[:, 0], reference(case, "by_ratio_se"), SE)
