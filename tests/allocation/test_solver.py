@@ -187,3 +187,18 @@ def test_bad_options_raise_parameter_error() -> None:
         solve(_wyndor(), solver="simplex-by-hand")
     with pytest.raises(ParameterError, match="time_limit"):
         solve(_wyndor(), time_limit=0)
+
+
+def test_unknown_solver_dual_sign_is_inferred_from_inequality_rows() -> None:
+    # A solver missing from the table gets its sign from the rule "raising the rhs of a <= row
+    # cannot hurt": on Wyndor, HiGHS' raw row duals (-0, -1.5, -1) imply a factor of -1 (the
+    # same as the table's entry for HiGHS), CBC's (0, 1.5, 1) a factor of +1.
+    from cgresearch.allocation.solver import _dual_factor
+
+    prob = _wyndor()
+    solve(prob)
+    cons = prob.constraints()
+    raw = [c.pi for c in cons]
+    assert raw == pytest.approx([0.0, -1.5, -1.0])
+    assert _dual_factor("SOME_SOLVER", pulp.LpMaximize, cons, raw) == -1.0
+    assert _dual_factor("SOME_SOLVER", pulp.LpMaximize, cons, [-p for p in raw]) == 1.0
