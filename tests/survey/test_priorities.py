@@ -22,15 +22,20 @@ Combined: LfF Q1 = {A}, so k = 1, Borich top-1 = {A}: A 1st; B and C in neither 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from cgresearch.errors import InputError, ParameterError
+from cgresearch.survey.design import SurveyDesign
 from cgresearch.survey.priorities import (
     borich,
     importance_performance,
     locus_for_focus,
+    paired_gap_tests,
     pairs_from_prefixes,
     policy_priorities,
 )
@@ -184,3 +189,52 @@ def test_bad_options_raise_parameter_errors(df, pairs):
         importance_performance(df, pairs, cut="midpoint", scale=None)
     with pytest.raises(ParameterError, match="top_k"):
         policy_priorities(df, pairs, top_k=7)
+
+
+def test_paired_gap_test_by_hand_on_a_simple_random_sample(df, pairs):
+    # Each respondent its own PSU, no fpc: item A's gaps d = (3, 1, 3, 1), mean 2, sample variance
+    # (1+1+1+1)/3 = 4/3, SE = sqrt(4/3 / 4) = sqrt(1/3); t = 2 * sqrt(3); df = degf - 1 = 3 - 1 = 2
+    # (R's svyttest uses degf(design) - 1).
+    res = paired_gap_tests(SurveyDesign(df), pairs)
+    a = res.to_frame().set_index("item").loc["A"]
+    assert a["gap"] == pytest.approx(2.0)
+    assert a["se"] == pytest.approx(np.sqrt(1 / 3))
+    assert a["t"] == pytest.approx(2 * np.sqrt(3))
+    assert a["df"] == 2
+    assert a["p_value"] == pytest.approx(2 * stats.t.sf(2 * np.sqrt(3), 2))
+    assert a["importance"] == pytest.approx(4.5) and a["performance"] == pytest.approx(2.5)
+
+
+_FIX = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "ids", "strata", "fpc", "weights", "a", "b"),
+    [
+        ("paired_clus1_api00_api99", "clus1", "dnum", None, "fpc", "pw", "api00", "api99"),
+        (
+            "paired_clus2_api00_api99",
+            "clus2",
+            ["dnum", "snum"],
+            None,
+            ["fpc1", "fpc2"],
+            None,
+            "api00",
+            "api99",
+        ),
+        ("paired_strat_acs46_acsk3", "strat", None, "stype", "fpc", "pw", "acs.46", "acs.k3"),
+    ],
+)
+def test_paired_gap_test_equals_r_svyttest(case, name, ids, strata, fpc, weights, a, b):
+    # R: svyttest(I(a - b) ~ 0, design, na.rm = TRUE) in tests/survey/fixtures/gaps_reference.R.
+    ref = pd.read_csv(_FIX / "gaps_reference.csv", keep_default_na=False)
+    ref = ref[ref["case"] == case].set_index("quantity")["value"].astype(float)
+    data = pd.read_csv(_FIX / f"api{name}.csv")
+    design = SurveyDesign(data, ids=ids, strata=strata, fpc=fpc, weights=weights)
+    row = paired_gap_tests(design, {"x": (a, b)}, scale=None).table.iloc[0]
+    assert row["gap"] == pytest.approx(ref["estimate"], rel=1e-8)
+    assert row["t"] == pytest.approx(ref["t"], rel=1e-6)
+    assert row["df"] == ref["df"]
+    assert row["p_value"] == pytest.approx(ref["p"], rel=1e-6)
+    assert row["ci_lower"] == pytest.approx(ref["ci_lower"], rel=1e-6)
+    assert row["ci_upper"] == pytest.approx(ref["ci_upper"], rel=1e-6)
