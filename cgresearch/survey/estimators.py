@@ -379,6 +379,17 @@ class ProportionCI:
         """Not computed for proportions with intervals."""
         return None
 
+    def ci(self, level: float | None = None) -> pd.DataFrame:
+        """The interval computed by :func:`svyciprop` (its ``level``; recompute for another)."""
+        if level is not None and not np.isclose(level, self.level):
+            raise ParameterError(
+                f"this interval was computed at level {self.level}; call svyciprop(..., "
+                f"level={level}) for another level"
+            )
+        return pd.DataFrame(
+            {"lower": [self.lower], "upper": [self.upper]}, index=pd.Index([self.name], name="term")
+        )
+
     def to_frame(self, level: float | None = None) -> pd.DataFrame:
         """One-row table: term, estimate, se, ci_lower, ci_upper, method, level, df."""
         return pd.DataFrame(
@@ -613,6 +624,22 @@ class QuantileEstimate:
     interval_type: str
     qrule: str
 
+    @property
+    def estimate(self) -> np.ndarray:
+        """Quantile estimates, in table order."""
+        return self.table["estimate"].to_numpy()
+
+    @property
+    def se(self) -> np.ndarray:
+        """Standard errors derived from the interval widths, in table order."""
+        return self.table["se"].to_numpy()
+
+    def ci(self) -> pd.DataFrame:
+        """Woodruff intervals (at ``level``): variable, quantile, lower, upper."""
+        return self.table[["variable", "quantile", "ci_lower", "ci_upper"]].rename(
+            columns={"ci_lower": "lower", "ci_upper": "upper"}
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """The tidy table (a copy)."""
         return self.table.copy()
@@ -753,6 +780,14 @@ class ByEstimate:
             out[k : k + b.shape[0], k : k + b.shape[0]] = b
             k += b.shape[0]
         return out
+
+    def ci(self, level: float = 0.95) -> pd.DataFrame:
+        """Intervals per group and statistic (t with the full design's df; a proportion keeps
+        the interval of its own method): the grouping columns, term, lower, upper."""
+        f = self.to_frame(level)
+        return f[[*self.by, "term", "ci_lower", "ci_upper"]].rename(
+            columns={"ci_lower": "lower", "ci_upper": "upper"}
+        )
 
     def to_frame(self, level: float = 0.95) -> pd.DataFrame:
         """Tidy table: the grouping columns, then the estimator's own ``to_frame`` columns."""

@@ -152,6 +152,8 @@ class _Fitted:
         """Wald F test that all coefficients of ``terms`` are zero (see :func:`reg_term_test`)."""
         return reg_term_test(self, terms)
 
+    regTermTest = wald_test  # R's spelling
+
 
 @dataclass(frozen=True, eq=False)
 class GLMResult(_Fitted):

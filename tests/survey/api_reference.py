@@ -19,9 +19,13 @@ DESIGN_CASES = ("strat", "strat_nofpc", "clus1", "clus1_nofpc", "clus2", "clus2_
 
 
 @cache
-def api(name: str) -> pd.DataFrame:
-    """One of the api samples: ``strat``, ``clus1``, ``clus2`` or ``srs``."""
+def _api(name: str) -> pd.DataFrame:
     return pd.read_csv(FIXTURES / f"api{name}.csv")
+
+
+def api(name: str) -> pd.DataFrame:
+    """A fresh copy of one of the api samples: ``strat``, ``clus1``, ``clus2`` or ``srs``."""
+    return _api(name).copy()
 
 
 @cache

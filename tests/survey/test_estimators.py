@@ -142,3 +142,16 @@ def test_population_variance_and_ratio_by_domain_equal_r(case: str) -> None:
     br = svyby(d, ("api00", "api99"), "stype", svyratio)
     assert_close(br.estimate[:, 0], reference(case, "by_ratio"), EST)
     assert_close(br.se[:, 0], reference(case, "by_ratio_se"), SE)
+
+
+def test_svyby_with_svyciprop_equals_the_domain_interval() -> None:
+    # svyby applies the estimator to each domain of the full design: same numbers as subset()
+    d = design("clus1")
+    yes = (api("clus1")["awards"] == "Yes").to_numpy()
+    d.data["award"] = yes
+    b = svyby(d, "award", "stype", svyciprop, method="beta")
+    one = svyciprop(d.subset(api("clus1")["stype"] == "H"), "award", method="beta")
+    row = b.ci().set_index("stype").loc["H"]
+    assert (row["lower"], row["upper"]) == pytest.approx((one.lower, one.upper), rel=1e-12)
+    q = svyquantile(d, "api00", [0.5])
+    assert q.ci()["lower"].iloc[0] <= q.estimate[0] <= q.ci()["upper"].iloc[0]
