@@ -13,8 +13,11 @@ annotations and the help comments. A parameter file is YAML::
 
 Types understood: ``int``, ``float``, ``str``, ``bool``, ``list``, ``dict``, ``tuple``,
 ``list[T]``, ``tuple[T, ...]``, ``tuple[T1, T2]``, ``dict[K, V]``, ``Optional[T]`` and
-``Literal[...]``. Conversions are the safe ones only: ``int`` to ``float``, a whole ``float`` to
-``int``, a list to a tuple, a numeric string to a number.
+``Literal[...]`` (the cell may start with ``from typing import Optional``: annotations of
+module-level names are evaluated when the cell runs). Papermill cannot read ``Literal``
+annotations, so a fixed set of values is listed in the help comment instead, ``one of: a, b``,
+and checked here too. Conversions are the safe ones only: ``int``
+to ``float``, a whole ``float`` to ``int``, a list to a tuple, a numeric string to a number.
 
 Examples
 --------
@@ -44,6 +47,8 @@ __all__ = [
     "RESERVED_PARAMETERS",
     "NotebookParameter",
     "ParameterSet",
+    "check_choices",
+    "choices",
     "coerce",
     "declared_parameters",
     "load_parameter_set",
@@ -190,6 +195,8 @@ def declared_parameters(notebook: str | Path | Any) -> dict[str, NotebookParamet
         raise ParameterError(f"{where}: parameters cell line {exc.lineno}: {exc.msg}") from exc
     declared: dict[str, NotebookParameter] = {}
     for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "typing":
+            continue  # `from typing import Literal, Optional` for the annotations
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             name = stmt.target.id
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -202,7 +209,8 @@ def declared_parameters(notebook: str | Path | Any) -> dict[str, NotebookParamet
         else:
             raise ParameterError(
                 f"{where}: parameters cell line {stmt.lineno}: only `name: type = value  # help` "
-                "declarations belong here; compute derived values in a later cell"
+                "declarations (and `from typing import ...`) belong here; compute derived values "
+                "in a later cell"
             )
         if name not in found:
             raise ParameterError(
@@ -227,6 +235,7 @@ def declared_parameters(notebook: str | Path | Any) -> dict[str, NotebookParamet
             ) from exc
         default = coerce(default, info.inferred_type_name, where=f"{where}: default of {name!r}")
         declared[name] = NotebookParameter(name, info.inferred_type_name, default, info.help)
+        check_choices(declared[name], default, where=f"{where}: default of {name!r}")
     missing = [r for r in RESERVED_PARAMETERS if r not in declared]
     if missing:
         raise ParameterError(
@@ -403,6 +412,39 @@ def _coerce_generic(value: Any, head: str, args: list[ast.expr], text: str, wher
     raise ParameterError(f"{where}: unsupported type annotation {text!r}")
 
 
+_CHOICES_RE = re.compile(r"one of:\s*([^;()]+)")
+
+
+def choices(param: NotebookParameter) -> tuple[str, ...] | None:
+    """Return the allowed values a help comment lists as ``one of: a, b, c`` (else ``None``).
+
+    Papermill cannot read ``Literal[...]`` annotations, so a parameter with a fixed set of values
+    is declared ``mode: str = "mean"  # dividing lines; one of: mean, median``.
+
+    Examples
+    --------
+    >>> choices(NotebookParameter("cut", "str", "mean", "IPA dividing lines; one of: mean, median"))
+    ('mean', 'median')
+    """
+    match = _CHOICES_RE.search(param.help)
+    if not match:
+        return None
+    return tuple(c.strip() for c in match.group(1).split(",") if c.strip())
+
+
+def check_choices(param: NotebookParameter, value: Any, *, where: str) -> None:
+    """Raise :class:`ParameterError` when ``value`` is not among the parameter's listed choices."""
+    allowed = choices(param)
+    if allowed is None:
+        return
+    values = value if isinstance(value, list | tuple) else [value]
+    for v in values:
+        if str(v) not in allowed:
+            raise ParameterError(
+                f"{where}: {v!r} is not one of {', '.join(allowed)}" + _suggest(str(v), allowed)
+            )
+
+
 # --- parameter files ----------------------------------------------------------------------------
 def _suggest(name: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
@@ -485,9 +527,9 @@ def load_parameter_set(
                 + _suggest(str(name), choices)
                 + f" (declared: {', '.join(choices)})"
             )
-        values[name] = coerce(
-            value, declared[name].type, where=f"{params_file}: parameter {name!r}"
-        )
+        here = f"{params_file}: parameter {name!r}"
+        values[name] = coerce(value, declared[name].type, where=here)
+        check_choices(declared[name], values[name], where=here)
     title = doc.get("title", notebook)
     if not isinstance(title, str):
         raise ParameterError(f"{params_file}: 'title' must be text")

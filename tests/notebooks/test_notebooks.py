@@ -65,3 +65,110 @@ def test_01_inventory_reports_the_published_totals(report):
     for name in ("funding_sources", "budget_by_gu", "projects_by_gu_and_task"):
         assert (run / "figures" / f"{name}.png").is_file()
         assert (run / "figures" / f"{name}.svg").is_file()
+
+
+def _smoke_survey(run_id: str) -> pd.DataFrame:
+    import yaml
+
+    from cgresearch.data.loaders import validate_survey
+    from cgresearch.data.synth import SurveyParams, generate_survey
+
+    p = yaml.safe_load((SMOKE_PARAMS / f"{run_id}.yaml").read_text(encoding="utf-8"))["parameters"]
+    raw = generate_survey(seed=p["seed"], params=SurveyParams(n_per_gu=p["n_per_gu"]))
+    return validate_survey(raw)
+
+
+def _weighted_mean(values: pd.Series, weights: pd.Series) -> float:
+    ok = values.notna()
+    v = values[ok].to_numpy(dtype=float)
+    w = weights[ok].to_numpy(dtype=float)
+    return float((v * w).sum() / w.sum())
+
+
+def test_02_perception_gap_construct_means_equal_the_weighted_means_of_the_scores(report):
+    from cgresearch.data.synth import codebook_frame
+    from cgresearch.survey import construct_scores
+    from cgresearch.survey.scales import scales_from_codebook
+
+    keys = _keys(_run(report, "02_perception_gap"))
+    survey = _smoke_survey("02_perception_gap")
+    assert keys["n_respondents"] == 25 * (4 + 3 + 5)
+    scales = scales_from_codebook(codebook_frame(), ["trust", "cg_perception"])
+    scores = construct_scores(survey, list(scales.values()))
+    for construct in ("trust", "cg_perception"):
+        for group, part in survey.groupby("group"):
+            # Under stratified sampling the design-based mean is sum(w*y)/sum(w) over answerers.
+            expected = _weighted_mean(scores.loc[part.index, construct], part["weight"])
+            assert keys["construct_means"][construct][group] == pytest.approx(expected, abs=1e-6)
+    for alpha in keys["alpha"].values():
+        assert 0 < alpha < 1
+
+
+def test_03_policy_demand_importance_and_performance_are_weighted_item_means(report):
+    keys = _keys(_run(report, "03_policy_demand-resident"))
+    survey = _smoke_survey("03_policy_demand-resident")
+    residents = survey[survey["group"] == "resident"]
+    assert keys["group"] == "resident"
+    assert keys["n_respondents"] == len(residents) == 25 * 6
+    for task in ("T1", "T2", "T3", "T4", "T5"):
+        # respondents who rated both importance and performance of the task (complete pairs)
+        both = residents[residents[f"imp_{task}"].notna() & residents[f"perf_{task}"].notna()]
+        imp = _weighted_mean(both[f"imp_{task}"], both["weight"])
+        perf = _weighted_mean(both[f"perf_{task}"], both["weight"])
+        assert keys["importance"][task] == pytest.approx(imp, abs=1e-6)
+        assert keys["performance"][task] == pytest.approx(perf, abs=1e-6)
+    assert sorted(keys["borich_rank"].values()) == [1, 2, 3, 4, 5]
+    assert set(keys["first_priority"]) <= set(keys["importance"])
+
+
+def test_04_envelopes_meet_the_total_floor_cap_and_stability_limits_set_in_the_params(report):
+    run = _run(report, "04_district_envelopes")
+    keys = _keys(run)
+    amounts = pd.Series(keys["amounts_eok"])
+    assert keys["status"] == "optimal"
+    assert len(amounts) == 25
+    # smoke parameters: total 240억원, floor 7; the scenario: cap 13, previous 10, δ = 0.3
+    # (so every gu within 10 ± 3 = [7, 13]).
+    assert amounts.sum() == pytest.approx(240.0, abs=1e-4)
+    assert (amounts >= 7 - 1e-6).all()
+    assert (amounts <= 13 + 1e-6).all()
+    assert ((amounts - 10).abs() <= 0.3 * 10 + 1e-6).all()
+    table = pd.read_csv(run / "tables" / "allocation.csv")
+    assert table["amount_eok"].sum() == pytest.approx(240.0, abs=1e-4)
+    # the Gini of per-capita amounts in the table, computed here as mean |xi - xj| / (2 mean)
+    pc = table["per_capita_krw"].to_numpy(dtype=float)
+    gini = abs(pc[:, None] - pc[None, :]).mean() / (2 * pc.mean())
+    assert keys["gini"] == pytest.approx(gini, abs=1e-6)
+
+
+def test_05_selection_respects_envelopes_and_pb_max_welfare_is_the_best_affordable_set(report):
+    from itertools import combinations
+
+    from cgresearch.allocation import read_pb
+
+    run = _run(report, "05_project_selection")
+    keys = _keys(run)
+    spend = pd.read_csv(run / "tables" / "spend_by_gu.csv")
+    funded = pd.read_csv(run / "tables" / "funded_proposals.csv")
+    # need_goal_stable splits 250억원 = 25,000 million KRW; half of it is open to proposals
+    assert spend["envelope"].sum() == pytest.approx(12_500, abs=1e-6)
+    assert (spend["spent"] <= spend["envelope"] + 1e-6).all()
+    assert keys["n_proposals"] == 200
+    assert keys["n_funded"] == len(funded)
+    assert keys["objective"] == pytest.approx((funded["score"] * funded["funded_share"]).sum())
+    assert keys["spent_mkrw"] == pytest.approx(funded["funded_cost"].sum(), abs=1e-6)
+    # Max-welfare on Mirów: the affordable subset of its 10 projects with most points, found here
+    # by enumerating all 1,024 subsets.
+    election = read_pb(paths.raw_data_dir() / "pabulib" / "Poland_Czestochowa_2020_Mirow.pb")
+    cost = election.projects["cost"].tolist()
+    points = election.projects["score"].tolist()
+    best = max(
+        sum(points[i] for i in subset)
+        for k in range(len(cost) + 1)
+        for subset in combinations(range(len(cost)), k)
+        if sum(cost[i] for i in subset) <= election.budget
+    )
+    assert keys["pb"]["max-welfare"]["welfare"] == best
+    for rule in ("greedy", "mes", "max-welfare"):
+        assert keys["pb"][rule]["total_cost"] <= election.budget
+        assert keys["pb"][rule]["welfare"] <= best

@@ -45,6 +45,7 @@ def test_declared_parameters_read_names_types_defaults_and_help_from_the_fixture
         ('r: float | None = None  # cap\noutput_dir: str = ""  # out', "papermill cannot read"),
         ("n: int = 3  # rows", "output_dir"),
         ('import os\noutput_dir: str = ""  # out', "only `name: type = value"),
+        ('m: str = "c"  # mode; one of: a, b\noutput_dir: str = ""  # o', "'c' is not one of a, b"),
     ],
 )
 def test_badly_declared_parameters_are_refused_with_the_reason(source, fragment):
@@ -165,3 +166,23 @@ def test_selection_by_notebook_or_run_id_validates_only_the_selected_files(tmp_p
         load_parameter_sets(["tiny_aa"], tmp_path, FIXTURES)
     with pytest.raises(ParameterError, match="missing_notebook"):
         load_parameter_sets([], tmp_path, FIXTURES)
+
+
+def test_choices_listed_in_the_help_comment_are_enforced_for_parameter_files(tmp_path):
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    (nb_dir / "pick.py").write_text(
+        '# %% tags=["parameters"]\n'
+        'cut: str = "mean"  # IPA dividing lines; one of: mean, median\n'
+        'output_dir: str = ""  # out\n',
+        encoding="utf-8",
+    )
+    f = _write(tmp_path / "p", "pick.yaml", "notebook: pick\nparameters:\n  cut: meen\n")
+    with pytest.raises(ParameterError) as info:
+        load_parameter_sets(params_dir=tmp_path / "p", notebooks_dir=nb_dir)
+    assert f"{f}: parameter 'cut': 'meen' is not one of mean, median; did you mean 'mean'?" in str(
+        info.value
+    )
+    _write(tmp_path / "p", "pick.yaml", "notebook: pick\nparameters:\n  cut: median\n")
+    (s,) = load_parameter_sets(params_dir=tmp_path / "p", notebooks_dir=nb_dir)
+    assert s.parameters == {"cut": "median"}
