@@ -299,6 +299,11 @@ class _BatchHiGHS(pulp.HiGHS):
             h.setOptionValue("log_to_console", self._echo)
             if self._log_path is not None:
                 h.setOptionValue("log_file", self._log_path)
+        if self.threads is not None:
+            # HiGHS keeps one thread pool per process; it must be rebuilt to change its size.
+            import highspy
+
+            highspy.Highs.resetGlobalScheduler(True)
         for option, value in (
             ("mip_rel_gap", self.gapRel),
             ("mip_abs_gap", self.gapAbs),
@@ -545,7 +550,8 @@ def solve(
     mip_gap : float, optional
         Relative MIP gap at which the solver may stop (HiGHS' default is 1e-4).
     threads : int, optional
-        Maximum solver threads.
+        Solver threads. With HiGHS this rebuilds its process-wide thread pool, so do not change
+        it while other HiGHS solves run in other threads of the same process.
     msg : bool
         Also echo the solver log to the console (it is always captured in ``log``).
 

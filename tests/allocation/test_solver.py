@@ -202,3 +202,12 @@ def test_unknown_solver_dual_sign_is_inferred_from_inequality_rows() -> None:
     assert raw == pytest.approx([0.0, -1.5, -1.0])
     assert _dual_factor("SOME_SOLVER", pulp.LpMaximize, cons, raw) == -1.0
     assert _dual_factor("SOME_SOLVER", pulp.LpMaximize, cons, [-p for p in raw]) == 1.0
+
+
+def test_threads_option_works_after_highs_has_already_run() -> None:
+    # HiGHS refuses a new thread count once its pool exists ("not_solved" with an ERROR line in
+    # the log); the solver layer rebuilds the pool so the request is honoured.
+    solve(_wyndor())
+    for threads in (1, 2, None):
+        res = solve(_wyndor(), threads=threads)
+        assert res.status == "optimal" and res.objective == pytest.approx(36.0)
