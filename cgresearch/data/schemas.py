@@ -104,9 +104,10 @@ class ValidationFailed(InputError):
         self.file = file
         self.problems: tuple[Problem, ...] = tuple(problems)
         n = len(self.problems)
+        note = " (rows are SPSS case numbers)" if file.lower().endswith(".sav") else ""
         lines = [
-            f"{file}: {n} problem{'s' if n != 1 else ''} found; fix them in the file and load it "
-            "again."
+            f"{file}: {n} problem{'s' if n != 1 else ''} found{note}; fix them in the file and "
+            "load it again."
         ]
         lines += [f"  - {p.describe()}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
         if n > MAX_LISTED_PROBLEMS:

@@ -268,3 +268,25 @@ def test_text_that_parses_to_infinity_or_nan_is_not_a_weight() -> None:
     with pytest.raises(ValidationFailed) as info:
         validate_survey(df)
     assert _where(info.value) == {(2, "weight", "inf"), (3, "weight", "nan")}
+
+
+def test_rows_are_numbered_as_excel_and_spss_show_them(tmp_path: Path) -> None:
+    df = pd.DataFrame(
+        {
+            "resp_id": ["a", "b", "c"],
+            "gu_code": [11110.0, 11140.0, 11170.0],
+            "group": ["cso", "cso", "public"],
+            "weight": [1.0, -1.0, 2.0],
+        }
+    )
+    # Excel: header in row 1, so the second record (weight -1) is row 3.
+    df.to_excel(tmp_path / "w.xlsx", index=False)
+    with pytest.raises(ValidationFailed) as info:
+        load_survey(tmp_path / "w.xlsx")
+    assert _where(info.value) == {(3, "weight", -1)}
+    # SPSS data view numbers cases from 1, so the same record is case 2.
+    pyreadstat.write_sav(df, str(tmp_path / "w.sav"))
+    with pytest.raises(ValidationFailed) as info:
+        load_survey(tmp_path / "w.sav")
+    assert _where(info.value) == {(2, "weight", -1)}
+    assert "(rows are SPSS case numbers)" in str(info.value).splitlines()[0]
