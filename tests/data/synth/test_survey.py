@@ -161,3 +161,25 @@ def test_same_seed_gives_identical_csv_bytes_and_another_seed_does_not() -> None
     b = hashlib.sha256(to_csv_bytes(generate_survey(seed=9))).hexdigest()
     c = hashlib.sha256(to_csv_bytes(generate_survey(seed=10))).hexdigest()
     assert a == b and a != c
+
+
+def test_inconsistent_design_parameters_are_refused() -> None:
+    from cgresearch.data.synth import SurveyParams
+    from cgresearch.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="n_per_gu"):
+        generate_survey(params=SurveyParams(n_per_gu={"public": 20, "cso": 12}))
+    with pytest.raises(ParameterError, match="below its sample size"):
+        generate_survey(params=SurveyParams(n_per_gu={"public": 20, "cso": 200, "resident": 40}))
+
+
+def test_a_smaller_design_keeps_weights_summing_to_n_h() -> None:
+    from cgresearch.data.synth import SurveyParams
+
+    small = generate_survey(
+        seed=1, params=SurveyParams(n_per_gu={"public": 3, "cso": 2, "resident": 4})
+    )
+    assert len(small) == 25 * 9
+    sums = small.groupby("stratum")["weight"].sum()
+    fpc = small.groupby("stratum")["fpc"].first().astype(float)
+    np.testing.assert_allclose(sums, fpc, rtol=1e-12)
