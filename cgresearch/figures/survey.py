@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from cgresearch.errors import ParameterError
 from cgresearch.figures import style
 from cgresearch.vocabulary import RESPONDENT_GROUPS
 
@@ -58,7 +60,7 @@ _TEXT = {
 
 def _lang_key(lang: str) -> str:
     if lang not in ("en", "ko", "ko+en"):
-        raise ValueError(f"lang must be 'en', 'ko' or 'ko+en', not {lang!r}")
+        raise ParameterError(f"lang must be 'en', 'ko' or 'ko+en', not {lang!r}")
     return "ko" if lang == "ko" else "en"
 
 
@@ -189,7 +191,7 @@ def gap_dumbbell(
     for pos, var in enumerate(order):
         rows = m[m["variable"] == var]
         if rows.empty:
-            raise ValueError(f"variable {var!r} is not in the gap table")
+            raise ParameterError(f"variable {var!r} is not in the gap table")
         ax.plot(
             [rows["mean"].min(), rows["mean"].max()],
             [pos, pos],
@@ -231,7 +233,9 @@ def gap_dumbbell(
     return _finish(fig, title or "Group means with confidence intervals", synthetic)
 
 
-def _label_points(ax, xs, ys, labels) -> None:
+def _label_points(
+    ax: Axes, xs: Sequence[float], ys: Sequence[float], labels: Sequence[str]
+) -> None:
     for x, y, lab in zip(xs, ys, labels, strict=True):
         ax.annotate(str(lab), (x, y), xytext=(5, 4), textcoords="offset points", fontsize="small")
 
@@ -281,7 +285,9 @@ def ipa_chart(
     return _finish(fig, title or f"Importance–performance analysis (cut: {ipa.cut})", synthetic)
 
 
-def _pad_limits(ax, xs, ys, x_cut: float, y_cut: float) -> None:
+def _pad_limits(
+    ax: Axes, xs: Sequence[float], ys: Sequence[float], x_cut: float, y_cut: float
+) -> None:
     x = np.append(np.asarray(xs, dtype=float), x_cut)
     y = np.append(np.asarray(ys, dtype=float), y_cut)
     px = max(0.1, 0.15 * (x.max() - x.min()))

@@ -12,6 +12,7 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
+from cgresearch.errors import ParameterError
 from cgresearch.figures import style
 from cgresearch.figures.survey import (
     borich_chart,
@@ -158,3 +159,9 @@ def test_gap_dumbbell_draws_one_marker_per_group_and_variable_with_ci(tmp_path):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["공무원", "시민사회단체", "주민"]
     assert ax.get_xlabel() == "가중 평균 점수 (95% 신뢰구간)"
     _renders(fig, tmp_path, "dumbbell")
+
+
+def test_unknown_language_is_a_parameter_error():
+    ipa = importance_performance(PAIRS_DF, pairs_from_prefixes(PAIRS_DF.columns))
+    with pytest.raises(ParameterError, match="lang must be"):
+        ipa_chart(ipa, lang="fr")
