@@ -271,6 +271,35 @@ def _run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- dashboard --------------------------------------------------------------------------------
+def _add_dashboard(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "dashboard",
+        help="serve the planners' what-if dashboard (a web page) on this machine",
+        description="Serve the allocation dashboard: sliders for the budget, weights, floors, "
+        "caps, stability and tiers; map, table, equity and shadow prices of the 25 gu. Prints "
+        "the address; the address bar keeps the scenario, so a copied link reopens it.",
+    )
+    p.add_argument("--port", type=int, default=5006, help="TCP port (default 5006)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: local only)"
+    )
+    p.add_argument(
+        "--show",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="open the page in the default web browser (default: --no-show)",
+    )
+    p.set_defaults(func=_run_dashboard)
+
+
+def _run_dashboard(args: argparse.Namespace) -> int:
+    from cgresearch.dashboard import serve
+
+    serve(port=args.port, host=args.host, show=args.show)
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 _ADDERS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_data,
@@ -280,6 +309,7 @@ _ADDERS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_compare,
     _add_synth,
     _add_sweep,
+    _add_dashboard,
 ]
 
 

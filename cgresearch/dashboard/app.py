@@ -1,0 +1,720 @@
+"""The planners' what-if dashboard: Panel widgets wired to the envelope model, state in the URL.
+
+Wiring only: every number on the page comes from :mod:`cgresearch.allocation` (the scenario,
+:class:`~cgresearch.allocation.EnvelopeModel` re-solves, :func:`~cgresearch.allocation.compare`,
+the metrics, shadow prices and infeasibility diagnosis of
+:class:`~cgresearch.allocation.EnvelopeResult`); the mapping between controls, URL and scenario
+overrides is :mod:`cgresearch.dashboard.state`.
+
+Page elements that tests and other tools can read: ``#cg-status`` (``data-status`` = the solver
+status, ``data-total`` = the total allocated, 억원) and ``#cg-problem`` (the plain-language reason
+when there is no allocation).
+
+Examples
+--------
+>>> from cgresearch.dashboard import serve
+>>> serve(port=5006, host="127.0.0.1", show=False)  # doctest: +SKIP
+cgresearch dashboard: serving at http://127.0.0.1:5006/ (Ctrl+C to stop)
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import math
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+import panel as pn
+from bokeh.core.properties import value
+from bokeh.models import ColumnDataSource, HoverTool, LinearColorMapper
+from bokeh.palettes import Cividis256, RdBu11
+from bokeh.plotting import figure
+
+from cgresearch.allocation import INDICATORS, OBJECTIVES, EnvelopeModel, Scenario, compare
+from cgresearch.dashboard import state
+from cgresearch.errors import CGResearchError
+
+__all__ = ["build_app", "serve"]
+
+_LOG = logging.getLogger(__name__)
+_DEFAULT_BASE = "need_goal_stable"
+_UPLOADED = "(uploaded file)"
+_OBJECTIVE_LABELS = {
+    "formula": "Formula as it is",
+    "goal": "Goal programming",
+    "maxmin": "Max-min fairness",
+    "combined": "Goal + max-min",
+}
+_MAP_COLUMNS = {
+    "Allocation (억원)": "amount_eok",
+    "Per capita (KRW)": "per_capita_krw",
+    "Change vs last year (억원)": "change_eok",
+    "Change vs base scenario (억원)": "vs_base_eok",
+}
+_DIVERGING = ("change_eok", "vs_base_eok")
+_TABLE_TITLES = {
+    "name_ko": "구",
+    "name_en": "District",
+    "amount_eok": "Allocation (억원)",
+    "per_capita_krw": "Per capita (KRW)",
+    "previous_eok": "Last year (억원)",
+    "change_eok": "Change vs last year (억원)",
+    "change_pct": "Change (%)",
+    "target_eok": "Formula target (억원)",
+    "vs_base_eok": "Change vs base scenario (억원)",
+    "binding": "Limits that bind",
+}
+_SEOUL_LAT = 37.55
+
+
+# --- the map ----------
+def _map_source(boundaries: pd.DataFrame) -> tuple[ColumnDataSource, ColumnDataSource]:
+    """One patch per exterior ring, and one label per gu at its largest ring's centroid."""
+    from cgresearch.figures.maps import ring_centroid
+
+    kx = math.cos(math.radians(_SEOUL_LAT))
+    patches: dict[str, list[Any]] = {"xs": [], "ys": [], "adm_code": []}
+    labels: dict[str, list[Any]] = {"x": [], "y": [], "adm_code": [], "text": []}
+    for row in boundaries.itertuples(index=False):
+        best = (0.0, 0.0, -1.0)
+        for ring in row.rings:
+            pts = np.asarray(ring, dtype=float)
+            patches["xs"].append((pts[:, 0] * kx).tolist())
+            patches["ys"].append(pts[:, 1].tolist())
+            patches["adm_code"].append(int(row.adm_code))
+            c = ring_centroid(pts)
+            if c[2] > best[2]:
+                best = c
+        labels["x"].append(best[0] * kx)
+        labels["y"].append(best[1])
+        labels["adm_code"].append(int(row.adm_code))
+        labels["text"].append(f"{row.name_ko}\n{str(row.name_en).removesuffix('-gu')}")
+    n = len(patches["xs"])
+    for col in ("name_ko", "name_en", "value", "amount_eok", "per_capita_krw", "change_eok"):
+        patches[col] = [""] * n if col.startswith("name") else [math.nan] * n
+    names = dict(zip(boundaries["adm_code"].astype(int), boundaries["name_ko"], strict=True))
+    names_en = dict(zip(boundaries["adm_code"].astype(int), boundaries["name_en"], strict=True))
+    patches["name_ko"] = [names[c] for c in patches["adm_code"]]
+    patches["name_en"] = [names_en[c] for c in patches["adm_code"]]
+    return ColumnDataSource(patches), ColumnDataSource(labels)
+
+
+def _map_figure(
+    patches: ColumnDataSource, labels: ColumnDataSource
+) -> tuple[Any, LinearColorMapper]:
+    mapper = LinearColorMapper(palette=Cividis256, low=0, high=1, nan_color="#d9d9d9")
+    fig = figure(
+        height=560,
+        sizing_mode="stretch_width",
+        match_aspect=True,
+        tools="pan,wheel_zoom,reset",
+        toolbar_location="right",
+        title="Allocation (억원)",
+    )
+    glyph = fig.patches(
+        "xs",
+        "ys",
+        source=patches,
+        fill_color={"field": "value", "transform": mapper},
+        line_color="white",
+        line_width=1,
+    )
+    fig.text(
+        "x",
+        "y",
+        text="text",
+        source=labels,
+        text_align="center",
+        text_baseline="middle",
+        text_font_size="8pt",
+        text_font=value("NanumGothic, 'Noto Sans CJK KR', 'Malgun Gothic', sans-serif"),
+        text_color="#111111",
+        background_fill_color="white",
+        background_fill_alpha=0.55,
+    )
+    fig.add_tools(
+        HoverTool(
+            renderers=[glyph],
+            tooltips=[
+                ("gu", "@name_ko (@name_en)"),
+                ("allocation", "@amount_eok{0,0.00} 억원"),
+                ("per capita", "@per_capita_krw{0,0} KRW"),
+                ("change vs last year", "@change_eok{+0,0.00} 억원"),
+            ],
+        )
+    )
+    fig.axis.visible = False
+    fig.grid.visible = False
+    fig.xaxis.axis_label = "longitude"
+    return fig, mapper
+
+
+# --- the session ----------
+class _Dashboard:
+    """One browser session: widgets, their URL sync and the views they drive."""
+
+    def __init__(
+        self,
+        districts: pd.DataFrame,
+        boundaries: pd.DataFrame,
+        scenarios: dict[str, Scenario],
+    ) -> None:
+        self.districts = districts
+        self.scenarios = scenarios
+        self.location = pn.state.location
+        self._suspended = True
+        self.result: Any = None
+        self.frame: pd.DataFrame | None = None
+        self.scenario: Scenario | None = None
+        self._seq = 0
+
+        default = _DEFAULT_BASE if _DEFAULT_BASE in scenarios else next(iter(scenarios))
+        self.base_select = pn.widgets.Select(
+            name="Base scenario (scenarios/*.toml)",
+            options=[*scenarios, _UPLOADED],
+            value=default,
+        )
+        self.upload_text = pn.widgets.TextInput(name="uploaded scenario", visible=False)
+        self._sync(self.base_select, "base")
+        self._sync(self.upload_text, "scenario")
+        self.problem_text = ""
+        self.base = self._load_base()
+
+        values = state.values_from_scenario(self.base)
+        self.controls = self._make_controls(values)
+        for key, widget in self.controls.items():
+            self._sync(widget, key)
+        self.tier_box = pn.Column(sizing_mode="stretch_width")
+        self.tier_widgets: dict[str, pn.widgets.Widget] = {}
+        self._make_tiers(values)
+
+        self.map_select = pn.widgets.Select(
+            name="Colour the map by", options=_MAP_COLUMNS, value="amount_eok"
+        )
+        self._sync(self.map_select, "map")
+        self.upload = pn.widgets.FileInput(accept=".toml", name="Load a scenario (TOML)")
+        self.save = pn.widgets.FileDownload(
+            callback=self._scenario_file,
+            filename="scenario.toml",
+            label="Save scenario (TOML)",
+            button_type="primary",
+        )
+        self.csv = pn.widgets.FileDownload(
+            callback=self._csv_file, filename="allocation.csv", label="Download CSV"
+        )
+        self.xlsx = pn.widgets.FileDownload(
+            callback=self._xlsx_file, filename="allocation.xlsx", label="Download Excel"
+        )
+
+        self.status = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.metrics = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.gains = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.shadow = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.table = pn.widgets.Tabulator(
+            pd.DataFrame(columns=list(_TABLE_TITLES)),
+            titles=_TABLE_TITLES,
+            formatters=_table_formatters(),
+            disabled=True,
+            show_index=False,
+            sortable=True,
+            layout="fit_data_table",
+            sizing_mode="stretch_width",
+        )
+        self.patches, self.labels = _map_source(boundaries)
+        fig, self.mapper = _map_figure(self.patches, self.labels)
+        self.fig = fig
+        self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_width")
+
+        self.model = EnvelopeModel(districts, self.base)
+        self.baseline = self._solve_baseline()
+
+        for widget in self.controls.values():
+            widget.param.watch(self._on_control, "value")
+        self.map_select.param.watch(self._on_map_column, "value")
+        self.base_select.param.watch(self._on_base, "value")
+        self.upload.param.watch(self._on_upload, "value")
+        self._suspended = False
+        self.update()
+
+    # -- wiring helpers ----------
+    def _sync(self, widget: pn.widgets.Widget, key: str) -> None:
+        if self.location is not None:
+            self.location.sync(widget, {"value": key})
+
+    def _unsync(self, widget: pn.widgets.Widget) -> None:
+        if self.location is not None:
+            self.location.unsync(widget)
+
+    def _load_base(self) -> Scenario:
+        name = self.base_select.value
+        if name == _UPLOADED:
+            try:
+                return state.decode_scenario(self.upload_text.value or "")
+            except CGResearchError as exc:
+                self.problem_text = f"the uploaded scenario in this link cannot be read: {exc}"
+                self.base_select.value = name = (
+                    _DEFAULT_BASE if _DEFAULT_BASE in self.scenarios else next(iter(self.scenarios))
+                )
+        return self.scenarios[name]
+
+    def _make_controls(self, values: dict[str, Any]) -> dict[str, pn.widgets.Widget]:
+        budget = float(values["budget"])
+        controls: dict[str, pn.widgets.Widget] = {
+            "budget": pn.widgets.FloatSlider(
+                name="Total budget (억원)",
+                start=0.0,
+                end=float(max(500.0, math.ceil(2 * budget / 50) * 50)),
+                step=1.0,
+                value=budget,
+                format="0,0",
+                css_classes=["cg-budget"],
+            ),
+            "objective": pn.widgets.RadioButtonGroup(
+                name="Objective",
+                options={_OBJECTIVE_LABELS.get(o, o): o for o in OBJECTIVES},
+                value=values["objective"],
+                button_type="default",
+            ),
+        }
+        for indicator, meaning in INDICATORS.items():
+            controls[state.weight_key(indicator)] = pn.widgets.FloatSlider(
+                name=f"Weight: {indicator} ({meaning.split(' (')[0]})",
+                start=0.0,
+                end=1.0,
+                step=0.05,
+                value=float(values[state.weight_key(indicator)]),
+            )
+        for key, label in (
+            ("floor", "Floor per gu (억원; 0 = none)"),
+            ("cap", "Cap per gu (억원; 0 = none)"),
+            ("previous", "Last year's amount per gu (억원; 0 = none)"),
+        ):
+            controls[key] = pn.widgets.FloatSlider(
+                name=label,
+                start=0.0,
+                end=float(max(40.0, math.ceil(values[key] * 2 / 10) * 10)),
+                step=0.5,
+                value=float(values[key]),
+            )
+        controls["delta"] = pn.widgets.FloatSlider(
+            name="Stability δ: at most ±δ × last year (0 = no limit)",
+            start=0.0,
+            end=1.0,
+            step=0.05,
+            value=float(values["delta"]),
+        )
+        controls["tiers"] = pn.widgets.Checkbox(
+            name="Performance tiers (grade ranges below)", value=bool(values["tiers"])
+        )
+        return controls
+
+    def _make_tiers(self, values: dict[str, Any]) -> None:
+        for widget in self.tier_widgets.values():
+            self._unsync(widget)
+        self.tier_widgets = {}
+        for grade in self.base.tiers:
+            key = state.tier_key(grade)
+            lo, hi = values[key]
+            widget = pn.widgets.RangeSlider(
+                name=f"Grade {grade}: range per gu (억원)",
+                start=0.0,
+                end=float(max(20.0, math.ceil(hi * 2))),
+                step=0.1,
+                value=(float(lo), float(hi)),
+            )
+            self._sync(widget, key)
+            widget.param.watch(self._on_control, "value")
+            self.tier_widgets[key] = widget
+        grades = ", ".join(f"{gu} {g}" for gu, g in self.base.grades.items()) or "none"
+        note = pn.pane.Markdown(
+            f"Grades of this base scenario: {grades}."
+            if self.base.tiers
+            else "This base scenario has no performance grades; load one with [tiers] and "
+            "[grades] (e.g. tiers_9_11) to set their ranges."
+        )
+        self.controls["tiers"].disabled = not self.base.tiers
+        self.tier_box.objects = [*self.tier_widgets.values(), note]
+
+    def _values(self) -> dict[str, Any]:
+        values = {key: w.value for key, w in self.controls.items()}
+        values.update({key: tuple(w.value) for key, w in self.tier_widgets.items()})
+        return values
+
+    def _solve_baseline(self) -> Any:
+        try:
+            result = self.model.solve()
+        except CGResearchError:
+            return None
+        return result if result.ok else None
+
+    # -- events ----------
+    def _on_control(self, *_: Any) -> None:
+        if not self._suspended:
+            self.update()
+
+    def _on_map_column(self, *_: Any) -> None:
+        if self.frame is not None:
+            self._draw_map(self.frame)
+
+    def _on_base(self, *_: Any) -> None:
+        if self._suspended:
+            return
+        self.problem_text = ""
+        self._suspended = True
+        try:
+            self.base = self._load_base()
+            if self.location is not None:
+                query = {"base": self.base_select.value}
+                if self.base_select.value == _UPLOADED:
+                    query["scenario"] = self.upload_text.value
+                self.location.search = "?" + urlencode(query)
+            values = state.values_from_scenario(self.base)
+            for key, widget in self.controls.items():
+                widget.value = values[key]
+            self._make_tiers(values)
+            self.model = EnvelopeModel(self.districts, self.base)
+            self.baseline = self._solve_baseline()
+        finally:
+            self._suspended = False
+        self.update()
+
+    def _on_upload(self, event: Any) -> None:
+        if not event.new:
+            return
+        try:
+            scenario = state.decode_scenario(bytes(event.new).decode("utf-8"))
+        except (CGResearchError, UnicodeDecodeError) as exc:
+            self._show_problem("invalid", f"the uploaded file is not a valid scenario: {exc}")
+            return
+        self.upload_text.value = state.encode_scenario(scenario)
+        if self.base_select.value == _UPLOADED:
+            self._on_base()
+        else:
+            self.base_select.value = _UPLOADED
+
+    # -- solving and drawing ----------
+    def update(self) -> None:
+        """Solve the scenario the controls ask for and refresh every view.
+
+        The allocation (status line, table, map) is sent first; the equity figures, gains and
+        losses and shadow prices follow on the next tick of the server's event loop, so that a
+        slider change shows its new allocation as soon as possible.
+        """
+        self._seq += 1
+        try:
+            overrides = state.overrides_from_values(self.base, self._values())
+            result = self.model.solve(overrides)
+        except CGResearchError as exc:
+            self._show_problem("invalid", str(exc))
+            return
+        except Exception as exc:  # a plain sentence for the planner, the trace for the log
+            _LOG.exception("dashboard: solving failed")
+            self._show_problem("error", f"the model could not be solved ({exc})")
+            return
+        self.result = result
+        self.scenario = result.scenario
+        if not result.ok:
+            message = result.diagnosis.message if result.diagnosis is not None else result.message
+            self._show_problem(result.status, message)
+            return
+        comparison = compare(self.baseline, result) if self.baseline is not None else None
+        frame = self._table_frame(result, comparison)
+        self.frame = frame
+        with pn.io.hold():
+            self.table.value = frame
+            self._draw_map(frame)
+            self._draw_status(result)
+        pn.state.execute(partial(self._details, self._seq, result, comparison), schedule=True)
+
+    def _details(self, seq: int, result: Any, comparison: pd.DataFrame | None) -> None:
+        if seq != self._seq:  # a newer change is on its way
+            return
+        with pn.io.hold():
+            self._draw_metrics(result)
+            self._draw_gains(comparison)
+            self._draw_shadow(result)
+            self.save.filename = f"{result.scenario.name}.toml"
+            self.csv.filename = f"allocation_{result.scenario.name}.csv"
+            self.xlsx.filename = f"allocation_{result.scenario.name}.xlsx"
+
+    def _table_frame(self, result: Any, comparison: pd.DataFrame | None) -> pd.DataFrame:
+        table = result.table
+        frame = table[[c for c in _TABLE_TITLES if c in table.columns]].copy()
+        frame["vs_base_eok"] = np.nan
+        if comparison is not None:
+            change = comparison.set_index("adm_code")["change_eok"]
+            frame["vs_base_eok"] = table["adm_code"].map(change).to_numpy()
+        frame["binding"] = frame["binding"].astype(str)
+        return frame[list(_TABLE_TITLES)]
+
+    def _draw_map(self, frame: pd.DataFrame) -> None:
+        column = self.map_select.value
+        by_code = frame.assign(adm_code=self.result.table["adm_code"].astype(int).to_numpy())
+        by_code = by_code.set_index("adm_code")
+        codes = self.patches.data["adm_code"]
+        data: dict[str, Any] = {}
+        for col in ("amount_eok", "per_capita_krw", "change_eok"):
+            data[col] = by_code[col].reindex(codes).to_numpy(dtype=float)
+        values = by_code[column].reindex(codes).to_numpy(dtype=float)
+        data["value"] = values
+        finite = values[np.isfinite(values)]
+        if column in _DIVERGING:
+            span = float(np.max(np.abs(finite))) if finite.size else 1.0
+            span = span if span > 1e-9 else 1.0
+            self.mapper.update(palette=list(reversed(RdBu11)), low=-span, high=span)
+        else:
+            lo = float(finite.min()) if finite.size else 0.0
+            hi = float(finite.max()) if finite.size else 1.0
+            self.mapper.update(palette=Cividis256, low=lo, high=hi if hi > lo else lo + 1e-9)
+        self.patches.data.update(data)
+        self.fig.title.text = next(k for k, v in _MAP_COLUMNS.items() if v == column)
+
+    def _draw_status(self, result: Any) -> None:
+        s = result.scenario
+        total = float(result.metrics["total_eok"])
+        self.status.object = (
+            f'<div id="cg-status" data-status="{result.status}" data-total="{total:.6f}" '
+            f'style="font-size:1.05em">Scenario <b>{html.escape(s.name)}</b> '
+            f"({_OBJECTIVE_LABELS.get(s.objective, s.objective)}): "
+            f'<b><span id="cg-total">{total:,.2f}</span>억원</b> across {len(result.table)} gu. '
+            f"{html.escape(result.objective_label)} = {result.objective_value:,.4g}.</div>"
+        )
+
+    def _draw_metrics(self, result: Any) -> None:
+        rows = [
+            ("Gini of per-capita amounts", "gini", "{:.4f}"),
+            ("Theil of per-capita amounts", "theil", "{:.4f}"),
+            ("Largest / smallest per-capita amount", "max_min_ratio", "{:.3f}"),
+            ("Gini, population-weighted", "gini_pop", "{:.4f}"),
+            (
+                "Smallest need-weighted per-capita amount (KRW)",
+                "min_need_weighted_per_capita_krw",
+                "{:,.0f}",
+            ),
+        ]
+        base = self.baseline.metrics if self.baseline is not None else {}
+        body = "".join(
+            f"<tr><td>{label}</td><td class='cg-metric' data-key='{key}' style='text-align:right'>"
+            f"{fmt.format(result.metrics[key])}</td><td style='text-align:right'>"
+            f"{fmt.format(base[key]) if key in base else '—'}</td></tr>"
+            for label, key, fmt in rows
+            if key in result.metrics
+        )
+        self.metrics.object = (
+            "<h4>Equity</h4><table><tr><th></th><th>this scenario</th>"
+            f"<th>base scenario</th></tr>{body}</table>"
+        )
+
+    def _draw_gains(self, table: pd.DataFrame | None) -> None:
+        if table is None:
+            self.gains.object = "<p>The base scenario has no allocation to compare with.</p>"
+            return
+        gains = table[table["outcome"] == "gains"]
+        losses = table[table["outcome"] == "loses"]
+
+        def names(frame: pd.DataFrame) -> str:
+            return ", ".join(
+                f"{r.name_ko} {r.change_eok:+,.2f}" for r in frame.head(5).itertuples(index=False)
+            )
+
+        self.gains.object = (
+            "<h4>Against the base scenario</h4>"
+            f"<p>{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원"
+            f"{': ' + names(gains) if len(gains) else ''}{' …' if len(gains) > 5 else ''}.<br>"
+            f"{len(losses)} gu lose {abs(losses['change_eok'].sum()):,.2f}억원"
+            f"{': ' + names(losses.iloc[::-1]) if len(losses) else ''}"
+            f"{' …' if len(losses) > 5 else ''}.</p>"
+        )
+
+    def _draw_shadow(self, result: Any) -> None:
+        texts = [str(t) for t in result.shadow_prices["text"].tolist() if str(t)]
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in texts[:8])
+        more = f"<li>… and {len(texts) - 8} more</li>" if len(texts) > 8 else ""
+        self.shadow.object = "<h4>What the limits cost (shadow prices)</h4>" + (
+            f"<ul>{items}{more}</ul>" if texts else "<p>No limit binds at a cost.</p>"
+        )
+
+    def _show_problem(self, status: str, message: str) -> None:
+        self.result = None
+        self.frame = None
+        empty = pd.DataFrame(columns=list(_TABLE_TITLES))
+        with pn.io.hold():
+            self.status.object = (
+                f'<div id="cg-status" data-status="{html.escape(status)}" data-total="" '
+                'style="border-left:4px solid #d55e00;padding:0.4em 0.8em;background:#fff4ec">'
+                "<b>No allocation for this scenario.</b> "
+                f'<span id="cg-problem">{html.escape(message)}</span></div>'
+            )
+            self.table.value = empty
+            n = len(self.patches.data["xs"])
+            self.patches.data.update(
+                {c: [math.nan] * n for c in ("value", "amount_eok", "per_capita_krw", "change_eok")}
+            )
+            self.metrics.object = ""
+            self.gains.object = ""
+            self.shadow.object = ""
+
+    # -- downloads ----------
+    def _scenario_file(self) -> io.StringIO:
+        scenario = self.scenario or self.base
+        return io.StringIO(scenario.to_toml())
+
+    def _csv_file(self) -> io.StringIO:
+        out = io.StringIO()
+        if self.frame is not None:
+            self.frame.to_csv(out, index=False)
+        out.seek(0)
+        return out
+
+    def _xlsx_file(self) -> io.BytesIO:
+        out = io.BytesIO()
+        frame = pd.DataFrame(columns=list(_TABLE_TITLES))
+        if self.frame is not None:
+            frame = self.frame
+        frame.rename(columns=_TABLE_TITLES).to_excel(out, index=False, sheet_name="allocation")
+        out.seek(0)
+        return out
+
+    # -- layout ----------
+    def view(self) -> pn.viewable.Viewable:
+        c = self.controls
+        weights = [c[state.weight_key(i)] for i in INDICATORS]
+        sidebar = pn.Column(
+            pn.pane.Markdown("### Scenario"),
+            self.base_select,
+            self.upload,
+            self.save,
+            pn.pane.Markdown("### Budget and objective"),
+            c["budget"],
+            c["objective"],
+            pn.pane.Markdown("### Need weights (formula target)"),
+            *weights,
+            pn.pane.Markdown("### Limits per gu"),
+            c["floor"],
+            c["cap"],
+            c["previous"],
+            c["delta"],
+            c["tiers"],
+            self.tier_box,
+            width=360,
+        )
+        main = pn.Column(
+            self.status,
+            pn.Row(
+                pn.Column(self.map_select, self.map_pane, sizing_mode="stretch_width"),
+                pn.Column(self.metrics, self.gains, width=420),
+                sizing_mode="stretch_width",
+            ),
+            self.shadow,
+            pn.Row(self.csv, self.xlsx),
+            self.table,
+            sizing_mode="stretch_width",
+        )
+        header = pn.pane.Markdown(
+            "## 자치구 예산 배분 — what-if dashboard\n"
+            "Seoul's 25 autonomous districts (gu); amounts in 억원 (100 million KRW). The address "
+            "bar keeps the scenario: copy it to share this view.",
+            sizing_mode="stretch_width",
+        )
+        if self.problem_text:
+            self._show_problem("invalid", self.problem_text)
+        return pn.Column(
+            header, pn.Row(sidebar, main, sizing_mode="stretch_width"), sizing_mode="stretch_width"
+        )
+
+
+def _table_formatters() -> dict[str, Any]:
+    from bokeh.models.widgets.tables import NumberFormatter
+
+    two = NumberFormatter(format="0,0.00", text_align="right")
+    return {
+        "amount_eok": two,
+        "per_capita_krw": NumberFormatter(format="0,0", text_align="right"),
+        "previous_eok": two,
+        "change_eok": NumberFormatter(format="+0,0.00", text_align="right"),
+        "change_pct": NumberFormatter(format="+0,0.0", text_align="right"),
+        "target_eok": two,
+        "vs_base_eok": NumberFormatter(format="+0,0.00", text_align="right"),
+    }
+
+
+# --- entry points ----------
+def _scenarios() -> dict[str, Scenario]:
+    from cgresearch.allocation import load_scenario
+    from cgresearch.errors import ParameterError
+    from cgresearch.paths import scenarios_dir
+
+    files = sorted(scenarios_dir().glob("*.toml"))
+    if not files:
+        raise ParameterError(
+            f"no scenario files in {scenarios_dir()}: the dashboard starts from one of them; "
+            "add a scenario TOML there (see `cgresearch allocate --help`)"
+        )
+    return {path.stem: load_scenario(path) for path in files}
+
+
+def build_app() -> pn.viewable.Viewable:
+    """Return the dashboard for one browser session (Seoul's 25 gu, the example scenarios).
+
+    Returns
+    -------
+    panel.viewable.Viewable
+        The page; served by :func:`serve` (or ``pn.serve(build_app)``).
+    """
+    from cgresearch.data.districts import load_boundaries, load_districts
+
+    return _Dashboard(load_districts(), load_boundaries(), _scenarios()).view()
+
+
+def serve(
+    port: int = 5006,
+    host: str = "127.0.0.1",
+    show: bool = False,
+    announce: Callable[[str], None] | None = print,
+) -> None:
+    """Serve the dashboard until interrupted.
+
+    Parameters
+    ----------
+    port : int
+        TCP port (1–65535).
+    host : str
+        Address to listen on; ``127.0.0.1`` keeps it on this machine.
+    show : bool
+        Open the page in the default web browser.
+    announce : callable, optional
+        Called once with a line giving the address (``print`` by default).
+    """
+    from cgresearch.errors import ParameterError
+
+    if not 0 < port < 65536:
+        raise ParameterError(f"--port {port} is not a TCP port: give a number from 1 to 65535")
+    _scenarios()  # fail before serving when there is nothing to start from
+    pn.config.throttled = True  # sliders solve on release, not on every pixel of a drag
+    origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
+    server = pn.serve(
+        {"/": build_app},
+        port=port,
+        address=host,
+        websocket_origin=sorted(set(origins)),
+        show=False,
+        start=False,
+        title="cgresearch: budget allocation dashboard",
+        verbose=False,
+    )
+    url = f"http://{host}:{port}/"
+    if announce is not None:
+        announce(f"cgresearch dashboard: serving at {url} (Ctrl+C to stop)")
+    if show:
+        server.io_loop.add_callback(server.show, "/")
+    server.start()
+    try:
+        server.io_loop.start()
+    finally:
+        server.stop()

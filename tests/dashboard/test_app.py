@@ -1,0 +1,200 @@
+"""End-to-end: the dashboard in a real headless chromium against the allocation library.
+
+Every expected number is computed here by :func:`cgresearch.allocation.solve_envelopes` (the PuLP
+path, not the dashboard's incremental :class:`EnvelopeModel`) for the scenario the page should
+show. The slider-to-new-allocation latency is measured in the page's own clock and written to
+``outputs/dashboard/latency.json`` (reported, not asserted: speed is not a test outcome).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from typing import Any
+
+import pytest
+
+from cgresearch.allocation import load_scenario, solve_envelopes
+from cgresearch.dashboard.state import scenario_from_values, values_from_query
+from cgresearch.data.districts import load_districts
+from cgresearch.paths import outputs_dir, scenarios_dir
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+_STEPS = 6  # ArrowRight presses on the budget slider (step 1억원 each)
+
+# Resolves with the ms from the next keydown to the first animation frame that shows a new
+# data-total on #cg-status (looked up through Panel's shadow roots), or -1 after 15 s.
+_WATCH = """
+(prev) => {
+  const find = (root) => {
+    const el = root.querySelector('#cg-status');
+    if (el) return el;
+    for (const n of root.querySelectorAll('*')) {
+      if (n.shadowRoot) { const f = find(n.shadowRoot); if (f) return f; }
+    }
+    return null;
+  };
+  window.__cgLatency = new Promise((resolve) => {
+    let t0 = null;
+    const start = performance.now();
+    window.addEventListener('keydown', () => { t0 = performance.now(); },
+                            {capture: true, once: true});
+    const tick = () => {
+      const el = find(document);
+      const v = el ? el.getAttribute('data-total') : null;
+      if (t0 !== null && v && v !== prev) { resolve(performance.now() - t0); return; }
+      if (performance.now() - start > 15000) { resolve(-1); return; }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def districts() -> Any:
+    return load_districts()
+
+
+@pytest.fixture(scope="module")
+def base() -> Any:
+    return load_scenario(scenarios_dir() / "need_goal_stable.toml")
+
+
+def _wait_status(page: Any, status: str, total: float | None = None) -> None:
+    cond = "el && el.getAttribute('data-status') === s"
+    if total is not None:
+        cond += " && Math.abs(parseFloat(el.getAttribute('data-total')) - t) < 1e-6"
+    page.wait_for_function(
+        "([s, t]) => { const find = (r) => { const e = r.querySelector('#cg-status'); if (e) "
+        "return e; for (const n of r.querySelectorAll('*')) { if (n.shadowRoot) { const f = "
+        "find(n.shadowRoot); if (f) return f; } } return null; }; const el = find(document); "
+        f"return {cond}; }}",
+        arg=[status, total],
+        timeout=30_000,
+    )
+
+
+def _shown_amounts(page: Any) -> dict[str, float]:
+    names = page.locator('.tabulator-cell[tabulator-field="name_ko"]').all_inner_texts()
+    amounts = page.locator('.tabulator-cell[tabulator-field="amount_eok"]').all_inner_texts()
+    return {n.strip(): float(a.replace(",", "")) for n, a in zip(names, amounts, strict=True)}
+
+
+def _check_view(page: Any, expected: Any) -> None:
+    """The table shows the library's amounts (to the 2 decimals displayed) and its total."""
+    want = dict(zip(expected.table["name_ko"], expected.table["amount_eok"], strict=True))
+    shown = _shown_amounts(page)
+    assert set(shown) == set(want) and len(shown) == 25
+    for name, amount in want.items():
+        assert shown[name] == pytest.approx(amount, abs=0.005 + 1e-9), name
+    total = float(page.get_attribute("#cg-status", "data-total"))
+    assert total == pytest.approx(float(expected.table["amount_eok"].sum()), abs=1e-6)
+    assert total == pytest.approx(expected.scenario.total_budget_eok, abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def moved(browser: Any, dashboard_url: str, districts: Any, base: Any) -> dict[str, Any]:
+    """Open the app, check the base view, press ArrowRight on the budget slider, time each step."""
+    page = browser.new_page()
+    page.goto(dashboard_url)
+    _wait_status(page, "optimal", base.total_budget_eok)
+    _check_view(page, solve_envelopes(districts, base))
+    handle = page.locator(".cg-budget .noUi-handle")
+    latencies = []
+    for step in range(1, _STEPS + 1):
+        prev = page.get_attribute("#cg-status", "data-total")
+        page.evaluate(_WATCH, prev)
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        latencies.append(float(page.evaluate("window.__cgLatency")))
+        _wait_status(page, "optimal", base.total_budget_eok + step)
+    out = outputs_dir() / "dashboard"
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / "dashboard.png"), full_page=True)
+    record = {
+        "what": "budget slider ArrowRight -> first frame showing the new allocation (ms)",
+        "steps": len(latencies),
+        "median_ms": round(statistics.median(latencies), 1),
+        "max_ms": round(max(latencies), 1),
+        "all_ms": [round(v, 1) for v in latencies],
+        "goal_ms": 300,
+    }
+    (out / "latency.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"dashboard latency: median {record['median_ms']} ms, max {record['max_ms']} ms")
+    return {"page": page, "url": page.url, "latencies": latencies}
+
+
+def test_budget_slider_shows_the_library_allocation_for_the_new_budget(
+    moved: dict[str, Any], districts: Any, base: Any
+) -> None:
+    expected = solve_envelopes(
+        districts, base.with_overrides({"total_budget_eok": base.total_budget_eok + _STEPS})
+    )
+    assert expected.ok
+    _check_view(moved["page"], expected)
+    assert all(v > 0 for v in moved["latencies"]), "a slider step never showed a new allocation"
+
+
+def test_url_holds_the_scenario_the_page_shows(moved: dict[str, Any], base: Any) -> None:
+    query = moved["url"].partition("?")[2]
+    values = values_from_query(query, base)
+    assert values["budget"] == base.total_budget_eok + _STEPS
+    assert scenario_from_values(base, values) == base.with_overrides(
+        {"total_budget_eok": base.total_budget_eok + _STEPS}
+    )
+
+
+def test_shared_link_reopens_the_same_view(
+    browser: Any, moved: dict[str, Any], districts: Any, base: Any
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(moved["url"])
+        budget = base.total_budget_eok + _STEPS
+        _wait_status(page, "optimal", budget)
+        _check_view(
+            page, solve_envelopes(districts, base.with_overrides({"total_budget_eok": budget}))
+        )
+        handle = page.locator(".cg-budget .noUi-handle")
+        assert float(handle.get_attribute("aria-valuenow")) == budget
+    finally:
+        page.close()
+
+
+def test_infeasible_link_shows_the_plain_language_diagnosis(
+    browser: Any, dashboard_url: str, districts: Any, base: Any
+) -> None:
+    # need_goal_stable's floors are 8억원 × 25 gu = 200억원 > 150억원.
+    expected = solve_envelopes(districts, base.with_overrides({"total_budget_eok": 150}))
+    assert expected.status == "infeasible" and expected.diagnosis is not None
+    page = browser.new_page()
+    try:
+        page.goto(f"{dashboard_url}?base=need_goal_stable&budget=150.0")
+        _wait_status(page, "infeasible")
+        assert page.inner_text("#cg-problem").strip() == expected.diagnosis.message
+        text = page.inner_text("body")
+        assert "Traceback" not in text and "Error" not in text
+        assert page.locator('.tabulator-cell[tabulator-field="amount_eok"]').count() == 0
+        out = outputs_dir() / "dashboard"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / "infeasible.png"))
+    finally:
+        page.close()
+
+
+def test_contradictory_controls_show_what_to_change(
+    browser: Any, dashboard_url: str, base: Any
+) -> None:
+    # A floor of 20 above the cap of 13: the scenario itself is invalid (ParameterError).
+    page = browser.new_page()
+    try:
+        page.goto(f"{dashboard_url}?floor=20.0")
+        _wait_status(page, "invalid")
+        message = page.inner_text("#cg-problem")
+        assert "floor_eok = 20 is above cap_eok = 13" in message
+        assert "Traceback" not in page.inner_text("body")
+    finally:
+        page.close()
