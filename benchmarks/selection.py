@@ -9,12 +9,13 @@
 (b) 10,000 synthetic proposals with 426 administrative-dong envelopes plus 25 district
     envelopes. Goal: <= 10 s.
 
-Each timing is the median of ``REPEATS`` runs. Run: ``.venv/bin/python -m benchmarks.selection``.
+Runs are interleaved (ours, scipy, highspy, ours, ...) so that load from other processes hits all
+three alike, and each timing is the minimum of ``REPEATS`` runs (the least disturbed one).
+Run: ``.venv/bin/python -m benchmarks.selection``.
 """
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 
@@ -25,7 +26,7 @@ from scipy.sparse import csr_matrix
 
 from cgresearch.allocation.selection import select_projects
 
-REPEATS = 3
+REPEATS = 5
 GAP = 1e-6
 
 
@@ -102,22 +103,32 @@ def raw_highspy(df: pd.DataFrame, env: dict[int, float]) -> float:
     return -h.getInfo().objective_function_value
 
 
-def _median_time(fn: Callable[[], object]) -> tuple[float, object]:
-    times, out = [], None
+def _min_times(fns: dict[str, Callable[[], object]]) -> tuple[dict[str, float], dict[str, object]]:
+    best: dict[str, float] = dict.fromkeys(fns, float("inf"))
+    out: dict[str, object] = {}
     for _ in range(REPEATS):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            result = fn()
+            elapsed = time.perf_counter() - t
+            if elapsed < best[k]:  # keep the fastest run's output with its time
+                best[k], out[k] = elapsed, result
+    return best, out
 
 
 def bench_knapsack() -> dict[str, float]:
     """Part (a): ours vs raw HiGHS on the 1,126 × 25 instance."""
     df = knapsack_instance()
     env = _envelopes(df)
-    t_ours, res = _median_time(lambda: select_projects(df, env, mip_gap=GAP))
-    t_scipy, opt_scipy = _median_time(lambda: raw_scipy(df, env))
-    t_highs, opt_highs = _median_time(lambda: raw_highspy(df, env))
+    t, out = _min_times(
+        {
+            "ours": lambda: select_projects(df, env, mip_gap=GAP),
+            "scipy": lambda: raw_scipy(df, env),
+            "highspy": lambda: raw_highspy(df, env),
+        }
+    )
+    t_ours, t_scipy, t_highs = t["ours"], t["scipy"], t["highspy"]
+    res, opt_scipy, opt_highs = out["ours"], out["scipy"], out["highspy"]
     assert res.status == "optimal" and res.mip_gap is not None and res.mip_gap <= GAP
     # all three prove an optimum within the gap: their values agree to that tolerance
     for other in (opt_scipy, opt_highs):
@@ -126,7 +137,8 @@ def bench_knapsack() -> dict[str, float]:
         f"(a) selection 1,126 proposals x 25 gu, proven optimal "
         f"(gap {res.mip_gap:.1e} <= {GAP:g}), objective {res.objective:,.1f}\n"
         f"    ours select_projects   {t_ours:7.3f} s  (checks + build {res.build_s:.3f} s, "
-        f"HiGHS run {res.solve_result.solver_time_s:.3f} s)\n"
+        f"HiGHS run {res.solve_result.solver_time_s:.3f} s, everything outside HiGHS "
+        f"{t_ours - res.solve_result.solver_time_s:.3f} s)\n"
         f"    raw scipy.optimize.milp{t_scipy:8.3f} s   ratio ours/raw = {t_ours / t_scipy:.2f}"
         f"  (goal <= 1.3)\n"
         f"    raw highspy (same HiGHS){t_highs:7.3f} s   ratio ours/raw = {t_ours / t_highs:.2f}"
@@ -150,7 +162,10 @@ def bench_dong() -> dict[str, float]:
     env = (0.4 * cost.groupby(df["gu_code"]).sum()).to_dict()
     by_dong = pd.DataFrame({"all": cost, "must": must}).groupby(df["dong_code"]).sum()
     dong_env = np.maximum(0.6 * by_dong["all"], by_dong["must"]).to_dict()
-    t, res = _median_time(lambda: select_projects(df, env, dong_envelopes=dong_env, mip_gap=GAP))
+    times, out = _min_times(
+        {"ours": lambda: select_projects(df, env, dong_envelopes=dong_env, mip_gap=GAP)}
+    )
+    t, res = times["ours"], out["ours"]
     print(
         f"(b) selection 10,000 proposals x {len(dong_env)} dong + {len(env)} gu: "
         f"{t:.3f} s (goal <= 10 s; ratio to goal {t / 10:.2f}), status {res.status}, "
@@ -161,7 +176,7 @@ def bench_dong() -> dict[str, float]:
 
 def main() -> None:
     """Run both parts and print the figures."""
-    print(f"benchmarks.selection (median of {REPEATS} runs; shared machine, timings vary)")
+    print(f"benchmarks.selection (min of {REPEATS} interleaved runs; shared machine)")
     bench_knapsack()
     bench_dong()
 
