@@ -38,14 +38,15 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 	$(RUN)/python -m ipykernel install --sys-prefix --name cgresearch --display-name "Python (cgresearch)" >/dev/null
 	touch $(STAMP)
 
-## browser: Debian's chromium for the dashboard's browser tests (installed only where we are root)
+## browser: Debian's chromium and a Hangul font (fonts-nanum) for the dashboard's browser tests
+## (installed only where we are root)
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && [ -n "$$(fc-list :lang=ko 2>/dev/null)" ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		echo "installing Debian's chromium and fonts-nanum for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null) \
 		|| echo "could not install chromium: browser tests will skip"; \
-	else echo "chromium not found and not root: browser tests will skip (apt-get install chromium)"; fi
+	else echo "chromium or a Hangul font missing and not root: browser tests may skip (apt-get install chromium fonts-nanum)"; fi
 
 ## lab: open JupyterLab in the project's environment (the .py notebooks open as notebooks)
 # Rooted at the project so jupytext finds jupytext.toml; a double-click opens a .py notebook as a
