@@ -522,6 +522,9 @@ class SurveyDesign:
                 nok = np.bincount(parent, weights=(~lonely_var).astype(float), minlength=n_par)
                 factor = np.where(nok > 0, nstrat / np.maximum(nok, 1), 1.0)
                 weight = np.where(lonely_var[h], 0.0, weight * factor[parent[h]])
+                if (nok == 0).any():
+                    # every stratum of some cluster is lonely: R's 0 * n/0 makes the variance NaN
+                    return np.full((p, p), np.nan)
             if multiplier is not None:
                 weight = weight * multiplier[st.parent_of_stratum[h]]
             v += d.T @ (d * weight[:, None])

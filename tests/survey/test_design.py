@@ -124,3 +124,36 @@ def test_variance_of_srs_total_by_hand() -> None:
     # no strata, no fpc, 4 PSUs: V = n/(n-1) * sum (z - zbar)^2 = 4/3 * (2.25+0.25+0.25+2.25)
     d = SurveyDesign(pd.DataFrame({"i": range(4)}))
     assert d.variance(np.array([1.0, 2.0, 3.0, 4.0]))[0, 0] == pytest.approx(4 / 3 * 5.0)
+
+
+def _lonely_second_stage() -> pd.DataFrame:
+    # districts where the single school was the whole population now have 2 schools: the
+    # sampled school is a lonely second-stage unit (make_reference.R, "lonely2" cases)
+    df = api("clus2")
+    return df.assign(fpc2b=np.where(df["fpc2"] == 1, 2, df["fpc2"]))
+
+
+@pytest.mark.parametrize("option", ["adjust", "average", "remove", "certainty"])
+def test_lonely_second_stage_units_match_r(option: str) -> None:
+    d = SurveyDesign(
+        _lonely_second_stage(), ids=["dnum", "snum"], fpc=["fpc1", "fpc2b"], lonely_psu=option
+    )
+    m = svymean(d, ["api00", "ell"])
+    assert_close(m.estimate, reference(f"lonely2_{option}", "mean"), 1e-10)
+    # "average" is NaN in R too: a district's only second-stage stratum cannot be averaged
+    assert_close(m.se, reference(f"lonely2_{option}", "mean_se"), 1e-8)
+
+
+def test_lonely_second_stage_unit_fails_naming_the_district() -> None:
+    with pytest.raises(InputError, match=r"cluster\(s\) 15, .*'dnum'.*stage 2"):
+        SurveyDesign(_lonely_second_stage(), ids=["dnum", "snum"], fpc=["fpc1", "fpc2b"])
+
+
+def test_two_stage_fpc_as_fractions_equals_population_sizes() -> None:
+    # stage 1: 40 of fpc1 districts; stage 2: n_i sampled schools of fpc2 in district i
+    df = api("clus2")
+    n_i = df.groupby("dnum")["snum"].transform("nunique")
+    df = df.assign(f1=40 / df["fpc1"], f2=n_i / df["fpc2"])
+    d = SurveyDesign(df, ids=["dnum", "snum"], fpc=["f1", "f2"])
+    m = svymean(d, ["api00", "ell", "stype"])
+    assert_close(m.se, reference("clus2", "mean_se"), 1e-8)
