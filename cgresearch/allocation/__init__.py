@@ -14,6 +14,7 @@ from cgresearch.allocation.envelopes import (
     compare,
     equity_frontier,
     formula_allocation,
+    score_frontier,
     solve_envelopes,
 )
 from cgresearch.allocation.metrics import (
@@ -73,6 +74,7 @@ __all__ = [
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
+    "score_frontier",
     "select_projects",
     "solve",
     "solve_envelopes",

@@ -55,7 +55,7 @@ from __future__ import annotations
 import functools
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -72,6 +72,7 @@ __all__ = [
     "compare",
     "equity_frontier",
     "formula_allocation",
+    "score_frontier",
     "solve_envelopes",
 ]
 
@@ -1373,3 +1374,165 @@ def equity_frontier(
     out = pd.DataFrame(rows)
     out.attrs["scenario"] = scenario.name
     return out
+
+
+def score_frontier(
+    districts: pd.DataFrame,
+    scenario: Scenario,
+    proposals: pd.DataFrame,
+    ratios: Any = None,
+    *,
+    n_points: int = 8,
+    score: str = "score",
+    mip_gap: float = 1e-4,
+) -> pd.DataFrame:
+    """Equity–efficiency frontier in proposal scores (ε-constraint on the per-capita ratio).
+
+    For each equity bound ``R``, one mixed-integer programme chooses the district envelopes
+    ``x_i`` (억원) *and* the funded proposals together: maximise ``Σ score_j y_j`` subject to
+    ``Σ x_i = B``, the scenario's floors, caps, stability and tiers on ``x``, the per-capita
+    bound ``max x_i/pop_i ≤ R · min x_i/pop_i``, each district's spend ``Σ_{j in i} cost_j y_j ≤
+    100 x_i`` (million KRW), at most one proposal per ``duplicate_group``, ``mandatory``
+    proposals funded, and ``y_j`` binary (continuous in [0, 1] where ``partial_allowed``). The
+    curve is the most score each equity bound allows: non-increasing as ``R`` tightens.
+
+    Parameters
+    ----------
+    districts : DataFrame
+        One row per gu.
+    scenario : Scenario
+        Budget and bounds on the envelopes (its objective and formula are not used here).
+    proposals : DataFrame
+        ``gu_code`` (= ``adm_code``), ``cost_mkrw``, the ``score`` column and optionally
+        ``duplicate_group``, ``mandatory``, ``partial_allowed``.
+    ratios : sequence of float, optional
+        The bounds; default ``n_points`` values from the ratio of the best unconstrained choice
+        down to 1.
+    n_points : int
+        Number of default bounds.
+    score : str
+        The proposal column maximised (``"score"`` or ``"votes"``).
+    mip_gap : float
+        Relative MIP gap at which HiGHS may stop.
+
+    Returns
+    -------
+    DataFrame
+        ``max_per_capita_ratio``, ``status``, ``objective_value`` (total score),
+        ``objective_label``, ``n_selected``, ``spent_mkrw``, ``achieved_ratio``, ``mip_gap``;
+        one row per bound, loosest first.
+    """
+    data = _prepare(districts, scenario)
+    codes = list(data.districts["adm_code"])
+    for col in ("gu_code", "cost_mkrw", score):
+        if col not in proposals.columns:
+            raise InputError(f"proposals: column '{col}' is missing")
+    where = {c: i for i, c in enumerate(codes)}
+    unknown = sorted({c for c in proposals["gu_code"] if c not in where})
+    if unknown:
+        raise InputError(f"proposals: gu_code {unknown[:3]} not in the district table")
+    label = f"total {score} of the funded proposals (higher is better)"
+
+    def solve_at(ratio: float | None) -> dict[str, Any]:
+        return _score_mip(data, proposals, where, ratio, score, mip_gap)
+
+    if ratios is None:
+        free = solve_at(None)
+        top = free["achieved_ratio"] if np.isfinite(free["achieved_ratio"]) else 3.0
+        ratios = np.linspace(max(top, 1.0), 1.0, n_points)
+    rows = []
+    for r in sorted((float(v) for v in ratios), reverse=True):
+        if r < 1:
+            raise ParameterError(f"score_frontier: ratio {r:g} is below 1")
+        rows.append({"max_per_capita_ratio": r, **solve_at(r), "objective_label": label})
+    out = pd.DataFrame(rows)
+    out.attrs["scenario"] = scenario.name
+    labels = proposals.get("data_label", pd.Series(dtype=str)).astype(str)
+    out.attrs["synthetic"] = bool((labels == "synthetic").any())
+    return out
+
+
+def _score_mip(
+    data: _Data,
+    proposals: pd.DataFrame,
+    where: dict[Any, int],
+    ratio: float | None,
+    score: str,
+    mip_gap: float,
+) -> dict[str, Any]:
+    """One joint envelope + selection MIP (see :func:`score_frontier`)."""
+    import pulp
+
+    from cgresearch.allocation.solver import affine, solve
+
+    scenario = data.scenario.with_overrides({"max_per_capita_ratio": ratio})
+    lp = _build_lp(replace(data, scenario=scenario), elastic_off=frozenset({"goal"}))
+    n = data.n
+    cols = _columns(n)
+    prob = pulp.LpProblem("score_frontier", pulp.LpMaximize)
+    x = [prob.add_variable(f"x_{i}", 0) for i in range(n)]
+    lo, hi = prob.add_variable("pc_lo", 0), prob.add_variable("pc_hi", 0)
+    var = {**dict(enumerate(x)), cols["lo"]: lo, cols["hi"]: hi}
+    order = np.argsort(lp.a_row, kind="stable")
+    starts = np.searchsorted(lp.a_row[order], np.arange(len(lp.row_names) + 1))
+    for r, name in enumerate(lp.row_names):
+        if lp.row_group[r] not in GROUPS or np.isnan(lp.rhs[r]):
+            continue
+        idx = order[starts[r] : starts[r + 1]]
+        idx = idx[lp.a_val[idx] != 0]
+        expr = affine([var[int(j)] for j in lp.a_col[idx]], lp.a_val[idx])
+        kind, rhs = lp.row_kind[r], float(lp.rhs[r])
+        prob += (
+            expr == rhs if kind == "eq" else (expr >= rhs if kind == "ge" else expr <= rhs),
+            name,
+        )
+    m = len(proposals)
+    partial = (
+        proposals["partial_allowed"].fillna(False).astype(bool).to_numpy()
+        if "partial_allowed" in proposals.columns
+        else np.zeros(m, dtype=bool)
+    )
+    y = [
+        prob.add_variable(f"y_{j:05d}", 0, 1, cat="Continuous" if partial[j] else "Binary")
+        for j in range(m)
+    ]
+    cost = proposals["cost_mkrw"].to_numpy(dtype=float)
+    value = proposals[score].to_numpy(dtype=float)
+    gu = np.array([where[c] for c in proposals["gu_code"]])
+    prob += affine(y, value)
+    for i in range(n):
+        members = np.flatnonzero(gu == i)
+        prob += (
+            affine([y[j] for j in members] + [x[i]], [*cost[members], -100.0]) <= 0,
+            f"spend_{i}",
+        )
+    if "duplicate_group" in proposals.columns:
+        groups = proposals["duplicate_group"]
+        for g, members in groups[groups.notna()].groupby(groups[groups.notna()]).groups.items():
+            if len(members) > 1:
+                pos = [proposals.index.get_loc(k) for k in members]
+                prob += (affine([y[j] for j in pos]) <= 1, f"dup_{g}")
+    if "mandatory" in proposals.columns:
+        for j in np.flatnonzero(proposals["mandatory"].fillna(False).astype(bool).to_numpy()):
+            prob += (affine([y[j]]) == 1, f"mandatory_{j}")
+    res = solve(prob, time_limit=scenario.time_limit_s, mip_gap=mip_gap)
+    if not res.has_solution:
+        return {
+            "status": res.status,
+            "objective_value": np.nan,
+            "n_selected": 0,
+            "spent_mkrw": np.nan,
+            "achieved_ratio": np.nan,
+            "mip_gap": np.nan,
+        }
+    amounts = np.array([res.value(v) for v in x])
+    funded = np.array([res.value(v) for v in y])
+    pc = amounts * data.k
+    return {
+        "status": res.status,
+        "objective_value": float(np.dot(funded, value)),
+        "n_selected": int((funded > 1e-6).sum()),
+        "spent_mkrw": float(np.dot(funded, cost)),
+        "achieved_ratio": float(pc.max() / pc.min()) if pc.min() > 0 else math.inf,
+        "mip_gap": res.mip_gap,
+    }

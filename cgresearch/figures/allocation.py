@@ -195,11 +195,15 @@ def comparison_bars(comparison: pd.DataFrame, *, ax: plt.Axes | None = None) -> 
     return fig
 
 
-def frontier_chart(frontier: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
-    """Draw the equity–efficiency frontier of :func:`~cgresearch.allocation.equity_frontier`.
+def frontier_chart(
+    frontier: pd.DataFrame, *, synthetic: bool | None = None, ax: plt.Axes | None = None
+) -> Figure:
+    """Draw an equity–efficiency frontier (``equity_frontier`` or ``score_frontier`` output).
 
     x: the equity bound (largest over smallest per-capita amount, tighter to the right); y: the
-    best objective under it. Bounds that no allocation meets are marked on the x axis.
+    best objective under it. Bounds that no allocation meets are marked at the bottom.
+    ``synthetic`` (default: the frontier's ``attrs["synthetic"]``, set by ``score_frontier``
+    for synthetic proposals) chooses the caption's data label.
     """
     style.apply_style()
     if ax is None:
@@ -233,11 +237,14 @@ def frontier_chart(frontier: pd.DataFrame, *, ax: plt.Axes | None = None) -> Fig
     name = frontier.attrs.get("scenario", "")
     ax.set_title(f"Equity–efficiency frontier (ε-constraint): scenario '{name}'")
     ax.legend(fontsize="small")
+    if synthetic is None:
+        synthetic = bool(frontier.attrs.get("synthetic", False))
     style.caption(
         fig,
-        "Each point re-solves the scenario with the per-capita equity bound on the x axis.",
-        synthetic=False,
-        source=_SOURCE,
+        "Each point re-solves the scenario with the per-capita equity bound on the x axis."
+        + (" Proposals are synthetic; districts are real." if synthetic else ""),
+        synthetic=synthetic,
+        source=None if synthetic else _SOURCE,
     )
     return fig
 

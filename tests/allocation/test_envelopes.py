@@ -310,3 +310,31 @@ def test_another_solver_through_pulp_finds_the_same_optimum_and_shadow_price():
     )
     sp = solve_envelopes(_districts([100_000, 100_000, 200_000]), mm).shadow_prices
     assert sp.set_index("constraint").loc["cap_2", "improvement"] == pytest.approx(500, rel=1e-4)
+
+
+def test_score_frontier_trades_proposal_score_for_per_capita_equity():
+    # Two gu of 100,000 people, B = 10억원 (costs in million KRW: 600 = 6억원).
+    # 가구: P1 600 (score 10), P2 300 (score 2); 나구: P3 400 (3), P4 400 (3).
+    # R >= 1.5: x = (6, 4) funds P1 and P3 (or P4): 13. With R = 1.2, x_가 <= 1.2 x_나 caps 가구 at
+    # 10 * 1.2 / 2.2 = 5.45, so P1 cannot be funded; 가구 funds P2 (2), and 나구 (at most 5.45
+    # too) one 4억원 proposal (3): 5. Both P3 and P4 would need x_나 >= 8, x_가 <= 2: ratio 4.
+    from cgresearch.allocation import score_frontier
+
+    d = _districts([100_000, 100_000])
+    proposals = pd.DataFrame(
+        {
+            "proposal_id": ["P1", "P2", "P3", "P4"],
+            "gu_code": [11110, 11110, 11120, 11120],
+            "cost_mkrw": [600.0, 300.0, 400.0, 400.0],
+            "score": [10.0, 2.0, 3.0, 3.0],
+        }
+    )
+    s = Scenario(name="sf", total_budget_eok=10)
+    out = score_frontier(d, s, proposals, ratios=[1.5, 1.2, 1.0])
+    assert out["max_per_capita_ratio"].tolist() == [1.5, 1.2, 1.0]
+    np.testing.assert_allclose(out["objective_value"], [13.0, 5.0, 5.0])
+    assert out["n_selected"].tolist() == [2, 2, 2]
+    assert (out["achieved_ratio"] <= out["max_per_capita_ratio"] + 1e-6).all()
+    # Mandatory P3 and P4 need x_나 >= 8, so x_가 <= 2: a per-capita ratio of at least 4 > 1.5.
+    both = proposals.assign(mandatory=[False, False, True, True])
+    assert score_frontier(d, s, both, ratios=[1.5])["status"].tolist() == ["infeasible"]

@@ -101,3 +101,18 @@ def test_write_allocation_writes_csv_excel_summary_and_scenario(result, tmp_path
     sheets = pd.read_excel(tmp_path / "allocation.xlsx", sheet_name=None)
     assert {"allocation", "shadow_prices", "metrics", "scenario"} <= set(sheets)
     assert "억원" in (tmp_path / "summary.txt").read_text(encoding="utf-8")
+
+
+def test_frontier_caption_says_synthetic_when_the_frontier_is_marked_synthetic():
+    frontier = pd.DataFrame(
+        {
+            "max_per_capita_ratio": [2.0, 1.5],
+            "status": ["optimal", "optimal"],
+            "objective_value": [10.0, 8.0],
+            "objective_label": ["total score of the funded proposals (higher is better)"] * 2,
+        }
+    )
+    frontier.attrs["synthetic"] = True
+    fig = frontier_chart(frontier)
+    assert any("SYNTHETIC" in t.get_text() for t in fig.texts)
+    assert fig.axes[0].xaxis_inverted()
