@@ -379,11 +379,13 @@ def _diagnose_data(data: _Data) -> Diagnosis:
     )
 
 
-def diagnose_formula(data: _Data) -> Diagnosis | None:
-    """Return the bounds that the formula amounts break (``None`` when they break none)."""
-    bounds_diag = _diagnose_data(data)
-    if not bounds_diag.feasible:
-        return bounds_diag
+def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
+    """Return the bounds that the formula amounts break (``None`` when they break none).
+
+    The check itself needs no solver. With ``explain``, a scenario whose bounds conflict among
+    themselves (so that no allocation at all, formula or not, could meet them) gets that
+    diagnosis instead.
+    """
     t = data.target
     names = data.districts["name_ko"].to_numpy()
     broken: list[str] = []
@@ -423,6 +425,10 @@ def diagnose_formula(data: _Data) -> Diagnosis | None:
             broken.append(f"a per-capita max/min ratio of {actual:.3f}, above {ratio:g}")
     if not broken:
         return None
+    if explain:
+        bounds_diag = _diagnose_data(data)
+        if not bounds_diag.feasible:
+            return bounds_diag
     conflicts = ("formula", *dict.fromkeys(groups))
     message = (
         "the formula amounts break " + "; ".join(broken) + ': use objective = "goal" to stay '

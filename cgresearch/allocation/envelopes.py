@@ -991,11 +991,11 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
 _EMPTY = _Solution("not_solved", "", None, None, 0.0)
 
 
-def _formula_solution(data: _Data, lp: _LP) -> tuple[_Solution, Any]:
+def _formula_solution(data: _Data, lp: _LP, explain: bool = True) -> tuple[_Solution, Any]:
     """The formula objective: x = t; check every bound (a violated bound is a diagnosis)."""
     from cgresearch.allocation.diagnosis import diagnose_formula
 
-    diag = diagnose_formula(data)
+    diag = diagnose_formula(data, explain=explain)
     values = np.zeros(len(lp.col_names))
     values[: data.n] = data.target
     if diag is not None:
@@ -1165,7 +1165,7 @@ class EnvelopeModel:
         data = _prepare(self.districts, scenario, self._memo)
         lp = _build_lp(data)
         if scenario.objective == "formula":
-            sol, diag = _formula_solution(data, lp)
+            sol, diag = _formula_solution(data, lp, explain=diagnose)
             return _result(data, lp, sol, diag)
         if scenario.solver != "highs":
             # Another solver goes through PuLP each time (no kept model).

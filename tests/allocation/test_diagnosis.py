@@ -174,3 +174,11 @@ def test_property_solution_meets_every_bound_or_the_named_groups_are_an_irreduci
     assert not _feasible(data, conflicts)
     for group in conflicts:
         assert _feasible(data, conflicts - {group})
+
+
+def test_formula_objective_with_conflicting_bounds_reports_the_bound_conflict_first():
+    # Floors of 4 x 3 = 12 above a total of 10: no allocation, formula or not, can meet them.
+    s = Scenario(name="fx", total_budget_eok=10, objective="formula", floor_eok=4)
+    diag = diagnose(_districts(3), s)
+    assert diag.conflicts == ("budget", "floors")
+    assert diag.message.startswith("floors sum to 12억원, above the total of 10억원")
