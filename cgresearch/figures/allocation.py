@@ -130,12 +130,12 @@ def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
     else:
         fig = ax.figure
     y = np.arange(n)
-    colours = style.palette(3)
+    colours = style.palette(4)
     ax.barh(y, table["amount_eok"], color=colours[0], height=0.7, label="allocation")
     handles: list[Any] = [plt.Rectangle((0, 0), 1, 1, color=colours[0], label="allocation")]
     for lo_col, hi_col, colour, name, width in (
         ("tier_min_eok", "tier_max_eok", "#999999", "tier range", 7),
-        ("stability_min_eok", "stability_max_eok", colours[2], "stability range", 2.5),
+        ("stability_min_eok", "stability_max_eok", colours[3], "stability range", 2.5),
     ):
         ranges = table[[lo_col, hi_col]].to_numpy(dtype=float)
         if not np.isfinite(ranges).any():
@@ -163,7 +163,13 @@ def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
     ax.set_yticks(y, table["name_ko"])
     style.set_krw_axis(ax, "x", unit="eok", label="Allocation")
     ax.set_title(f"Allocation by gu, ranked: scenario '{result.scenario.name}'")
-    ax.legend(handles=handles, loc="lower right", fontsize="small", frameon=True)
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize="small",
+        frameon=True,
+    )
     style.caption(
         fig,
         f"Total {result.scenario.total_budget_eok:,.1f}억원; objective "

@@ -105,7 +105,7 @@ def district_map(
             f"district_map: no '{column}' value for adm_code {missing[:3]}: give one row per gu"
         )
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 5.6))
+        fig, ax = plt.subplots(figsize=(7.5, 5.0))
     else:
         fig = ax.figure
     polys, colours, centres = [], [], []
