@@ -338,3 +338,35 @@ def test_score_frontier_trades_proposal_score_for_per_capita_equity():
     # Mandatory P3 and P4 need x_나 >= 8, so x_가 <= 2: a per-capita ratio of at least 4 > 1.5.
     both = proposals.assign(mandatory=[False, False, True, True])
     assert score_frontier(d, s, both, ratios=[1.5])["status"].tolist() == ["infeasible"]
+
+
+@st.composite
+def _override_sequence(draw):
+    steps = []
+    for _ in range(draw(st.integers(2, 4))):
+        ov: dict = {"total_budget_eok": round(draw(st.floats(30, 90)), 2)}
+        w = round(draw(st.floats(0, 1)), 3)
+        ov["weights"] = {"base": 1 - w, "pop": w}
+        ov["objective"] = draw(st.sampled_from(["goal", "maxmin", "combined"]))
+        ov["floor_eok"] = draw(st.sampled_from([None, 3.0, 5.0]))
+        ov["cap_eok"] = draw(st.sampled_from([None, 15.0, 20.0]))
+        ov["max_per_capita_ratio"] = draw(st.sampled_from([None, 2.0, 3.0]))
+        ov["stability_delta"] = draw(st.sampled_from([None, 0.3, 0.6]))
+        steps.append(ov)
+    return steps
+
+
+@settings(max_examples=15, deadline=None)
+@given(_override_sequence())
+def test_property_kept_model_equals_the_pulp_path_along_any_sequence_of_changes(steps):
+    d = _districts([120_000, 250_000, 400_000, 90_000, 610_000, 330_000])
+    base = Scenario(name="seq", total_budget_eok=60, previous_eok=10)
+    model = EnvelopeModel(d, base)
+    for ov in steps:
+        fast = model.solve(ov)
+        slow = solve_envelopes(d, base.with_overrides(ov))
+        assert fast.status == slow.status
+        if slow.ok:
+            np.testing.assert_allclose(fast.amounts, slow.amounts, atol=1e-9)
+        else:
+            assert fast.diagnosis.conflicts == slow.diagnosis.conflicts
