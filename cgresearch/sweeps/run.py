@@ -345,45 +345,49 @@ def _solve_batch(
     codes = districts["adm_code"].to_numpy()
     constant = {name: districts[name].to_numpy() for name in ("adm_code", "name_ko", "name_en")}
     keys = list(job.keys)
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in job.schema.names}
     metric_names = [name for name in job.schema.names if name.startswith("metric.")]
+    # per scenario: one value (repeated for each district at the end); per district: arrays
+    scalars: dict[str, list[Any]] = {name: [] for name in ("status", "message", "conflicts")}
+    scalars.update({name: [] for name in metric_names})
+    rows: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
+    missing = np.full(n, None, dtype=object)
     records = points[keys].to_dict("records") if keys else [{} for _ in range(len(points))]
-    for point, overrides in zip(points["point"].to_numpy(), records, strict=True):
+    for overrides in records:
         status, message, conflicts, table, metrics = _solve_one(model, overrides, job.diagnose)
-        scenario_id = batch.draw * n_points + int(point)
-        columns["scenario_id"].append(np.full(n, scenario_id, dtype=np.int64))
-        columns["batch_id"].append(np.full(n, batch.batch_id, dtype=np.int32))
-        columns["point"].append(np.full(n, point, dtype=np.int64))
-        columns["draw"].append(np.full(n, batch.draw, dtype=np.int32))
-        for key in keys:
-            columns[f"param.{key}"].append(np.full(n, overrides[key], dtype=object))
-        columns["status"].append(np.full(n, status, dtype=object))
-        columns["message"].append(np.full(n, message, dtype=object))
-        columns["conflicts"].append(np.full(n, conflicts, dtype=object))
-        if table is not None and len(table) == n:
-            if not np.array_equal(table["adm_code"].to_numpy(), codes):
-                table = table.set_index("adm_code", drop=False).reindex(codes)
-            for name in _TABLE_COLUMNS:
-                if name in constant:
-                    columns[name].append(constant[name])
-                    continue
-                values = table[name].to_numpy() if name in table.columns else np.full(n, None)
-                if name == "binding":
-                    values = np.array([_binding_text(v) for v in values], dtype=object)
-                columns[name].append(values)
-        else:
-            for name in _TABLE_COLUMNS:
-                if name in constant:
-                    columns[name].append(constant[name])
-                else:
-                    columns[name].append(np.full(n, None, dtype=object))
+        scalars["status"].append(status)
+        scalars["message"].append(message)
+        scalars["conflicts"].append(conflicts)
         for name in metric_names:
-            value = metrics.get(name.removeprefix("metric."))
-            columns[name].append(np.full(n, np.nan if value is None else float(value)))
-    arrays = [
-        pa.array(np.concatenate(columns[f.name]) if columns[f.name] else [], type=f.type)
-        for f in job.schema
-    ]
+            scalars[name].append(metrics.get(name.removeprefix("metric."), np.nan))
+        ok = table is not None and len(table) == n
+        if ok and not np.array_equal(table["adm_code"].to_numpy(), codes):
+            table = table.set_index("adm_code", drop=False).reindex(codes)
+        for name in _TABLE_COLUMNS:
+            if name in constant:
+                rows[name].append(constant[name])
+            elif ok and name in table.columns:
+                values = table[name].to_numpy()
+                if name == "binding" and values.dtype != object:
+                    values = values.astype(str).astype(object)
+                rows[name].append(values)
+            else:
+                rows[name].append(missing)
+    point = points["point"].to_numpy(dtype=np.int64)
+    data: dict[str, Any] = {
+        "scenario_id": batch.draw * n_points + point,
+        "batch_id": np.full(len(point), batch.batch_id, dtype=np.int32),
+        "point": point,
+        "draw": np.full(len(point), batch.draw, dtype=np.int32),
+    }
+    data.update({f"param.{key}": points[key].to_numpy() for key in keys})
+    data.update({name: np.asarray(values, dtype=object) for name, values in scalars.items()})
+    arrays = []
+    for f in job.schema:
+        if f.name in rows:
+            values = np.concatenate(rows[f.name]) if rows[f.name] else []
+        else:
+            values = np.repeat(np.asarray(data[f.name]), n)
+        arrays.append(pa.array(values, type=f.type, from_pandas=True))
     table = pa.Table.from_arrays(arrays, schema=job.schema)
     meta = json.dumps({"fingerprint": job.fingerprint, "batch_id": batch.batch_id})
     table = table.replace_schema_metadata({**(job.schema.metadata or {}), _META_KEY: meta})
@@ -408,14 +412,6 @@ def _solve_one(
     message = str(diagnosis.message if diagnosis is not None else result.message)
     conflicts = "; ".join(str(c) for c in diagnosis.conflicts) if diagnosis is not None else ""
     return str(result.status), message, conflicts, None, {}
-
-
-def _binding_text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
-        return ",".join(str(v) for v in value)
-    return str(value)
 
 
 # --- schema, fingerprint, manifest ------------------------------------------------------------

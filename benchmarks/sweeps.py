@@ -1,0 +1,190 @@
+"""Envelope sweeps on Dask: end-to-end time, 1 vs 2 workers, scheduling overhead, peak memory.
+
+The sweep is 10,000 goal-programming envelope scenarios of the 25 gu: the ``need_goal_stable``
+example scenario (floors 8, caps 13, ±20 % stability) under 100 total budgets (235–265억원) × 100
+random weight mixes (uniform on the simplex of base, population, 65+ and fiscal-need weights).
+Every scenario is feasible, so the figures are about solves, not infeasibility diagnoses.
+
+Printed, each against a reference measured in the same run:
+
+1. **End to end on 2 local workers** (cluster start-up, solves, Parquet writes, shut-down);
+   goal ≤ 15 s.
+2. **Scaling**: throughput on an already running 1-worker and 2-worker cluster (same 4,000
+   scenarios); goal ≥ 1.7× with 2 workers.
+3. **Scheduling overhead per scenario**: the 1-worker cluster's time minus the same batches solved
+   in this process without Dask (``_solve_batch`` serially), divided by the number of scenarios.
+4. **Peak resident memory** of the client and its workers (psutil, sampled every 20 ms) for 2,000
+   and 10,000 scenarios: results stream to disk, so the peak should not grow (ratio ≈ 1).
+
+The machine's load average is printed first: on a shared machine the times scale with it.
+Run: ``.venv/bin/python -m benchmarks.sweeps``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from cgresearch.data.districts import load_districts
+from cgresearch.sweeps import load_sweep, run_sweep
+from cgresearch.sweeps.run import _fingerprint, _Job, _schema, _solve_batch
+
+N_BUDGETS = 100
+N_MIXES = 100
+BATCH = 250
+GOAL_END_TO_END_S = 15.0
+GOAL_SCALING = 1.7
+
+
+def _spec(n_mixes: int):
+    """The benchmark sweep with ``N_BUDGETS × n_mixes`` scenarios (written to a temporary file)."""
+    text = f"""
+[sweep]
+name = "bench_{N_BUDGETS * n_mixes}"
+base = "need_goal_stable.toml"
+seed = 7
+
+[[axis]]
+key = "total_budget_eok"
+start = 235
+stop = 265
+num = {N_BUDGETS}
+
+[[axis]]
+kind = "simplex"
+keys = ["weights.base", "weights.pop", "weights.elderly", "weights.fiscal_need"]
+n = {n_mixes}
+"""
+    folder = Path(tempfile.mkdtemp(prefix="cgresearch-bench-spec-"))
+    path = folder / "bench.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_sweep(path)
+
+
+class _PeakRSS:
+    """Peak summed RSS of this process and its descendants, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
+            time.sleep(self.interval)
+
+    def __enter__(self) -> _PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _cluster(n_workers: int):
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return cluster, Client(cluster)
+
+
+def _warm(client) -> None:
+    """Import the sweep code on every worker (start-up cost, not throughput)."""
+    import importlib
+
+    client.run(importlib.import_module, "cgresearch.sweeps.run")
+
+
+def main() -> None:
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} (1/5 min)")
+    districts = load_districts()
+    work = Path(tempfile.mkdtemp(prefix="cgresearch-bench-sweeps-"))
+    big = _spec(N_MIXES)
+
+    # 1. end to end, 2 workers, fresh cluster
+    start = time.perf_counter()
+    with _PeakRSS() as rss_big:
+        run = run_sweep(big, out_dir=work / "e2e", workers=2, batch_size=BATCH, progress=False)
+    e2e = time.perf_counter() - start
+    counts = run.status_counts()
+    print(
+        f"1. end to end: {run.n_scenarios:,} scenarios in {run.n_batches} batches of {BATCH} on 2 "
+        f"workers: {e2e:.1f} s ({run.n_scenarios / e2e:,.0f} scenarios/s; goal ≤ "
+        f"{GOAL_END_TO_END_S:.0f} s: {'met' if e2e <= GOAL_END_TO_END_S else 'NOT met'}); "
+        f"status {counts}"
+    )
+
+    # 2. and 3. scaling and overhead on running clusters (start-up excluded)
+    mid = _spec(40)
+    times = {}
+    for n in (1, 2):
+        cluster, client = _cluster(n)
+        try:
+            _warm(client)
+            t0 = time.perf_counter()
+            run_sweep(
+                mid,
+                out_dir=work / f"scale{n}",
+                client=client,
+                batch_size=BATCH,
+                districts=districts,
+                progress=False,
+            )
+            times[n] = time.perf_counter() - t0
+        finally:
+            client.close()
+            cluster.close()
+    speedup = times[1] / times[2]
+    print(
+        f"2. scaling on {mid.n_scenarios:,} scenarios: 1 worker {times[1]:.2f} s, 2 workers "
+        f"{times[2]:.2f} s: {speedup:.2f}× (goal ≥ {GOAL_SCALING}×: "
+        f"{'met' if speedup >= GOAL_SCALING else 'NOT met'})"
+    )
+    schema = _schema(mid, districts)
+    job = _Job(mid.base, None, mid.parameter_keys, _fingerprint(mid, districts), schema)
+    t0 = time.perf_counter()
+    for batch in mid.batches(BATCH):
+        _solve_batch(job, districts, batch, mid.points_frame(batch.start, batch.stop), mid.n_points)
+    serial = time.perf_counter() - t0
+    overhead_ms = 1000 * (times[1] - serial) / mid.n_scenarios
+    print(
+        f"3. scheduling overhead: the same batches in this process without Dask {serial:.2f} s "
+        f"({1000 * serial / mid.n_scenarios:.2f} ms per scenario); Dask adds "
+        f"{overhead_ms:.3f} ms per scenario ({100 * (times[1] / serial - 1):.1f} %)"
+    )
+
+    # 4. peak memory, 2,000 vs 10,000 scenarios (fresh clusters, same set-up)
+    small = _spec(20)
+    with _PeakRSS() as rss_small:
+        run_sweep(small, out_dir=work / "mem_small", workers=2, batch_size=BATCH, progress=False)
+    ratio = rss_big.peak / rss_small.peak
+    print(
+        f"4. peak RSS (client + workers): {small.n_scenarios:,} scenarios "
+        f"{rss_small.peak / 2**20:,.0f} MiB, {big.n_scenarios:,} scenarios "
+        f"{rss_big.peak / 2**20:,.0f} MiB: ratio {ratio:.2f} (5× the scenarios)"
+    )
+
+
+if __name__ == "__main__":
+    main()
