@@ -316,6 +316,17 @@ def _execute(
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
 
 
+def _last_seconds(out_dir: Path, run_id: str) -> float:
+    """Return the run's last duration (its ``run.json``); a run never seen counts as long."""
+    import json
+
+    try:
+        record = json.loads((out_dir / run_id / "run.json").read_text(encoding="utf-8"))
+        return float(record["timing"]["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return float("inf")
+
+
 def _collect_runs(out_dir: Path, run_ids: Sequence[str]) -> list[dict[str, Any]]:
     import json
 
@@ -417,8 +428,11 @@ def run_report(
         if jobs == 1 or len(sets) == 1:
             results = [one(s) for s in sets]
         else:
+            # longest runs first (by their last duration), so no long run starts last
+            order = sorted(sets, key=lambda s: -_last_seconds(out, s.run_id))
             with ThreadPoolExecutor(max_workers=jobs) as pool:
-                results = list(pool.map(one, sets))
+                done = dict(zip([s.run_id for s in order], pool.map(one, order), strict=True))
+            results = [done[s.run_id] for s in sets]
         records = _collect_runs(out, all_ids)
         seconds = time.perf_counter() - t0
         manifest = build_manifest(
