@@ -143,3 +143,21 @@ def test_model_errors_are_reported_plainly() -> None:
         svyglm("api00 ~ ell + ell2", d)
     with pytest.raises(InputError, match="3 or more"):
         svyolr("sch.wide ~ ell", d)
+
+
+@pytest.mark.parametrize("case", ["clus1", "clus2", "strat"])
+def test_svyglm_on_a_domain_equals_r(case: str) -> None:
+    # R: svyglm(api00 ~ ell + meals, design = subset(d, sch.wide == "Yes"))
+    d = design(case)
+    fit = svyglm("api00 ~ ell + meals", d.subset(d.data["sch.wide"] == "Yes"))
+    assert_close(fit.params, reference(f"{case}_domain", "glm_coef"), 1e-8)
+    assert_close(fit.se, reference(f"{case}_domain", "glm_se"), 1e-6)
+    assert fit.df_resid == reference(f"{case}_domain", "glm_df").iloc[0]
+
+
+def test_svyolr_on_a_post_stratified_design_equals_r() -> None:
+    pop = pd.DataFrame({"stype": ["E", "H", "M"], "Freq": [4421, 755, 1018]})
+    d = post_stratify(_olr_design("clus1"), "stype", pop)
+    fit = svyolr("mealcat ~ mobility + stype", d)
+    assert_close(fit.params, reference("olr_clus1_poststrat", "coef"), 1e-7)
+    assert_close(fit.se, reference("olr_clus1_poststrat", "se"), 1e-6)
