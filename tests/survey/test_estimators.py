@@ -89,6 +89,11 @@ def test_svyby_and_domain_means_equal_r(case: str) -> None:
     assert_close(b.estimate[:, 1], reference(case, "by_mean_ell"), EST)
     assert_close(b.se[:, 1], reference(case, "by_mean_ell_se"), SE)
     assert_close(b.deff[:, 0], reference(case, "by_mean_api00_deff"), SE)
+    b2 = svyby(d, "api00", ["stype", "sch.wide"])  # R orders the first factor fastest
+    labels = (b2.groups["stype"] + "." + b2.groups["sch.wide"]).tolist()
+    assert labels == list(reference(case, "by2_mean_api00").index)
+    assert_close(b2.estimate[:, 0], reference(case, "by2_mean_api00"), EST)
+    assert_close(b2.se[:, 0], reference(case, "by2_mean_api00_se"), SE)
     bt = svyby(d, "enroll", "sch.wide", svytotal, na_rm=True)
     assert_close(bt.estimate[:, 0], reference(case, "by_total_enroll"), EST)
     assert_close(bt.se[:, 0], reference(case, "by_total_enroll_se"), SE)
