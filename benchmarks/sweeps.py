@@ -165,7 +165,7 @@ def main() -> None:
     job = _Job(mid.base, None, mid.parameter_keys, _fingerprint(mid, districts), schema)
     t0 = time.perf_counter()
     for batch in mid.batches(BATCH):
-        _solve_batch(job, districts, batch, mid.points_frame(batch.start, batch.stop), mid.n_points)
+        _solve_batch(job, districts, batch, mid.scenarios_frame(batch.start, batch.stop))
     serial = time.perf_counter() - t0
     overhead_ms = 1000 * (times[1] - serial) / mid.n_scenarios
     print(

@@ -1,12 +1,13 @@
 """Run a sweep on Dask: batched envelope solves streamed to partitioned, resumable Parquet.
 
-Each Dask task solves one :class:`~cgresearch.sweeps.spec.Batch` (a run of parameter points under
-one Monte Carlo draw): it builds one :class:`cgresearch.allocation.EnvelopeModel` on the (perturbed)
-districts and re-solves it for every point, so the model is kept across the batch and the
-scheduling cost is paid once per batch, not per scenario. The worker returns the batch as Parquet
-bytes; the client writes them to ``results/batch-NNNNNN.parquet`` atomically (temporary file, then
-:func:`os.replace`) and lets the task go, so memory does not grow with the number of scenarios and
-only a bounded number of batches is in flight.
+Each Dask task solves one :class:`~cgresearch.sweeps.spec.Batch` (a run of consecutive scenarios,
+ordered draw by draw): it builds one :class:`cgresearch.allocation.EnvelopeModel` per Monte Carlo
+draw on the perturbed districts and re-solves it for every scenario of that draw, so the model is
+kept across the batch and the scheduling cost is paid once per batch, not per scenario. The
+worker returns the batch as Parquet bytes; the client writes them to
+``results/batch-NNNNNN.parquet`` atomically (temporary file, then :func:`os.replace`) and lets the
+task go, so memory does not grow with the number of scenarios and only a bounded number of
+batches is in flight.
 
 A rerun on the same output folder resumes: batches whose file exists and carries this sweep's
 fingerprint and row count are skipped; everything else is (re)computed. ``sweep.json`` in the
@@ -324,7 +325,7 @@ def run_sweep(
 # --- the task ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Job:
-    """What every batch task needs besides its points (small; pickled with each task)."""
+    """What every batch task needs besides its scenarios (scattered once to every worker)."""
 
     base: Scenario
     monte_carlo: MonteCarlo | None
@@ -335,12 +336,13 @@ class _Job:
 
 
 def _solve_batch(
-    job: _Job, districts: pd.DataFrame, batch: Batch, points: pd.DataFrame, n_points: int
+    job: _Job, districts: pd.DataFrame, batch: Batch, scenarios: pd.DataFrame
 ) -> bytes:
-    """Solve one batch on one worker and return it as Parquet bytes (the Dask task)."""
-    if job.monte_carlo is not None:
-        districts = job.monte_carlo.perturb_districts(districts, batch.draw)
-    model = EnvelopeModel(districts, job.base)
+    """Solve one batch on one worker and return it as Parquet bytes (the Dask task).
+
+    ``scenarios`` is :meth:`SweepSpec.scenarios_frame` of the batch; one envelope model is built
+    per Monte Carlo draw in the batch and re-solved for each of its scenarios.
+    """
     n = len(districts)
     codes = districts["adm_code"].to_numpy()
     constant = {name: districts[name].to_numpy() for name in ("adm_code", "name_ko", "name_en")}
@@ -351,8 +353,15 @@ def _solve_batch(
     scalars.update({name: [] for name in metric_names})
     rows: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
     missing = np.full(n, None, dtype=object)
-    records = points[keys].to_dict("records") if keys else [{} for _ in range(len(points))]
-    for overrides in records:
+    records = scenarios[keys].to_dict("records") if keys else [{}] * len(scenarios)
+    draws = scenarios["draw"].to_numpy()
+    model, model_draw = None, None
+    for draw, overrides in zip(draws, records, strict=True):
+        if model is None or draw != model_draw:
+            table_d = districts
+            if job.monte_carlo is not None:
+                table_d = job.monte_carlo.perturb_districts(districts, int(draw))
+            model, model_draw = EnvelopeModel(table_d, job.base), draw
         status, message, conflicts, table, metrics = _solve_one(model, overrides, job.diagnose)
         scalars["status"].append(status)
         scalars["message"].append(message)
@@ -372,14 +381,13 @@ def _solve_batch(
                 rows[name].append(values)
             else:
                 rows[name].append(missing)
-    point = points["point"].to_numpy(dtype=np.int64)
     data: dict[str, Any] = {
-        "scenario_id": batch.draw * n_points + point,
-        "batch_id": np.full(len(point), batch.batch_id, dtype=np.int32),
-        "point": point,
-        "draw": np.full(len(point), batch.draw, dtype=np.int32),
+        "scenario_id": scenarios["scenario_id"].to_numpy(dtype=np.int64),
+        "batch_id": np.full(len(scenarios), batch.batch_id, dtype=np.int32),
+        "point": scenarios["point"].to_numpy(dtype=np.int64),
+        "draw": draws.astype(np.int32),
     }
-    data.update({f"param.{key}": points[key].to_numpy() for key in keys})
+    data.update({f"param.{key}": scenarios[key].to_numpy() for key in keys})
     data.update({name: np.asarray(values, dtype=object) for name, values in scalars.items()})
     arrays = []
     for f in job.schema:
@@ -589,7 +597,7 @@ def _run_tasks(
     prefix = f"sweep-{job.fingerprint[:12]}"
 
     def submit(batch: Batch) -> Any:
-        points = spec.points_frame(batch.start, batch.stop)
+        scenarios = spec.scenarios_frame(batch.start, batch.stop)
         key = f"{prefix}-{batch.batch_id}"
         by_key[key] = batch
         return client.submit(
@@ -597,8 +605,7 @@ def _run_tasks(
             job_future,
             districts_future,
             batch,
-            points,
-            spec.n_points,
+            scenarios,
             key=key,
             pure=False,
             retries=1,

@@ -197,13 +197,13 @@ class MonteCarlo:
 
 @dataclass(frozen=True)
 class Batch:
-    """A contiguous run of parameter points solved under one Monte Carlo draw, as one Dask task.
+    """A contiguous run of scenarios, ids ``start .. stop − 1``, solved as one Dask task.
 
-    Scenario ``draw * n_points + point`` for ``point`` in ``range(start, stop)``.
+    Scenario ``id = draw * n_points + point``: scenarios are ordered draw by draw, so a batch
+    covers one draw or a few consecutive ones (the worker builds one model per draw).
     """
 
     batch_id: int
-    draw: int
     start: int
     stop: int
 
@@ -305,14 +305,28 @@ class SweepSpec:
         return frame
 
     def batches(self, batch_size: int) -> list[Batch]:
-        """Split the scenarios into batches of at most ``batch_size``, each within one draw."""
+        """Split the scenarios into consecutive batches of at most ``batch_size``."""
         if batch_size < 1:
             raise ParameterError(f"batch size must be at least 1, got {batch_size}")
-        out: list[Batch] = []
-        for draw in range(self.n_draws):
-            for start in range(0, self.n_points, batch_size):
-                out.append(Batch(len(out), draw, start, min(start + batch_size, self.n_points)))
-        return out
+        n = self.n_scenarios
+        return [
+            Batch(i, start, min(start + batch_size, n))
+            for i, start in enumerate(range(0, n, batch_size))
+        ]
+
+    def scenarios_frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """Return scenarios ``start..stop``: ``scenario_id``, ``draw``, ``point`` and the keys."""
+        stop = self.n_scenarios if stop is None else stop
+        if not 0 <= start <= stop <= self.n_scenarios:
+            raise ParameterError(f"scenarios {start}..{stop} outside 0..{self.n_scenarios}")
+        ids = np.arange(start, stop, dtype=np.int64)
+        draw, point = np.divmod(ids, self.n_points)
+        frame = pd.DataFrame({"scenario_id": ids, "draw": draw, "point": point})
+        for axis, idx in zip(self.axes, self.axis_indices(point), strict=True):
+            values = axis.to_frame()
+            for key in axis.keys:
+                frame[key] = values[key].to_numpy()[idx]
+        return frame
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready description (resolved base scenario, config, seeds)."""

@@ -125,18 +125,21 @@ def test_simplex_random_draws_sum_to_the_total():
     assert (frame[keys] >= 0).all().all()
 
 
-def test_batches_cover_every_scenario_once_within_one_draw():
+def test_batches_cover_every_scenario_once_in_draw_major_order():
     spec = spec_of(
         {"key": "total_budget_eok", "values": [240, 250, 260, 270, 280]},
         monte_carlo={"draws": 3, "perturb": {"pop_total_2017q1": {"relative_sd": 0.01}}},
     )
-    batches = spec.batches(2)
-    ids = [b.draw * spec.n_points + p for b in batches for p in range(b.start, b.stop)]
-    assert sorted(ids) == list(range(spec.n_scenarios)) == list(range(15))
-    assert all(len(b) <= 2 for b in batches)
-    assert [b.batch_id for b in batches] == list(range(len(batches)))
-    # 5 points in batches of 2 -> 3 batches per draw
-    assert len(batches) == 9
+    batches = spec.batches(4)
+    # 15 scenarios in batches of 4: 0-3, 4-7, 8-11, 12-14
+    assert [(b.start, b.stop) for b in batches] == [(0, 4), (4, 8), (8, 12), (12, 15)]
+    frame = spec.scenarios_frame(4, 8)
+    # scenario id = draw · 5 + point: 4 = (0, 4), 5 = (1, 0), 6 = (1, 1), 7 = (1, 2)
+    assert frame["draw"].tolist() == [0, 1, 1, 1]
+    assert frame["point"].tolist() == [4, 0, 1, 2]
+    assert frame["total_budget_eok"].tolist() == [280, 240, 250, 260]
+    whole = pd.concat([spec.scenarios_frame(b.start, b.stop) for b in batches])
+    assert whole["scenario_id"].tolist() == list(range(15))
 
 
 def test_unknown_option_is_named():
