@@ -46,7 +46,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CalibrationInfo:
-    """How a calibration ended: method, convergence, iterations and the last change."""
+    """How a calibration ended.
+
+    ``iterations`` counts complete sweeps (raking: post-stratification on every margin);
+    ``max_change`` is the largest change of a cell of the joint margin table in the last sweep
+    (raking) or the relative misfit (raking calibration); ``epsilon`` the tolerance used.
+    """
 
     method: str
     converged: bool
@@ -322,8 +327,8 @@ def calibrate(
     design: SurveyDesign,
     formula: str | Sequence[str],
     population_totals: Mapping[str, float] | pd.Series | Sequence[float],
-    *,
     calfun: Literal["linear", "raking"] = "linear",
+    *,
     max_iter: int = 50,
     epsilon: float = 1e-7,
 ) -> SurveyDesign:
