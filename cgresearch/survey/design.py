@@ -343,6 +343,23 @@ class SurveyDesign:
         new._domain = self._domain & m
         return new
 
+    def with_columns(self, columns: pd.DataFrame | dict[str, object]) -> SurveyDesign:
+        """Return the same design with extra or replaced data columns (one value per row).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, 2.0]}))
+        >>> d.with_columns({"z": [3, 4]}).data["z"].tolist()
+        [3, 4]
+        """
+        frame = pd.DataFrame(columns)
+        if len(frame) != self.n:
+            raise ParameterError(f"{len(frame)} values per column for a design of {self.n} rows")
+        new = self._copy()
+        new.data = self.data.assign(**{str(c): frame[c].to_numpy() for c in frame.columns})
+        return new
+
     def with_weights(
         self,
         weights: np.ndarray,
@@ -466,7 +483,9 @@ class SurveyDesign:
 
         return self._stage_variance(totals, xt.shape[0])
 
-    def _variance_centred(self, x: np.ndarray, row_weight: np.ndarray, centre: np.ndarray):
+    def variance_centred(
+        self, x: np.ndarray, row_weight: np.ndarray, centre: np.ndarray
+    ) -> np.ndarray:
         """Variance for influence values ``(x[j] - centre[j]) * row_weight`` (x is p x n).
 
         Without calibration the cluster totals are formed from ``x * row_weight`` and

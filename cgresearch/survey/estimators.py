@@ -223,7 +223,7 @@ def svymean(
     w = design.w
     psum = w.sum()
     avg = x @ w / psum
-    v = design._variance_centred(x, w / psum, avg)
+    v = design.variance_centred(x, w / psum, avg)
     d = None
     if deff:
         nobs = int((w != 0).sum())
@@ -260,7 +260,7 @@ def svytotal(
     design, x = _complete(design, x, names, na_rm)
     w = design.w
     tot = x @ w
-    v = design._variance_centred(x, w, np.zeros(len(names)))
+    v = design.variance_centred(x, w, np.zeros(len(names)))
     d = None
     if deff:
         nobs = int((w != 0).sum())
@@ -501,12 +501,8 @@ def svyciprop(
 
 
 def _with_data(design: SurveyDesign, frame: pd.DataFrame) -> SurveyDesign:
-    """The same design with extra columns (kept private: estimators need derived variables)."""
-    new = design._copy()
-    new.data = design.data.reset_index(drop=True).assign(
-        **{c: frame[c].to_numpy() for c in frame.columns}
-    )
-    return new
+    """The same design with derived columns (estimators need them for derived variables)."""
+    return design.with_columns(frame)
 
 
 def _fmm_spline(x: np.ndarray, y: np.ndarray, n_out: int) -> tuple[np.ndarray, np.ndarray]:
