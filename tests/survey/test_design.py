@@ -157,3 +157,14 @@ def test_two_stage_fpc_as_fractions_equals_population_sizes() -> None:
     d = SurveyDesign(df, ids=["dnum", "snum"], fpc=["f1", "f2"])
     m = svymean(d, ["api00", "ell", "stype"])
     assert_close(m.se, reference("clus2", "mean_se"), 1e-8)
+
+
+def test_nested_cluster_ids_match_r() -> None:
+    # districts (dnum) recur across school-type strata: R needs nest=TRUE, and so do we
+    with pytest.raises(InputError, match="not nested"):
+        SurveyDesign(api("strat"), ids="dnum", strata="stype", weights="pw")
+    d = SurveyDesign(
+        api("strat"), ids="dnum", strata="stype", weights="pw", nest=True, lonely_psu="adjust"
+    )
+    assert d.degf == reference("strat_nest", "degf").iloc[0]
+    assert_close(svymean(d, ["api00", "ell"]).se, reference("strat_nest", "mean_se"), 1e-8)
