@@ -91,12 +91,19 @@ class _RakeAdjustment:
 
     def residualize(self, x: np.ndarray) -> np.ndarray:
         x = x.copy()
-        counts = [np.bincount(codes, minlength=k) for codes, k, _ in self.margins]
+        prepared = [
+            (codes, k, psw, 1.0 / psw, np.bincount(codes, minlength=k))
+            for codes, k, psw in self.margins
+        ]
+        buf = np.empty(x.shape[1])
         for _ in range(10):  # R: a fixed 10 sweeps of back-fitting
-            for (codes, k, psw), cnt in zip(self.margins, counts, strict=True):
+            for codes, k, psw, inv, cnt in prepared:
                 for j in range(x.shape[0]):
-                    means = np.bincount(codes, weights=x[j] / psw, minlength=k) / cnt
-                    x[j] -= psw * means[codes]
+                    np.multiply(x[j], inv, out=buf)
+                    means = np.bincount(codes, weights=buf, minlength=k) / cnt
+                    np.take(means, codes, out=buf)
+                    buf *= psw
+                    x[j] -= buf
         return x
 
 
