@@ -176,11 +176,11 @@ class _Dashboard:
 
         default = _DEFAULT_BASE if _DEFAULT_BASE in scenarios else next(iter(scenarios))
         self.base_select = pn.widgets.Select(
-            name="Base scenario (scenarios/*.toml)",
+            label="Base scenario (scenarios/*.toml)",
             options=[*scenarios, _UPLOADED],
             value=default,
         )
-        self.upload_text = pn.widgets.TextInput(name="uploaded scenario", visible=False)
+        self.upload_text = pn.widgets.TextInput(label="uploaded scenario", visible=False)
         self._sync(self.base_select, "base")
         self._sync(self.upload_text, "scenario")
         self.problem_text = ""
@@ -195,15 +195,15 @@ class _Dashboard:
         self._make_tiers(values)
 
         self.map_select = pn.widgets.Select(
-            name="Colour the map by", options=_MAP_COLUMNS, value="amount_eok"
+            label="Colour the map by", options=_MAP_COLUMNS, value="amount_eok"
         )
         self._sync(self.map_select, "map")
-        self.upload = pn.widgets.FileInput(accept=".toml", name="Load a scenario (TOML)")
+        self.upload = pn.widgets.FileInput(accept=".toml")
         self.save = pn.widgets.FileDownload(
             callback=self._scenario_file,
             filename="scenario.toml",
             label="Save scenario (TOML)",
-            button_type="primary",
+            color="primary",
         )
         self.csv = pn.widgets.FileDownload(
             callback=self._csv_file, filename="allocation.csv", label="Download CSV"
@@ -223,10 +223,12 @@ class _Dashboard:
             disabled=True,
             show_index=False,
             sortable=True,
-            layout="fit_data_table",
+            layout="fit_columns",
             sizing_mode="stretch_width",
         )
         self.patches, self.labels = _map_source(boundaries)
+        position = {int(c): i for i, c in enumerate(districts["adm_code"])}
+        self._patch_rows = np.array([position[c] for c in self.patches.data["adm_code"]])
         fig, self.mapper = _map_figure(self.patches, self.labels)
         self.fig = fig
         self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_width")
@@ -267,7 +269,7 @@ class _Dashboard:
         budget = float(values["budget"])
         controls: dict[str, pn.widgets.Widget] = {
             "budget": pn.widgets.FloatSlider(
-                name="Total budget (억원)",
+                label="Total budget (억원)",
                 start=0.0,
                 end=float(max(500.0, math.ceil(2 * budget / 50) * 50)),
                 step=1.0,
@@ -276,15 +278,15 @@ class _Dashboard:
                 css_classes=["cg-budget"],
             ),
             "objective": pn.widgets.RadioButtonGroup(
-                name="Objective",
+                label="Objective",
                 options={_OBJECTIVE_LABELS.get(o, o): o for o in OBJECTIVES},
                 value=values["objective"],
-                button_type="default",
+                color="default",
             ),
         }
         for indicator, meaning in INDICATORS.items():
             controls[state.weight_key(indicator)] = pn.widgets.FloatSlider(
-                name=f"Weight: {indicator} ({meaning.split(' (')[0]})",
+                label=f"Weight: {indicator} ({meaning.split(' (')[0]})",
                 start=0.0,
                 end=1.0,
                 step=0.05,
@@ -296,21 +298,21 @@ class _Dashboard:
             ("previous", "Last year's amount per gu (억원; 0 = none)"),
         ):
             controls[key] = pn.widgets.FloatSlider(
-                name=label,
+                label=label,
                 start=0.0,
                 end=float(max(40.0, math.ceil(values[key] * 2 / 10) * 10)),
                 step=0.5,
                 value=float(values[key]),
             )
         controls["delta"] = pn.widgets.FloatSlider(
-            name="Stability δ: at most ±δ × last year (0 = no limit)",
+            label="Stability δ: at most ±δ × last year (0 = no limit)",
             start=0.0,
             end=1.0,
             step=0.05,
             value=float(values["delta"]),
         )
         controls["tiers"] = pn.widgets.Checkbox(
-            name="Performance tiers (grade ranges below)", value=bool(values["tiers"])
+            label="Performance tiers (grade ranges below)", value=bool(values["tiers"])
         )
         return controls
 
@@ -322,7 +324,7 @@ class _Dashboard:
             key = state.tier_key(grade)
             lo, hi = values[key]
             widget = pn.widgets.RangeSlider(
-                name=f"Grade {grade}: range per gu (억원)",
+                label=f"Grade {grade}: range per gu (억원)",
                 start=0.0,
                 end=float(max(20.0, math.ceil(hi * 2))),
                 step=0.1,
@@ -423,18 +425,18 @@ class _Dashboard:
             message = result.diagnosis.message if result.diagnosis is not None else result.message
             self._show_problem(result.status, message)
             return
-        comparison = compare(self.baseline, result) if self.baseline is not None else None
-        frame = self._table_frame(result, comparison)
+        frame = self._table_frame(result)
         self.frame = frame
         with pn.io.hold():
             self.table.value = frame
             self._draw_map(frame)
             self._draw_status(result)
-        pn.state.execute(partial(self._details, self._seq, result, comparison), schedule=True)
+        pn.state.execute(partial(self._details, self._seq, result), schedule=True)
 
-    def _details(self, seq: int, result: Any, comparison: pd.DataFrame | None) -> None:
+    def _details(self, seq: int, result: Any) -> None:
         if seq != self._seq:  # a newer change is on its way
             return
+        comparison = compare(self.baseline, result) if self.baseline is not None else None
         with pn.io.hold():
             self._draw_metrics(result)
             self._draw_gains(comparison)
@@ -443,25 +445,31 @@ class _Dashboard:
             self.csv.filename = f"allocation_{result.scenario.name}.csv"
             self.xlsx.filename = f"allocation_{result.scenario.name}.xlsx"
 
-    def _table_frame(self, result: Any, comparison: pd.DataFrame | None) -> pd.DataFrame:
+    def _table_frame(self, result: Any) -> pd.DataFrame:
+        """The allocation table as shown, with the change against the base scenario's amounts.
+
+        Both results come from the same model on the same districts, so their rows align; the
+        column equals ``change_eok`` of :func:`~cgresearch.allocation.compare` (checked in the
+        tests), which is kept off this fast path.
+        """
         table = result.table
         frame = table[[c for c in _TABLE_TITLES if c in table.columns]].copy()
         frame["vs_base_eok"] = np.nan
-        if comparison is not None:
-            change = comparison.set_index("adm_code")["change_eok"]
-            frame["vs_base_eok"] = table["adm_code"].map(change).to_numpy()
+        if self.baseline is not None:
+            frame["vs_base_eok"] = (
+                table["amount_eok"].to_numpy() - self.baseline.table["amount_eok"].to_numpy()
+            )
         frame["binding"] = frame["binding"].astype(str)
         return frame[list(_TABLE_TITLES)]
 
     def _draw_map(self, frame: pd.DataFrame) -> None:
         column = self.map_select.value
-        by_code = frame.assign(adm_code=self.result.table["adm_code"].astype(int).to_numpy())
-        by_code = by_code.set_index("adm_code")
-        codes = self.patches.data["adm_code"]
-        data: dict[str, Any] = {}
-        for col in ("amount_eok", "per_capita_krw", "change_eok"):
-            data[col] = by_code[col].reindex(codes).to_numpy(dtype=float)
-        values = by_code[column].reindex(codes).to_numpy(dtype=float)
+        rows = self._patch_rows
+        data: dict[str, Any] = {
+            col: frame[col].to_numpy(dtype=float)[rows]
+            for col in ("amount_eok", "per_capita_krw", "change_eok")
+        }
+        values = frame[column].to_numpy(dtype=float)[rows]
         data["value"] = values
         finite = values[np.isfinite(values)]
         if column in _DIVERGING:
@@ -588,6 +596,7 @@ class _Dashboard:
         sidebar = pn.Column(
             pn.pane.Markdown("### Scenario"),
             self.base_select,
+            pn.pane.Markdown("Load a scenario file (TOML, as `cgresearch allocate` reads):"),
             self.upload,
             self.save,
             pn.pane.Markdown("### Budget and objective"),

@@ -1,0 +1,161 @@
+"""The dashboard's wiring, in process (no browser): every view equals what the library computes.
+
+Expected values come from :func:`cgresearch.allocation.solve_envelopes` (PuLP path) and
+:func:`cgresearch.allocation.compare`, not from the app's incremental model.
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cgresearch.allocation import Scenario, compare, load_scenario, solve_envelopes
+from cgresearch.dashboard import app
+from cgresearch.dashboard.state import encode_scenario
+from cgresearch.data.districts import load_boundaries, load_districts
+from cgresearch.paths import scenarios_dir
+
+
+@pytest.fixture(scope="module")
+def districts() -> pd.DataFrame:
+    return load_districts()
+
+
+@pytest.fixture(scope="module")
+def boundaries() -> pd.DataFrame:
+    return load_boundaries()
+
+
+@pytest.fixture(scope="module")
+def scenarios() -> dict[str, Scenario]:
+    return {p.stem: load_scenario(p) for p in sorted(scenarios_dir().glob("*.toml"))}
+
+
+@pytest.fixture
+def dash(districts: pd.DataFrame, boundaries: pd.DataFrame, scenarios: Any) -> Any:
+    return app._Dashboard(districts, boundaries, scenarios)
+
+
+def _amounts(frame: pd.DataFrame) -> dict[str, float]:
+    return dict(zip(frame["name_ko"], frame["amount_eok"], strict=True))
+
+
+def _assert_shows(dash: Any, expected: Any) -> None:
+    assert expected.ok
+    shown = dash.table.value
+    want = _amounts(expected.table)
+    got = _amounts(shown)
+    assert set(got) == set(want)
+    for name, amount in want.items():
+        assert got[name] == pytest.approx(amount, abs=1e-6), name
+    assert f'data-total="{expected.table["amount_eok"].sum():.6f}"' in dash.status.object
+
+
+def test_opens_on_the_default_base_scenario_as_its_file_says(dash: Any, districts: Any) -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    _assert_shows(dash, solve_envelopes(districts, base))
+    assert dash.table.value["vs_base_eok"].abs().max() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_budget_change_shows_the_library_allocation_and_change_against_the_base(
+    dash: Any, districts: Any
+) -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    dash.controls["budget"].value = 262.0
+    expected = solve_envelopes(districts, base.with_overrides({"total_budget_eok": 262.0}))
+    _assert_shows(dash, expected)
+    change = compare(solve_envelopes(districts, base), expected).set_index("name_ko")
+    shown = dash.table.value.set_index("name_ko")["vs_base_eok"]
+    np.testing.assert_allclose(shown, change.loc[shown.index, "change_eok"], atol=1e-6)
+    gains = change[change["outcome"] == "gains"]
+    assert f"{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원" in dash.gains.object
+    for text in expected.shadow_prices["text"].head(8):
+        assert text.replace("'", "&#x27;") in dash.shadow.object
+    assert f"{expected.metrics['gini']:.4f}" in dash.metrics.object
+
+
+def test_weights_floor_and_objective_controls_reach_the_model(dash: Any, districts: Any) -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    dash.controls["objective"].value = "maxmin"
+    dash.controls["w_area"].value = 0.2
+    dash.controls["floor"].value = 7.0
+    expected = solve_envelopes(
+        districts,
+        base.with_overrides(
+            {
+                "objective": "maxmin",
+                "weights": {
+                    "base": 0.2,
+                    "pop": 0.4,
+                    "elderly": 0.2,
+                    "fiscal_need": 0.2,
+                    "area": 0.2,
+                },
+                "weights_sum": 1.2,
+                "floor_eok": 7.0,
+            }
+        ),
+    )
+    _assert_shows(dash, expected)
+
+
+def test_infeasible_scenario_shows_the_diagnosis_not_a_trace(dash: Any, districts: Any) -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    dash.controls["budget"].value = 150.0
+    expected = solve_envelopes(districts, base.with_overrides({"total_budget_eok": 150.0}))
+    assert expected.status == "infeasible"
+    assert 'data-status="infeasible"' in dash.status.object
+    assert expected.diagnosis.message.replace("'", "&#x27;") in dash.status.object
+    assert dash.table.value.empty
+    assert np.isnan(np.asarray(dash.patches.data["value"], dtype=float)).all()
+
+
+def test_invalid_controls_show_what_to_change(dash: Any) -> None:
+    dash.controls["floor"].value = 20.0  # above the cap of 13
+    assert 'data-status="invalid"' in dash.status.object
+    assert "floor_eok = 20 is above cap_eok = 13" in dash.status.object
+
+
+def test_switching_base_resets_controls_and_builds_tier_sliders(
+    dash: Any, districts: Any, scenarios: Any
+) -> None:
+    dash.base_select.value = "tiers_9_11"
+    tiers = scenarios["tiers_9_11"]
+    assert dash.controls["budget"].value == tiers.total_budget_eok
+    assert set(dash.tier_widgets) == {"tier.가", "tier.나", "tier.다"}
+    _assert_shows(dash, solve_envelopes(districts, tiers))
+    dash.tier_widgets["tier.가"].value = (10.0, 11.5)
+    _assert_shows(
+        dash, solve_envelopes(districts, tiers.with_overrides({"tiers.가": [10.0, 11.5]}))
+    )
+    dash.controls["tiers"].value = False
+    _assert_shows(
+        dash, solve_envelopes(districts, tiers.with_overrides({"tiers": {}, "grades": {}}))
+    )
+
+
+def test_uploaded_file_becomes_the_base_and_saves_back_the_current_scenario(
+    dash: Any, districts: Any, scenarios: Any
+) -> None:
+    uploaded = scenarios["maxmin_equity"].with_overrides({"name": "mine", "floor_eok": 5.5})
+    dash.upload.value = uploaded.to_toml().encode("utf-8")
+    assert dash.base_select.value == app._UPLOADED
+    assert dash.upload_text.value == encode_scenario(uploaded)
+    _assert_shows(dash, solve_envelopes(districts, uploaded))
+    dash.controls["budget"].value = 240.0
+    saved = Scenario.from_dict(tomllib.loads(dash._scenario_file().getvalue()))
+    assert saved == uploaded.with_overrides({"total_budget_eok": 240.0})
+
+
+def test_csv_and_excel_downloads_hold_the_table_shown(dash: Any) -> None:
+    shown = dash.table.value
+    csv = pd.read_csv(io.StringIO(dash._csv_file().getvalue()))
+    np.testing.assert_allclose(csv["amount_eok"], shown["amount_eok"])
+    xlsx = pd.read_excel(dash._xlsx_file(), sheet_name="allocation")
+    assert list(xlsx.columns) == list(app._TABLE_TITLES.values())
+    np.testing.assert_allclose(xlsx["Allocation (억원)"], shown["amount_eok"])
