@@ -223,7 +223,7 @@ class _Dashboard:
             disabled=True,
             show_index=False,
             sortable=True,
-            layout="fit_columns",
+            layout="fit_data_table",
             sizing_mode="stretch_width",
         )
         self.patches, self.labels = _map_source(boundaries)
@@ -277,11 +277,10 @@ class _Dashboard:
                 format="0,0",
                 css_classes=["cg-budget"],
             ),
-            "objective": pn.widgets.RadioButtonGroup(
+            "objective": pn.widgets.Select(
                 label="Objective",
                 options={_OBJECTIVE_LABELS.get(o, o): o for o in OBJECTIVES},
                 value=values["objective"],
-                color="default",
             ),
         }
         for indicator, meaning in INDICATORS.items():
