@@ -231,6 +231,19 @@ def _kernels_import_this_package() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join([here, *(p for p in current if p != here)])
 
 
+def _kernel_config(ipc_dir: str) -> Any:
+    """Kernel manager settings: local IPC sockets where the platform has them.
+
+    Over IPC the kernel's sockets are files only this user can reach, and ipykernel does not warn
+    (once per kernel, on the report's terminal) that TCP traffic is unencrypted.
+    """
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
+
+
 def _failure_message(pset: ParameterSet, exc: BaseException, kept: Path | None) -> str:
     from papermill.exceptions import PapermillExecutionError
 
@@ -270,6 +283,7 @@ def _execute(
     t0 = time.perf_counter()
     nb = read_notebook(pset.notebook_path)
     parameters = {**pset.parameters, "output_dir": str(run_stage)}
+    ipc_dir = tempfile.mkdtemp(prefix="cgk-")  # short path: unix sockets allow ~100 characters
     try:
         executed = papermill.execute_notebook(
             nb,
@@ -281,6 +295,7 @@ def _execute(
             progress_bar=False,
             log_output=False,
             start_timeout=120,
+            config=_kernel_config(ipc_dir),
         )
     except (PapermillExecutionError, Exception) as exc:
         kept: Path | None = None
@@ -298,6 +313,8 @@ def _execute(
             message=_failure_message(pset, exc, kept),
             failed_notebook=kept,
         )
+    finally:
+        shutil.rmtree(ipc_dir, ignore_errors=True)
     (run_stage / f"{pset.run_id}.html").write_text(
         notebook_html(executed, title=pset.title), encoding="utf-8"
     )
