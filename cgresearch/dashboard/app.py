@@ -179,6 +179,7 @@ class _Dashboard:
             label="Base scenario (scenarios/*.toml)",
             options=[*scenarios, _UPLOADED],
             value=default,
+            css_classes=["cg-base"],
         )
         self.upload_text = pn.widgets.TextInput(label="uploaded scenario", visible=False)
         self._sync(self.base_select, "base")

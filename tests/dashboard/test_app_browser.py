@@ -198,3 +198,48 @@ def test_contradictory_controls_show_what_to_change(
         assert "Traceback" not in page.inner_text("body")
     finally:
         page.close()
+
+
+def _wait_name(page: Any, name: str) -> None:
+    page.wait_for_function(
+        "(n) => { const find = (r) => { const e = r.querySelector('#cg-status'); if (e) return e; "
+        "for (const x of r.querySelectorAll('*')) { if (x.shadowRoot) { const f = "
+        "find(x.shadowRoot); if (f) return f; } } return null; }; const el = find(document); "
+        "return el && el.textContent.includes('Scenario ' + n + ' ('); }",
+        arg=name,
+        timeout=30_000,
+    )
+
+
+def test_base_switch_and_uploaded_file_travel_in_the_link(
+    browser: Any, dashboard_url: str, districts: Any, tmp_path: Any
+) -> None:
+    tiers = load_scenario(scenarios_dir() / "tiers_9_11.toml")
+    mine = load_scenario(scenarios_dir() / "maxmin_equity.toml").with_overrides(
+        {"name": "mine", "floor_eok": 5.5, "total_budget_eok": 240}
+    )
+    page = browser.new_page()
+    try:
+        page.goto(dashboard_url)
+        _wait_status(page, "optimal")
+        page.locator(".cg-base select").select_option("tiers_9_11")
+        _wait_name(page, "tiers_9_11")
+        _check_view(page, solve_envelopes(districts, tiers))
+        assert "base=tiers_9_11" in page.url
+        path = tmp_path / "mine.toml"
+        path.write_text(mine.to_toml(), encoding="utf-8")
+        page.locator('input[type="file"]').set_input_files(str(path))
+        _wait_name(page, "mine")
+        expected = solve_envelopes(districts, mine)
+        _check_view(page, expected)
+        link = page.url
+        assert "scenario=" in link
+    finally:
+        page.close()
+    again = browser.new_page()
+    try:
+        again.goto(link)
+        _wait_name(again, "mine")
+        _check_view(again, expected)
+    finally:
+        again.close()
