@@ -385,6 +385,8 @@ class _Dashboard:
         finally:
             self._suspended = False
         self.update()
+        if self.problem_text:
+            self._show_problem("invalid", self.problem_text)
 
     def _on_upload(self, event: Any) -> None:
         if not event.new:

@@ -159,3 +159,10 @@ def test_csv_and_excel_downloads_hold_the_table_shown(dash: Any) -> None:
     xlsx = pd.read_excel(dash._xlsx_file(), sheet_name="allocation")
     assert list(xlsx.columns) == list(app._TABLE_TITLES.values())
     np.testing.assert_allclose(xlsx["Allocation (억원)"], shown["amount_eok"])
+
+
+def test_choosing_uploaded_without_a_file_says_so_and_keeps_a_base(dash: Any) -> None:
+    dash.base_select.value = app._UPLOADED
+    assert 'data-status="invalid"' in dash.status.object
+    assert "uploaded scenario in this link cannot be read" in dash.status.object
+    assert dash.base_select.value == "need_goal_stable"
