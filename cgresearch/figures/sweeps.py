@@ -43,6 +43,7 @@ def _label(column: str) -> str:
 
 
 def _finish(fig: Figure, text: str, synthetic: bool | None) -> Figure:
+    fig.tight_layout()  # keep tick and axis labels inside the figure, above the caption
     if synthetic is not None:
         style.caption(fig, text, synthetic=synthetic)
     return fig
@@ -119,7 +120,7 @@ def tornado_chart(
     style.apply_style()
     if district is not None:
         rows = tornado.for_district(district).iloc[::-1]
-        fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.55 * len(rows)))
+        fig, ax = plt.subplots(figsize=(7.5, 1.8 + 0.55 * len(rows)))
         colors = style.palette(2)
         for i, r in enumerate(rows.itertuples(index=False)):
             lo, hi = r.amount_at_low_eok, r.amount_at_high_eok
@@ -129,7 +130,9 @@ def tornado_chart(
         ax.set_yticks(range(len(rows)), list(rows["parameter"]))
         name = f"{rows['name_ko'].iloc[0]} ({rows['name_en'].iloc[0]})"
         style.set_krw_axis(ax, "x", unit="eok", label=f"Allocation of {name}")
-        ax.margins(x=0.25)
+        ends = rows[["amount_at_low_eok", "amount_at_high_eok"]].to_numpy(float)
+        span = max(float(np.nanmax(ends) - np.nanmin(ends)), 1e-9)
+        ax.set_xlim(np.nanmin(ends) - 0.2 * span, np.nanmax(ends) + 0.2 * span)
         ax.set_title(title or f"Tornado: what moves {name}")
         handles = [
             Line2D([], [], color=colors[0], lw=6, label="rises with the parameter"),

@@ -192,7 +192,11 @@ def equity_efficiency_frontier(
 
 
 def _pareto_mask(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Non-dominated points when both ``a`` and ``b`` are minimised (ties: the first is kept)."""
+    """Non-dominated points when both ``a`` and ``b`` are minimised (ties: the first is kept).
+
+    Values are compared at 9 significant digits, so solver round-off (1e-14) makes no point.
+    """
+    a, b = _significant(a), _significant(b)
     order = np.lexsort((b, a))
     mask = np.zeros(len(a), dtype=bool)
     best = np.inf
@@ -201,6 +205,13 @@ def _pareto_mask(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             mask[i] = True
             best = b[i]
     return mask
+
+
+def _significant(x: np.ndarray, digits: int = 9) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(x))))
+    scale = np.where(np.isfinite(scale), scale, 1.0)
+    return np.round(x * scale) / scale
 
 
 # --- tornado ----------------------------------------------------------------------------------

@@ -236,3 +236,15 @@ def test_unknown_criterion_is_named():
     values = {0: [1.0], 1: [2.0]}
     with pytest.raises(ParameterError, match=r"metric\.nope"):
         robust_pick(_regret_frame(values), criterion="metric.nope")
+
+
+def test_frontier_ignores_solver_round_off():
+    # the same allocation solved twice: Gini 0.0601967503681216(24|86), fit 99.99999999999999 / 100
+    scen = [
+        {"point": 0, "params": {"x": 0}, "amounts": [1, 1],
+         "metrics": {"gini": 0.060196750368121624, "fit": 99.99999999999999}},
+        {"point": 1, "params": {"x": 1}, "amounts": [1, 1],
+         "metrics": {"gini": 0.060196750368121686, "fit": 100.0}},
+    ]  # fmt: skip
+    pts = equity_efficiency_frontier(results_frame(scen), efficiency="metric.fit").to_frame()
+    assert pts["on_frontier"].sum() == 1
