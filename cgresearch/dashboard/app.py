@@ -51,6 +51,14 @@ _OBJECTIVE_LABELS = {
     "maxmin": "Max-min fairness",
     "combined": "Goal + max-min",
 }
+_WEIGHT_LABELS = {
+    "base": "equal share for every gu",
+    "pop": "population",
+    "elderly": "population aged 65+",
+    "area": "area (km²)",
+    "dong": "number of administrative dong",
+    "fiscal_need": "fiscal need (population × (1 − fiscal independence))",
+}
 _MAP_COLUMNS = {
     "Allocation (억원)": "amount_eok",
     "Per capita (KRW)": "per_capita_krw",
@@ -286,7 +294,7 @@ class _Dashboard:
         }
         for indicator, meaning in INDICATORS.items():
             controls[state.weight_key(indicator)] = pn.widgets.FloatSlider(
-                label=f"Weight: {indicator} ({meaning.split(' (')[0]})",
+                label=f"Weight: {_WEIGHT_LABELS.get(indicator, meaning)}",
                 start=0.0,
                 end=1.0,
                 step=0.05,
