@@ -166,3 +166,11 @@ def test_choosing_uploaded_without_a_file_says_so_and_keeps_a_base(dash: Any) ->
     assert 'data-status="invalid"' in dash.status.object
     assert "uploaded scenario in this link cannot be read" in dash.status.object
     assert dash.base_select.value == "need_goal_stable"
+
+
+def test_cli_rejects_a_port_outside_the_tcp_range_with_a_plain_message(capsys: Any) -> None:
+    from cgresearch.cli import main
+
+    assert main(["dashboard", "--port", "70000", "--no-show"]) == 2
+    err = capsys.readouterr().err
+    assert "--port 70000 is not a TCP port" in err and "Traceback" not in err
