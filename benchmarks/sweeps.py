@@ -102,7 +102,8 @@ def _cluster(n_workers: int):
         n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=None,  # no dashboard; its HTTP server on a free port
+        scheduler_kwargs={"dashboard_address": ":0"},
         silence_logs=logging.ERROR,
     )
     return cluster, Client(cluster)

@@ -354,6 +354,7 @@ def _solve_batch(
     rows: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
     missing = np.full(n, None, dtype=object)
     records = scenarios[keys].to_dict("records") if keys else [{}] * len(scenarios)
+    records = [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in records]
     draws = scenarios["draw"].to_numpy()
     model, model_draw = None, None
     for draw, overrides in zip(draws, records, strict=True):
@@ -387,7 +388,11 @@ def _solve_batch(
         "point": scenarios["point"].to_numpy(dtype=np.int64),
         "draw": draws.astype(np.int32),
     }
-    data.update({f"param.{key}": scenarios[key].to_numpy() for key in keys})
+    for key in keys:
+        values = scenarios[key].to_numpy()
+        if values.dtype == object and any(isinstance(v, tuple | list) for v in values):
+            values = np.array([str(list(v)) for v in values], dtype=object)  # e.g. "[10.5, 11.0]"
+        data[f"param.{key}"] = values
     data.update({name: np.asarray(values, dtype=object) for name, values in scalars.items()})
     arrays = []
     for f in job.schema:
@@ -572,7 +577,8 @@ def _connect(client: Any | None, scheduler: str | None, workers: int | None) -> 
         n_workers=workers or os.cpu_count() or 1,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=None,  # no dashboard; its HTTP server on a free port
+        scheduler_kwargs={"dashboard_address": ":0"},
         silence_logs=logging.ERROR,
     )
     with cluster, Client(cluster) as local:

@@ -10,8 +10,8 @@ indicators; every parameter point is then solved once per draw.
 Axis kinds
 ----------
 ``grid``
-    ``key`` with ``values = [...]``, or ``start``/``stop`` and ``num`` (inclusive, evenly spaced)
-    or ``step``.
+    ``key`` with ``values = [...]`` (numbers, strings, or ``[low, high]`` lists for range keys such
+    as ``tiers.가``), or ``start``/``stop`` and ``num`` (inclusive, evenly spaced) or ``step``.
 ``random``
     ``n`` independent uniform draws over ``ranges = {key = [low, high], ...}`` (jointly).
 ``lhs``
@@ -72,7 +72,7 @@ __all__ = [
     "sweep_from_dict",
 ]
 
-Value = bool | int | float | str
+Value = bool | int | float | str | tuple[float, ...]
 
 _AXIS_KINDS = ("grid", "random", "lhs", "simplex")
 _AXIS_OPTIONS = {
@@ -511,6 +511,10 @@ def _int(value: Any, where: str, minimum: int | None = None) -> int:
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ParameterError(f"{where} must be a finite number, got {value!r}")
@@ -579,11 +583,19 @@ def _parse_grid(raw: Mapping[str, Any], where: str) -> Axis:
         values = raw["values"]
         if not isinstance(values, list) or not values:
             raise ParameterError(f"{where}: values must be a non-empty list")
-        kinds = {type(v) for v in values}
-        if not all(isinstance(v, bool | int | float | str) for v in values) or (
-            str in kinds and len(kinds) > 1
-        ):
-            raise ParameterError(f"{where}: values must all be numbers or all be strings")
+        if all(isinstance(v, list) for v in values):
+            # ranges such as tiers.가 = [10.5, 11]: each value a list of numbers
+            if not all(v and all(_is_number(x) for x in v) for v in values):
+                raise ParameterError(f"{where}: list values must be non-empty lists of numbers")
+            values = [tuple(v) for v in values]
+        else:
+            kinds = {type(v) for v in values}
+            if not all(isinstance(v, bool | int | float | str) for v in values) or (
+                str in kinds and len(kinds) > 1
+            ):
+                raise ParameterError(
+                    f"{where}: values must all be numbers, all strings or all [low, high] lists"
+                )
         if len(set(values)) != len(values):
             raise ParameterError(f"{where}: values of {key!r} repeat: {values}")
         return Axis("grid", (key,), tuple((v,) for v in values))

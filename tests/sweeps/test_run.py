@@ -57,7 +57,8 @@ def client():
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=None,  # no dashboard; its HTTP server on a free port
+        scheduler_kwargs={"dashboard_address": ":0"},
         silence_logs=logging.ERROR,
     )
     dask_client = distributed.Client(cluster)
@@ -145,6 +146,22 @@ def test_a_combination_the_scenario_rejects_is_recorded_as_invalid(client, distr
     assert scen.loc[2, "status"] == "invalid"
     assert "cap_eok" in scen.loc[2, "message"]
     assert scen.loc[1, "status"] == "optimal"
+
+
+def test_tier_ranges_sweep_as_low_high_pairs(client, districts, tmp_path):
+    spec = sweep_from_dict(
+        {
+            "sweep": {"name": "tiers", "base": "tiers_9_11.toml"},
+            "axis": [{"key": "tiers.가", "values": [[10.5, 11.0], [9.0, 9.2]]}],
+        }
+    )
+    run_sweep(spec, out_dir=tmp_path, client=client, districts=districts)
+    rows = read_results(tmp_path)
+    assert rows["param.tiers.가"].drop_duplicates().tolist() == ["[10.5, 11.0]", "[9.0, 9.2]"]
+    # 성동구 holds grade 가 in tiers_9_11.toml: its envelope stays inside each swept range
+    seongdong = rows[rows["name_ko"] == "성동구"].set_index("point")["amount_eok"]
+    assert 10.5 - 1e-7 <= seongdong[0] <= 11.0 + 1e-7
+    assert 9.0 - 1e-7 <= seongdong[1] <= 9.2 + 1e-7
 
 
 def test_resume_after_interruption_gives_the_same_parquet_content(client, districts, tmp_path):
