@@ -34,7 +34,7 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMP): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --extra dev
+	$(UV) sync --frozen --extra dev --compile-bytecode
 	$(RUN)/python -m ipykernel install --sys-prefix --name cgresearch --display-name "Python (cgresearch)" >/dev/null
 	touch $(STAMP)
 

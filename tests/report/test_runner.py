@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -244,3 +245,29 @@ def test_failing_cell_is_reported_and_keeps_previous_outputs_while_other_runs_go
     shutil.rmtree(out / "_failed")
     assert not list(out.glob(".staging-*"))
     assert os.listdir(out / "tiny_b")
+
+
+def test_progress_prints_one_line_per_run_on_a_terminal_and_nothing_in_ci(tmp_path, monkeypatch):
+    import io
+
+    params = _params(tmp_path / "params", tiny_a="notebook: tiny\n", tiny_b="notebook: tiny\n")
+
+    def _complete(nb, output_path, parameters, **kwargs):
+        nbformat.write(nb, output_path)
+        return nb
+
+    class _Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("papermill.execute_notebook", _complete)
+    monkeypatch.delenv("CI", raising=False)
+    term = _Terminal()
+    run_report(params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=term)
+    lines = term.getvalue().splitlines()
+    assert len(lines) == 2
+    assert re.fullmatch(r"\[1/2\] tiny_\w +ok +\d+\.\d s", lines[0])
+    monkeypatch.setenv("CI", "true")
+    term = _Terminal()
+    run_report(params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=term)
+    assert term.getvalue() == ""
