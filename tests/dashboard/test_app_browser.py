@@ -21,7 +21,7 @@ from cgresearch.paths import outputs_dir, scenarios_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-_STEPS = 6  # ArrowRight presses on the budget slider (step 1억원 each)
+_STEPS = 10  # ArrowRight presses on the budget slider (step 1억원 each)
 
 # Resolves with the ms from the next keydown to the first animation frame that shows a new
 # data-total on #cg-status (looked up through Panel's shadow roots), or -1 after 15 s.
