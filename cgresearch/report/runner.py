@@ -185,24 +185,44 @@ class _Progress:
         self.stream.flush()
 
 
-def _pid_alive(pid: int) -> bool:
+_LOCK_NAME = ".lock"
+
+
+def _lock_staging(staging: Path) -> int:
+    """Hold an exclusive lock on ``staging/.lock`` while the report runs; return its descriptor.
+
+    The lock dies with the process (even on SIGKILL), which is how a later report tells a
+    staging folder in use from one left behind, whatever became of the process id.
+    """
+    import fcntl
+
+    fd = os.open(staging / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def _in_use(folder: Path) -> bool:
+    import fcntl
+
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+        fd = os.open(folder / _LOCK_NAME, os.O_RDWR)
+    except FileNotFoundError:
+        return False  # killed between creating the folder and locking it
+    except OSError:
         return True
-    return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _remove_stale_staging(out_dir: Path) -> None:
-    """Remove staging folders left by report processes that no longer run."""
+    """Remove staging folders whose report process no longer runs (their lock is free)."""
     for folder in out_dir.glob(f"{_STAGING_PREFIX}*"):
-        try:
-            pid = int(folder.name[len(_STAGING_PREFIX) :].split("-", 1)[0])
-        except ValueError:
-            continue
-        if not _pid_alive(pid):
+        if folder.is_dir() and not _in_use(folder):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -432,6 +452,7 @@ def run_report(
     git = git_state()
     _kernels_import_this_package()
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=out))
+    lock = _lock_staging(staging)
     results: list[RunResult] = []
     try:
 
@@ -474,6 +495,7 @@ def run_report(
         index = write_index(records, out, git=git, failed=failed)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
     return ReportResult(
         runs=tuple(results),
         out_dir=out,

@@ -114,8 +114,9 @@ def test_staging_folder_of_a_killed_report_is_removed_and_a_run_swaps_in_whole(
     params = _params(tmp_path / "params", tiny_a="notebook: tiny\n")
     out = tmp_path / "out"
     _fake_previous_run(out, "tiny_a")
-    dead = out / ".staging-999999999-abc" / "tiny_a" / "figures"  # no such pid
+    dead = out / ".staging-999999999-abc" / "tiny_a" / "figures"  # its lock is free: stale
     dead.mkdir(parents=True)
+    (out / ".staging-999999999-abc" / ".lock").touch()
     (dead / "line.png").write_bytes(b"left by a killed report")
 
     def _complete(nb, output_path, parameters, **kwargs):
@@ -182,6 +183,7 @@ def test_two_reports_give_identical_figures_tables_and_manifest_apart_from_timin
         "label": "demo",
         "groups": ["a", "b"],
         "fail": False,
+        "pause": 0.0,
     }
     assert manifest["runs"]["tiny_a"]["outputs"]["tables/values.csv"] == (
         __import__("hashlib").sha256(files1["tables/values.csv"]).hexdigest()
@@ -230,7 +232,7 @@ def test_failing_cell_is_reported_and_keeps_previous_outputs_while_other_runs_go
     failed = second.runs[1]
     assert "tiny with " in failed.message
     assert "tiny_b.yaml" in failed.message
-    assert "starting `if fail:`" in failed.message
+    assert "starting `time.sleep(pause)`" in failed.message
     assert "ValueError: deliberate failure for label second" in failed.message
     assert failed.failed_notebook == out / "_failed" / "tiny_b.ipynb"
     kept = nbformat.read(failed.failed_notebook, as_version=4)
@@ -271,3 +273,60 @@ def test_progress_prints_one_line_per_run_on_a_terminal_and_nothing_in_ci(tmp_pa
     term = _Terminal()
     run_report(params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=term)
     assert term.getvalue() == ""
+
+
+@pytest.mark.slow
+def test_killed_report_leaves_previous_outputs_intact_and_the_next_report_cleans_up(
+    tmp_path, monkeypatch
+):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    params = _params(tmp_path / "params", tiny_a="notebook: tiny\nparameters:\n  pause: 60\n")
+    out = tmp_path / "out"
+    _fake_previous_run(out, "tiny_a")
+    before = _snapshot(out)
+    code = (
+        "from cgresearch.report.runner import run_report; "
+        f"run_report(params_dir={str(params)!r}, notebooks_dir={str(FIXTURES)!r}, "
+        f"out_dir={str(out)!r}, quiet=True)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        # wait until the notebook has written its table, then kill the report and its kernel
+        while not list(out.glob(".staging-*/tiny_a/tables/values.csv")):
+            assert proc.poll() is None, "the report ended before it could be interrupted"
+            assert time.monotonic() < deadline, "the notebook never reached its pause"
+            time.sleep(0.2)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert list(out.glob(".staging-*"))  # the killed report's half-written run is left there...
+    after = {k: v for k, v in _snapshot(out).items() if not k.startswith(".staging-")}
+    assert after == before  # ...and nothing of it reached the outputs
+
+    def _complete(nb, output_path, parameters, **kwargs):
+        nbformat.write(nb, output_path)
+        return nb
+
+    monkeypatch.setattr("papermill.execute_notebook", _complete)
+    assert _report(params, out).ok
+    assert not list(out.glob(".staging-*"))  # the next report removes it
+
+
+def test_a_staging_folder_in_use_by_another_report_is_left_alone(tmp_path):
+    from cgresearch.report.runner import _lock_staging, _remove_stale_staging
+
+    live = tmp_path / ".staging-1-live"
+    live.mkdir()
+    fd = _lock_staging(live)  # another report, still running, holds the lock
+    try:
+        _remove_stale_staging(tmp_path)
+        assert live.is_dir()
+    finally:
+        os.close(fd)
+    _remove_stale_staging(tmp_path)
+    assert not live.exists()
