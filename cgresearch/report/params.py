@@ -10,6 +10,7 @@ annotations and the help comments. A parameter file is YAML::
     title: Policy demand, officials   # optional: the run's title in the report index
     parameters:                       # optional: values replacing the notebook's defaults
       group: public
+    expected_seconds: 10              # optional: scheduling hint until the run has been timed
 
 Types understood: ``int``, ``float``, ``str``, ``bool``, ``list``, ``dict``, ``tuple``,
 ``list[T]``, ``tuple[T, ...]``, ``tuple[T1, T2]``, ``dict[K, V]``, ``Optional[T]`` and
@@ -59,7 +60,7 @@ __all__ = [
 #: Parameters the runner sets itself; every report notebook declares them, no file may set them.
 RESERVED_PARAMETERS: tuple[str, ...] = ("output_dir",)
 
-_FILE_KEYS = ("notebook", "title", "parameters")
+_FILE_KEYS = ("notebook", "title", "parameters", "expected_seconds")
 _MISSING = object()
 
 
@@ -100,6 +101,8 @@ class ParameterSet:
         the notebook's default unless the file sets it.
     overrides
         The names the file set.
+    expected_seconds
+        The file's hint of how long the run takes, for scheduling before any run was timed.
     """
 
     run_id: str
@@ -109,6 +112,7 @@ class ParameterSet:
     title: str
     parameters: dict[str, Any] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
+    expected_seconds: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the set as plain JSON-ready data (paths relative to the project root)."""
@@ -531,6 +535,11 @@ def load_parameter_set(
         values[name] = coerce(value, declared[name].type, where=here)
         check_choices(declared[name], values[name], where=here)
     title = doc.get("title", notebook)
+    expected = doc.get("expected_seconds")
+    if expected is not None and (
+        isinstance(expected, bool) or not isinstance(expected, int | float) or expected <= 0
+    ):
+        raise ParameterError(f"{params_file}: 'expected_seconds' must be a positive number")
     if not isinstance(title, str):
         raise ParameterError(f"{params_file}: 'title' must be text")
     return ParameterSet(
@@ -541,6 +550,7 @@ def load_parameter_set(
         title=title,
         parameters=values,
         overrides=tuple(given),
+        expected_seconds=None if expected is None else float(expected),
     )
 
 

@@ -353,15 +353,19 @@ def _execute(
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
 
 
-def _last_seconds(out_dir: Path, run_id: str) -> float:
-    """Return the run's last duration (its ``run.json``); a run never seen counts as long."""
+_TYPICAL_RUN_SECONDS = 10.0
+
+
+def _expected_seconds(out_dir: Path, pset: ParameterSet) -> float:
+    """Return how long a run should take: its last duration (``run.json``), else the parameter
+    file's ``expected_seconds``, else a typical run's."""
     import json
 
     try:
-        record = json.loads((out_dir / run_id / "run.json").read_text(encoding="utf-8"))
+        record = json.loads((out_dir / pset.run_id / "run.json").read_text(encoding="utf-8"))
         return float(record["timing"]["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
-        return float("inf")
+        return pset.expected_seconds or _TYPICAL_RUN_SECONDS
 
 
 def _collect_runs(out_dir: Path, run_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -467,7 +471,7 @@ def run_report(
             results = [one(s) for s in sets]
         else:
             # longest runs first (by their last duration), so no long run starts last
-            order = sorted(sets, key=lambda s: -_last_seconds(out, s.run_id))
+            order = sorted(sets, key=lambda s: -_expected_seconds(out, s))
             with ThreadPoolExecutor(max_workers=jobs) as pool:
                 done = dict(zip([s.run_id for s in order], pool.map(one, order), strict=True))
             results = [done[s.run_id] for s in sets]

@@ -145,6 +145,7 @@ def test_valid_file_is_converted_and_merged_with_the_defaults(tmp_path):
         ("notebok: tiny\n", "unknown key 'notebok'"),
         ("notebook: tiny\nparameters: [1]\n", "must be a mapping"),
         ("notebook: [tiny\n", "not valid YAML"),
+        ("notebook: tiny\nexpected_seconds: soon\n", "'expected_seconds' must be a positive"),
     ],
 )
 def test_malformed_parameter_files_are_refused(tmp_path, text, fragment):

@@ -330,3 +330,37 @@ def test_a_staging_folder_in_use_by_another_report_is_left_alone(tmp_path):
         os.close(fd)
     _remove_stale_staging(tmp_path)
     assert not live.exists()
+
+
+def test_parallel_runs_start_longest_first_by_last_timing_else_the_files_hint(
+    tmp_path, monkeypatch
+):
+    import threading
+
+    params = _params(
+        tmp_path / "params",
+        tiny_a="notebook: tiny\n",
+        tiny_b="notebook: tiny\n",
+        tiny_c="notebook: tiny\nexpected_seconds: 50\n",
+    )
+    started: list[str] = []
+    lock = threading.Lock()
+
+    def _record(nb, output_path, parameters, **kwargs):
+        with lock:
+            started.append(Path(output_path).stem)
+        nbformat.write(nb, output_path)
+        return nb
+
+    monkeypatch.setattr("papermill.execute_notebook", _record)
+    out = tmp_path / "out"
+    _report(params, out, jobs=2)
+    assert started[0] == "tiny_c"  # never run: the hint (50 s) beats the typical 10 s
+    # tiny_b took 100 s last time: it goes first now, ahead of tiny_c's hint
+    record = json.loads((out / "tiny_b" / "run.json").read_text(encoding="utf-8"))
+    record["timing"]["seconds"] = 100.0
+    (out / "tiny_b" / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    started.clear()
+    result = _report(params, out, jobs=2)
+    assert started[0] == "tiny_b"
+    assert [r.run_id for r in result.runs] == ["tiny_a", "tiny_b", "tiny_c"]  # reported in order
