@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from cgresearch.sweeps import load_sweep, run_sweep, read_results
->>> spec = load_sweep("sweeps/budget_floor_grid.toml")  # doctest: +SKIP
+>>> spec = load_sweep("budget_floor_grid.toml")  # from scenarios/sweeps/  # doctest: +SKIP
 >>> run = run_sweep(spec, workers=2)  # doctest: +SKIP
 >>> results = read_results(run.out_dir)  # doctest: +SKIP
 >>> robust_pick(results).overrides  # doctest: +SKIP

@@ -29,7 +29,7 @@ when not optimal) and ``metric.<name>`` (the envelope result's metrics).
 Examples
 --------
 >>> from cgresearch.sweeps import load_sweep, run_sweep, read_results
->>> run = run_sweep(load_sweep("sweeps/budget_floor_grid.toml"), workers=2)  # doctest: +SKIP
+>>> run = run_sweep(load_sweep("budget_floor_grid.toml"), workers=2)  # doctest: +SKIP
 >>> read_results(run.out_dir).groupby("status").scenario_id.nunique()  # doctest: +SKIP
 """
 

@@ -36,11 +36,12 @@ Examples
 --------
 >>> from cgresearch.sweeps import sweep_from_dict
 >>> spec = sweep_from_dict({
-...     "sweep": {"name": "demo", "base": "seoul_envelopes_2024.toml"},
-...     "axis": [{"key": "total_budget_eok", "start": 200, "stop": 300, "num": 5}],
-... })  # doctest: +SKIP
->>> spec.n_scenarios  # doctest: +SKIP
-5
+...     "sweep": {"name": "demo", "base": "need_goal_stable.toml"},
+...     "axis": [{"key": "total_budget_eok", "start": 230, "stop": 270, "num": 5}],
+...     "monte_carlo": {"draws": 3, "perturb": {"pop_total_2017q1": {"relative_sd": 0.02}}},
+... })
+>>> spec.n_points, spec.n_draws, spec.n_scenarios
+(5, 3, 15)
 """
 
 from __future__ import annotations
