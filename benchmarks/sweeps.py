@@ -12,7 +12,8 @@ Printed, each against a reference measured in the same run:
 2. **Scaling**: throughput on an already running 1-worker and 2-worker cluster (same 4,000
    scenarios, fastest of two runs); goal ≥ 1.7× with 2 workers.
 3. **Scheduling overhead per scenario**: the 1-worker cluster's time minus the same batches solved
-   in this process without Dask (``_solve_batch`` serially), divided by the number of scenarios.
+   in this process without Dask (``_solve_batch`` serially), divided by the number of scenarios;
+   the serial time is split into the envelope solves and the sweep's own batch assembly.
 4. **Peak resident memory** of the client and its workers (psutil, sampled every 20 ms) for 2,000
    and 10,000 scenarios: results stream to disk, so the peak should not grow (ratio ≈ 1).
 
@@ -23,6 +24,7 @@ Run: ``.venv/bin/python -m benchmarks.sweeps``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -34,6 +36,7 @@ import psutil
 
 from cgresearch.data.districts import load_districts
 from cgresearch.sweeps import load_sweep, run_sweep
+from cgresearch.sweeps import run as run_module
 from cgresearch.sweeps.run import _fingerprint, _Job, _schema, _solve_batch
 
 N_BUDGETS = 100
@@ -126,6 +129,25 @@ def _cluster(n_workers: int):
     return cluster, Client(cluster)
 
 
+@contextlib.contextmanager
+def _timing_solves(spent: list[float]):
+    """Add the wall time spent inside the envelope solves of ``_solve_batch`` to ``spent[0]``."""
+    original = run_module._solve_one
+
+    def timed(*args):
+        t0 = time.perf_counter()
+        try:
+            return original(*args)
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    run_module._solve_one = timed
+    try:
+        yield
+    finally:
+        run_module._solve_one = original
+
+
 def _warm(client) -> None:
     """Import the sweep code on every worker (start-up cost, not throughput)."""
     import importlib
@@ -189,18 +211,22 @@ def main() -> None:
     )
     schema = _schema(mid, districts)
     job = _Job(mid.base, None, mid.parameter_keys, _fingerprint(mid, districts), schema)
-    serials = []
+    serials, solves = [], []
     for _ in range(REPEATS):
+        spent = [0.0]
         t0 = time.perf_counter()
-        for batch in mid.batches(BATCH):
-            _solve_batch(job, districts, batch, mid.scenarios_frame(batch.start, batch.stop))
+        with _timing_solves(spent):
+            for batch in mid.batches(BATCH):
+                _solve_batch(job, districts, batch, mid.scenarios_frame(batch.start, batch.stop))
         serials.append(time.perf_counter() - t0)
-    serial = min(serials)
-    overhead_ms = 1000 * (times[1] - serial) / mid.n_scenarios
+        solves.append(spent[0])
+    serial, solve = min(serials), solves[serials.index(min(serials))]
+    per = 1000 / mid.n_scenarios
     print(
         f"3. scheduling overhead: the same batches in this process without Dask {serial:.2f} s "
-        f"({1000 * serial / mid.n_scenarios:.2f} ms per scenario); Dask adds "
-        f"{overhead_ms:.3f} ms per scenario ({100 * (times[1] / serial - 1):.1f} %)"
+        f"({serial * per:.2f} ms per scenario: EnvelopeModel.solve {solve * per:.2f} ms, batch "
+        f"assembly and Parquet {(serial - solve) * per:.2f} ms); Dask adds "
+        f"{(times[1] - serial) * per:.3f} ms per scenario ({100 * (times[1] / serial - 1):.1f} %)"
     )
 
     # 4. peak memory, 2,000 vs 10,000 scenarios (fresh clusters, same set-up)
