@@ -264,7 +264,31 @@ def _kernel_config(ipc_dir: str) -> Any:
     return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
 
 
-def _failure_message(pset: ParameterSet, exc: BaseException, kept: Path | None) -> str:
+def _running_cell(kept: Path | None) -> str:
+    """Name the last cell papermill started in a kept notebook ("a cell" when unknown)."""
+    if kept is None:
+        return "a cell"
+    import nbformat
+
+    try:
+        nb = nbformat.read(kept, as_version=4)
+    except (OSError, ValueError):
+        return "a cell"
+    started = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    if not started:
+        return "a cell"
+    source = nb.cells[started[-1]].source
+    first = next((ln for ln in source.splitlines() if ln.strip()), "").strip()
+    return f"cell {started[-1]} of the executed notebook (starting `{first[:80]}`)"
+
+
+def _failure_message(
+    pset: ParameterSet, exc: BaseException, kept: Path | None, timeout: int
+) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     where = f"{pset.notebook} with {pset.params_file}"
@@ -275,6 +299,9 @@ def _failure_message(pset: ParameterSet, exc: BaseException, kept: Path | None) 
             f"(execution count {exc.exec_count}, starting `{first[:80]}`) raised "
             f"{exc.ename}: {exc.evalue}"
         )
+    elif type(exc).__name__ == "CellTimeoutError":
+        msg = f"{where}: {_running_cell(kept)} ran longer than the per-cell timeout of {timeout} s"
+        msg += " (raise it with --timeout)"
     else:
         msg = f"{where}: {type(exc).__name__}: {exc}"
     if kept is not None:
@@ -330,7 +357,7 @@ def _execute(
             pset.to_dict()["params_file"],
             ok=False,
             seconds=time.perf_counter() - t0,
-            message=_failure_message(pset, exc, kept),
+            message=_failure_message(pset, exc, kept, timeout),
             failed_notebook=kept,
         )
     finally:
