@@ -26,11 +26,13 @@ from cgresearch.data.loaders import (
     validate_proposals,
     validate_survey,
 )
+from cgresearch.data.pabulib import PBElection, read_pb
 from cgresearch.data.schemas import Problem, ValidationFailed
 
 __all__ = [
     "District",
     "DistrictLookup",
+    "PBElection",
     "Problem",
     "ValidationFailed",
     "district_lookup",
@@ -41,6 +43,7 @@ __all__ = [
     "load_inventory",
     "load_proposals",
     "load_survey",
+    "read_pb",
     "read_table",
     "resolve_district",
     "validate_inventory",
