@@ -369,13 +369,13 @@ def test_parallel_runs_start_longest_first_by_last_timing_else_the_files_hint(
 @pytest.mark.slow
 def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option(tmp_path):
     params = _params(tmp_path / "params", tiny_t="notebook: tiny\nparameters:\n  pause: 60\n")
-    result = _report(params, tmp_path / "out", timeout=20)
+    result = _report(params, tmp_path / "out", timeout=10)
     (run,) = result.runs
     assert not run.ok
-    # the pause cell, unless a very busy machine keeps even the import cell over 20 s
+    # the pause cell, unless a very busy machine keeps even the import cell over 10 s
     assert re.search(
         r"cell \d+ of the executed notebook \(starting `[^`]+`\) ran longer than the "
-        r"per-cell timeout of 20 s",
+        r"per-cell timeout of 10 s",
         run.message,
     )
     assert "--timeout" in run.message
