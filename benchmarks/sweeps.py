@@ -66,10 +66,10 @@ kind = "simplex"
 keys = ["weights.base", "weights.pop", "weights.elderly", "weights.fiscal_need"]
 n = {n_mixes}
 """
-    folder = Path(tempfile.mkdtemp(prefix="cgresearch-bench-spec-"))
-    path = folder / "bench.toml"
-    path.write_text(text, encoding="utf-8")
-    return load_sweep(path)
+    with tempfile.TemporaryDirectory(prefix="cgresearch-bench-spec-") as folder:
+        path = Path(folder) / "bench.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_sweep(path)
 
 
 class _PeakRSS:
@@ -156,10 +156,14 @@ def _warm(client) -> None:
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="cgresearch-bench-sweeps-") as work:
+        _main(Path(work))
+
+
+def _main(work: Path) -> None:
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} (1/5 min)")
     districts = load_districts()
-    work = Path(tempfile.mkdtemp(prefix="cgresearch-bench-sweeps-"))
     big = _spec(N_MIXES)
 
     # 1. end to end, 2 workers, fresh cluster
