@@ -13,7 +13,10 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["CGResearchError", "InputError", "ModelError", "ParameterError"]
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["CGResearchError", "InputError", "ModelError", "ParameterError", "closest_match"]
 
 
 class CGResearchError(Exception):
@@ -30,3 +33,15 @@ class ParameterError(CGResearchError, ValueError):
 
 class ModelError(CGResearchError, RuntimeError):
     """A statistical or optimisation model cannot be built or solved as asked."""
+
+
+def closest_match(word: object, choices: Iterable[object], cutoff: float = 0.5) -> str | None:
+    """Return the choice closest to ``word`` (as text), or None: the "did you mean" of a message.
+
+    >>> closest_match("maxmn", ["formula", "goal", "maxmin"])
+    'maxmin'
+    >>> closest_match("xyz", ["formula", "goal"]) is None
+    True
+    """
+    found = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
+    return found[0] if found else None

@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import tomllib
@@ -37,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cgresearch.errors import ParameterError
+from cgresearch.errors import ParameterError, closest_match
 
 __all__ = [
     "FORMULA_RULES",
@@ -69,8 +68,8 @@ PerDistrict = float | dict[str, float] | None
 
 
 def _closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.4)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    match = closest_match(word, choices, cutoff=0.4)
+    return f" (did you mean '{match}'?)" if match else ""
 
 
 def _num(name: str, key: str, value: Any) -> float:

@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import re
 import unicodedata
@@ -35,7 +34,7 @@ from cgresearch.data.schemas import (
     ValidationFailed,
     validate_frame,
 )
-from cgresearch.errors import InputError
+from cgresearch.errors import InputError, closest_match
 
 __all__ = [
     "District",
@@ -350,8 +349,8 @@ class DistrictLookup:
         # Compare Hangul by jamo (NFD), so that 강넘구 is nearer 강남구 than 강서구.
         keys = {unicodedata.normalize("NFD", n.lower()): n for n in names}
         probe = unicodedata.normalize("NFD", text.lower())
-        close = [keys[c] for c in difflib.get_close_matches(probe, list(keys), n=1, cutoff=0.5)]
-        hint = f"; did you mean '{close[0]}'?" if close else ";"
+        close = closest_match(probe, keys)
+        hint = f"; did you mean '{keys[close]}'?" if close else ";"
         return (
             f"{msg}{hint} Use a Korean name (종로구), an English name (Jongno-gu) or a 5-digit "
             "adm_code (11110-11740)."

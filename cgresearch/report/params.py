@@ -32,7 +32,6 @@ Examples
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from typing import Any
 import yaml
 
 from cgresearch import paths
-from cgresearch.errors import ParameterError
+from cgresearch.errors import ParameterError, closest_match
 
 __all__ = [
     "RESERVED_PARAMETERS",
@@ -382,8 +381,8 @@ def _coerce_generic(value: Any, head: str, args: list[ast.expr], text: str, wher
         allowed = [ast.literal_eval(a) for a in args]
         if value in allowed and not (isinstance(value, bool) and True not in allowed):
             return value
-        close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
-        hint = f"did you mean {close[0]!r}?" if close else ""
+        close = closest_match(value, allowed, cutoff=0.6)
+        hint = f"did you mean {close!r}?" if close else ""
         raise _fail(value, f"one of {allowed}", where, hint)
     if head in ("list", "List", "Sequence"):
         if not isinstance(value, list | tuple):
@@ -451,8 +450,8 @@ def check_choices(param: NotebookParameter, value: Any, *, where: str) -> None:
 
 # --- parameter files ----------------------------------------------------------------------------
 def _suggest(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    close = closest_match(name, choices)
+    return f"; did you mean {close!r}?" if close else ""
 
 
 def load_parameter_set(
