@@ -657,9 +657,26 @@ class EnvelopeResult:
     @functools.cached_property
     def table(self) -> pd.DataFrame:
         """The allocation table (built on first use; see the class docstring)."""
-        x = self.amounts
-        binding = None if x is None else _binding_labels(self._data, x)
-        return _table(self._data, x, binding)
+        return _table(self._data, self.amounts, self.district_columns())
+
+    def district_columns(self) -> dict[str, np.ndarray]:
+        """Return the per-district columns of :attr:`table` that a sweep stores, as arrays.
+
+        The same numbers as ``table`` without building a DataFrame (sweeps call this once per
+        scenario): ``population`` (float), ``amount_eok``, ``per_capita_krw``,
+        ``previous_eok``, ``change_eok``, ``target_eok``, ``deviation_eok`` and ``binding``
+        (object array of ``;``-separated labels); amounts are nan when there is no allocation.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> d = pd.DataFrame({"adm_code": [1, 2], "name_ko": ["가구", "나구"],
+        ...                   "pop_total_2017q1": [100_000, 300_000]})
+        >>> r = solve_envelopes(d, Scenario(name="c", total_budget_eok=20, floor_eok=9))
+        >>> r.district_columns()["binding"].tolist()
+        ['floor', '']
+        """
+        return _district_columns(self._data, self.amounts)
 
     @functools.cached_property
     def shadow_prices(self) -> pd.DataFrame:
@@ -712,32 +729,31 @@ def _objective_label(scenario: Scenario) -> str:
 
 
 def _binding_labels(data: _Data, x: np.ndarray) -> list[str]:
-    out: list[list[str]] = [[] for _ in range(data.n)]
-    tol = lambda v: _BIND_TOL * max(1.0, abs(v))  # noqa: E731
-    for i in range(data.n):
-        xi = x[i]
-        checks = (
-            ("floor", data.floor[i], "ge"),
-            ("cap", data.cap[i], "le"),
-            ("stability_low", data.stab_lo[i], "ge"),
-            ("stability_high", data.stab_hi[i], "le"),
-            ("tier_min", data.tier_lo[i], "ge"),
-            ("tier_max", data.tier_hi[i], "le"),
-        )
-        for label, bound, _ in checks:
-            if not np.isnan(bound) and abs(xi - bound) <= tol(bound):
-                out[i].append(label)
+    """Labels of the bounds that bind at ``x``, per district (``;``-separated, in this order)."""
+    x = x[: data.n]
+    checks = (
+        ("floor", data.floor),
+        ("cap", data.cap),
+        ("stability_low", data.stab_lo),
+        ("stability_high", data.stab_hi),
+        ("tier_min", data.tier_lo),
+        ("tier_max", data.tier_hi),
+    )
+    labels = [label for label, _ in checks]
+    hits = [np.abs(x - b) <= _BIND_TOL * np.maximum(1.0, np.abs(b)) for _, b in checks]
     ratio = data.scenario.max_per_capita_ratio
     if ratio is not None:
-        pc = x[: data.n] * data.k
-        lo, hi = pc.min(), pc.max()
-        if hi - ratio * lo >= -tol(hi):
-            for i in range(data.n):
-                if abs(pc[i] - lo) <= tol(lo):
-                    out[i].append("equity_min")
-                if abs(pc[i] - hi) <= tol(hi):
-                    out[i].append("equity_max")
-    return [";".join(v) for v in out]
+        pc = x * data.k
+        lo, hi = float(pc.min()), float(pc.max())
+        on = hi - ratio * lo >= -_BIND_TOL * max(1.0, abs(hi))
+        labels += ["equity_min", "equity_max"]
+        hits.append(on & (np.abs(pc - lo) <= _BIND_TOL * max(1.0, abs(lo))))
+        hits.append(on & (np.abs(pc - hi) <= _BIND_TOL * max(1.0, abs(hi))))
+    grid = np.column_stack(hits)  # nan bounds compare False
+    out = [""] * data.n
+    for i in np.flatnonzero(grid.any(axis=1)):
+        out[i] = ";".join(label for label, hit in zip(labels, grid[i], strict=True) if hit)
+    return out
 
 
 def _objective_value(data: _Data, x: np.ndarray) -> float:
@@ -755,11 +771,24 @@ def _objective_value(data: _Data, x: np.ndarray) -> float:
     return a * dev / scale - b * zmin / scale
 
 
-def _table(data: _Data, x: np.ndarray | None, binding: list[str] | None) -> pd.DataFrame:
+def _district_columns(data: _Data, x: np.ndarray | None) -> dict[str, np.ndarray]:
+    amount = np.full(data.n, np.nan) if x is None else x.copy()
+    binding = [""] * data.n if x is None else _binding_labels(data, x)
+    return {
+        "population": data.pop.astype(np.int64).astype(float),
+        "amount_eok": amount,
+        "per_capita_krw": _per_capita(amount, data.pop),
+        "previous_eok": data.previous,
+        "change_eok": amount - data.previous,
+        "target_eok": data.target,
+        "deviation_eok": amount - data.target,
+        "binding": np.array(binding, dtype=object),
+    }
+
+
+def _table(data: _Data, x: np.ndarray | None, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     d = data.districts
-    n = data.n
-    amount = np.full(n, np.nan) if x is None else x.copy()
-    change = amount - data.previous
+    amount, change = cols["amount_eok"], cols["change_eok"]
     with np.errstate(divide="ignore", invalid="ignore"):
         change_pct = np.where(data.previous > 0, 100 * change / data.previous, np.nan)
     return pd.DataFrame(
@@ -769,12 +798,12 @@ def _table(data: _Data, x: np.ndarray | None, binding: list[str] | None) -> pd.D
             "name_en": d["name_en"].to_numpy(),
             "population": data.pop.astype(np.int64),
             "amount_eok": amount,
-            "per_capita_krw": _per_capita(amount, data.pop),
+            "per_capita_krw": cols["per_capita_krw"],
             "previous_eok": data.previous,
             "change_eok": change,
             "change_pct": change_pct,
             "target_eok": data.target,
-            "deviation_eok": amount - data.target,
+            "deviation_eok": cols["deviation_eok"],
             "floor_eok": data.floor,
             "cap_eok": data.cap,
             "grade": pd.array(data.grade, dtype="string"),
@@ -782,7 +811,7 @@ def _table(data: _Data, x: np.ndarray | None, binding: list[str] | None) -> pd.D
             "tier_max_eok": data.tier_hi,
             "stability_min_eok": data.stab_lo,
             "stability_max_eok": data.stab_hi,
-            "binding": binding if binding is not None else [""] * n,
+            "binding": list(cols["binding"]),
         }
     )
 

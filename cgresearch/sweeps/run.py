@@ -356,30 +356,27 @@ def _solve_batch(
     records = scenarios[keys].to_dict("records") if keys else [{}] * len(scenarios)
     records = [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in records]
     draws = scenarios["draw"].to_numpy()
-    model, model_draw = None, None
+    model, model_draw, order = None, None, None
     for draw, overrides in zip(draws, records, strict=True):
         if model is None or draw != model_draw:
             table_d = districts
             if job.monte_carlo is not None:
                 table_d = job.monte_carlo.perturb_districts(districts, int(draw))
             model, model_draw = EnvelopeModel(table_d, job.base), draw
-        status, message, conflicts, table, metrics = _solve_one(model, overrides, job.diagnose)
+            own = model.districts["adm_code"].to_numpy()
+            order = None if np.array_equal(own, codes) else _positions(own, codes)
+        status, message, conflicts, columns, metrics = _solve_one(model, overrides, job.diagnose)
         scalars["status"].append(status)
         scalars["message"].append(message)
         scalars["conflicts"].append(conflicts)
         for name in metric_names:
             scalars[name].append(metrics.get(name.removeprefix("metric."), np.nan))
-        ok = table is not None and len(table) == n
-        if ok and not np.array_equal(table["adm_code"].to_numpy(), codes):
-            table = table.set_index("adm_code", drop=False).reindex(codes)
         for name in _TABLE_COLUMNS:
             if name in constant:
                 rows[name].append(constant[name])
-            elif ok and name in table.columns:
-                values = table[name].to_numpy()
-                if name == "binding" and values.dtype != object:
-                    values = values.astype(str).astype(object)
-                rows[name].append(values)
+            elif columns is not None and name in columns:
+                values = columns[name]
+                rows[name].append(values if order is None else values[order])
             else:
                 rows[name].append(missing)
     data: dict[str, Any] = {
@@ -409,10 +406,20 @@ def _solve_batch(
     return sink.getvalue()
 
 
+def _positions(own: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Indices into ``own`` (a model's district codes) that give the order of ``codes``."""
+    where = {code: i for i, code in enumerate(own.tolist())}
+    return np.array([where[code] for code in codes.tolist()], dtype=np.int64)
+
+
 def _solve_one(
     model: EnvelopeModel, overrides: dict[str, Any], diagnose: bool
-) -> tuple[str, str, str, pd.DataFrame | None, dict[str, float]]:
-    """Solve one scenario; a rejected combination or a solver failure is recorded, not raised."""
+) -> tuple[str, str, str, dict[str, np.ndarray] | None, dict[str, float]]:
+    """Solve one scenario; a rejected combination or a solver failure is recorded, not raised.
+
+    An optimal scenario's district values come from :meth:`EnvelopeResult.district_columns`
+    (arrays; no DataFrame is built per scenario).
+    """
     try:
         result = model.solve(overrides, diagnose=diagnose)
     except ParameterError as exc:
@@ -420,7 +427,7 @@ def _solve_one(
     except (ModelError, CGResearchError) as exc:
         return "error", str(exc), "", None, {}
     if result.status == "optimal":
-        return "optimal", "", "", result.table, dict(result.metrics or {})
+        return "optimal", "", "", result.district_columns(), dict(result.metrics or {})
     diagnosis = result.diagnosis
     message = str(diagnosis.message if diagnosis is not None else result.message)
     conflicts = "; ".join(str(c) for c in diagnosis.conflicts) if diagnosis is not None else ""

@@ -116,6 +116,33 @@ def test_goal_stability_limits_the_change_from_previous_amounts():
     assert res.table["binding"].tolist() == ["stability_low", "stability_high"]
 
 
+def test_district_columns_give_the_table_numbers_with_every_binding_bound_in_order():
+    # Targets 5 and 15 (population 1:3, B = 20); previous 10 each, delta 0.1 -> [9, 11]; a floor
+    # of 9 binds on 가구 together with its lower stability limit: amounts 9 and 11, per capita
+    # 9e8/1e5 = 9,000 and 11e8/3e5 = 3,666.67 KRW, deviations +4 and -4.
+    d = _districts([100_000, 300_000])
+    s = Scenario(
+        name="cols",
+        total_budget_eok=20,
+        weights={"pop": 1},
+        previous_eok=10,
+        stability_delta=0.1,
+        floor_eok=9,
+    )
+    res = solve_envelopes(d, s)
+    cols = res.district_columns()
+    assert cols["binding"].tolist() == ["floor;stability_low", "stability_high"]
+    np.testing.assert_allclose(cols["amount_eok"], [9.0, 11.0], atol=1e-8)
+    np.testing.assert_allclose(cols["per_capita_krw"], [9_000.0, 11e8 / 3e5], rtol=1e-9)
+    np.testing.assert_allclose(cols["deviation_eok"], [4.0, -4.0], atol=1e-8)
+    np.testing.assert_allclose(cols["change_eok"], [-1.0, 1.0], atol=1e-8)
+    np.testing.assert_array_equal(cols["population"], [100_000.0, 300_000.0])
+    for name, values in cols.items():
+        assert res.table[name].tolist() == values.tolist(), name
+    infeasible = solve_envelopes(d, s.with_overrides({"floor_eok": 11}))
+    assert np.isnan(infeasible.district_columns()["amount_eok"]).all()
+
+
 def test_goal_performance_tiers_hold_each_grade_in_its_range():
     # Equal targets 10; grade 가 -> [10.5, 11], 나 -> [9, 10]. 가구 (가) rises to 10.5; 나구 and
     # 다구 give 0.25 each (proportional tie-break) -> 9.75.
