@@ -90,6 +90,16 @@ _FISCAL = "fiscal_independence_pct_kosis_year_unverified"
 _KRW_PER_EOK = 1e8
 _BIND_TOL = 1e-6
 _INF = math.inf
+_BINDING_LABELS = (
+    "floor",
+    "cap",
+    "stability_low",
+    "stability_high",
+    "tier_min",
+    "tier_max",
+    "equity_min",
+    "equity_max",
+)
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -729,31 +739,27 @@ def _objective_label(scenario: Scenario) -> str:
 
 
 def _binding_labels(data: _Data, x: np.ndarray) -> list[str]:
-    """Labels of the bounds that bind at ``x``, per district (``;``-separated, in this order)."""
+    """Labels of the bounds that bind at ``x``, per district (``;``-separated, in the order of
+    ``_BINDING_LABELS``)."""
     x = x[: data.n]
-    checks = (
-        ("floor", data.floor),
-        ("cap", data.cap),
-        ("stability_low", data.stab_lo),
-        ("stability_high", data.stab_hi),
-        ("tier_min", data.tier_lo),
-        ("tier_max", data.tier_hi),
-    )
-    labels = [label for label, _ in checks]
-    hits = [np.abs(x - b) <= _BIND_TOL * np.maximum(1.0, np.abs(b)) for _, b in checks]
+    bounds = (data.floor, data.cap, data.stab_lo, data.stab_hi, data.tier_lo, data.tier_hi)
+    hits = [np.abs(x - b) <= _BIND_TOL * np.maximum(1.0, np.abs(b)) for b in bounds]
     ratio = data.scenario.max_per_capita_ratio
     if ratio is not None:
         pc = x * data.k
         lo, hi = float(pc.min()), float(pc.max())
         on = hi - ratio * lo >= -_BIND_TOL * max(1.0, abs(hi))
-        labels += ["equity_min", "equity_max"]
         hits.append(on & (np.abs(pc - lo) <= _BIND_TOL * max(1.0, abs(lo))))
         hits.append(on & (np.abs(pc - hi) <= _BIND_TOL * max(1.0, abs(hi))))
     grid = np.column_stack(hits)  # nan bounds compare False
-    out = [""] * data.n
-    for i in np.flatnonzero(grid.any(axis=1)):
-        out[i] = ";".join(label for label, hit in zip(labels, grid[i], strict=True) if hit)
-    return out
+    codes = (grid @ (1 << np.arange(len(hits)))).tolist()
+    return [_label_join(code) for code in codes]
+
+
+@functools.lru_cache(maxsize=256)
+def _label_join(code: int) -> str:
+    """The ``;``-joined binding labels whose bits are set in ``code``."""
+    return ";".join(label for j, label in enumerate(_BINDING_LABELS) if code >> j & 1)
 
 
 def _objective_value(data: _Data, x: np.ndarray) -> float:
@@ -1116,6 +1122,14 @@ class EnvelopeModel:
         self._used = np.zeros(0, dtype=bool)
         self._rows_of = np.zeros(0, dtype=np.int64)
         self._cols_of = np.zeros(0, dtype=np.int64)
+        # Kept with the loaded model for cheap updates: used column indices, row bounds as
+        # loaded, and each matrix entry's HiGHS row and column (-1 when not in the model).
+        self._cols = np.zeros(0, dtype=np.int64)
+        self._col_idx = np.zeros(0, dtype=np.int32)
+        self._row_lo = self._row_hi = np.zeros(0)
+        self._entry_row = self._entry_col = np.zeros(0, dtype=np.int64)
+        self._entry_on = np.zeros(0, dtype=bool)
+        self._time_limit: float | None = None
         self.last_solve_s: float = 0.0
 
     @staticmethod
@@ -1131,17 +1145,24 @@ class EnvelopeModel:
         """Pass the model to HiGHS as PuLP does: used columns by name, active rows in order."""
         h = self._highs
         h.clearModel()
+        self._time_limit = None
         cols = np.flatnonzero(used)
+        self._cols = cols
+        self._col_idx = np.arange(cols.size, dtype=np.int32)
         h.addVars(cols.size, lp.col_lb[cols], lp.col_ub[cols])
-        h.changeColsCost(cols.size, np.arange(cols.size, dtype=np.int32), lp.cost[cols])
+        h.changeColsCost(cols.size, self._col_idx, lp.cost[cols])
         self._rows_of = np.cumsum(active) - 1
         self._cols_of = np.cumsum(used) - 1
+        self._entry_on = active[lp.a_row]
+        self._entry_row = self._rows_of[lp.a_row]
+        self._entry_col = self._cols_of[lp.a_col]
         keep = active[lp.a_row] & (lp.a_val != 0)
         a_row = self._rows_of[lp.a_row[keep]]
         order = np.argsort(a_row, kind="stable")
         m = int(active.sum())
         starts = np.searchsorted(a_row[order], np.arange(m)).astype(np.int32)
         lo, hi = lp.row_bounds()
+        self._row_lo, self._row_hi = lo, hi
         h.addRows(
             m,
             lo[active],
@@ -1152,27 +1173,32 @@ class EnvelopeModel:
             lp.a_val[keep][order],
         )
 
-    def _update(self, old: _LP, new: _LP, active: np.ndarray, used: np.ndarray) -> None:
+    def _update(self, old: _LP, new: _LP, active: np.ndarray) -> None:
+        """Pass the changed costs, row bounds and coefficients of ``new`` to the kept model."""
         h = self._highs
-        cols = np.flatnonzero(used)
-        if not np.array_equal(old.cost[cols], new.cost[cols]):
-            h.changeColsCost(cols.size, np.arange(cols.size, dtype=np.int32), new.cost[cols])
-        olo, ohi = old.row_bounds()
-        nlo, nhi = new.row_bounds()
-        changed = np.flatnonzero(((olo != nlo) | (ohi != nhi)) & active)
+        cost = new.cost[self._cols]
+        if not np.array_equal(old.cost[self._cols], cost):
+            h.changeColsCost(self._cols.size, self._col_idx, cost)
+        lo, hi = new.row_bounds()
+        changed = np.flatnonzero(((self._row_lo != lo) | (self._row_hi != hi)) & active)
         if changed.size:
             h.changeRowsBounds(
                 changed.size,
                 self._rows_of[changed].astype(np.int32),
-                nlo[changed],
-                nhi[changed],
+                lo[changed],
+                hi[changed],
             )
-        for e in np.flatnonzero((old.a_val != new.a_val) & active[new.a_row]):
-            h.changeCoeff(
-                int(self._rows_of[new.a_row[e]]),
-                int(self._cols_of[new.a_col[e]]),
-                float(new.a_val[e]),
-            )
+        self._row_lo, self._row_hi = lo, hi
+        entries = np.flatnonzero((old.a_val != new.a_val) & self._entry_on)
+        if entries.size:
+            change = h.changeCoeff
+            for r, c, v in zip(
+                self._entry_row[entries].tolist(),
+                self._entry_col[entries].tolist(),
+                new.a_val[entries].tolist(),
+                strict=True,
+            ):
+                change(r, c, v)
 
     def solve(
         self, overrides: dict[str, Any] | None = None, *, diagnose: bool = True
@@ -1214,7 +1240,7 @@ class EnvelopeModel:
         ):
             self._load(lp, active, used)
         else:
-            self._update(self._lp, lp, active, used)
+            self._update(self._lp, lp, active)
         self._lp, self._data, self._active, self._used = lp, data, active, used
         sol = self._run(lp, scenario)
         diag = None
@@ -1228,9 +1254,10 @@ class EnvelopeModel:
         import highspy
 
         h = self._highs
-        h.setOptionValue(
-            "time_limit", float(scenario.time_limit_s) if scenario.time_limit_s else _INF
-        )
+        limit = float(scenario.time_limit_s) if scenario.time_limit_s else _INF
+        if limit != self._time_limit:
+            h.setOptionValue("time_limit", limit)
+            self._time_limit = limit
         start = time.perf_counter()
         h.clearSolver()  # a cold start, as PuLP's run: the same vertex as solve_envelopes
         h.run()
