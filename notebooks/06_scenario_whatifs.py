@@ -156,6 +156,7 @@ key = record_key_figures(
     sweep=spec.name,
     n_points=spec.n_points,
     n_draws=spec.n_draws,
+    mc_seed=seed,
     n_scenarios=spec.n_scenarios,
     n_optimal=int(counts.get("optimal", 0)),
     n_not_optimal=int(spec.n_scenarios - counts.get("optimal", 0)),

@@ -172,3 +172,57 @@ def test_05_selection_respects_envelopes_and_pb_max_welfare_is_the_best_affordab
     for rule in ("greedy", "mes", "max-welfare"):
         assert keys["pb"][rule]["total_cost"] <= election.budget
         assert keys["pb"][rule]["welfare"] <= best
+
+
+def test_06_sweep_counts_and_robust_pick_equal_direct_solves_of_every_smoke_scenario(report):
+    from itertools import product
+
+    import numpy as np
+    import yaml
+
+    from cgresearch.allocation import load_scenario, solve_envelopes
+    from cgresearch.data import load_districts
+    from cgresearch.sweeps import load_sweep
+
+    run = _run(report, "06_scenario_whatifs")
+    keys = _keys(run)
+    p = yaml.safe_load((SMOKE_PARAMS / "06_scenario_whatifs.yaml").read_text(encoding="utf-8"))
+    draws = p["parameters"]["draws"]
+    # whatifs_smoke.toml: need_goal_stable with cap 25; floor {4, 8} x stability_delta {0.3, 1.0}
+    # x max_per_capita_ratio {10, 1.5} = 8 points (last axis fastest), each under every draw.
+    axes = {"floor_eok": [4, 8], "stability_delta": [0.3, 1.0], "max_per_capita_ratio": [10, 1.5]}
+    points = [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
+    assert keys["n_points"] == len(points) == 8
+    assert keys["n_draws"] == draws == 3
+    assert keys["n_scenarios"] == keys["n_optimal"] + keys["n_not_optimal"] == 8 * draws
+    # Every scenario solved here through the PuLP path on the same perturbed districts.
+    base = load_scenario(paths.scenarios_dir() / "need_goal_stable.toml")
+    base = base.with_overrides({"cap_eok": 25})
+    mc = load_sweep(p["parameters"]["sweep_file"], {"monte_carlo.seed": keys["mc_seed"]})
+    districts = load_districts()
+    fit = np.full((len(points), draws), np.nan)  # formula fit (%), nan when not optimal
+    amounts = {}
+    for d in range(draws):
+        perturbed = mc.monte_carlo.perturb_districts(districts, d)
+        for i, overrides in enumerate(points):
+            res = solve_envelopes(perturbed, base.with_overrides(overrides))
+            if res.ok:
+                x, t = res.table["amount_eok"], res.table["target_eok"]
+                # share of the budget at the formula targets: 1 - (1/2) sum|x - t| / sum x
+                fit[i, d] = 100 * (1 - 0.5 * (x - t).abs().sum() / x.sum())
+                amounts[i, d] = x.to_numpy()
+    assert keys["n_optimal"] == int(np.isfinite(fit).sum())
+    # Least maximum regret (regret = best fit in the draw minus the point's fit; a point not
+    # optimal in some draw has unbounded regret).
+    regret = np.where(np.isfinite(fit), np.nanmax(fit, axis=0) - fit, np.inf).max(axis=1)
+    assert keys["robust_criterion"] == "formula_fit_pct"
+    assert keys["robust_max_regret"] == pytest.approx(regret.min(), abs=1e-5)
+    pick = keys["robust_point"]
+    assert regret[pick] == pytest.approx(regret.min(), abs=1e-9)
+    assert keys["robust_overrides"] == pytest.approx(points[pick])
+    # The recorded Monte Carlo range of the pick: min and max of each district over the draws.
+    ranges = pd.read_csv(run / "tables" / "robust_pick_ranges.csv").sort_values("adm_code")
+    direct = np.array([amounts[pick, d] for d in range(draws)])
+    order = np.argsort(districts["adm_code"].to_numpy())
+    np.testing.assert_allclose(ranges["min"], direct.min(axis=0)[order], atol=1e-6)
+    np.testing.assert_allclose(ranges["max"], direct.max(axis=0)[order], atol=1e-6)
