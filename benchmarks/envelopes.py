@@ -6,6 +6,8 @@ start (so that the answer is the one ``solve_envelopes`` gives) and assemble the
 equity metrics. It is timed on a sequence of ``N_SOLVES`` budget and weight changes of the
 ``need_goal_stable`` example scenario (floors, caps, ±20 % stability), against, in the same run:
 
+- the sweep path: ``EnvelopeModel.solve(overrides, diagnose=False).district_columns()``, what
+  each scenario of a sweep costs a worker (a second model, same steps);
 - raw highspy, warm: the same LP kept in a ``highspy.Highs`` object; per step only the new
   right-hand sides (budget and targets) are passed and HiGHS re-solves from its last basis (the
   issue's reference, 0.17 ms there);
@@ -88,8 +90,10 @@ def _interleaved(districts, scenario, steps) -> dict[str, tuple[float, float, np
     rhs = [_build_lp(_prepare(districts, scenario.with_overrides(s))).rhs[rows] for s in steps]
     model = EnvelopeModel(districts, scenario)
     model.solve(steps[0])  # the first solve builds the HiGHS model
-    wall: dict[str, list[float]] = {"ours": [], "warm": [], "cold": []}
-    cpu: dict[str, list[float]] = {"ours": [], "warm": [], "cold": []}
+    sweep = EnvelopeModel(districts, scenario)
+    sweep.solve(steps[0])
+    wall: dict[str, list[float]] = {"ours": [], "sweep": [], "warm": [], "cold": []}
+    cpu: dict[str, list[float]] = {"ours": [], "sweep": [], "warm": [], "cold": []}
     last: dict[str, np.ndarray] = {}
     n = len(districts)
     for step, values in zip(steps, rhs, strict=True):
@@ -97,6 +101,10 @@ def _interleaved(districts, scenario, steps) -> dict[str, tuple[float, float, np
         last["ours"] = model.solve(step).amounts
         wall["ours"].append(time.perf_counter() - w)
         cpu["ours"].append(time.process_time() - c)
+        w, c = time.perf_counter(), time.process_time()
+        last["sweep"] = sweep.solve(step, diagnose=False).district_columns()["amount_eok"]
+        wall["sweep"].append(time.perf_counter() - w)
+        cpu["sweep"].append(time.process_time() - c)
         for name in ("warm", "cold"):
             h, idx, _ = raw[name]
             w, c = time.perf_counter(), time.process_time()
@@ -132,11 +140,13 @@ def main() -> None:
         t["warm"],
         t["cold"],
     )
+    sweep, sweep_cpu, x_sweep = t["sweep"]
     pulp_ms = _time_pulp(districts, scenario, steps[:40])
-    same = np.allclose(x_ours, x_cold, atol=1e-9)
+    same = np.allclose(x_ours, x_cold, atol=1e-9) and np.array_equal(x_ours, x_sweep)
     print(f"envelope goal-programming LP, 25 gu, {N_SOLVES} re-solves (median per solve)")
     print("                                            wall ms    CPU ms")
     print(f"  EnvelopeModel.solve (full planner path)  {ours:8.3f}  {ours_cpu:8.3f}")
+    print(f"  sweep path (solve + district_columns)    {sweep:8.3f}  {sweep_cpu:8.3f}")
     print(f"  raw highspy re-solve, warm basis         {warm:8.3f}  {warm_cpu:8.3f}")
     print(f"  raw highspy re-solve, cold start         {cold:8.3f}  {cold_cpu:8.3f}")
     print(f"  solve_envelopes (PuLP build + solve)     {pulp_ms:8.3f}")

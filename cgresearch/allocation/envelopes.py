@@ -1090,7 +1090,7 @@ class EnvelopeModel:
     costs, right-hand sides and a few coefficients of the kept HiGHS model, which then re-solves
     from a cold start, exactly as PuLP runs it: the result equals that of
     :func:`solve_envelopes` (same columns, rows and order, same solver path), even where several
-    allocations are optimal. ``benchmarks/envelopes.py`` times it (about 2 ms per re-solve).
+    allocations are optimal. ``benchmarks/envelopes.py`` times it (about 1.2 ms per re-solve).
 
     Parameters
     ----------
