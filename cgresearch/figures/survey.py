@@ -236,8 +236,20 @@ def gap_dumbbell(
 def _label_points(
     ax: Axes, xs: Sequence[float], ys: Sequence[float], labels: Sequence[str]
 ) -> None:
+    """Label points; a point in the right half gets its label on its left, inside the axes."""
+    xs = [float(x) for x in xs]
+    mid = (min(xs) + max(xs)) / 2 if xs else 0.0
     for x, y, lab in zip(xs, ys, labels, strict=True):
-        ax.annotate(str(lab), (x, y), xytext=(5, 4), textcoords="offset points", fontsize="small")
+        right = x > mid
+        ax.annotate(
+            str(lab),
+            (x, y),
+            xytext=(-5 if right else 5, 4),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            va="bottom",
+            fontsize="small",
+        )
 
 
 def ipa_chart(
