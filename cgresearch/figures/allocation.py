@@ -44,6 +44,19 @@ _SOURCE = (
     "districts.csv: 2017 Q1 population, KOSIS fiscal independence; JUSO 2015 boundaries. "
     "Amounts are scenario results, not actual allocations"
 )
+
+
+def _scenario_caption(fig: Figure, result: Any) -> str:
+    """Caption a figure of one scenario's allocation: name, total, objective, real data source."""
+    sc = result.scenario
+    return style.caption(
+        fig,
+        f"Scenario '{sc.name}', total {sc.total_budget_eok:,.1f}억원, objective {sc.objective}.",
+        synthetic=False,
+        source=_SOURCE,
+    )
+
+
 _COLUMN_LABELS = {
     "amount_eok": ("Allocation (억원)", "{:.2f}", False),
     "change_eok": ("Change vs previous (억원)", "{:+.2f}", True),
@@ -88,13 +101,7 @@ def allocation_map(
         value_format=fmt,
         ax=ax,
     )
-    style.caption(
-        fig,
-        f"Scenario '{result.scenario.name}', total {result.scenario.total_budget_eok:,.1f}억원, "
-        f"objective {result.scenario.objective}.",
-        synthetic=False,
-        source=_SOURCE,
-    )
+    _scenario_caption(fig, result)
     return fig
 
 
@@ -170,13 +177,7 @@ def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
         fontsize="small",
         frameon=True,
     )
-    style.caption(
-        fig,
-        f"Total {result.scenario.total_budget_eok:,.1f}억원; objective "
-        f"{result.scenario.objective}.",
-        synthetic=False,
-        source=_SOURCE,
-    )
+    _scenario_caption(fig, result)
     return fig
 
 
