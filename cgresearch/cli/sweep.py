@@ -1,0 +1,55 @@
+"""``cgresearch sweep``: argument declarations and the call into the library."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _add_sweep(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sweep",
+        help="solve thousands of envelope scenarios on Dask into resumable Parquet",
+        description="Run the sweep of SPEC (a TOML file: base scenario, axes, Monte Carlo) on a "
+        "local Dask cluster, or on a running one with --scheduler. Results stream to "
+        "OUT/results/batch-*.parquet (one row per scenario and gu); rerunning the same command "
+        "resumes where it stopped. Example sweeps are in scenarios/sweeps/.",
+    )
+    p.add_argument("spec", help="sweep file (TOML), e.g. scenarios/sweeps/budget_floor_grid.toml")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=int, metavar="N", help="local worker processes (default: CPUs)"
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (tcp://host:8786)",
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (default outputs/sweeps/<name>)")
+    p.add_argument("--batch-size", type=int, metavar="N", help="scenarios per Dask task")
+    p.add_argument(
+        "--max-batches", type=int, metavar="N", help="stop after N batches (rerun to continue)"
+    )
+    p.set_defaults(func=_run_sweep)
+
+
+def _run_sweep(args: argparse.Namespace) -> int:
+    from cgresearch.sweeps import run_sweep
+
+    run = run_sweep(
+        args.spec,
+        out_dir=args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        batch_size=args.batch_size,
+        max_batches=args.max_batches,
+    )
+    print(run.describe())
+    if run.computed or run.skipped:
+        counts = run.status_counts()
+        print("scenarios by status: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return 0
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    """Declare this module's sub-command(s) on ``sub``."""
+    _add_sweep(sub)

@@ -1,0 +1,73 @@
+"""The message catalogue: every ``tr`` message has a Korean translation, placeholders agree."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from cgresearch.errors import ParameterError
+from cgresearch.i18n import _translations, check_lang, tr
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _extracted(folders: tuple[Path, ...] = (ROOT / "cgresearch", ROOT / "notebooks")) -> dict:
+    """Every literal message passed to ``tr`` in the package and the notebooks, with its place."""
+    found: dict[str, str] = {}
+    for folder in folders:
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            folder, method_map=[("**.py", "python")], keywords={"tr": (1,)}
+        ):
+            if isinstance(message, str):
+                found.setdefault(message, f"{folder.name}/{filename}:{lineno}")
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_message_passed_to_tr_has_a_korean_translation() -> None:
+    korean = _translations("ko")
+    missing = {m: where for m, where in _extracted().items() if m not in korean}
+    assert not missing, "untranslated messages (add them to the ko catalogue):\n" + "\n".join(
+        f"{where}: {m!r}" for m, where in sorted(missing.items(), key=lambda kv: kv[1])
+    )
+
+
+def test_korean_translations_use_the_same_placeholders_as_the_english_text() -> None:
+    wrong = {m: s for m, s in _translations("ko").items() if _fields(m) != _fields(s)}
+    assert not wrong, f"placeholders differ: {wrong}"
+
+
+def test_the_extractor_finds_messages_passed_to_tr(tmp_path: Path) -> None:
+    # guards the test above against an extractor that silently finds nothing
+    (tmp_path / "mod.py").write_text(
+        'from cgresearch.i18n import tr\nlabel = tr("Budget (100 million KRW)", lang)\n'
+        'other = tr("{n} gu at the floor", "en", n=2)\n',
+        encoding="utf-8",
+    )
+    assert set(_extracted((tmp_path,))) == {"Budget (100 million KRW)", "{n} gu at the floor"}
+
+
+def test_tr_gives_korean_by_default_and_english_on_request() -> None:
+    assert tr("Budget (100 million KRW)") == "예산(억원)"
+    assert tr("Budget (100 million KRW)", "en") == "Budget (100 million KRW)"
+    assert tr("{n} gu at the floor", "ko", n=2) == "하한에 걸린 구 2곳"
+
+
+def test_an_unknown_language_is_refused_with_the_languages_named() -> None:
+    with pytest.raises(ParameterError, match=r"'fr' is not available: use 'ko'.*'en'"):
+        check_lang("fr")
+    with pytest.raises(ParameterError, match="did you mean 'en'"):
+        tr("Budget (100 million KRW)", "eng")  # type: ignore[arg-type]
+
+
+def test_no_korean_translation_is_left_in_english() -> None:
+    hangul = re.compile("[\uac00-\ud7a3]")
+    english_only = [s for s in _translations("ko").values() if not hangul.search(s)]
+    assert not english_only, english_only
