@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "FUNDING_SOURCES",
+    "GRADES",
     "PENDING_ISSUES",
     "POLICY_TASKS",
     "RESPONDENT_GROUPS",
@@ -88,4 +89,12 @@ FUNDING_SOURCES: dict[str, Term] = _terms(
     ("smg_grant", "서울시 보조금", "SMG grant"),
     ("borough_own", "자치구 자체", "Borough own"),
     ("joint", "시·구 공동", "Joint SMG-borough"),
+)
+
+#: Performance grades of the performance-differentiated support (성과평가 및 차등지원), best first;
+#: the keys of an envelope scenario's ``tiers`` (see ``scenarios/tiers_9_11.toml``).
+GRADES: dict[str, Term] = _terms(
+    ("가", "가", "Grade A (top)"),
+    ("나", "나", "Grade B (middle)"),
+    ("다", "다", "Grade C (bottom)"),
 )

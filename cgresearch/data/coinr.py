@@ -1,0 +1,116 @@
+"""COINr-style inputs: an indicator data table (``iData``) and its metadata (``iMeta``).
+
+Researchers who build composite indices with R's COINr keep two tables: ``iData`` with ``uCode``
+(unit code), ``uName`` and one column per indicator, and ``iMeta`` with ``Level, iCode, iName,
+Direction, Weight, Parent, Type``. :func:`load_coinr` reads both (CSV in UTF-8 or CP949, or
+Excel), checks every value with file, row and column named, and returns the data (index =
+``uCode``) and the :class:`~cgresearch.evaluation.Framework` built from the metadata.
+
+Examples
+--------
+>>> from cgresearch.data.coinr import load_coinr
+>>> data, fw = load_coinr("panel.csv", "meta.csv")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cgresearch.data.loaders import read_table
+from cgresearch.errors import InputError
+from cgresearch.evaluation.framework import Framework, framework_from_coinr
+from cgresearch.evaluation.index import check_data
+
+__all__ = ["load_coinr", "read_coinr_meta"]
+
+_NUMERIC_META = ("Level", "Direction", "Weight", "Target")
+
+
+def _row(df: pd.DataFrame, i: int) -> int:
+    return int(df.attrs.get("first_row", 2)) + i
+
+
+def read_coinr_meta(path: str | Path, sheet: str | int = 0) -> Framework:
+    """Read a COINr ``iMeta`` table (CSV or Excel) into a framework.
+
+    Numbers are checked cell by cell (file, row, column, value); the framework's own checks
+    (unknown parent, cycle, weights, directions) name the file and row.
+    """
+    meta = read_table(path, sheet)
+    name = str(meta.attrs.get("source", Path(path).name))
+    out = meta.copy()
+    for col in _NUMERIC_META:
+        if col not in out.columns:
+            continue
+        num = pd.to_numeric(out[col], errors="coerce")
+        bad = num.isna() & out[col].notna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"{name}, row {_row(meta, i)}, column {col!r}: {out[col].iloc[i]!r} is not a number"
+            )
+        out[col] = num
+    return framework_from_coinr(out, source=name)
+
+
+def load_coinr(
+    data_path: str | Path, meta_path: str | Path, sheet: str | int = 0
+) -> tuple[pd.DataFrame, Framework]:
+    """Read COINr's ``iData`` and ``iMeta`` and check them against each other.
+
+    Parameters
+    ----------
+    data_path : str or Path
+        ``uCode``, optional ``uName``, group columns and one column per indicator.
+    meta_path : str or Path
+        ``Level, iCode, iName, Direction, Weight, Parent, Type`` (see
+        :func:`cgresearch.evaluation.framework_from_coinr`).
+    sheet : str or int
+        Excel sheet of both files (default the first).
+
+    Returns
+    -------
+    (pandas.DataFrame, Framework)
+        The data with index ``uCode`` (indicators as floats; ``uName`` and groups kept), and the
+        framework.
+
+    Raises
+    ------
+    InputError
+        A missing ``uCode`` column or value, a repeated unit, a non-number (file, row, column,
+        value), an indicator in META but not in DATA or the reverse, an all-missing indicator.
+    """
+    framework = read_coinr_meta(meta_path, sheet)
+    raw = read_table(data_path, sheet)
+    name = str(raw.attrs.get("source", Path(data_path).name))
+    if "uCode" not in raw.columns:
+        raise InputError(f"{name}: no column 'uCode': COINr's iData has uCode (unit code) first")
+    codes = raw["uCode"]
+    if codes.isna().any():
+        i = int(codes.isna().to_numpy().nonzero()[0][0])
+        raise InputError(f"{name}, row {_row(raw, i)}, column 'uCode': the unit code is empty")
+    dup = codes.duplicated()
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"{name}, row {_row(raw, i)}, column 'uCode': {codes.iloc[i]!r} repeats an earlier "
+            "row: give each unit one row"
+        )
+    data = raw.drop(columns=["uCode"]).set_axis(pd.Index(codes.astype(str), name="uCode"))
+    for col in framework.indicators:
+        if col not in data.columns:
+            continue
+        num = pd.to_numeric(data[col], errors="coerce")
+        bad = num.isna() & data[col].notna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"{name}, row {_row(raw, i)}, column {col!r}: {data[col].iloc[i]!r} is not a number"
+            )
+        data[col] = num.astype(float)
+    checked = check_data(data, framework, source=name)
+    if "uName" in data.columns:
+        checked.insert(0, "uName", data["uName"])
+    return checked, framework

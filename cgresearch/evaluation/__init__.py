@@ -1,0 +1,85 @@
+"""Evaluation: composite indices of collaborative governance, grades, and the bridge to budgets.
+
+Pure, like :mod:`cgresearch.survey` and :mod:`cgresearch.allocation`: tables and frameworks in,
+typed results out. A :class:`Framework` (index → pillars → indicators) and an :class:`IndexSpec`
+(the methodological choices) give an :class:`IndexResult` through :func:`build_index`, following
+the OECD/JRC Handbook and R's COINr; :mod:`~cgresearch.evaluation.grades` turns scores into the
+vocabulary's grades (가/나/다), the tiers of an envelope scenario, and the smallest improvements
+that would move a unit up a grade.
+"""
+
+from __future__ import annotations
+
+from cgresearch.evaluation.aggregation import AGGREGATIONS, aggregate, rank_scores
+from cgresearch.evaluation.construction import (
+    IMPUTATIONS,
+    NORMALISATIONS,
+    TREATMENTS,
+    Treatment,
+    impute,
+    kurtosis,
+    normalise,
+    screen_units,
+    skew,
+    treat_outliers,
+)
+from cgresearch.evaluation.framework import (
+    COLUMNS,
+    Framework,
+    framework_from_coinr,
+    load_framework,
+)
+from cgresearch.evaluation.grades import (
+    GRADE_METHODS,
+    GradeRule,
+    ImprovementResult,
+    assign_grades,
+    grade_improvements,
+    grade_thresholds,
+    grades_to_scenario,
+    tiers_from_index,
+)
+from cgresearch.evaluation.index import BuildLog, IndexResult, IndexSpec, build_index, check_data
+from cgresearch.evaluation.weighting import (
+    WEIGHTINGS,
+    bod_scores,
+    pca_weights,
+    within_parent_weights,
+)
+
+__all__ = [
+    "AGGREGATIONS",
+    "COLUMNS",
+    "GRADE_METHODS",
+    "IMPUTATIONS",
+    "NORMALISATIONS",
+    "TREATMENTS",
+    "WEIGHTINGS",
+    "BuildLog",
+    "Framework",
+    "GradeRule",
+    "ImprovementResult",
+    "IndexResult",
+    "IndexSpec",
+    "Treatment",
+    "aggregate",
+    "assign_grades",
+    "bod_scores",
+    "build_index",
+    "check_data",
+    "framework_from_coinr",
+    "grade_improvements",
+    "grade_thresholds",
+    "grades_to_scenario",
+    "impute",
+    "kurtosis",
+    "load_framework",
+    "normalise",
+    "pca_weights",
+    "rank_scores",
+    "screen_units",
+    "skew",
+    "tiers_from_index",
+    "treat_outliers",
+    "within_parent_weights",
+]
