@@ -7,7 +7,7 @@ Examples
 11440
 """
 
-from cgresearch.data.coinr import load_coinr, read_coinr_meta
+from cgresearch.data.coinr import load_coinr, read_coinr_meta, read_indicator_data, read_weights
 from cgresearch.data.districts import (
     District,
     DistrictLookup,
@@ -46,8 +46,10 @@ __all__ = [
     "load_proposals",
     "load_survey",
     "read_coinr_meta",
+    "read_indicator_data",
     "read_pb",
     "read_table",
+    "read_weights",
     "resolve_district",
     "validate_inventory",
     "validate_proposals",

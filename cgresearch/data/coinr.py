@@ -23,7 +23,7 @@ from cgresearch.errors import InputError
 from cgresearch.evaluation.framework import Framework, framework_from_coinr
 from cgresearch.evaluation.index import check_data
 
-__all__ = ["load_coinr", "read_coinr_meta"]
+__all__ = ["load_coinr", "read_coinr_meta", "read_indicator_data", "read_weights"]
 
 _NUMERIC_META = ("Level", "Direction", "Weight", "Target")
 
@@ -55,26 +55,13 @@ def read_coinr_meta(path: str | Path, sheet: str | int = 0) -> Framework:
     return framework_from_coinr(out, source=name)
 
 
-def load_coinr(
-    data_path: str | Path, meta_path: str | Path, sheet: str | int = 0
-) -> tuple[pd.DataFrame, Framework]:
-    """Read COINr's ``iData`` and ``iMeta`` and check them against each other.
+def read_indicator_data(
+    path: str | Path, framework: Framework, sheet: str | int = 0
+) -> pd.DataFrame:
+    """Read COINr's ``iData`` (``uCode``, optional ``uName``, one column per indicator).
 
-    Parameters
-    ----------
-    data_path : str or Path
-        ``uCode``, optional ``uName``, group columns and one column per indicator.
-    meta_path : str or Path
-        ``Level, iCode, iName, Direction, Weight, Parent, Type`` (see
-        :func:`cgresearch.evaluation.framework_from_coinr`).
-    sheet : str or int
-        Excel sheet of both files (default the first).
-
-    Returns
-    -------
-    (pandas.DataFrame, Framework)
-        The data with index ``uCode`` (indicators as floats; ``uName`` and groups kept), and the
-        framework.
+    Returns the data with index ``uCode`` (indicators as floats, ``uName`` and group columns
+    kept), checked against ``framework`` (see :func:`cgresearch.evaluation.check_data`).
 
     Raises
     ------
@@ -82,9 +69,8 @@ def load_coinr(
         A missing ``uCode`` column or value, a repeated unit, a non-number (file, row, column,
         value), an indicator in META but not in DATA or the reverse, an all-missing indicator.
     """
-    framework = read_coinr_meta(meta_path, sheet)
-    raw = read_table(data_path, sheet)
-    name = str(raw.attrs.get("source", Path(data_path).name))
+    raw = read_table(path, sheet)
+    name = str(raw.attrs.get("source", Path(path).name))
     if "uCode" not in raw.columns:
         raise InputError(f"{name}: no column 'uCode': COINr's iData has uCode (unit code) first")
     codes = raw["uCode"]
@@ -113,4 +99,68 @@ def load_coinr(
     checked = check_data(data, framework, source=name)
     if "uName" in data.columns:
         checked.insert(0, "uName", data["uName"])
-    return checked, framework
+    return checked
+
+
+def load_coinr(
+    data_path: str | Path, meta_path: str | Path, sheet: str | int = 0
+) -> tuple[pd.DataFrame, Framework]:
+    """Read COINr's ``iData`` and ``iMeta`` and check them against each other.
+
+    Parameters
+    ----------
+    data_path : str or Path
+        ``uCode``, optional ``uName``, group columns and one column per indicator.
+    meta_path : str or Path
+        ``Level, iCode, iName, Direction, Weight, Parent, Type`` (see
+        :func:`cgresearch.evaluation.framework_from_coinr`).
+    sheet : str or int
+        Excel sheet of both files (default the first).
+
+    Returns
+    -------
+    (pandas.DataFrame, Framework)
+        The data (see :func:`read_indicator_data`) and the framework.
+    """
+    framework = read_coinr_meta(meta_path, sheet)
+    return read_indicator_data(data_path, framework, sheet), framework
+
+
+def read_weights(path: str | Path) -> dict[str, float]:
+    """Read weights from a TOML file (``code = weight`` lines, optionally under ``[weights]``)
+    or a CSV/Excel table with columns ``code`` (or COINr's ``iCode``) and ``weight``
+    (``Weight``). Codes are checked later against the framework.
+
+    >>> read_weights("weights.toml")  # doctest: +SKIP
+    {'PLAN': 2.0, 'BCGC': 1.0}
+    """
+    p = Path(path)
+    if p.suffix.lower() == ".toml":
+        import tomllib
+
+        try:
+            doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{p}: not valid TOML: {exc}") from None
+        table = doc.get("weights", doc)
+        out = {}
+        for k, v in table.items():
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise InputError(f"{p}, key {k!r}: {v!r} is not a number")
+            out[str(k)] = float(v)
+        return out
+    t = read_table(p)
+    name = str(t.attrs.get("source", p.name))
+    code_col = next((c for c in ("code", "iCode") if c in t.columns), None)
+    w_col = next((c for c in ("weight", "Weight") if c in t.columns), None)
+    if code_col is None or w_col is None:
+        raise InputError(f"{name}: a weights table needs the columns code and weight")
+    out = {}
+    for i, (k, v) in enumerate(zip(t[code_col], t[w_col], strict=True)):
+        try:
+            out[str(k)] = float(v)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"{name}, row {_row(t, i)}, column {w_col!r}: {v!r} is not a number"
+            ) from None
+    return out
