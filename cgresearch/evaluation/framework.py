@@ -428,7 +428,7 @@ def load_framework(path: str | Path) -> Framework:
     Examples
     --------
     >>> from cgresearch import paths
-    >>> fw = load_framework(paths.DATA / "evaluation" / "framework.toml")  # doctest: +SKIP
+    >>> fw = load_framework(paths.data_dir() / "evaluation" / "framework.toml")  # doctest: +SKIP
     >>> fw.root  # doctest: +SKIP
     'CGI'
     """
