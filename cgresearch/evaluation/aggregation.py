@@ -136,7 +136,10 @@ def _copeland(y: np.ndarray, w: np.ndarray) -> np.ndarray:
 def rank_scores(scores: pd.DataFrame) -> pd.DataFrame:
     """Rank every column, 1 = highest score, ties by minimum rank; missing scores stay missing.
 
+    Scores that agree to 9 decimals tie (so that 50 and 50.000000000001, the same number
+    reached by two paths of floating-point arithmetic, share a rank).
+
     >>> rank_scores(pd.DataFrame({"I": [5.0, 9.0, 5.0]}))["I"].tolist()
     [2.0, 1.0, 2.0]
     """
-    return scores.rank(axis=0, method="min", ascending=False, na_option="keep")
+    return scores.round(9).rank(axis=0, method="min", ascending=False, na_option="keep")
