@@ -134,45 +134,68 @@ class Framework:
     def _rows(self) -> dict[str, dict[str, Any]]:
         return {r["code"]: r for r in self.table.to_dict("records")}
 
+    @cached_property
+    def _struct(self) -> dict[str, Any]:
+        # the hierarchy read once (the framework is frozen), so views cost no pandas filtering
+        codes = tuple(self.table["code"])
+        levels = {c: int(v) for c, v in zip(codes, self.table["level"], strict=True)}
+        parents = {
+            c: None if _is_missing(self._rows[c]["parent"]) else str(self._rows[c]["parent"])
+            for c in codes
+        }
+        children: dict[str, list[str]] = {c: [] for c in codes}
+        for c in codes:
+            if parents[c] is not None:
+                children[parents[c]].append(c)
+        by_level: dict[int, list[str]] = {}
+        for c in codes:
+            by_level.setdefault(levels[c], []).append(c)
+        return {
+            "codes": codes,
+            "children": {c: tuple(k) for c, k in children.items()},
+            "parents": parents,
+            "by_level": {lv: tuple(cs) for lv, cs in by_level.items()},
+            "root": next(c for c in codes if parents[c] is None),
+        }
+
     @property
     def codes(self) -> tuple[str, ...]:
         """Every code, indicators first, then each level upwards (table order within a level)."""
-        return tuple(self.table["code"])
+        return self._struct["codes"]
 
     @property
     def indicators(self) -> tuple[str, ...]:
         """The indicator codes (level 1), in table order."""
-        return tuple(self.table.loc[self.table["level"] == 1, "code"])
+        return self._struct["by_level"][1]
 
     @property
     def aggregates(self) -> tuple[str, ...]:
         """The aggregate codes (level ≥ 2), from the lowest level up."""
-        return tuple(self.table.loc[self.table["level"] > 1, "code"])
+        return tuple(c for c in self.codes if c not in set(self.indicators))
 
     @property
     def levels(self) -> tuple[int, ...]:
         """The levels present, from 1 (indicators) to the index."""
-        return tuple(sorted(int(v) for v in self.table["level"].unique()))
+        return tuple(sorted(self._struct["by_level"]))
 
     @property
     def root(self) -> str:
         """The code of the index (the one code without a parent)."""
-        return str(self.table.loc[self.table["parent"].isna(), "code"].iloc[0])
+        return self._struct["root"]
 
     def children(self, code: str) -> tuple[str, ...]:
         """The codes whose parent is ``code``, in table order (empty for an indicator)."""
         self._check(code)
-        return tuple(self.table.loc[self.table["parent"] == code, "code"])
+        return self._struct["children"][code]
 
     def parent(self, code: str) -> str | None:
         """The parent of ``code`` (None for the index)."""
         self._check(code)
-        p = self._rows[code]["parent"]
-        return None if _is_missing(p) else str(p)
+        return self._struct["parents"][code]
 
     def at_level(self, level: int) -> tuple[str, ...]:
         """The codes at ``level`` (1 = indicators)."""
-        return tuple(self.table.loc[self.table["level"] == level, "code"])
+        return self._struct["by_level"].get(level, ())
 
     def row(self, code: str) -> dict[str, Any]:
         """The table row of ``code`` as a dictionary."""
