@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cgresearch.data import load_coinr, read_weights
-from cgresearch.errors import InputError
+from cgresearch.errors import InputError, ParameterError
 
 META = """Level,iCode,iName,Direction,Weight,Parent,Type
 1,a,A,1,1,I,Indicator
@@ -51,13 +51,15 @@ def test_coinr_tables_load_with_units_as_index_and_groups_kept(tmp_path: Path) -
         (DATA.replace("uCode", "code"), META, ["iData.csv", "uCode"]),
         (DATA, META.replace("1,b,B,-1,2", "1,b,B,-1,two"), ["iMeta.csv", "row 3", "'Weight'"]),
         (DATA, META.replace("1,b,B,-1,2,I", "1,bb,B,-1,2,I"), ["iData.csv", "'bb'", "META"]),
+        (DATA, META.replace("1,b,B,-1,2,I", "1,b,B,-1,2,J"), ["iMeta.csv, row 3 (code 'b')"]),
+        (DATA, META.replace("2,I,Index,,1,", "2,I,Index,,1,b"), ["iMeta.csv, row 5", "cycle"]),
         (DATA_EXTRA, META, ["'c'", "not an indicator"]),
     ],
 )
 def test_a_bad_coinr_file_is_named_with_its_row_and_column(
     tmp_path: Path, data: str, meta: str, words: list[str]
 ) -> None:
-    with pytest.raises(InputError) as err:
+    with pytest.raises((InputError, ParameterError)) as err:
         load_coinr(*_write(tmp_path, data, meta))
     for word in words:
         assert word in str(err.value)
