@@ -223,3 +223,22 @@ def test_improvements_refuse_a_non_linear_index() -> None:
     result = build_index(DATA_GP, FW_GP, IndexSpec(normalise="rank"))
     with pytest.raises(ParameterError, match="not linear"):
         grade_improvements(result, "u1", RULE)
+
+
+def test_costs_per_standard_deviation_pick_the_indicator_cheapest_in_sd_units() -> None:
+    result = build_index(DATA_GP, FW_GP, IndexSpec(normalise="goalposts"))
+    # score gain per unit: a 1/4, b 1, c 1/8; sample sd by hand: a √(3400/3), b √(850/3),
+    # c √(9275/3) → gain per sd: a 8.4, b 16.8, c 7.0: b is cheapest; u1 needs 40 − 13.75 =
+    # 26.25 points, and b has room for 45 (5 → 50), so b alone moves 26.25 units = 26.25 / sd_b
+    imp = grade_improvements(result, "u1", RULE, costs="sd")
+    assert list(imp.changes.index) == ["b"]
+    assert imp.changes.loc["b", "change"] == pytest.approx(26.25)
+    assert imp.total_change == pytest.approx(26.25 / (850 / 3) ** 0.5, rel=1e-7)
+
+
+def test_a_unit_without_a_score_has_no_improvement() -> None:
+    data = DATA_GP.copy()
+    data.loc["u1", :] = np.nan
+    result = build_index(data, FW_GP, IndexSpec(normalise="goalposts"))
+    with pytest.raises(ModelError, match="no score"):
+        grade_improvements(result, "u1", RULE)
