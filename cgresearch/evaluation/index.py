@@ -219,19 +219,23 @@ class IndexResult:
         return self.scores[self.framework.root]
 
     def to_frame(self, lang: str = "ko") -> pd.DataFrame:
-        """Long table: unit, code, level, score, rank (one row per unit and code).
+        """Long table: unit, code, name (Korean, or English with ``lang="en"``), level, score,
+        rank; one row per unit and code, units in data order, codes in framework order.
 
         >>> fw = Framework(pd.DataFrame({"code": ["a", "I"], "parent": ["I", None],
-        ...                              "direction": [1, None]}))
-        >>> build_index(pd.DataFrame({"a": [1.0, 2.0]}, index=["u", "v"]), fw).to_frame().shape
-        (4, 5)
+        ...                              "direction": [1, None], "name_en": ["A", "Index"]}))
+        >>> t = build_index(pd.DataFrame({"a": [1.0, 2.0]}, index=["u", "v"]), fw).to_frame("en")
+        >>> t.columns.tolist(), t["name"].tolist()
+        (['unit', 'code', 'name', 'level', 'score', 'rank'], ['A', 'Index', 'A', 'Index'])
         """
         s = self.scores.stack(future_stack=True).rename("score")
         r = self.ranks.stack(future_stack=True).rename("rank")
         out = pd.concat([s, r], axis=1).reset_index()
         out.columns = ["unit", "code", "score", "rank"]
-        level = self.framework.table.set_index("code")["level"]
-        out.insert(2, "level", out["code"].map(level).astype(int))
+        fw = self.framework
+        out.insert(2, "name", [fw.name(c, lang) for c in out["code"]])
+        level = fw.table.set_index("code")["level"]
+        out.insert(3, "level", out["code"].map(level).astype(int))
         return out
 
 

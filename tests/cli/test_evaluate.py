@@ -82,10 +82,10 @@ def test_a_framework_toml_replaces_meta_and_csv_is_long(
     argv = ["evaluate", str(files["data"]), "--framework", str(files["fw"]), "--format", "csv"]
     assert cli.main(argv) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "unit,code,level,score,rank"
+    assert lines[0] == "unit,code,name,level,score,rank"
     assert len(lines) == 1 + 3 * 6
     row = next(line.split(",") for line in lines if line.startswith("u3,I,"))
-    assert (row[2], float(row[3]), row[4]) == ("3", pytest.approx(55.0), "1.0")
+    assert (row[3], float(row[4]), row[5]) == ("3", pytest.approx(55.0), "1.0")
 
 
 def test_the_table_has_korean_headers_and_english_on_request(
@@ -108,6 +108,21 @@ def test_out_writes_the_file_and_a_weights_file_changes_the_weights(
     doc = json.loads(out.read_text(encoding="utf-8"))
     # equal pillar weights: u3 = (72.5 + 20) / 2
     assert doc["scores"]["u3"]["I"] == pytest.approx(46.25)
+
+
+def test_group_mean_imputation_and_screening_from_the_command_line(
+    files: dict[str, Path], capsys: pytest.CaptureFixture
+) -> None:
+    files["data"].write_text(
+        "uCode,region,a,b,c\nu1,n,0,0,5\nu2,s,10,10,15\nu3,n,,2,7\nu4,s,,,\n",
+        encoding="utf-8",
+    )
+    argv = ["evaluate", str(files["data"]), str(files["meta"]), "--format", "json"]
+    assert cli.main([*argv, "--impute", "group_mean", "--group", "region", "--screen", "0.5"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc["scores"]) == {"u1", "u2", "u3"}  # u4 has no value: screened out
+    # u3's a is its group's mean (u1: 0), so a = 0 on 0–10 → 0
+    assert doc["scores"]["u3"]["a"] == 0.0
 
 
 @pytest.mark.parametrize(
