@@ -212,7 +212,16 @@ def tiers_from_index(
 ) -> Scenario:
     """Scores of ``code`` (default the index) → grades → ``scenario`` with those grades.
 
-    >>> # tiers_from_index(build_index(panel, fw), GradeRule("quantiles"), load_scenario(...))
+    >>> from cgresearch.allocation import Scenario
+    >>> from cgresearch.evaluation import Framework, build_index
+    >>> fw = Framework(pd.DataFrame({"code": ["x", "I"], "parent": ["I", None],
+    ...                              "direction": [1, None]}))
+    >>> result = build_index(pd.DataFrame({"x": [1.0, 5.0, 9.0]},
+    ...                                   index=["종로구", "중구", "용산구"]), fw)
+    >>> s = Scenario.from_dict({"name": "t", "total_budget_eok": 30,
+    ...     "tiers": {"가": [10, 11], "나": [9.5, 10.5], "다": [9, 10]}, "grades": {"default": "나"}})
+    >>> tiers_from_index(result, GradeRule("cutoffs", cutoffs=(30, 70)), s).grades
+    {'종로구': '다', '중구': '나', '용산구': '가'}
     """
     scores = result.scores[code or result.framework.root]
     return grades_to_scenario(assign_grades(scores, rule), scenario)
@@ -365,7 +374,13 @@ def grade_improvements(
 
     Examples
     --------
-    >>> # grade_improvements(build_index(panel, fw), "강북구", GradeRule("quantiles"))
+    >>> from cgresearch.evaluation import Framework, build_index
+    >>> fw = Framework(pd.DataFrame({"code": ["x", "y", "I"], "parent": ["I", "I", None],
+    ...                              "direction": [1, 1, None]}))
+    >>> data = pd.DataFrame({"x": [0.0, 5, 10], "y": [0.0, 10, 20]}, index=["a", "b", "c"])
+    >>> imp = grade_improvements(build_index(data, fw), "a", GradeRule("cutoffs", cutoffs=(40, 80)))
+    >>> imp.target_grade, imp.changes["change"].round(6).to_dict()  # x: 5 points a unit, y: 2.5
+    ('나', {'x': 8.0})
     """
     spec, fw = result.spec, result.framework
     if spec.aggregate != "arithmetic" or spec.weights == "bod":
