@@ -219,7 +219,8 @@ def tiers_from_index(
     >>> result = build_index(pd.DataFrame({"x": [1.0, 5.0, 9.0]},
     ...                                   index=["종로구", "중구", "용산구"]), fw)
     >>> s = Scenario.from_dict({"name": "t", "total_budget_eok": 30,
-    ...     "tiers": {"가": [10, 11], "나": [9.5, 10.5], "다": [9, 10]}, "grades": {"default": "나"}})
+    ...     "tiers": {"가": [10, 11], "나": [9.5, 10.5], "다": [9, 10]},
+    ...     "grades": {"default": "나"}})
     >>> tiers_from_index(result, GradeRule("cutoffs", cutoffs=(30, 70)), s).grades
     {'종로구': '다', '중구': '나', '용산구': '가'}
     """
