@@ -148,7 +148,7 @@ def grade_thresholds(scores: pd.Series, rule: GradeRule) -> tuple[float, ...]:
             f"there are {np.unique(x).size}: use cut-offs or quantiles"
         )
     breaks = jenkspy.jenks_breaks(sorted(float(v) for v in x), n_classes=k + 1)
-    return tuple(float(x[x > b].min()) for b in breaks[1:-1])
+    return tuple(float(x[x > b].min()) if (x > b).any() else float("inf") for b in breaks[1:-1])
 
 
 def assign_grades(scores: pd.Series, rule: GradeRule) -> pd.Series:
@@ -352,7 +352,8 @@ def grade_improvements(
     its normalisation with reference points held fixed. ``costs``: ``"raw"`` (every unit of
     every indicator costs 1), ``"sd"`` (cost 1 per standard deviation) or code → cost.
 
-    Only for arithmetic aggregation with declared, equal or PCA weights and a linear
+    Only for arithmetic aggregation with declared, equal or PCA weights (PCA weights held at
+    their current values) and a linear
     normalisation (minmax, zscore, target, goalposts); indicators changed by outlier treatment
     and indicators the unit has no value for are left as they are.
 
@@ -451,7 +452,8 @@ def grade_improvements(
         dirs.append(d)
         vals.append(value)
     need = threshold - score
-    margin = 1e-9 * (spec.range[1] - spec.range[0])
+    # a margin above HiGHS' feasibility tolerance (1e-7), so the rebuilt score clears the line
+    margin = 1e-6
     feasible = bool(codes) and float(np.dot(gain, ub)) >= need + margin
     if not feasible:
         return ImprovementResult(
