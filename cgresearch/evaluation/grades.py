@@ -334,6 +334,16 @@ def _scale(result: IndexResult, code: str) -> tuple[float, float]:
     return (high - low) / (best - worst), best
 
 
+def _below_goalpost(result: IndexResult, code: str, value: float) -> bool:
+    """True when a goalposts-normalised value sits below its lower goalpost (its first gains
+    would not count, so the score is not linear there)."""
+    if result.spec.normalise != "goalposts":
+        return False
+    row = result.framework.row(code)
+    worst = row["goal_low"] if row["direction"] > 0 else -row["goal_high"]
+    return bool(value < worst)
+
+
 def grade_improvements(
     result: IndexResult,
     unit: object,
@@ -354,8 +364,9 @@ def grade_improvements(
 
     Only for arithmetic aggregation with declared, equal or PCA weights (PCA weights held at
     their current values) and a linear
-    normalisation (minmax, zscore, target, goalposts); indicators changed by outlier treatment
-    and indicators the unit has no value for are left as they are.
+    normalisation (minmax, zscore, target, goalposts); indicators changed by outlier treatment,
+    indicators the unit has no value for and (under goalposts) indicators below their lower
+    goalpost, whose first gains would not count, are left as they are.
 
     Parameters
     ----------
@@ -425,6 +436,12 @@ def grade_improvements(
     # thresholds ascend from the bottom grade: reaching order[i] needs thresholds[k - 1 - i]
     k = len(order) - 1
     threshold = float(thresholds[k - 1 - order.index(target)])
+    if isinstance(costs, Mapping):
+        bad = {j: c for j, c in costs.items() if not float(c) > 0}
+        if bad:
+            raise ParameterError(f"costs {bad}: every cost must be > 0")
+    elif costs not in ("raw", "sd"):
+        raise ParameterError(f"costs = {costs!r}: use 'raw', 'sd' or a table code → cost")
     treated_codes = {t.code for t in result.log.treatments if t.action != "none"}
     coef = _coefficients(result, unit, code)
     codes, gain, ub, cost, dirs, vals = [], [], [], [], [], []
@@ -435,16 +452,14 @@ def grade_improvements(
         slope, best = _scale(result, j)
         d = float(fw.row(j)["direction"])
         room = best - d * value
-        if room <= 0:
+        if room <= 0 or slope <= 0 or _below_goalpost(result, j, d * value):
             continue
         if isinstance(costs, Mapping):
             c = float(costs.get(j, 1.0))
         elif costs == "sd":
             c = 1.0 / float(np.nanstd(result.treated[j].to_numpy(dtype=float), ddof=1))
-        elif costs == "raw":
-            c = 1.0
         else:
-            raise ParameterError(f"costs = {costs!r}: use 'raw', 'sd' or a table code → cost")
+            c = 1.0
         codes.append(j)
         gain.append(a * slope)
         ub.append(room)

@@ -242,3 +242,24 @@ def test_a_unit_without_a_score_has_no_improvement() -> None:
     result = build_index(data, FW_GP, IndexSpec(normalise="goalposts"))
     with pytest.raises(ModelError, match="no score"):
         grade_improvements(result, "u1", RULE)
+
+
+def test_an_indicator_below_its_lower_goalpost_is_not_proposed() -> None:
+    data = DATA_GP.copy()
+    data.loc["u1", "b"] = -20.0  # below goal_low = 0: its first 20 units would not count
+    result = build_index(data, FW_GP, IndexSpec(normalise="goalposts"))
+    imp = grade_improvements(result, "u1", RULE)
+    assert "b" not in imp.changes.index and imp.feasible
+    improved = data.copy()
+    for code, row in imp.changes.iterrows():
+        improved.loc["u1", code] = row["new_value"]
+    after = build_index(improved, FW_GP, IndexSpec(normalise="goalposts"))
+    assert after.index["u1"] >= imp.threshold
+
+
+def test_costs_must_be_positive() -> None:
+    result = build_index(DATA_GP, FW_GP, IndexSpec(normalise="goalposts"))
+    with pytest.raises(ParameterError, match="must be > 0"):
+        grade_improvements(result, "u1", RULE, costs={"a": 0})
+    with pytest.raises(ParameterError, match="'raw', 'sd'"):
+        grade_improvements(result, "u3", RULE, costs="cheap")
