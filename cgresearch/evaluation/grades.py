@@ -407,6 +407,12 @@ def grade_improvements(
             f"normalise = {spec.normalise!r} is not linear in the values: grade improvements "
             f"need one of {', '.join(_LINEAR)}"
         )
+    if isinstance(costs, Mapping):
+        bad = {j: c for j, c in costs.items() if not float(c) > 0}
+        if bad:
+            raise ParameterError(f"costs {bad}: every cost must be > 0")
+    elif costs not in ("raw", "sd"):
+        raise ParameterError(f"costs = {costs!r}: use 'raw', 'sd' or a table code → cost")
     code = code or fw.root
     if unit not in result.scores.index:
         hint = closest_match(str(unit), [str(u) for u in result.scores.index])
@@ -436,12 +442,6 @@ def grade_improvements(
     # thresholds ascend from the bottom grade: reaching order[i] needs thresholds[k - 1 - i]
     k = len(order) - 1
     threshold = float(thresholds[k - 1 - order.index(target)])
-    if isinstance(costs, Mapping):
-        bad = {j: c for j, c in costs.items() if not float(c) > 0}
-        if bad:
-            raise ParameterError(f"costs {bad}: every cost must be > 0")
-    elif costs not in ("raw", "sd"):
-        raise ParameterError(f"costs = {costs!r}: use 'raw', 'sd' or a table code → cost")
     treated_codes = {t.code for t in result.log.treatments if t.action != "none"}
     coef = _coefficients(result, unit, code)
     codes, gain, ub, cost, dirs, vals = [], [], [], [], [], []
