@@ -75,7 +75,8 @@ def test_grades_become_the_scenarios_grades_and_must_be_its_tiers() -> None:
         grades_to_scenario({"성동구": "S"}, base)
 
 
-def test_the_evaluation_decides_the_tier_end_to_end_through_the_envelopes() -> None:
+@pytest.mark.parametrize("key", ["name_ko", "adm_code"])
+def test_the_evaluation_decides_the_tier_end_to_end_through_the_envelopes(key: str) -> None:
     districts = load_districts()
     rng = np.random.default_rng(7)
     fw = Framework(
@@ -88,14 +89,16 @@ def test_the_evaluation_decides_the_tier_end_to_end_through_the_envelopes() -> N
         )
     )
     data = pd.DataFrame(
-        rng.uniform(0, 100, size=(25, 3)), index=districts["name_ko"], columns=["x1", "x2", "x3"]
+        rng.uniform(0, 100, size=(25, 3)),
+        index=districts[key].astype(str),
+        columns=["x1", "x2", "x3"],
     )
     result = build_index(data, fw)
     rule = GradeRule("quantiles")
     scenario = tiers_from_index(result, rule, load_scenario(scenarios_dir() / "tiers_9_11.toml"))
     envelopes = solve_envelopes(districts, scenario)
     assert envelopes.status == "optimal"
-    table = envelopes.to_frame().set_index("name_ko")
+    table = envelopes.to_frame().astype({"adm_code": str}).set_index(key)
     grades = assign_grades(result.index, rule)
     assert table["grade"].to_dict() == grades.to_dict()
     # the tiers of scenarios/tiers_9_11.toml, written out here: 가 10.5–11, 나 9.5–10.5, 다 9–9.5
