@@ -87,24 +87,56 @@ class _PostStratAdjustment:
 
 @dataclass(frozen=True, eq=False)
 class _RakeAdjustment:
+    """R's raking residuals: 10 back-fitting sweeps of post-stratification over the margins.
+
+    Every sweep subtracts, per margin m, ``psw_m * mean_cell(x / psw_m)``: what is subtracted
+    always lies in the span of ``psw_m`` times the cell indicators of m. So the sweeps are run
+    on the cell coefficients ``B_m`` (items x cells) of all items at once, with the cross-margin
+    Gram tables ``G[m, m'][c, c'] = sum over rows in cell c of m and c' of m' of psw_m' / psw_m``
+    (tiny matrices), and the rows are touched only to form the first cell sums and the final
+    ``x - sum_m psw_m * B_m[:, codes_m]``. The arithmetic is R's sweep for sweep (only the order
+    of the floating-point sums differs).
+    """
+
     margins: tuple[tuple[np.ndarray, int, np.ndarray], ...]  # (codes, n_cells, weights after)
 
     def residualize(self, x: np.ndarray) -> np.ndarray:
-        x = x.copy()
-        prepared = [
-            (codes, k, psw, 1.0 / psw, np.bincount(codes, minlength=k))
-            for codes, k, psw in self.margins
-        ]
-        buf = np.empty(x.shape[1])
+        margins = self.margins
+        n_m = len(margins)
+        inv = [1.0 / psw for _, _, psw in margins]
+        cnt = [np.bincount(codes, minlength=k).astype(float) for codes, k, _ in margins]
+        gram: dict[tuple[int, int], np.ndarray] = {}
+        for a, (ca, ka, _) in enumerate(margins):
+            for b, (cb, kb, pswb) in enumerate(margins):
+                flat = np.bincount(ca * kb + cb, weights=inv[a] * pswb, minlength=ka * kb)
+                gram[a, b] = flat.reshape(ka, kb)
+        # cell sums of x / psw_m for every item and margin: items x cells
+        start = [_cell_sums(x, codes, k, inv[a]) for a, (codes, k, _) in enumerate(margins)]
+        coef = [np.zeros((x.shape[0], k)) for _, k, _ in margins]
         for _ in range(10):  # R: a fixed 10 sweeps of back-fitting
-            for codes, k, psw, inv, cnt in prepared:
-                for j in range(x.shape[0]):
-                    np.multiply(x[j], inv, out=buf)
-                    means = np.bincount(codes, weights=buf, minlength=k) / cnt
-                    np.take(means, codes, out=buf)
-                    buf *= psw
-                    x[j] -= buf
-        return x
+            for a in range(n_m):
+                sums = start[a].copy()
+                for b in range(n_m):
+                    sums -= coef[b] @ gram[a, b].T
+                coef[a] += sums / cnt[a]
+        out = np.array(x, dtype=float, copy=True)
+        buf = np.empty(x.shape[1])
+        for (codes, _, psw), b in zip(margins, coef, strict=True):
+            for j in range(x.shape[0]):  # row by row: cache-friendly, no items x rows temporary
+                np.take(b[j], codes, out=buf)
+                buf *= psw
+                out[j] -= buf
+        return out
+
+
+def _cell_sums(x: np.ndarray, codes: np.ndarray, k: int, scale: np.ndarray) -> np.ndarray:
+    """Return ``sum over rows in cell c of x[j] * scale`` for every row j of x (items x cells)."""
+    out = np.empty((x.shape[0], k))
+    buf = np.empty(x.shape[1])
+    for j in range(x.shape[0]):
+        np.multiply(x[j], scale, out=buf)
+        out[j] = np.bincount(codes, weights=buf, minlength=k)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
