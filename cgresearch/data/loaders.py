@@ -24,9 +24,11 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +51,7 @@ from cgresearch.data.schemas import (
     Problem,
     validate_frame,
 )
-from cgresearch.errors import InputError
+from cgresearch.errors import InputError, closest_match
 from cgresearch.vocabulary import FUNDING_SOURCES, RESPONDENT_GROUPS
 
 __all__ = [
@@ -99,20 +101,240 @@ def _as_text(value: object) -> object:
     return text if text else np.nan
 
 
+def _map_unique(s: pd.Series, fn: Any) -> np.ndarray:
+    """Apply ``fn`` to each distinct value of ``s`` once and spread the results (object array;
+    NaN where ``s`` is missing): vectorised for columns of few distinct values."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:-1] = [fn(u) for u in uniques]
+    values[-1] = np.nan
+    return values[codes]
+
+
 def _text_column(s: pd.Series) -> pd.Series:
     """Return a column as text cells (object dtype, NaN when blank), fast for repeated values."""
     if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
         text = s.str.strip()
         return text.where(text.ne("") & text.notna(), np.nan).astype(object)
-    values = s.astype(object)
-    mapping = {u: _as_text(u) for u in pd.unique(values) if not pd.isna(u)}
-    return values.map(mapping).astype(object)
+    return pd.Series(_map_unique(s, _as_text), index=s.index, dtype=object)
 
 
-def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
-    """Read a CSV (UTF-8 or CP949), Excel or SPSS file into a DataFrame of text cells.
+def _cell_column(s: pd.Series) -> pd.Series:
+    """A column as read: numbers and booleans unchanged, anything else as stripped text."""
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return s
+    return _text_column(s)
 
-    Every cell is text (or NaN when blank) so that validation sees what the file holds. Metadata
+
+def _head_text(data: bytes, limit: int = 65_536) -> tuple[str, str]:
+    """Decode the first ``limit`` bytes (UTF-8, else CP949) for the header and delimiter checks."""
+    head = data[:limit]
+    if len(data) > limit:
+        head = head[: head.rfind(b"\n") + 1] or head
+    try:
+        return head.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return head.decode("cp949", errors="replace"), "cp949"
+
+
+def _fields(lines: list[str], sep: str) -> list[list[str]]:
+    """Split sample lines into fields with the standard library's CSV reader."""
+    return list(csv.reader(lines, delimiter=sep))
+
+
+def _check_layout(name: str, text: str, sep: str, sep_given: bool) -> list[str]:
+    """Refuse a wrong delimiter, title rows above the header and duplicate column names.
+
+    Returns the header's column names. ``text`` is the start of the file (whole lines).
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    if not lines:
+        raise InputError(f"{name}: the file is empty; give a table with a header row")
+    rows = _fields(lines, sep)
+    widths = [len(r) for r in rows]
+    if not sep_given and max(widths) == 1:
+        try:
+            sniffed = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=";\t|,").delimiter
+        except csv.Error:
+            sniffed = None
+        if sniffed and sniffed != sep and len(_fields(lines[:1], sniffed)[0]) > 1:
+            shown = {"\t": "tab", ";": "';'", "|": "'|'"}.get(sniffed, repr(sniffed))
+            code = "\\t" if sniffed == "\t" else sniffed
+            raise InputError(
+                f"{name}: the file looks {shown}-separated, not comma-separated (row 1 has no "
+                f"'{sep}'): save it as comma-separated CSV (Excel: CSV UTF-8) or pass "
+                f"sep='{code}'"
+            )
+        if len(lines) > 1:
+            raise InputError(
+                f"{name}: row 1 has a single column ({lines[0][:60]!r}) and no '{sep}' "
+                "separator: save the table as comma-separated CSV (Excel: CSV UTF-8)"
+            )
+    if len(rows) > 1:
+        usual = max(set(widths[1:]), key=widths[1:].count)
+        if widths[0] < usual and sum(1 for c in rows[0] if c.strip()) <= 1:
+            raise InputError(
+                f"{name}, row 1: {lines[0][:60]!r} looks like a title, not the header (it has "
+                f"{widths[0]} column(s), the rows below {usual}): delete the rows above the "
+                "column names and load the file again"
+            )
+    header = [c.strip() for c in rows[0]]
+    _check_header(name, header)
+    return header
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    """Refuse duplicate or blank column names, naming their positions."""
+    seen: dict[str, list[int]] = {}
+    for i, c in enumerate(header, start=1):
+        seen.setdefault(c, []).append(i)
+    dups = {c: at for c, at in seen.items() if len(at) > 1 and c}
+    if dups:
+        parts = [f"'{c}' (columns {', '.join(map(str, at))})" for c, at in dups.items()]
+        raise InputError(
+            f"{name}, row 1: duplicate column name {'; '.join(parts)}: rename or delete one so "
+            "that each column name appears once"
+        )
+
+
+def _check_second_header(name: str, df: pd.DataFrame, first_row: int) -> None:
+    """Refuse a second header (or label) row under the header: text where the rows below hold
+    numbers in several columns, or the column names repeated."""
+    if len(df) < 2:
+        return
+    first = df.iloc[0]
+    repeated = sum(
+        1 for c in df.columns if isinstance(first[c], str) and first[c].strip() == str(c)
+    )
+    head = df.iloc[1:50]
+    texty = 0
+    for c in df.columns:
+        v = first[c]
+        if not isinstance(v, str) or pd.isna(v):
+            continue
+        below = head[c].dropna()
+        if len(below) and pd.to_numeric(below, errors="coerce").notna().all():
+            if pd.isna(pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]):
+                texty += 1
+    if repeated >= max(2, len(df.columns) // 2) or texty >= max(2, len(df.columns) // 3):
+        shown = ", ".join(str(v) for v in first.iloc[:4].tolist())
+        raise InputError(
+            f"{name}, row {first_row}: a second header row ({shown}, ...): the row under the "
+            "column names holds labels, not answers; delete it and load the file again"
+        )
+
+
+def _bad_rows_error(name: str, data: bytes, bad: list[tuple[int, int, str]]) -> InputError:
+    """Name the first rows whose field count differs from the header's."""
+    parts = []
+    for expected, actual, text in bad[:5]:
+        raw = text.encode("utf-8", errors="replace")
+        at = data.find(raw)
+        line = data.count(b"\n", 0, at) + 1 if at >= 0 else None
+        where = f"row {line}" if line else f"row {text[:30]!r}"
+        cut = at >= 0 and at + len(raw) >= len(data.rstrip(b"\r\n")) and not data.endswith(b"\n")
+        if cut:
+            parts.append(
+                f"{where} has {actual} of {expected} fields and the file ends there: the file "
+                "is cut in the middle of a row; copy or export it again in full"
+            )
+        else:
+            parts.append(
+                f"{where} has {actual} fields but the header has {expected}: a cell or "
+                "separator is missing or extra; fix or delete the row"
+            )
+    more = f" (and {len(bad) - 5} more rows)" if len(bad) > 5 else ""
+    return InputError(f"{name}: " + "; ".join(parts) + more)
+
+
+def _has_bytes(df: pd.DataFrame) -> bool:
+    """True when pyarrow kept a column as raw bytes (text that is not valid UTF-8)."""
+    for c in df.columns:
+        if df[c].dtype == object:
+            first = df[c].dropna().head(1).tolist()
+            if first and isinstance(first[0], bytes):
+                return True
+    return False
+
+
+def _parse_csv(name: str, data: bytes, sep: str) -> pd.DataFrame:
+    """Parse UTF-8 CSV bytes with pandas' pyarrow engine; rows of the wrong width are refused."""
+    bad: list[tuple[int, int, str]] = []
+
+    def collect(row: Any) -> str:
+        bad.append((row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    try:
+        df = pd.read_csv(
+            io.BytesIO(data),
+            sep=sep,
+            engine="pyarrow",
+            keep_default_na=False,
+            na_values=[""],
+            on_bad_lines=collect,
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{name}: the file is empty; give a table with a header row") from None
+    except Exception as exc:  # pyarrow.lib.ArrowInvalid, pandas' ParserError
+        raise InputError(f"{name}: not a readable CSV table ({exc})") from None
+    if bad:
+        raise _bad_rows_error(name, data, bad)
+    return df
+
+
+def _read_csv(path: Path, sep: str | None) -> tuple[pd.DataFrame, str]:
+    """Read a CSV (UTF-8 or CP949), refusing a wrong delimiter, title rows, duplicate names,
+    ragged rows and a file cut mid-row."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path.name}: the file is empty; give a table with a header row")
+    head, encoding = _head_text(data)
+    expected = sep or ("\t" if path.suffix.lower() == ".tsv" else ",")
+    _check_layout(path.name, head, expected, sep is not None)
+    if encoding != "utf-8":
+        text, encoding = _decode(path)
+        data = text.encode("utf-8")
+    df = _parse_csv(path.name, data, expected)
+    if encoding == "utf-8" and _has_bytes(df):
+        text, encoding = _decode(path)  # raises when the file is not CP949 either
+        df = _parse_csv(path.name, text.encode("utf-8"), expected)
+    return df, encoding
+
+
+def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
+    """Read a sheet as a grid, take the first row as the header, refuse title rows/duplicates."""
+    try:
+        grid = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl", header=None)
+    except Exception as exc:  # openpyxl raises many kinds for broken workbooks
+        raise InputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    grid = grid.dropna(how="all").dropna(axis=1, how="all")
+    if grid.empty:
+        raise InputError(f"{path.name}: the sheet is empty; give a table with a header row")
+    filled = grid.notna().sum(axis=1).tolist()
+    if len(filled) > 1 and filled[0] == 1 and max(filled[1:]) > 1:
+        raise InputError(
+            f"{path.name}, row {int(grid.index[0]) + 1}: {grid.iloc[0].dropna().iloc[0]!r} looks "
+            "like a title, not the header: delete the rows above the column names"
+        )
+    header = ["" if pd.isna(v) else _as_text(v) for v in grid.iloc[0]]
+    header = [str(h).strip() if not pd.isna(h) else "" for h in header]
+    _check_header(path.name, header)
+    df = grid.iloc[1:].copy()
+    df.columns = header
+    df.attrs["first_row"] = int(grid.index[0]) + 2
+    return df.reset_index(drop=True)
+
+
+def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -> pd.DataFrame:
+    """Read a CSV (UTF-8 or CP949), Excel or SPSS file into a DataFrame of cells as read.
+
+    Numbers stay numbers (float/int columns), text is stripped text, blanks are NaN, so that
+    validation sees what the file holds and stays vectorised. The file's shape is checked first,
+    each fault named with the file and row: an empty file, a header without rows, a wrong
+    delimiter (sniffed with :class:`csv.Sniffer`), a title row above the header, duplicate column
+    names, a second header row, rows with too few or too many fields and a file cut mid-row
+    (pandas' pyarrow engine with ``on_bad_lines``). Metadata
     goes to ``attrs``: ``source`` (file name), ``format``, ``encoding`` (CSV), ``first_row``
     (the file row of the first record: 2 below a header, 1 for .sav cases), and for ``.sav``
     ``value_labels`` (column -> {code: label}) and ``column_labels``.
@@ -123,11 +345,15 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
         The file; its suffix picks the reader (.csv/.txt/.tsv, .xlsx/.xlsm, .sav).
     sheet : str or int
         Excel sheet (default the first).
+    sep : str, optional
+        CSV delimiter (default ',' and tab for .tsv); a file with another one is refused with a
+        message that names it.
 
     Raises
     ------
     InputError
-        For a missing file, an unknown suffix, a wrong encoding or an unreadable file.
+        For a missing file, an unknown suffix, a wrong encoding, an unreadable file or any of
+        the faults of shape above.
 
     Examples
     --------
@@ -145,22 +371,11 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     suffix = path.suffix.lower()
     attrs: dict[str, object] = {"source": path.name, "format": suffix.lstrip(".")}
     if suffix in _CSV_SUFFIXES:
-        text, encoding = _decode(path)
-        sep = "\t" if suffix == ".tsv" else ","
-        try:
-            df = pd.read_csv(
-                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputError(f"{path.name}: not a readable CSV table ({exc})") from None
-        attrs["encoding"] = encoding
+        df, attrs["encoding"] = _read_csv(path, sep)
         first_row = 2
     elif suffix in {".xlsx", ".xlsm"}:
-        try:
-            df = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-            raise InputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
-        first_row = 2
+        df = _read_excel(path, sheet)
+        first_row = int(df.attrs.pop("first_row"))
     elif suffix == ".sav":
         import pyreadstat
 
@@ -177,7 +392,14 @@ def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
             ".sav file"
         )
     df.columns = [str(c).strip() for c in df.columns]
-    out = pd.DataFrame({c: _text_column(df[c]) for c in df.columns}, index=df.index)
+    if len(df) == 0:
+        raise InputError(
+            f"{path.name}: the file has a header but no data rows (0 records); give the file "
+            "with its rows"
+        )
+    if suffix != ".sav":
+        _check_second_header(path.name, df, first_row)
+    out = pd.DataFrame({c: _cell_column(df[c]) for c in df.columns}, index=df.index)
     attrs["first_row"] = first_row
     out.attrs = attrs
     return out
@@ -226,12 +448,18 @@ class _Cleaner:
         values = self.df[column]
         labels = self.value_labels.get(column)
         if labels:
-            mapping = {u: labels.get(_as_float(u), u) for u in pd.unique(values.astype(object))}
-            values = values.astype(object).map(mapping)
+            values = pd.Series(
+                _map_unique(values, lambda u: labels.get(_as_float(u), u)), index=values.index
+            )
         return _text_column(values)
 
     def districts(self, lookup: DistrictLookup) -> tuple[pd.Series, pd.Series]:
-        """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name)."""
+        """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name).
+
+        With both columns, a row's ``gu_code`` is used when given and its ``gu_name`` otherwise;
+        when both are given they must agree. An unknown name or code is reported on its own
+        column with the nearest district ("did you mean 종로구?").
+        """
         has_code, has_name = "gu_code" in self.df.columns, "gu_name" in self.df.columns
         index = self.df.index
         if not (has_code or has_name):
@@ -239,34 +467,47 @@ class _Cleaner:
             return pd.Series(pd.NA, index=index, dtype="Int64"), pd.Series(
                 [np.nan] * len(index), index=index, dtype=pd.StringDtype(na_value=np.nan)
             )
-        column = "gu_code" if has_code else "gu_name"
-        keys = self._keys(column)
-        found = {k: lookup.find(k) for k in pd.unique(keys) if not pd.isna(k)}
-        code_of = {k: d.adm_code for k, d in found.items() if d is not None}
-        name_of = {k: d.name_ko for k, d in found.items() if d is not None}
-        codes = keys.map(code_of)
-        for i in np.flatnonzero(codes.isna().to_numpy()):
+
+        def resolve(column: str) -> tuple[pd.Series, np.ndarray]:
+            keys = self._keys(column)
+            code = _map_unique(keys, lambda k: getattr(lookup.find(k), "adm_code", -1))
+            return keys, code
+
+        if has_code:
+            keys, code = resolve("gu_code")
+            column = np.full(len(index), "gu_code", dtype=object)
+        if has_name:
+            name_keys, name_code = resolve("gu_name")
+            if not has_code:
+                keys, code, column = name_keys, name_code, np.full(len(index), "gu_name", object)
+            else:
+                use_name = pd.isna(code)
+                keys = keys.where(~use_name, name_keys)
+                code = np.where(use_name, name_code, code)
+                column = np.where(use_name, "gu_name", column)
+                both = ~use_name & pd.notna(name_code)
+                clash = both & (name_code != code) & (code != -1)
+                for i in np.flatnonzero(clash):
+                    c = int(code[i])
+                    self.add(
+                        int(i),
+                        "gu_name",
+                        name_keys.iloc[i],
+                        f"does not match gu_code {c} ({lookup.district(c).name_ko}); fix one "
+                        "of the two",
+                    )
+        code = pd.Series(code, index=index)
+        unknown = code.isna().to_numpy() | (code == -1).to_numpy()
+        for i in np.flatnonzero(unknown):
             key = keys.iloc[i]
-            self.add(int(i), column, None if pd.isna(key) else key, lookup.explain_unknown(key))
-        if has_code and has_name:
-            others = self._keys("gu_name")
-            other_code = others.map(
-                {k: getattr(lookup.find(k), "adm_code", -1) for k in pd.unique(others)}
+            self.add(
+                int(i), str(column[i]), None if pd.isna(key) else key, lookup.explain_unknown(key)
             )
-            clash = others.notna() & codes.notna() & (other_code != codes)
-            for i in np.flatnonzero(clash.to_numpy()):
-                code = int(codes.iloc[i])
-                self.add(
-                    int(i),
-                    "gu_name",
-                    others.iloc[i],
-                    f"does not match gu_code {code} ({lookup.district(code).name_ko}); fix one "
-                    "of the two",
-                )
-        return (
-            codes.astype("Int64"),
-            keys.map(name_of).astype(pd.StringDtype(na_value=np.nan)),
-        )
+        code = code.where(~unknown)
+        codes = code.astype("Float64").astype("Int64")
+        name_of = {d.adm_code: d.name_ko for d in lookup.districts}
+        names = pd.Series(_map_unique(codes, lambda c: name_of.get(int(c))), index=index)
+        return codes, names.astype(pd.StringDtype(na_value=np.nan))
 
     def coded(self, column: str, terms: dict[str, object]) -> pd.Series:
         """Map codes or Korean/English labels (case-insensitive) of ``terms`` to codes."""
@@ -275,13 +516,17 @@ class _Cleaner:
             for alias in (code, getattr(term, "ko", code), getattr(term, "en", code)):
                 accept[str(alias).strip().lower()] = code
         keys = self._keys(column)
-        out = keys.map({k: accept.get(str(k).lower()) for k in pd.unique(keys) if not pd.isna(k)})
+        out = pd.Series(
+            _map_unique(keys, lambda k: accept.get(str(k).lower(), np.nan)), index=keys.index
+        )
         for i in np.flatnonzero(out.isna().to_numpy()):
             key = keys.iloc[i]
             if pd.isna(key):
                 self.add(int(i), column, None, "value is missing")
             else:
-                self.add(int(i), column, key, f"must be one of {', '.join(terms)}")
+                close = closest_match(str(key).lower(), accept)
+                hint = f" (did you mean '{accept[close]}'?)" if close else ""
+                self.add(int(i), column, key, f"must be one of {', '.join(terms)}{hint}")
         return out.astype(pd.StringDtype(na_value=np.nan))
 
     def boolean(self, column: str) -> pd.Series:
