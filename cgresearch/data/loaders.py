@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ __all__ = [
 ]
 
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_NON_BLANK = re.compile(rb"[^\s\xef\xbb\xbf]")  # any byte but whitespace and a UTF-8 BOM
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -112,11 +114,13 @@ def _map_unique(s: pd.Series, fn: Any) -> np.ndarray:
 
 
 def _text_column(s: pd.Series) -> pd.Series:
-    """Return a column as text cells (object dtype, NaN when blank), fast for repeated values."""
+    """Return a column as text cells (NaN when blank): string columns stay string columns (no
+    Python objects), others are converted once per distinct value."""
     if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
         text = s.str.strip()
-        return text.where(text.ne("") & text.notna(), np.nan).astype(object)
-    return pd.Series(_map_unique(s, _as_text), index=s.index, dtype=object)
+        return text.where(text.ne("") & text.notna(), np.nan)
+    text = pd.Series(_map_unique(s, _as_text), index=s.index, dtype=object)
+    return text.astype(pd.StringDtype(na_value=np.nan))
 
 
 def _cell_column(s: pd.Series) -> pd.Series:
@@ -287,7 +291,7 @@ def _read_csv(path: Path, sep: str | None) -> tuple[pd.DataFrame, str]:
     """Read a CSV (UTF-8 or CP949), refusing a wrong delimiter, title rows, duplicate names,
     ragged rows and a file cut mid-row."""
     data = path.read_bytes()
-    if not data.strip():
+    if _NON_BLANK.search(data) is None:
         raise InputError(f"{path.name}: the file is empty; give a table with a header row")
     head, encoding = _head_text(data)
     expected = sep or ("\t" if path.suffix.lower() == ".tsv" else ",")
@@ -401,6 +405,7 @@ def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -
         _check_second_header(path.name, df, first_row)
     out = pd.DataFrame({c: _cell_column(df[c]) for c in df.columns}, index=df.index)
     attrs["first_row"] = first_row
+    attrs["stripped"] = True  # text cells are stripped already: the validators skip that
     out.attrs = attrs
     return out
 
@@ -411,6 +416,7 @@ class _Cleaner:
 
     def __init__(self, df: pd.DataFrame, source: str, row_numbers: list[int]) -> None:
         self.value_labels: dict[str, dict[object, str]] = dict(df.attrs.get("value_labels", {}))
+        self.stripped = bool(df.attrs.get("stripped", False))
         self.df = df.copy(deep=False)
         self.df.attrs = {}  # pandas deep-copies attrs on every column access
         self.source = source
@@ -440,8 +446,13 @@ class _Cleaner:
             self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
         return num.where(~np.isinf(num))
 
+    def _text(self, values: pd.Series) -> pd.Series:
+        if self.stripped and isinstance(values.dtype, pd.StringDtype):
+            return values
+        return _text_column(values)
+
     def text(self, column: str) -> pd.Series:
-        return _text_column(self.df[column]).astype(pd.StringDtype(na_value=np.nan))
+        return self._text(self.df[column]).astype(pd.StringDtype(na_value=np.nan))
 
     def _keys(self, column: str) -> pd.Series:
         """Text keys of a column, read through its .sav value labels if it has any."""
@@ -451,7 +462,7 @@ class _Cleaner:
             values = pd.Series(
                 _map_unique(values, lambda u: labels.get(_as_float(u), u)), index=values.index
             )
-        return _text_column(values)
+        return self._text(values)
 
     def districts(self, lookup: DistrictLookup) -> tuple[pd.Series, pd.Series]:
         """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name).
@@ -571,7 +582,7 @@ def _integers(s: pd.Series) -> pd.Series:
 def _keep_other_columns(out: pd.DataFrame, df: pd.DataFrame, done: Iterable[str]) -> None:
     for c in df.columns:
         if c not in done and c not in out.columns:
-            out[c] = df[c].to_numpy()
+            out[c] = df[c].set_axis(out.index)
 
 
 # --- survey -----------------------------------------------------------------------------------
@@ -655,11 +666,16 @@ def validate_survey(
     checked["gu_code"] = checked["gu_code"].astype("int64")
     counts: dict[str, dict[int, int]] = {}
     for c in coded:
-        counts[c] = {k: int((checked[c] == k).sum()) for k in LIKERT_MISSING_CODES}
+        values = checked[c].to_numpy(dtype=float, na_value=np.nan)
+        hits = {k: values == k for k in LIKERT_MISSING_CODES}
+        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
         if not keep_missing_codes:
-            checked[c] = checked[c].where(~checked[c].isin(list(LIKERT_MISSING_CODES)))
+            values = values.copy()
+            for hit in hits.values():
+                values[hit] = np.nan
+            checked[c] = values
     checked.attrs = {
-        **{k: v for k, v in df.attrs.items() if k != "first_row"},
+        **{k: v for k, v in df.attrs.items() if k not in ("first_row", "stripped")},
         "source": src,
         "missing_codes": counts,
     }
