@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cgresearch.data.codebook import Codebook, load_codebook
 from cgresearch.data.districts import (
     DistrictLookup,
     district_lookup,
@@ -646,6 +647,16 @@ def validate_survey(
     if "fpc" in df.columns:
         out["fpc"] = cl.numeric("fpc")
     coded = [c for c in df.columns if c in SURVEY_CODED_ITEMS or c in SURVEY_LIKERT_COLUMNS]
+    for c in coded:  # importance and performance items come in pairs (the IPA needs both)
+        for a, b in (("imp_", "perf_"), ("perf_", "imp_")):
+            if c.startswith(a) and c.replace(a, b, 1) not in df.columns:
+                cl.add(
+                    None,
+                    c.replace(a, b, 1),
+                    None,
+                    f"required column is missing: {c} needs its pair {c.replace(a, b, 1)} "
+                    "(importance and performance of a task are asked together)",
+                )
     for c in coded:
         out[c] = cl.numeric(c)
     if "tenure_years" in df.columns:
@@ -683,12 +694,21 @@ def validate_survey(
 
 
 def load_survey(
-    path: str | Path, keep_missing_codes: bool = False, sheet: str | int = 0
+    path: str | Path,
+    keep_missing_codes: bool = False,
+    sheet: str | int = 0,
+    *,
+    codebook: str | Path | Codebook | None = None,
+    sep: str | None = None,
 ) -> pd.DataFrame:
     """Read and validate a survey file (CSV UTF-8/CP949, .xlsx or .sav).
 
-    See :func:`validate_survey` for the rules and the result; ``.sav`` value labels stay in
-    ``attrs["value_labels"]`` (and numeric ``group`` or ``gu_name`` codes are read through them).
+    See :func:`read_table` for the faults of shape refused first and :func:`validate_survey` for
+    the rules and the result; ``.sav`` value labels stay in ``attrs["value_labels"]`` (and
+    numeric ``group`` or ``gu_name`` codes are read through them). With a ``codebook``
+    (:func:`~cgresearch.data.codebook.load_codebook`) the file's columns and codes are first
+    mapped to the package's (:meth:`~cgresearch.data.codebook.Codebook.apply`) and every item it
+    lists is required. ``sep`` is the CSV delimiter when it is not a comma.
 
     Examples
     --------
@@ -700,7 +720,11 @@ def load_survey(
     >>> len(s), s.attrs["value_labels"]["sex"][2.0]
     (1800, '여성')
     """
-    return validate_survey(read_table(path, sheet), keep_missing_codes=keep_missing_codes)
+    table = read_table(path, sheet, sep=sep)
+    if codebook is not None:
+        book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        table = book.apply(table)
+    return validate_survey(table, keep_missing_codes=keep_missing_codes)
 
 
 # --- inventory --------------------------------------------------------------------------------
@@ -744,7 +768,7 @@ def validate_inventory(
     return checked
 
 
-def load_inventory(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
+def load_inventory(path: str | Path, sheet: str | int = 0, sep: str | None = None) -> pd.DataFrame:
     """Read and validate a CG project inventory (CSV UTF-8/CP949, .xlsx or .sav).
 
     Examples
@@ -754,7 +778,7 @@ def load_inventory(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     >>> int(inv["budget_mkrw"].sum())
     7661500
     """
-    return validate_inventory(read_table(path, sheet))
+    return validate_inventory(read_table(path, sheet, sep=sep))
 
 
 # --- proposals --------------------------------------------------------------------------------
@@ -813,6 +837,6 @@ def validate_proposals(
     return checked
 
 
-def load_proposals(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
+def load_proposals(path: str | Path, sheet: str | int = 0, sep: str | None = None) -> pd.DataFrame:
     """Read and validate resident project proposals (CSV UTF-8/CP949, .xlsx or .sav)."""
-    return validate_proposals(read_table(path, sheet))
+    return validate_proposals(read_table(path, sheet, sep=sep))
