@@ -285,11 +285,16 @@ def _check_codes(values: pd.Series, v: CodebookVariable, src: str, first: int) -
             src,
             first + int(i),
             v.name,
-            values.iloc[i],
+            _plain(values.iloc[i]),
             f"not a code of '{v.name}' in the codebook ({shown})",
         )
         for i in np.flatnonzero(bad)
     ]
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as a Python number (for messages)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def load_codebook(path: str | Path) -> Codebook:
