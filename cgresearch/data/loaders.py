@@ -124,13 +124,6 @@ def _text_column(s: pd.Series) -> pd.Series:
     return text.astype(pd.StringDtype(na_value=np.nan))
 
 
-def _cell_column(s: pd.Series) -> pd.Series:
-    """A column as read: numbers and booleans unchanged, anything else as stripped text."""
-    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-        return s
-    return _text_column(s)
-
-
 def _head_text(data: bytes, limit: int = 65_536) -> tuple[str, str]:
     """Decode the first ``limit`` bytes (UTF-8, else CP949) for the header and delimiter checks."""
     head = data[:limit]
@@ -404,7 +397,10 @@ def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -
         )
     if suffix != ".sav":
         _check_second_header(path.name, df, first_row)
-    out = pd.DataFrame({c: _cell_column(df[c]) for c in df.columns}, index=df.index)
+    out = df  # numeric columns as read (no copy); text columns stripped
+    for c in df.columns:
+        if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])):
+            out[c] = _text_column(df[c])
     attrs["first_row"] = first_row
     attrs["stripped"] = True  # text cells are stripped already: the validators skip that
     out.attrs = attrs
@@ -481,24 +477,24 @@ class _Cleaner:
             )
 
         def resolve(column: str) -> tuple[pd.Series, np.ndarray]:
+            """(text keys, adm_code as float: NaN when blank, -1 when unknown)."""
             keys = self._keys(column)
-            code = _map_unique(keys, lambda k: getattr(lookup.find(k), "adm_code", -1))
-            return keys, code
+            codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+            found = [getattr(lookup.find(k), "adm_code", -1) for k in uniques]
+            return keys, np.append(np.asarray(found, dtype=float), np.nan)[codes]
 
         if has_code:
             keys, code = resolve("gu_code")
-            column = np.full(len(index), "gu_code", dtype=object)
+            from_name = np.zeros(len(index), dtype=bool)
         if has_name:
             name_keys, name_code = resolve("gu_name")
             if not has_code:
-                keys, code, column = name_keys, name_code, np.full(len(index), "gu_name", object)
+                keys, code = name_keys, name_code
+                from_name = np.ones(len(index), dtype=bool)
             else:
-                use_name = pd.isna(code)
-                keys = keys.where(~use_name, name_keys)
-                code = np.where(use_name, name_code, code)
-                column = np.where(use_name, "gu_name", column)
-                both = ~use_name & pd.notna(name_code)
-                clash = both & (name_code != code) & (code != -1)
+                from_name = np.isnan(code)
+                code = np.where(from_name, name_code, code)
+                clash = ~from_name & ~np.isnan(name_code) & (name_code != code) & (code != -1)
                 for i in np.flatnonzero(clash):
                     c = int(code[i])
                     self.add(
@@ -508,18 +504,19 @@ class _Cleaner:
                         f"does not match gu_code {c} ({lookup.district(c).name_ko}); fix one "
                         "of the two",
                     )
-        code = pd.Series(code, index=index)
-        unknown = code.isna().to_numpy() | (code == -1).to_numpy()
+        unknown = np.isnan(code) | (code == -1)
         for i in np.flatnonzero(unknown):
-            key = keys.iloc[i]
-            self.add(
-                int(i), str(column[i]), None if pd.isna(key) else key, lookup.explain_unknown(key)
-            )
-        code = code.where(~unknown)
-        codes = code.astype("Float64").astype("Int64")
-        name_of = {d.adm_code: d.name_ko for d in lookup.districts}
-        names = pd.Series(_map_unique(codes, lambda c: name_of.get(int(c))), index=index)
-        return codes, names.astype(pd.StringDtype(na_value=np.nan))
+            key = (name_keys if from_name[i] else keys).iloc[i]
+            column = "gu_name" if from_name[i] else ("gu_code" if has_code else "gu_name")
+            self.add(int(i), column, None if pd.isna(key) else key, lookup.explain_unknown(key))
+        code = np.where(unknown, np.nan, code)
+        codes = pd.array(code, dtype="Float64").astype("Int64")
+        codes = pd.Series(codes, index=index)
+        name_of = {float(d.adm_code): d.name_ko for d in lookup.districts}
+        factor, uniques = pd.factorize(code, use_na_sentinel=True)
+        names = np.array([name_of.get(u, np.nan) for u in uniques] + [np.nan], dtype=object)
+        text = pd.StringDtype(na_value=np.nan)
+        return codes, pd.Series(names[factor], index=index).astype(text)
 
     def coded(self, column: str, terms: dict[str, object]) -> pd.Series:
         """Map codes or Korean/English labels (case-insensitive) of ``terms`` to codes."""
