@@ -654,8 +654,18 @@ def validate_survey(
                     f"required column is missing: {c} needs its pair {c.replace(a, b, 1)} "
                     "(importance and performance of a task are asked together)",
                 )
-    for c in coded:
-        out[c] = cl.numeric(c)
+    counts: dict[str, dict[int, int]] = {}
+    items: dict[str, np.ndarray] = {}
+    for c in coded:  # count the 8/9 codes (valid codes) and make them missing unless kept
+        values = cl.numeric(c).to_numpy(dtype=float, na_value=np.nan, copy=True)
+        hits = {k: values == k for k in LIKERT_MISSING_CODES}
+        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
+        if not keep_missing_codes:
+            for hit in hits.values():
+                values[hit] = np.nan
+        items[c] = values
+    if items:  # one frame of the items, joined once (no per-column copies)
+        out = pd.concat([out, pd.DataFrame(items, index=out.index, copy=False)], axis=1)
     if "tenure_years" in df.columns:
         out["tenure_years"] = cl.numeric("tenure_years")
     if "fpc" in out.columns and "stratum" in out.columns:
@@ -672,16 +682,6 @@ def validate_survey(
     _keep_other_columns(out, df, out.columns)
     checked = validate_frame(out, SURVEY_SCHEMA, src, rows, cl.problems)
     checked["gu_code"] = checked["gu_code"].astype("int64")
-    counts: dict[str, dict[int, int]] = {}
-    for c in coded:
-        values = checked[c].to_numpy(dtype=float, na_value=np.nan)
-        hits = {k: values == k for k in LIKERT_MISSING_CODES}
-        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
-        if not keep_missing_codes:
-            values = values.copy()
-            for hit in hits.values():
-                values[hit] = np.nan
-            checked[c] = values
     checked.attrs = {
         **{k: v for k, v in df.attrs.items() if k not in ("first_row", "stripped")},
         "source": src,
