@@ -81,6 +81,12 @@ def _decode(path: Path) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as utf8_err:
+        if utf8_err.reason == "unexpected end of data" and utf8_err.end == len(data):
+            line = data.count(b"\n") + 1
+            raise InputError(
+                f"{path.name}: the file ends in the middle of a character in row {line}: it is "
+                "cut; copy or export it again in full"
+            ) from None
         try:
             return data.decode("cp949"), "cp949"
         except UnicodeDecodeError as cp949_err:
@@ -227,10 +233,12 @@ def _bad_rows_error(name: str, data: bytes, bad: list[tuple[int, int, str]]) -> 
     parts = []
     for expected, actual, text in bad[:5]:
         raw = text.encode("utf-8", errors="replace")
-        at = data.find(raw)
-        line = data.count(b"\n", 0, at) + 1 if at >= 0 else None
+        cut = data.endswith(b"\n" + raw)  # the last line, without a line break after it
+        at = len(data) - len(raw) if cut else data.find(b"\n" + raw + b"\n") + 1
+        if at <= 0:
+            at = data.find(b"\n" + raw + b"\r\n") + 1
+        line = data.count(b"\n", 0, at) + 1 if at > 0 else None
         where = f"row {line}" if line else f"row {text[:30]!r}"
-        cut = at >= 0 and at + len(raw) >= len(data.rstrip(b"\r\n")) and not data.endswith(b"\n")
         if cut:
             parts.append(
                 f"{where} has {actual} of {expected} fields and the file ends there: the file "
@@ -278,6 +286,13 @@ def _parse_csv(name: str, data: bytes, sep: str) -> pd.DataFrame:
         raise InputError(f"{name}: not a readable CSV table ({exc})") from None
     if bad:
         raise _bad_rows_error(name, data, bad)
+    if len(df) and not data.endswith((b"\n", b"\r")) and data.endswith(sep.encode()):
+        line = data.count(b"\n") + 1
+        raise InputError(
+            f"{name}: row {line} ends in an empty cell with no line break after it: the file "
+            "looks cut in the middle of that row; copy or export it again in full (if it is "
+            "complete, add a line break at its end)"
+        )
     return df
 
 

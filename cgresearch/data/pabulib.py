@@ -271,8 +271,11 @@ def check_pabulib(name: str, text: str) -> None:
             f"section PROJECTS: META says num_projects {int(declared)} but the section has "
             f"{len(projects)} projects"
         )
-    if not text.endswith(("\n", "\r")) and problems:
-        problems.append(f"line {last_line}: the file does not end with a line break (cut?)")
+    if not text.endswith(("\n", "\r")):
+        problems.append(
+            f"line {last_line}: the file does not end with a line break, so it looks cut in that "
+            "line; get the complete file (if it is complete, add a line break at its end)"
+        )
     if problems:
         more = (
             f"\n  ... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cgresearch import paths
 from cgresearch.data import (
@@ -28,6 +30,7 @@ from cgresearch.data import (
     read_table,
 )
 from cgresearch.data.manifest import write_manifest
+from cgresearch.data.pabulib import check_pabulib
 from cgresearch.data.schemas import ValidationFailed
 from cgresearch.data.synth import codebook_frame, generate_survey, write_synthetic
 from cgresearch.errors import InputError
@@ -374,3 +377,36 @@ def test_data_verify_without_a_manifest_exits_2_with_one_line(tmp_path: Path) ->
 def test_read_table_names_a_missing_file() -> None:
     with pytest.raises(InputError, match="no such file"):
         read_table(BAD / "nope.csv")
+
+
+# --- properties: a cut anywhere is refused -------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_pabulib_file_cut_anywhere_inside_votes_is_refused(data: st.DataObject) -> None:
+    good = (BAD / "pb_good.pb").read_text(encoding="utf-8")
+    start = good.index("VOTES\n") + len("VOTES\n")
+    cut = data.draw(st.integers(min_value=start, max_value=len(good) - 2), label="cut")
+    with pytest.raises(InputError, match=r"cut\.pb: "):
+        check_pabulib("cut.pb", good[:cut])
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_survey_cut_before_the_last_cell_of_a_row_is_refused(
+    data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    good = (BAD / "survey_good.csv").read_bytes()
+    lines = good.split(b"\n")[1:-1]
+    row = data.draw(st.integers(min_value=0, max_value=len(lines) - 1), label="row")
+    start = good.index(lines[row])
+    last_sep = start + lines[row].rindex(b",")
+    cut = data.draw(st.integers(min_value=start + 1, max_value=last_sep + 1), label="cut")
+    f = tmp_path_factory.mktemp("cut") / "cut.csv"
+    f.write_bytes(good[:cut])
+    with pytest.raises(InputError) as info:
+        load_survey(f)
+    msg = str(info.value)
+    assert msg.startswith(f"cut.csv: row {row + 2} ") or msg.startswith(
+        f"cut.csv: the file ends in the middle of a character in row {row + 2}:"
+    )
+    assert "cut" in msg.removeprefix("cut.csv")
