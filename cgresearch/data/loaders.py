@@ -176,7 +176,7 @@ def _check_layout(name: str, text: str, sep: str, sep_given: bool) -> list[str]:
             )
     if len(rows) > 1:
         usual = max(set(widths[1:]), key=widths[1:].count)
-        if widths[0] < usual and sum(1 for c in rows[0] if c.strip()) <= 1:
+        if usual > 1 and sum(1 for c in rows[0] if c.strip()) <= 1:
             raise InputError(
                 f"{name}, row 1: {lines[0][:60]!r} looks like a title, not the header (it has "
                 f"{widths[0]} column(s), the rows below {usual}): delete the rows above the "

@@ -410,3 +410,12 @@ def test_a_survey_cut_before_the_last_cell_of_a_row_is_refused(
         f"cut.csv: the file ends in the middle of a character in row {row + 2}:"
     )
     assert "cut" in msg.removeprefix("cut.csv")
+
+
+def test_a_title_row_padded_with_separators_is_named_too(tmp_path: Path) -> None:
+    # Excel saves a title cell above a table as '2024 조사,,,,' (as wide as the table).
+    good = (BAD / "survey_good.csv").read_text(encoding="utf-8")
+    f = tmp_path / "padded.csv"
+    f.write_text("2024 조사" + "," * 10 + "\n" + good, encoding="utf-8")
+    with pytest.raises(InputError, match=r"padded\.csv, row 1: '2024 조사,+' looks like a title"):
+        load_survey(f)
