@@ -143,3 +143,31 @@ def test_rake_residuals_of_all_items_at_once_equal_rs_item_by_item_backfitting(
     got = _RakeAdjustment(tuple(margins)).residualize(x)
     want = _r_backfit(x, [(c, w) for c, _, w in margins])
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * np.abs(x).max())
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(min_value=8, max_value=40),
+    items=st.integers(min_value=1, max_value=3),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_rake_residuals_through_the_joint_cells_equal_rs_backfitting(
+    n: int, items: int, seed: int
+) -> None:
+    # Raked weights are the base weights times one factor per cell of each margin, so R's sweeps
+    # can be run through the joint cells; they must give R's item-by-item residuals.
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "a": np.concatenate([np.arange(2), rng.integers(0, 2, n - 2)]),
+            "b": np.concatenate([np.arange(3), rng.integers(0, 3, n - 3)]),
+            "w": rng.uniform(0.5, 3.0, n),
+        }
+    )
+    pops = [{0: 40.0, 1: 60.0}, {0: 30.0, 1: 30.0, 2: 40.0}]
+    raked = rake(SurveyDesign(df, weights="w"), ["a", "b"], pops)
+    adj = raked._adjustments[-1]
+    assert adj.joint is not None  # the joint-cell path is the one taken
+    x = rng.normal(0, 5, (items, n))
+    want = _r_backfit(x, [(c, w) for c, _, w in adj.margins])
+    np.testing.assert_allclose(adj.residualize(x), want, rtol=1e-9, atol=1e-9 * np.abs(x).max())
