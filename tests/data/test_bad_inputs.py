@@ -173,6 +173,24 @@ def test_inventory_with_a_ragged_row_is_refused_naming_the_row() -> None:
         load_inventory(BAD / "inventory_ragged_row.csv")
 
 
+def test_inventory_and_proposals_with_a_misspelled_gu_get_a_did_you_mean(tmp_path: Path) -> None:
+    inv = tmp_path / "inv.csv"
+    inv.write_text(
+        "project_id,gu_name,funding_source,budget_mkrw\nP1,강남구,joint,10\nP2,송파고,joint,5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationFailed) as info:
+        load_inventory(inv)
+    assert _where(info.value) == {(3, "gu_name", "송파고")}
+    assert "did you mean '송파구'?" in str(info.value)
+    prop = tmp_path / "prop.csv"
+    prop.write_text("proposal_id,gu_name,cost_mkrw\nA1,Mapo-gu,10\nA2,Mapo-go,5\n", "utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_proposals(prop)
+    assert _where(info.value) == {(3, "gu_name", "Mapo-go")}
+    assert "did you mean 'Mapo-gu'?" in str(info.value)
+
+
 def test_proposals_with_semicolons_name_the_delimiter_and_load_with_sep() -> None:
     with pytest.raises(InputError, match=r"looks ';'-separated"):
         load_proposals(BAD / "proposals_semicolon.csv")
@@ -206,6 +224,11 @@ def test_excel_with_a_title_row_header_only_or_duplicate_names_is_refused(
     ).to_excel(dup, index=False)
     with pytest.raises(InputError, match=r"duplicate column name 'weight' \(columns 4, 12\)"):
         load_survey(dup)
+    labels = pd.DataFrame([["응답자", "자치구", "집단", "가중치", "모집단", *["문항"] * 6]])
+    labels.columns = good.columns
+    pd.concat([labels, good.astype(object)]).to_excel(tmp_path / "labels.xlsx", index=False)
+    with pytest.raises(InputError, match=r"labels\.xlsx, row 2: a second header row \(응답자"):
+        load_survey(tmp_path / "labels.xlsx")
     good.to_excel(tmp_path / "good.xlsx", index=False)
     assert len(load_survey(tmp_path / "good.xlsx")) == 5
 
