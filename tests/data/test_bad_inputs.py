@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cgresearch import paths
@@ -442,3 +442,23 @@ def test_a_title_row_padded_with_separators_is_named_too(tmp_path: Path) -> None
     f.write_text("2024 조사" + "," * 10 + "\n" + good, encoding="utf-8")
     with pytest.raises(InputError, match=r"padded\.csv, row 1: '2024 조사,+' looks like a title"):
         load_survey(f)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_row_with_fields_missing_or_extra_anywhere_is_named(
+    data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    lines = (BAD / "survey_good.csv").read_text(encoding="utf-8").splitlines()
+    row = data.draw(st.integers(min_value=1, max_value=len(lines) - 1), label="row")
+    fields = lines[row].split(",")
+    keep = data.draw(st.integers(min_value=1, max_value=len(fields) + 3), label="fields")
+    assume(keep != len(fields))
+    lines[row] = ",".join((fields + ["9"] * 3)[:keep])
+    f = tmp_path_factory.mktemp("ragged") / "ragged.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_survey(f)
+    assert str(info.value).startswith(
+        f"ragged.csv: row {row + 1} has {keep} fields but the header has {len(fields)}"
+    )
