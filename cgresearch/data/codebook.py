@@ -44,6 +44,7 @@ from cgresearch.data.schemas import (
     ValidationFailed,
     validate_frame,
 )
+from cgresearch.data.tables import read_table
 from cgresearch.errors import closest_match
 
 __all__ = ["CODEBOOK_SCHEMA", "Codebook", "CodebookVariable", "load_codebook"]
@@ -190,7 +191,7 @@ class Codebook:
         Parameters
         ----------
         survey : DataFrame
-            The survey as read (:func:`cgresearch.data.loaders.read_table`).
+            The survey as read (:func:`cgresearch.data.tables.read_table`).
         source : str, optional
             File name for messages (default ``survey.attrs["source"]``).
 
@@ -311,12 +312,10 @@ def load_codebook(path: str | Path) -> Codebook:
     Raises
     ------
     InputError
-        The file cannot be read (see :func:`~cgresearch.data.loaders.read_table`), or
+        The file cannot be read (see :func:`~cgresearch.data.tables.read_table`), or
         :class:`ValidationFailed` listing every cell that breaks :data:`CODEBOOK_SCHEMA`, a
         ``maps_to`` that is not a package column and Likert items without a 1-5 scale.
     """
-    from cgresearch.data.loaders import read_table
-
     table = read_table(path)
     src = str(table.attrs["source"])
     text = pd.DataFrame(
