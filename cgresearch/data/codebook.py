@@ -201,6 +201,14 @@ class Codebook:
             Naming every variable not in the file, file column not in the codebook, code
             outside a variable's labelled codes (row, column, value) and group without
             respondents.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> q1 = CodebookVariable("Q1", "trust_1", "trust", "", "", {1: "a", 5: "e", 97: "DK"},
+        ...                       {}, (97,), False)
+        >>> Codebook("cb.csv", (q1,)).apply(pd.DataFrame({"Q1": [1, 97]}))["trust_1"].tolist()
+        [1, 8]
         """
         src = source or str(survey.attrs.get("source", "<DataFrame>"))
         first = int(survey.attrs.get("first_row", 2))
@@ -315,6 +323,20 @@ def load_codebook(path: str | Path) -> Codebook:
         The file cannot be read (see :func:`~cgresearch.data.tables.read_table`), or
         :class:`ValidationFailed` listing every cell that breaks :data:`CODEBOOK_SCHEMA`, a
         ``maps_to`` that is not a package column and Likert items without a 1-5 scale.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d) / "cb.csv"
+    ...     _ = p.write_text(chr(10).join([
+    ...         "name,maps_to,construct,question_ko,question_en,labels_ko,labels_en,"
+    ...         "missing_codes,reverse",
+    ...         'Q1,trust_1,trust,신뢰,Trust,1=a; 5=e; 97=모름,1=a; 5=e; 97=DK,97,False']),
+    ...         encoding="utf-8")
+    ...     cb = load_codebook(p)
+    >>> cb.items, cb.variable("Q1").codes, cb.to_frame().loc[0, "missing_codes"]
+    (('trust_1',), (1, 5), '8')
     """
     table = read_table(path)
     src = str(table.attrs["source"])
