@@ -279,8 +279,27 @@ def _read_csv(path: Path, sep: str | None) -> tuple[pd.DataFrame, str]:
     df = _parse_csv(path.name, data, expected)
     if encoding == "utf-8" and _has_bytes(df):
         text, encoding = _decode(path)  # raises when the file is not CP949 either
-        df = _parse_csv(path.name, text.encode("utf-8"), expected)
-    return df, encoding
+        data = text.encode("utf-8")
+        df = _parse_csv(path.name, data, expected)
+    return _ids_as_text(df, data, expected), encoding
+
+
+#: Identifier columns kept as written ('00123' stays '00123', not the number 123).
+_ID_COLUMNS = ("resp_id", "project_id", "proposal_id", "stratum")
+
+
+def _ids_as_text(df: pd.DataFrame, data: bytes, sep: str) -> pd.DataFrame:
+    """Read identifier columns that look numeric again as text (one column pass of pandas)."""
+    ids = [c for c in _ID_COLUMNS if c in df.columns and pd.api.types.is_numeric_dtype(df[c])]
+    if not ids:
+        return df
+    text = pd.read_csv(
+        io.BytesIO(data), sep=sep, usecols=ids, dtype=str, keep_default_na=False, na_values=[""]
+    )
+    if len(text) == len(df):
+        for c in ids:
+            df[c] = text[c].to_numpy()
+    return df
 
 
 def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:

@@ -462,3 +462,12 @@ def test_a_row_with_fields_missing_or_extra_anywhere_is_named(
     assert str(info.value).startswith(
         f"ragged.csv: row {row + 1} has {keep} fields but the header has {len(fields)}"
     )
+
+
+def test_numeric_looking_respondent_ids_keep_their_leading_zeros(tmp_path: Path) -> None:
+    f = tmp_path / "ids.csv"
+    f.write_text(
+        "resp_id,gu_name,group,weight,trust_1\n00123,종로구,cso,1.5,3\n00124,마포구,cso,1.5,\n",
+        encoding="utf-8",
+    )
+    assert load_survey(f)["resp_id"].tolist() == ["00123", "00124"]
