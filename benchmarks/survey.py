@@ -6,7 +6,8 @@ unequal weights, 20 Likert-type items, and three raking margins (25 districts, 6
 
 1. ``SurveyDesign`` construction, then ``svymean`` (estimate + Taylor SE) of the 20 items;
 2. ``rake`` of the 1,000,000 rows to the three margins (R's default stopping rule), then one
-   mean with its SE on the raked design.
+   mean with its SE on the raked design, then the means of all 20 items on the raked design
+   (raking residuals of every item at once; goal <= 2 s, it took 7.9 s item by item).
 
 Goal: each step <= 2 s on 2 cores. When ``Rscript`` with the survey package is found, the same
 data are written to a temporary CSV and R's ``svydesign + svymean`` and ``rake`` are timed on it
@@ -83,8 +84,12 @@ def run_python(df: pd.DataFrame) -> dict[str, float]:
     t4 = time.perf_counter()
     raked_mean = svymean(raked, "q01")
     t5 = time.perf_counter()
+    raked20 = svymean(raked, items)
+    t6 = time.perf_counter()
     out["rake"] = t4 - t3
     out["raked_mean"] = t5 - t4
+    out["raked_mean20"] = t6 - t5
+    out["_raked20_se"] = float(raked20.se[0])
     out["_check_se"] = float(est.se[0])
     out["_raked_se"] = float(raked_mean.se[0])
     out["_rake_iter"] = float(raked.calibration_info.iterations)  # type: ignore[union-attr]
@@ -153,11 +158,20 @@ def main(argv: list[str] | None = None) -> None:
     print(f"rows={len(df):,} items={N_ITEMS} psus={df['psu'].nunique():,} load(1 min)={load:.2f}")
     run_python(df[df["psu"] < 80].reset_index(drop=True))  # warm-up: imports, first calls
     py = run_python(df)
-    for key, goal in (("design", None), ("mean20", 2.0), ("rake", 2.0), ("raked_mean", None)):
+    steps = (
+        ("design", None),
+        ("mean20", 2.0),
+        ("rake", 2.0),
+        ("raked_mean", None),
+        ("raked_mean20", 2.0),
+    )
+    for key, goal in steps:
         mark = (
-            "" if goal is None else ("  (goal <= 2 s: ok)" if py[key] <= goal else "  (goal 2 s)")
+            ""
+            if goal is None
+            else ("  (goal <= 2 s: ok)" if py[key] <= goal else "  (goal <= 2 s: missed)")
         )
-        print(f"python {key:<11s} {py[key]:8.3f} s{mark}")
+        print(f"python {key:<12s} {py[key]:8.3f} s{mark}")
     print(
         f"python design+mean20 {py['design'] + py['mean20']:8.3f} s; rake iterations "
         f"{int(py['_rake_iter'])}"

@@ -7,6 +7,7 @@ Examples
 11440
 """
 
+from cgresearch.data.codebook import Codebook, CodebookVariable, load_codebook
 from cgresearch.data.coinr import load_coinr, read_coinr_meta, read_indicator_data, read_weights
 from cgresearch.data.districts import (
     District,
@@ -27,19 +28,23 @@ from cgresearch.data.loaders import (
     validate_proposals,
     validate_survey,
 )
-from cgresearch.data.pabulib import PBElection, read_pb
+from cgresearch.data.pabulib import PBElection, check_pabulib, read_pb
 from cgresearch.data.schemas import Problem, ValidationFailed
 
 __all__ = [
+    "Codebook",
+    "CodebookVariable",
     "District",
     "DistrictLookup",
     "PBElection",
     "Problem",
     "ValidationFailed",
+    "check_pabulib",
     "district_lookup",
     "load_admin_dong",
     "load_boundaries",
     "load_boundaries_geojson",
+    "load_codebook",
     "load_coinr",
     "load_districts",
     "load_inventory",

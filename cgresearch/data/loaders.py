@@ -2,7 +2,9 @@
 
 Accepted files: CSV in UTF-8 (with or without BOM) or CP949 (Korean government files; detected),
 Excel ``.xlsx`` (openpyxl) and SPSS ``.sav`` (pyreadstat; value labels and column labels are kept
-in ``DataFrame.attrs``). A table that breaks its schema raises one
+in ``DataFrame.attrs``), read by :func:`cgresearch.data.tables.read_table`, which first refuses a
+file whose shape is broken (empty, cut, ragged rows, wrong delimiter, title or second header row,
+duplicate column names). A table that breaks its schema raises one
 :class:`~cgresearch.data.schemas.ValidationFailed` (an :class:`~cgresearch.errors.InputError`)
 listing every problem: file, row as seen in the file (header = row 1; for ``.sav`` the case
 number), column, value and rule.
@@ -24,13 +26,13 @@ Examples
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from cgresearch.data.codebook import Codebook, load_codebook
 from cgresearch.data.districts import (
     DistrictLookup,
     district_lookup,
@@ -49,7 +51,8 @@ from cgresearch.data.schemas import (
     Problem,
     validate_frame,
 )
-from cgresearch.errors import InputError
+from cgresearch.data.tables import _as_text, _map_unique, _text_column, read_table
+from cgresearch.errors import closest_match
 from cgresearch.vocabulary import FUNDING_SOURCES, RESPONDENT_GROUPS
 
 __all__ = [
@@ -66,122 +69,6 @@ __all__ = [
     "validate_survey",
 ]
 
-_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
-
-
-# --- reading ----------------------------------------------------------------------------------
-def _decode(path: Path) -> tuple[str, str]:
-    """Return the text of ``path`` and its encoding (utf-8 or cp949), or raise InputError."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as utf8_err:
-        try:
-            return data.decode("cp949"), "cp949"
-        except UnicodeDecodeError as cp949_err:
-            at = utf8_err.start
-            line = data[:at].count(b"\n") + 1
-            raise InputError(
-                f"{path.name}: wrong encoding: the file is neither UTF-8 (invalid byte "
-                f"0x{data[at]:02x} at byte offset {at}, line {line}) nor CP949 (invalid byte "
-                f"0x{data[cp949_err.start]:02x} at byte offset {cp949_err.start}). Save it "
-                "again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and load it again."
-            ) from None
-
-
-def _as_text(value: object) -> object:
-    """Return a cell as text (integral floats without '.0'); missing stays NaN."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return np.nan
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text if text else np.nan
-
-
-def _text_column(s: pd.Series) -> pd.Series:
-    """Return a column as text cells (object dtype, NaN when blank), fast for repeated values."""
-    if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
-        text = s.str.strip()
-        return text.where(text.ne("") & text.notna(), np.nan).astype(object)
-    values = s.astype(object)
-    mapping = {u: _as_text(u) for u in pd.unique(values) if not pd.isna(u)}
-    return values.map(mapping).astype(object)
-
-
-def read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
-    """Read a CSV (UTF-8 or CP949), Excel or SPSS file into a DataFrame of text cells.
-
-    Every cell is text (or NaN when blank) so that validation sees what the file holds. Metadata
-    goes to ``attrs``: ``source`` (file name), ``format``, ``encoding`` (CSV), ``first_row``
-    (the file row of the first record: 2 below a header, 1 for .sav cases), and for ``.sav``
-    ``value_labels`` (column -> {code: label}) and ``column_labels``.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file; its suffix picks the reader (.csv/.txt/.tsv, .xlsx/.xlsm, .sav).
-    sheet : str or int
-        Excel sheet (default the first).
-
-    Raises
-    ------
-    InputError
-        For a missing file, an unknown suffix, a wrong encoding or an unreadable file.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = pathlib.Path(d) / "t.csv"
-    ...     _ = p.write_bytes("gu_name,x\\n종로구,1\\n".encode("cp949"))
-    ...     t = read_table(p)
-    >>> t.attrs["encoding"], t.iloc[0, 0]
-    ('cp949', '종로구')
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; check the path")
-    suffix = path.suffix.lower()
-    attrs: dict[str, object] = {"source": path.name, "format": suffix.lstrip(".")}
-    if suffix in _CSV_SUFFIXES:
-        text, encoding = _decode(path)
-        sep = "\t" if suffix == ".tsv" else ","
-        try:
-            df = pd.read_csv(
-                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputError(f"{path.name}: not a readable CSV table ({exc})") from None
-        attrs["encoding"] = encoding
-        first_row = 2
-    elif suffix in {".xlsx", ".xlsm"}:
-        try:
-            df = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-            raise InputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
-        first_row = 2
-    elif suffix == ".sav":
-        import pyreadstat
-
-        try:
-            df, meta = pyreadstat.read_sav(str(path), user_missing=True)
-        except Exception as exc:  # pyreadstat.ReadstatError and friends
-            raise InputError(f"{path.name}: not a readable SPSS file ({exc})") from None
-        attrs["value_labels"] = dict(meta.variable_value_labels)
-        attrs["column_labels"] = dict(meta.column_names_to_labels)
-        first_row = 1
-    else:
-        raise InputError(
-            f"{path.name}: unknown file type '{suffix}'; give a .csv (UTF-8 or CP949), .xlsx or "
-            ".sav file"
-        )
-    df.columns = [str(c).strip() for c in df.columns]
-    out = pd.DataFrame({c: _text_column(df[c]) for c in df.columns}, index=df.index)
-    attrs["first_row"] = first_row
-    out.attrs = attrs
-    return out
-
 
 # --- shared cleaning helpers ------------------------------------------------------------------
 class _Cleaner:
@@ -189,6 +76,7 @@ class _Cleaner:
 
     def __init__(self, df: pd.DataFrame, source: str, row_numbers: list[int]) -> None:
         self.value_labels: dict[str, dict[object, str]] = dict(df.attrs.get("value_labels", {}))
+        self.stripped = bool(df.attrs.get("stripped", False))
         self.df = df.copy(deep=False)
         self.df.attrs = {}  # pandas deep-copies attrs on every column access
         self.source = source
@@ -218,20 +106,31 @@ class _Cleaner:
             self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
         return num.where(~np.isinf(num))
 
+    def _text(self, values: pd.Series) -> pd.Series:
+        if self.stripped and isinstance(values.dtype, pd.StringDtype):
+            return values
+        return _text_column(values)
+
     def text(self, column: str) -> pd.Series:
-        return _text_column(self.df[column]).astype(pd.StringDtype(na_value=np.nan))
+        return self._text(self.df[column]).astype(pd.StringDtype(na_value=np.nan))
 
     def _keys(self, column: str) -> pd.Series:
         """Text keys of a column, read through its .sav value labels if it has any."""
         values = self.df[column]
         labels = self.value_labels.get(column)
         if labels:
-            mapping = {u: labels.get(_as_float(u), u) for u in pd.unique(values.astype(object))}
-            values = values.astype(object).map(mapping)
-        return _text_column(values)
+            values = pd.Series(
+                _map_unique(values, lambda u: labels.get(_as_float(u), u)), index=values.index
+            )
+        return self._text(values)
 
     def districts(self, lookup: DistrictLookup) -> tuple[pd.Series, pd.Series]:
-        """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name)."""
+        """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name).
+
+        With both columns, a row's ``gu_code`` is used when given and its ``gu_name`` otherwise;
+        when both are given they must agree. An unknown name or code is reported on its own
+        column with the nearest district ("did you mean 종로구?").
+        """
         has_code, has_name = "gu_code" in self.df.columns, "gu_name" in self.df.columns
         index = self.df.index
         if not (has_code or has_name):
@@ -239,34 +138,48 @@ class _Cleaner:
             return pd.Series(pd.NA, index=index, dtype="Int64"), pd.Series(
                 [np.nan] * len(index), index=index, dtype=pd.StringDtype(na_value=np.nan)
             )
-        column = "gu_code" if has_code else "gu_name"
-        keys = self._keys(column)
-        found = {k: lookup.find(k) for k in pd.unique(keys) if not pd.isna(k)}
-        code_of = {k: d.adm_code for k, d in found.items() if d is not None}
-        name_of = {k: d.name_ko for k, d in found.items() if d is not None}
-        codes = keys.map(code_of)
-        for i in np.flatnonzero(codes.isna().to_numpy()):
-            key = keys.iloc[i]
+
+        def resolve(column: str) -> tuple[pd.Series, np.ndarray]:
+            """(text keys, adm_code as float: NaN when blank, -1 when unknown)."""
+            keys = self._keys(column)
+            codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+            found = [getattr(lookup.find(k), "adm_code", -1) for k in uniques]
+            return keys, np.append(np.asarray(found, dtype=float), np.nan)[codes]
+
+        if has_code:
+            keys, code = resolve("gu_code")
+            from_name = np.zeros(len(index), dtype=bool)
+        if has_name:
+            name_keys, name_code = resolve("gu_name")
+            if not has_code:
+                keys, code = name_keys, name_code
+                from_name = np.ones(len(index), dtype=bool)
+            else:
+                from_name = np.isnan(code)
+                code = np.where(from_name, name_code, code)
+                clash = ~from_name & ~np.isnan(name_code) & (name_code != code) & (code != -1)
+                for i in np.flatnonzero(clash):
+                    c = int(code[i])
+                    self.add(
+                        int(i),
+                        "gu_name",
+                        name_keys.iloc[i],
+                        f"does not match gu_code {c} ({lookup.district(c).name_ko}); fix one "
+                        "of the two",
+                    )
+        unknown = np.isnan(code) | (code == -1)
+        for i in np.flatnonzero(unknown):
+            key = (name_keys if from_name[i] else keys).iloc[i]
+            column = "gu_name" if from_name[i] else ("gu_code" if has_code else "gu_name")
             self.add(int(i), column, None if pd.isna(key) else key, lookup.explain_unknown(key))
-        if has_code and has_name:
-            others = self._keys("gu_name")
-            other_code = others.map(
-                {k: getattr(lookup.find(k), "adm_code", -1) for k in pd.unique(others)}
-            )
-            clash = others.notna() & codes.notna() & (other_code != codes)
-            for i in np.flatnonzero(clash.to_numpy()):
-                code = int(codes.iloc[i])
-                self.add(
-                    int(i),
-                    "gu_name",
-                    others.iloc[i],
-                    f"does not match gu_code {code} ({lookup.district(code).name_ko}); fix one "
-                    "of the two",
-                )
-        return (
-            codes.astype("Int64"),
-            keys.map(name_of).astype(pd.StringDtype(na_value=np.nan)),
-        )
+        code = np.where(unknown, np.nan, code)
+        codes = pd.array(code, dtype="Float64").astype("Int64")
+        codes = pd.Series(codes, index=index)
+        name_of = {float(d.adm_code): d.name_ko for d in lookup.districts}
+        factor, uniques = pd.factorize(code, use_na_sentinel=True)
+        names = np.array([name_of.get(u, np.nan) for u in uniques] + [np.nan], dtype=object)
+        text = pd.StringDtype(na_value=np.nan)
+        return codes, pd.Series(names[factor], index=index).astype(text)
 
     def coded(self, column: str, terms: dict[str, object]) -> pd.Series:
         """Map codes or Korean/English labels (case-insensitive) of ``terms`` to codes."""
@@ -275,13 +188,17 @@ class _Cleaner:
             for alias in (code, getattr(term, "ko", code), getattr(term, "en", code)):
                 accept[str(alias).strip().lower()] = code
         keys = self._keys(column)
-        out = keys.map({k: accept.get(str(k).lower()) for k in pd.unique(keys) if not pd.isna(k)})
+        out = pd.Series(
+            _map_unique(keys, lambda k: accept.get(str(k).lower(), np.nan)), index=keys.index
+        )
         for i in np.flatnonzero(out.isna().to_numpy()):
             key = keys.iloc[i]
             if pd.isna(key):
                 self.add(int(i), column, None, "value is missing")
             else:
-                self.add(int(i), column, key, f"must be one of {', '.join(terms)}")
+                close = closest_match(str(key).lower(), accept)
+                hint = f" (did you mean '{accept[close]}'?)" if close else ""
+                self.add(int(i), column, key, f"must be one of {', '.join(terms)}{hint}")
         return out.astype(pd.StringDtype(na_value=np.nan))
 
     def boolean(self, column: str) -> pd.Series:
@@ -326,7 +243,7 @@ def _integers(s: pd.Series) -> pd.Series:
 def _keep_other_columns(out: pd.DataFrame, df: pd.DataFrame, done: Iterable[str]) -> None:
     for c in df.columns:
         if c not in done and c not in out.columns:
-            out[c] = df[c].to_numpy()
+            out[c] = df[c].set_axis(out.index)
 
 
 # --- survey -----------------------------------------------------------------------------------
@@ -390,8 +307,28 @@ def validate_survey(
     if "fpc" in df.columns:
         out["fpc"] = cl.numeric("fpc")
     coded = [c for c in df.columns if c in SURVEY_CODED_ITEMS or c in SURVEY_LIKERT_COLUMNS]
-    for c in coded:
-        out[c] = cl.numeric(c)
+    for c in coded:  # importance and performance items come in pairs (the IPA needs both)
+        for a, b in (("imp_", "perf_"), ("perf_", "imp_")):
+            if c.startswith(a) and c.replace(a, b, 1) not in df.columns:
+                cl.add(
+                    None,
+                    c.replace(a, b, 1),
+                    None,
+                    f"required column is missing: {c} needs its pair {c.replace(a, b, 1)} "
+                    "(importance and performance of a task are asked together)",
+                )
+    counts: dict[str, dict[int, int]] = {}
+    items: dict[str, np.ndarray] = {}
+    for c in coded:  # count the 8/9 codes (valid codes) and make them missing unless kept
+        values = cl.numeric(c).to_numpy(dtype=float, na_value=np.nan, copy=True)
+        hits = {k: values == k for k in LIKERT_MISSING_CODES}
+        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
+        if not keep_missing_codes:
+            for hit in hits.values():
+                values[hit] = np.nan
+        items[c] = values
+    if items:  # one frame of the items, joined once (no per-column copies)
+        out = pd.concat([out, pd.DataFrame(items, index=out.index, copy=False)], axis=1)
     if "tenure_years" in df.columns:
         out["tenure_years"] = cl.numeric("tenure_years")
     if "fpc" in out.columns and "stratum" in out.columns:
@@ -408,13 +345,8 @@ def validate_survey(
     _keep_other_columns(out, df, out.columns)
     checked = validate_frame(out, SURVEY_SCHEMA, src, rows, cl.problems)
     checked["gu_code"] = checked["gu_code"].astype("int64")
-    counts: dict[str, dict[int, int]] = {}
-    for c in coded:
-        counts[c] = {k: int((checked[c] == k).sum()) for k in LIKERT_MISSING_CODES}
-        if not keep_missing_codes:
-            checked[c] = checked[c].where(~checked[c].isin(list(LIKERT_MISSING_CODES)))
     checked.attrs = {
-        **{k: v for k, v in df.attrs.items() if k != "first_row"},
+        **{k: v for k, v in df.attrs.items() if k not in ("first_row", "stripped")},
         "source": src,
         "missing_codes": counts,
     }
@@ -422,12 +354,21 @@ def validate_survey(
 
 
 def load_survey(
-    path: str | Path, keep_missing_codes: bool = False, sheet: str | int = 0
+    path: str | Path,
+    keep_missing_codes: bool = False,
+    sheet: str | int = 0,
+    *,
+    codebook: str | Path | Codebook | None = None,
+    sep: str | None = None,
 ) -> pd.DataFrame:
     """Read and validate a survey file (CSV UTF-8/CP949, .xlsx or .sav).
 
-    See :func:`validate_survey` for the rules and the result; ``.sav`` value labels stay in
-    ``attrs["value_labels"]`` (and numeric ``group`` or ``gu_name`` codes are read through them).
+    See :func:`read_table` for the faults of shape refused first and :func:`validate_survey` for
+    the rules and the result; ``.sav`` value labels stay in ``attrs["value_labels"]`` (and
+    numeric ``group`` or ``gu_name`` codes are read through them). With a ``codebook``
+    (:func:`~cgresearch.data.codebook.load_codebook`) the file's columns and codes are first
+    mapped to the package's (:meth:`~cgresearch.data.codebook.Codebook.apply`) and every item it
+    lists is required. ``sep`` is the CSV delimiter when it is not a comma.
 
     Examples
     --------
@@ -439,7 +380,11 @@ def load_survey(
     >>> len(s), s.attrs["value_labels"]["sex"][2.0]
     (1800, '여성')
     """
-    return validate_survey(read_table(path, sheet), keep_missing_codes=keep_missing_codes)
+    table = read_table(path, sheet, sep=sep)
+    if codebook is not None:
+        book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        table = book.apply(table)
+    return validate_survey(table, keep_missing_codes=keep_missing_codes)
 
 
 # --- inventory --------------------------------------------------------------------------------
@@ -483,7 +428,7 @@ def validate_inventory(
     return checked
 
 
-def load_inventory(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
+def load_inventory(path: str | Path, sheet: str | int = 0, sep: str | None = None) -> pd.DataFrame:
     """Read and validate a CG project inventory (CSV UTF-8/CP949, .xlsx or .sav).
 
     Examples
@@ -493,7 +438,7 @@ def load_inventory(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
     >>> int(inv["budget_mkrw"].sum())
     7661500
     """
-    return validate_inventory(read_table(path, sheet))
+    return validate_inventory(read_table(path, sheet, sep=sep))
 
 
 # --- proposals --------------------------------------------------------------------------------
@@ -552,6 +497,6 @@ def validate_proposals(
     return checked
 
 
-def load_proposals(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
+def load_proposals(path: str | Path, sheet: str | int = 0, sep: str | None = None) -> pd.DataFrame:
     """Read and validate resident project proposals (CSV UTF-8/CP949, .xlsx or .sav)."""
-    return validate_proposals(read_table(path, sheet))
+    return validate_proposals(read_table(path, sheet, sep=sep))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cgresearch import paths
+from cgresearch.errors import InputError
 
 __all__ = ["ManifestCheck", "compute_manifest", "sha256_file", "verify_manifest", "write_manifest"]
 
@@ -45,9 +46,10 @@ def _read_manifest(manifest: Path) -> dict[str, str]:
             continue
         digest, sep, rel = line.partition("  ")
         if not sep or len(digest) != 64:
-            raise ValueError(
+            raise InputError(
                 f"{manifest}, line {lineno}: expected '<sha256>  <path>', got {line!r}. "
-                "Regenerate it with `cgresearch data manifest --write`."
+                "Restore data/MANIFEST with `git checkout data/MANIFEST`, or regenerate it with "
+                "`cgresearch data manifest --write` after checking the raw files."
             )
         entries[rel] = digest
     return entries
@@ -67,19 +69,33 @@ class ManifestCheck:
         return not (self.changed or self.missing or self.unlisted)
 
     def describe(self) -> str:
-        """Say in plain words what differs, and what to do."""
+        """Say in plain words what differs and, for each file, what to do."""
         if self.ok:
             return "data/MANIFEST: every raw file matches its sha256."
         lines = ["data/MANIFEST does not match data/raw/:"]
-        lines += [f"  changed (sha256 differs): {p}" for p in self.changed]
-        lines += [f"  missing (listed, not on disk): {p}" for p in self.missing]
-        lines += [f"  unlisted (on disk, not in the manifest): {p}" for p in self.unlisted]
-        lines.append(
-            "Raw data is never modified: restore the file from its source "
-            "(see data/raw/*/README.md); after adding a new raw file on purpose, "
-            "run `cgresearch data manifest --write`."
-        )
+        lines += [
+            f"  changed (sha256 differs): {p}: restore it from its source ({_readme_of(p)}) "
+            f"or `git checkout data/{p}`"
+            for p in self.changed
+        ]
+        lines += [
+            f"  missing (listed, not on disk): {p}: restore it from its source "
+            f"({_readme_of(p)}) or `git checkout data/{p}`"
+            for p in self.missing
+        ]
+        lines += [
+            f"  unlisted (on disk, not in the manifest): {p}: delete it, or if it is a new raw "
+            "file on purpose, document its source and run `cgresearch data manifest --write`"
+            for p in self.unlisted
+        ]
+        lines.append("Raw data is never modified.")
         return "\n".join(lines)
+
+
+def _readme_of(rel: str) -> str:
+    """The README that documents the source of a raw file (``raw/<folder>/README.md``)."""
+    parts = rel.split("/")
+    return "/".join(["data", *parts[:2], "README.md"]) if len(parts) > 2 else "data/raw/"
 
 
 def verify_manifest(manifest: Path | None = None, raw_dir: Path | None = None) -> ManifestCheck:
@@ -91,11 +107,23 @@ def verify_manifest(manifest: Path | None = None, raw_dir: Path | None = None) -
         The manifest file; default ``data/MANIFEST``.
     raw_dir
         The raw-data folder; default ``data/raw/``.
+
+    Raises
+    ------
+    InputError
+        When the manifest or the raw-data folder is missing, or a manifest line is malformed.
     """
     manifest = Path(manifest) if manifest is not None else paths.manifest_file()
-    if not manifest.exists():
-        raise FileNotFoundError(
-            f"{manifest} does not exist: create it with `cgresearch data manifest --write`."
+    if not manifest.is_file():
+        raise InputError(
+            f"{manifest} does not exist: restore it with `git checkout data/MANIFEST`, or create "
+            "it with `cgresearch data manifest --write` after checking the raw files."
+        )
+    raw = Path(raw_dir) if raw_dir is not None else paths.raw_data_dir()
+    if not raw.is_dir():
+        raise InputError(
+            f"{raw} is not a folder: the raw data belong in data/raw/ (clone the repository "
+            "again or restore the folder with `git checkout data/raw`)."
         )
     listed = _read_manifest(manifest)
     actual = compute_manifest(raw_dir)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -190,7 +191,7 @@ def validate_frame(
     framed = df.set_axis(pd.Index(rows, dtype="int64"), axis=0)
     error_texts = {str(c): c.error for c in _all_checks(schema) if c.error}
     try:
-        out = schema.validate(framed, lazy=True)
+        out = schema.validate(framed, lazy=True, inplace=True)
     except SchemaErrors as exc:
         seen = {(p.row, p.column) for p in found if p.row is not None}
         found += [
@@ -425,10 +426,21 @@ PROPOSALS_SCHEMA = pa.DataFrameSchema(
 )
 
 
+def _in_codes(codes: Sequence[float], error: str) -> pa.Check:
+    """A vectorised "value is one of ``codes``" check on a float column (NaN passes)."""
+    allowed = np.asarray(sorted(codes), dtype=float)
+
+    def ok(s: pd.Series) -> pd.Series:
+        v = s.to_numpy(dtype=float, na_value=np.nan)
+        return pd.Series(np.isnan(v) | np.isin(v, allowed), index=s.index)
+
+    return pa.Check(ok, error=error)
+
+
 def _likert() -> pa.Column:
     return pa.Column(
         float,
-        pa.Check.isin(
+        _in_codes(
             [1, 2, 3, 4, 5, *LIKERT_MISSING_CODES],
             error="Likert code must be 1-5 (8 = don't know, 9 = refused, blank = no answer)",
         ),
@@ -449,7 +461,7 @@ def _coded(name: str, codes: tuple[int, ...]) -> pa.Column:
     text = "/".join(str(c) for c in codes)
     return pa.Column(
         float,
-        pa.Check.isin([*codes, 9], error=f"{name} code must be {text} (9 = refused) or blank"),
+        _in_codes([*codes, 9], error=f"{name} code must be {text} (9 = refused) or blank"),
         nullable=True,
         required=False,
     )

@@ -72,7 +72,7 @@ class _PostStratAdjustment:
     weights: np.ndarray  # after
     old_weights: np.ndarray  # before
 
-    def residualize(self, x: np.ndarray) -> np.ndarray:
+    def residualize(self, x: np.ndarray, overwrite: bool = False) -> np.ndarray:
         psw = self.weights.copy()
         oldw = self.old_weights
         psw[(psw == 0) & (oldw == 0)] = 1.0
@@ -87,24 +87,122 @@ class _PostStratAdjustment:
 
 @dataclass(frozen=True, eq=False)
 class _RakeAdjustment:
-    margins: tuple[tuple[np.ndarray, int, np.ndarray], ...]  # (codes, n_cells, weights after)
+    """R's raking residuals: 10 back-fitting sweeps of post-stratification over the margins.
 
-    def residualize(self, x: np.ndarray) -> np.ndarray:
-        x = x.copy()
-        prepared = [
-            (codes, k, psw, 1.0 / psw, np.bincount(codes, minlength=k))
-            for codes, k, psw in self.margins
-        ]
-        buf = np.empty(x.shape[1])
+    Every sweep subtracts, per margin m, ``psw_m * mean_cell(x / psw_m)``: what is subtracted
+    always lies in the span of ``psw_m`` times the cell indicators of m. So the sweeps are run
+    on the cell coefficients ``B_m`` (items x cells) of all items at once, with the cross-margin
+    Gram tables ``G[m, m'][c, c'] = sum over rows in cell c of m and c' of m' of psw_m' / psw_m``
+    (tiny matrices), and the rows are touched only to form the first cell sums and the final
+    ``x - sum_m psw_m * B_m[:, codes_m]``. The arithmetic is R's sweep for sweep (only the order
+    of the floating-point sums differs).
+    """
+
+    margins: tuple[tuple[np.ndarray, int, np.ndarray], ...]  # (codes, n_cells, weights after)
+    #: Optional joint cells of all margin variables, with ``psw_m = base * factors[m][joint]``
+    #: (raking multiplies the weights by one factor per cell): then the cell sums, the Gram
+    #: tables and the final subtraction need a single pass over the rows per item.
+    joint: np.ndarray | None = None
+    base: np.ndarray | None = None
+    factors: tuple[np.ndarray, ...] = ()
+
+    def residualize(self, x: np.ndarray, overwrite: bool = False) -> np.ndarray:
+        if self.joint is not None and self.base is not None:
+            return self._residualize_joint(x, self.joint, self.base, overwrite)
+        margins = self.margins
+        n_m = len(margins)
+        inv = [1.0 / psw for _, _, psw in margins]
+        cnt = [np.bincount(codes, minlength=k).astype(float) for codes, k, _ in margins]
+        gram: dict[tuple[int, int], np.ndarray] = {}
+        for a, (ca, ka, _) in enumerate(margins):
+            for b, (cb, kb, pswb) in enumerate(margins):
+                flat = np.bincount(ca * kb + cb, weights=inv[a] * pswb, minlength=ka * kb)
+                gram[a, b] = flat.reshape(ka, kb)
+        # cell sums of x / psw_m for every item and margin: items x cells
+        start = [_cell_sums(x, codes, k, inv[a]) for a, (codes, k, _) in enumerate(margins)]
+        coef = [np.zeros((x.shape[0], k)) for _, k, _ in margins]
         for _ in range(10):  # R: a fixed 10 sweeps of back-fitting
-            for codes, k, psw, inv, cnt in prepared:
-                for j in range(x.shape[0]):
-                    np.multiply(x[j], inv, out=buf)
-                    means = np.bincount(codes, weights=buf, minlength=k) / cnt
-                    np.take(means, codes, out=buf)
-                    buf *= psw
-                    x[j] -= buf
-        return x
+            for a in range(n_m):
+                sums = start[a].copy()
+                for b in range(n_m):
+                    sums -= coef[b] @ gram[a, b].T
+                coef[a] += sums / cnt[a]
+        out = np.array(x, dtype=float, copy=True)
+        buf = np.empty(x.shape[1])
+        for (codes, _, psw), b in zip(margins, coef, strict=True):
+            for j in range(x.shape[0]):  # row by row: cache-friendly, no items x rows temporary
+                np.take(b[j], codes, out=buf)
+                buf *= psw
+                out[j] -= buf
+        return out
+
+    def _residualize_joint(
+        self, x: np.ndarray, joint: np.ndarray, base: np.ndarray, overwrite: bool
+    ) -> np.ndarray:
+        """The same sweeps with every row-level quantity taken through the joint cells (in
+        ``x`` itself when ``overwrite``: no second items x rows array)."""
+        factors = self.factors
+        n_j = factors[0].size
+        cnt_j = np.bincount(joint, minlength=n_j).astype(float)
+        inds = []  # joint cell -> cell of margin m, as an indicator matrix (n_joint x k_m)
+        for codes, k, _ in self.margins:
+            code_of = np.zeros(n_j, dtype=np.intp)
+            code_of[joint] = codes
+            ind = np.zeros((n_j, k))
+            ind[np.arange(n_j), code_of] = 1.0
+            ind[cnt_j == 0] = 0.0
+            inds.append(ind)
+        sums_j = _cell_sums(x, joint, n_j, 1.0 / base)  # items x joint cells of x / base
+        start = [(sums_j / f) @ ind for f, ind in zip(factors, inds, strict=True)]
+        cnt = [cnt_j @ ind for ind in inds]
+        gram = {
+            (a, b): inds[a].T @ (inds[b] * (cnt_j * factors[b] / factors[a])[:, None])
+            for a in range(len(inds))
+            for b in range(len(inds))
+        }
+        coef = [np.zeros((x.shape[0], ind.shape[1])) for ind in inds]
+        for _ in range(10):  # R: a fixed 10 sweeps of back-fitting
+            for a in range(len(inds)):
+                sums = start[a].copy()
+                for b in range(len(inds)):
+                    sums -= coef[b] @ gram[a, b].T
+                coef[a] += sums / cnt[a]
+        h = sum((c @ ind.T) * f for c, ind, f in zip(coef, inds, factors, strict=True))
+        out = x if overwrite and x.dtype == float else np.array(x, dtype=float, copy=True)
+        buf = np.empty(x.shape[1])
+        for j in range(x.shape[0]):
+            np.take(h[j], joint, out=buf)
+            buf *= base
+            out[j] -= buf
+        return out
+
+
+def _joint_factors(
+    joint: np.ndarray, n_joint: int, base: np.ndarray, after: list[np.ndarray]
+) -> tuple[np.ndarray, ...] | None:
+    """Per margin, the factor of each joint cell with ``after[m] = base * factor[joint]``, or
+    None when the weights do not factor so (a zero weight)."""
+    if not (base > 0).all():
+        return None
+    cnt = np.bincount(joint, minlength=n_joint)
+    out = []
+    for wa in after:
+        f = np.bincount(joint, weights=wa / base, minlength=n_joint) / np.maximum(cnt, 1)
+        f = np.where(cnt > 0, f, 1.0)
+        if not np.allclose(wa, base * f[joint], rtol=1e-10, atol=0.0):
+            return None
+        out.append(f)
+    return tuple(out)
+
+
+def _cell_sums(x: np.ndarray, codes: np.ndarray, k: int, scale: np.ndarray) -> np.ndarray:
+    """Return ``sum over rows in cell c of x[j] * scale`` for every row j of x (items x cells)."""
+    out = np.empty((x.shape[0], k))
+    buf = np.empty(x.shape[1])
+    for j in range(x.shape[0]):
+        np.multiply(x[j], scale, out=buf)
+        out[j] = np.bincount(codes, weights=buf, minlength=k)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +210,7 @@ class _GregAdjustment:
     q: np.ndarray  # orthonormal basis of the columns of mm * sqrt(w)
     w: np.ndarray  # g * sqrt(w)
 
-    def residualize(self, x: np.ndarray) -> np.ndarray:
+    def residualize(self, x: np.ndarray, overwrite: bool = False) -> np.ndarray:
         e = x / self.w
         e = e - (e @ self.q) @ self.q.T
         return e * self.w
@@ -305,8 +403,13 @@ def rake(
             RuntimeWarning,
             stacklevel=2,
         )
+    base = design.full_weights
+    factors = _joint_factors(joint, n_joint, base, after)
     adj = _RakeAdjustment(
-        tuple((codes, pop.size, wa) for (codes, pop), wa in zip(setups, after, strict=True))
+        tuple((codes, pop.size, wa) for (codes, pop), wa in zip(setups, after, strict=True)),
+        joint=joint if factors is not None else None,
+        base=base if factors is not None else None,
+        factors=factors or (),
     )
     info = CalibrationInfo("rake", converged, it + (1 if converged else 0), delta, eps)
     return design.with_weights(w, adj, info)

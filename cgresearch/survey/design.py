@@ -42,8 +42,9 @@ _CENSUS_TOL = 1e-7  # R: a stratum whose finite-population factor is below this 
 class _Adjustment(Protocol):
     """A calibration step that replaces influence values by calibration residuals (R postStrata)."""
 
-    def residualize(self, x: np.ndarray) -> np.ndarray:
-        """Return the influence values ``x`` (p x n: one row per statistic) after this step."""
+    def residualize(self, x: np.ndarray, overwrite: bool = False) -> np.ndarray:
+        """Return the influence values ``x`` (p x n: one row per statistic) after this step
+        (``overwrite``: ``x`` may be reused for the result)."""
         ...  # pragma: no cover - protocol
 
 
@@ -453,12 +454,14 @@ class SurveyDesign:
         return f"SurveyDesign({', '.join(parts)}, degf={self.degf})"
 
     # ------------------------------------------------------------------ variance core
-    def variance(self, influence: np.ndarray) -> np.ndarray:
+    def variance(self, influence: np.ndarray, overwrite: bool = False) -> np.ndarray:
         """Variance matrix of the weighted totals whose per-row contributions are ``influence``.
 
         ``influence`` (n x p, already multiplied by the weights and zero outside the domain) is
         first replaced by its calibration residuals, then the multistage stratified cluster
-        variance of R's ``svyrecvar`` is returned (p x p).
+        variance of R's ``svyrecvar`` is returned (p x p). With ``overwrite`` the calibration
+        steps may work in ``influence`` itself (the caller's scratch array; saves a copy of n x p
+        values on large samples).
 
         Examples
         --------
@@ -471,8 +474,10 @@ class SurveyDesign:
         if x.ndim == 1:
             x = x[:, None]
         xt = np.ascontiguousarray(x.T)  # p x n; free when x is the transpose of a p x n array
+        owned = overwrite or not np.may_share_memory(xt, x)  # a copy of ours may be overwritten
         for adj in self._adjustments:
-            xt = adj.residualize(xt)
+            xt = adj.residualize(xt, overwrite=owned)
+            owned = True
 
         def totals(st: _Stage) -> np.ndarray:
             n_cl = st.stratum_of_cluster.size
@@ -495,7 +500,7 @@ class SurveyDesign:
         if self._adjustments:
             infl = x - centre[:, None]
             infl *= row_weight
-            return self.variance(infl.T)
+            return self.variance(infl.T, overwrite=True)
 
         def totals(st: _Stage) -> np.ndarray:
             n_cl = st.stratum_of_cluster.size

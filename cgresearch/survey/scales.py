@@ -257,7 +257,9 @@ def scales_from_codebook(
         items, spec = [], None
         for _, r in rows.iterrows():
             ko, en = _parse_labels(r["labels_ko"]), _parse_labels(r["labels_en"])
-            miss = tuple(int(c) for c in str(r["missing_codes"] or "").split(",") if c.strip())
+            raw_miss = r["missing_codes"]  # '8,9', 8 (a number), or blank (NaN as pandas reads)
+            miss_text = "" if raw_miss is None or pd.isna(raw_miss) else str(raw_miss)
+            miss = tuple(int(float(c)) for c in miss_text.split(",") if c.strip())
             codes = tuple(sorted(c for c in ko if c not in miss))
             if len(codes) < 2:
                 continue

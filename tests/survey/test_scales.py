@@ -240,3 +240,16 @@ def test_scales_from_codebook_builds_likert_scales_and_skips_mixed_constructs():
     assert cg.item("cg_2").label("ko+en") == "협치 2 / CG 2"
     with pytest.raises(InputError, match="'age_group'"):
         scales_from_codebook(_codebook(), constructs=["demographic"])
+
+
+def test_scales_read_from_the_codebook_csv_synth_writes_with_pandas_defaults(
+    tmp_path: Path,
+) -> None:
+    # pandas reads the blank missing-code cells of resp_id, weight... as NaN: they mean "none".
+    from cgresearch.data.synth import codebook_frame
+
+    codebook_frame().to_csv(tmp_path / "cb.csv", index=False)
+    scales = scales_from_codebook(pd.read_csv(tmp_path / "cb.csv"))
+    assert scales["trust"].codes == (1, 2, 3, 4, 5)
+    assert scales["trust"].missing_codes == (8, 9)
+    assert scales["cg_perception"].reverse_items == ["cg_3", "cg_5"]

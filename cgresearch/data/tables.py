@@ -1,0 +1,409 @@
+"""Reading a table file, and refusing a file whose shape is broken, before any schema.
+
+:func:`read_table` reads CSV (UTF-8 with or without BOM, or CP949: Korean government files;
+detected), Excel ``.xlsx`` (openpyxl) and SPSS ``.sav`` (pyreadstat; value and column labels go
+to ``DataFrame.attrs``) into a DataFrame of cells as read: numbers stay numbers, text is
+stripped, blanks are NaN. It refuses first, with the file and the row named and what to do: an
+empty file, a header without rows, a wrong delimiter (sniffed with :class:`csv.Sniffer`), a
+title row above the header, duplicate column names, a second header row, rows with too few or
+too many fields and a file cut mid-row or mid-character (pandas' pyarrow engine with
+``on_bad_lines``; no hand-written parser). The schemas and the typed validation are in
+:mod:`cgresearch.data.loaders`.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as d:
+...     p = pathlib.Path(d) / "t.csv"
+...     _ = p.write_text("a;b" + chr(10) + "1;2" + chr(10), encoding="utf-8")
+...     try:
+...         read_table(p)
+...     except InputError as err:
+...         print(str(err)[:46])
+t.csv: the file looks ';'-separated, not comma
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cgresearch.errors import InputError
+
+__all__ = ["read_table"]
+
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_NON_BLANK = re.compile(rb"[^\s\xef\xbb\xbf]")  # any byte but whitespace and a UTF-8 BOM
+
+
+# --- reading ----------------------------------------------------------------------------------
+def _decode(path: Path) -> tuple[str, str]:
+    """Return the text of ``path`` and its encoding (utf-8 or cp949), or raise InputError."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as utf8_err:
+        if utf8_err.reason == "unexpected end of data" and utf8_err.end == len(data):
+            line = data.count(b"\n") + 1
+            raise InputError(
+                f"{path.name}: the file ends in the middle of a character in row {line}: it is "
+                "cut; copy or export it again in full"
+            ) from None
+        try:
+            return data.decode("cp949"), "cp949"
+        except UnicodeDecodeError as cp949_err:
+            at = utf8_err.start
+            line = data[:at].count(b"\n") + 1
+            raise InputError(
+                f"{path.name}: wrong encoding: the file is neither UTF-8 (invalid byte "
+                f"0x{data[at]:02x} at byte offset {at}, line {line}) nor CP949 (invalid byte "
+                f"0x{data[cp949_err.start]:02x} at byte offset {cp949_err.start}). Save it "
+                "again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and load it again."
+            ) from None
+
+
+def _as_text(value: object) -> object:
+    """Return a cell as text (integral floats without '.0'); missing stays NaN."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return np.nan
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text if text else np.nan
+
+
+def _map_unique(s: pd.Series, fn: Any) -> np.ndarray:
+    """Apply ``fn`` to each distinct value of ``s`` once and spread the results (object array;
+    NaN where ``s`` is missing): vectorised for columns of few distinct values."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:-1] = [fn(u) for u in uniques]
+    values[-1] = np.nan
+    return values[codes]
+
+
+def _text_column(s: pd.Series) -> pd.Series:
+    """Return a column as text cells (NaN when blank): string columns stay string columns (no
+    Python objects), others are converted once per distinct value."""
+    if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
+        text = s.str.strip()
+        return text.where(text.ne("") & text.notna(), np.nan)
+    text = pd.Series(_map_unique(s, _as_text), index=s.index, dtype=object)
+    return text.astype(pd.StringDtype(na_value=np.nan))
+
+
+def _head_text(data: bytes, limit: int = 65_536) -> tuple[str, str]:
+    """Decode the first ``limit`` bytes (UTF-8, else CP949) for the header and delimiter checks."""
+    head = data[:limit]
+    if len(data) > limit:
+        head = head[: head.rfind(b"\n") + 1] or head
+    try:
+        return head.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return head.decode("cp949", errors="replace"), "cp949"
+
+
+def _fields(lines: list[str], sep: str) -> list[list[str]]:
+    """Split sample lines into fields with the standard library's CSV reader."""
+    return list(csv.reader(lines, delimiter=sep))
+
+
+def _check_layout(name: str, text: str, sep: str, sep_given: bool) -> list[str]:
+    """Refuse a wrong delimiter, title rows above the header and duplicate column names.
+
+    Returns the header's column names. ``text`` is the start of the file (whole lines).
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    if not lines:
+        raise InputError(f"{name}: the file is empty; give a table with a header row")
+    rows = _fields(lines, sep)
+    widths = [len(r) for r in rows]
+    if not sep_given and max(widths) == 1:
+        try:
+            sniffed = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=";\t|,").delimiter
+        except csv.Error:
+            sniffed = None
+        if sniffed and sniffed != sep and len(_fields(lines[:1], sniffed)[0]) > 1:
+            shown = {"\t": "tab", ";": "';'", "|": "'|'"}.get(sniffed, repr(sniffed))
+            code = "\\t" if sniffed == "\t" else sniffed
+            raise InputError(
+                f"{name}: the file looks {shown}-separated, not comma-separated (row 1 has no "
+                f"'{sep}'): save it as comma-separated CSV (Excel: CSV UTF-8) or pass "
+                f"sep='{code}'"
+            )
+        if len(lines) > 1:
+            raise InputError(
+                f"{name}: row 1 has a single column ({lines[0][:60]!r}) and no '{sep}' "
+                "separator: save the table as comma-separated CSV (Excel: CSV UTF-8)"
+            )
+    if len(rows) > 1:
+        usual = max(set(widths[1:]), key=widths[1:].count)
+        if usual > 1 and sum(1 for c in rows[0] if c.strip()) <= 1:
+            raise InputError(
+                f"{name}, row 1: {lines[0][:60]!r} looks like a title, not the header (it has "
+                f"{widths[0]} column(s), the rows below {usual}): delete the rows above the "
+                "column names and load the file again"
+            )
+    header = [c.strip() for c in rows[0]]
+    _check_header(name, header)
+    return header
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    """Refuse duplicate or blank column names, naming their positions."""
+    seen: dict[str, list[int]] = {}
+    for i, c in enumerate(header, start=1):
+        seen.setdefault(c, []).append(i)
+    dups = {c: at for c, at in seen.items() if len(at) > 1 and c}
+    if dups:
+        parts = [f"'{c}' (columns {', '.join(map(str, at))})" for c, at in dups.items()]
+        raise InputError(
+            f"{name}, row 1: duplicate column name {'; '.join(parts)}: rename or delete one so "
+            "that each column name appears once"
+        )
+
+
+def _check_second_header(name: str, df: pd.DataFrame, first_row: int) -> None:
+    """Refuse a second header (or label) row under the header: text where the rows below hold
+    numbers in several columns, or the column names repeated."""
+    if len(df) < 2:
+        return
+    first = df.iloc[0]
+    repeated = sum(
+        1 for c in df.columns if isinstance(first[c], str) and first[c].strip() == str(c)
+    )
+    head = df.iloc[1:50]
+    texty = 0
+    for c in df.columns:
+        v = first[c]
+        if not isinstance(v, str) or pd.isna(v):
+            continue
+        below = head[c].dropna()
+        if len(below) and pd.to_numeric(below, errors="coerce").notna().all():
+            if pd.isna(pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]):
+                texty += 1
+    if repeated >= max(2, len(df.columns) // 2) or texty >= max(2, len(df.columns) // 3):
+        shown = ", ".join(str(v) for v in first.iloc[:4].tolist())
+        raise InputError(
+            f"{name}, row {first_row}: a second header row ({shown}, ...): the row under the "
+            "column names holds labels, not answers; delete it and load the file again"
+        )
+
+
+def _bad_rows_error(name: str, data: bytes, bad: list[tuple[int, int, str]]) -> InputError:
+    """Name the first rows whose field count differs from the header's."""
+    parts = []
+    for expected, actual, text in bad[:5]:
+        raw = text.encode("utf-8", errors="replace")
+        cut = data.endswith(b"\n" + raw)  # the last line, without a line break after it
+        at = len(data) - len(raw) if cut else data.find(b"\n" + raw + b"\n") + 1
+        if at <= 0:
+            at = data.find(b"\n" + raw + b"\r\n") + 1
+        line = data.count(b"\n", 0, at) + 1 if at > 0 else None
+        where = f"row {line}" if line else f"row {text[:30]!r}"
+        if cut:
+            parts.append(
+                f"{where} has {actual} of {expected} fields and the file ends there: the file "
+                "is cut in the middle of a row; copy or export it again in full"
+            )
+        else:
+            parts.append(
+                f"{where} has {actual} fields but the header has {expected}: a cell or "
+                "separator is missing or extra; fix or delete the row"
+            )
+    more = f" (and {len(bad) - 5} more rows)" if len(bad) > 5 else ""
+    return InputError(f"{name}: " + "; ".join(parts) + more)
+
+
+def _has_bytes(df: pd.DataFrame) -> bool:
+    """True when pyarrow kept a column as raw bytes (text that is not valid UTF-8)."""
+    for c in df.columns:
+        if df[c].dtype == object:
+            first = df[c].dropna().head(1).tolist()
+            if first and isinstance(first[0], bytes):
+                return True
+    return False
+
+
+def _parse_csv(name: str, data: bytes, sep: str) -> pd.DataFrame:
+    """Parse UTF-8 CSV bytes with pandas' pyarrow engine; rows of the wrong width are refused."""
+    bad: list[tuple[int, int, str]] = []
+
+    def collect(row: Any) -> str:
+        bad.append((row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    try:
+        df = pd.read_csv(
+            io.BytesIO(data),
+            sep=sep,
+            engine="pyarrow",
+            keep_default_na=False,
+            na_values=[""],
+            on_bad_lines=collect,
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{name}: the file is empty; give a table with a header row") from None
+    except Exception as exc:  # pyarrow.lib.ArrowInvalid, pandas' ParserError
+        raise InputError(f"{name}: not a readable CSV table ({exc})") from None
+    if bad:
+        raise _bad_rows_error(name, data, bad)
+    if len(df) and not data.endswith((b"\n", b"\r")) and data.endswith(sep.encode()):
+        line = data.count(b"\n") + 1
+        raise InputError(
+            f"{name}: row {line} ends in an empty cell with no line break after it: the file "
+            "looks cut in the middle of that row; copy or export it again in full (if it is "
+            "complete, add a line break at its end)"
+        )
+    return df
+
+
+def _read_csv(path: Path, sep: str | None) -> tuple[pd.DataFrame, str]:
+    """Read a CSV (UTF-8 or CP949), refusing a wrong delimiter, title rows, duplicate names,
+    ragged rows and a file cut mid-row."""
+    data = path.read_bytes()
+    if _NON_BLANK.search(data) is None:
+        raise InputError(f"{path.name}: the file is empty; give a table with a header row")
+    head, encoding = _head_text(data)
+    expected = sep or ("\t" if path.suffix.lower() == ".tsv" else ",")
+    _check_layout(path.name, head, expected, sep is not None)
+    if encoding != "utf-8":
+        text, encoding = _decode(path)
+        data = text.encode("utf-8")
+    df = _parse_csv(path.name, data, expected)
+    if encoding == "utf-8" and _has_bytes(df):
+        text, encoding = _decode(path)  # raises when the file is not CP949 either
+        data = text.encode("utf-8")
+        df = _parse_csv(path.name, data, expected)
+    return _ids_as_text(df, data, expected), encoding
+
+
+#: Identifier columns kept as written ('00123' stays '00123', not the number 123).
+_ID_COLUMNS = ("resp_id", "project_id", "proposal_id", "stratum")
+
+
+def _ids_as_text(df: pd.DataFrame, data: bytes, sep: str) -> pd.DataFrame:
+    """Read identifier columns that look numeric again as text (one column pass of pandas)."""
+    ids = [c for c in _ID_COLUMNS if c in df.columns and pd.api.types.is_numeric_dtype(df[c])]
+    if not ids:
+        return df
+    text = pd.read_csv(
+        io.BytesIO(data), sep=sep, usecols=ids, dtype=str, keep_default_na=False, na_values=[""]
+    )
+    if len(text) == len(df):
+        for c in ids:
+            df[c] = text[c].to_numpy()
+    return df
+
+
+def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
+    """Read a sheet as a grid, take the first row as the header, refuse title rows/duplicates."""
+    try:
+        grid = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl", header=None)
+    except Exception as exc:  # openpyxl raises many kinds for broken workbooks
+        raise InputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    grid = grid.dropna(how="all").dropna(axis=1, how="all")
+    if grid.empty:
+        raise InputError(f"{path.name}: the sheet is empty; give a table with a header row")
+    filled = grid.notna().sum(axis=1).tolist()
+    if len(filled) > 1 and filled[0] == 1 and max(filled[1:]) > 1:
+        raise InputError(
+            f"{path.name}, row {int(grid.index[0]) + 1}: {grid.iloc[0].dropna().iloc[0]!r} looks "
+            "like a title, not the header: delete the rows above the column names"
+        )
+    header = ["" if pd.isna(v) else _as_text(v) for v in grid.iloc[0]]
+    header = [str(h).strip() if not pd.isna(h) else "" for h in header]
+    _check_header(path.name, header)
+    df = grid.iloc[1:].copy()
+    df.columns = header
+    df.attrs["first_row"] = int(grid.index[0]) + 2
+    return df.reset_index(drop=True)
+
+
+def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -> pd.DataFrame:
+    """Read a CSV (UTF-8 or CP949), Excel or SPSS file into a DataFrame of cells as read.
+
+    Numbers stay numbers (float/int columns), text is stripped text, blanks are NaN, so that
+    validation sees what the file holds and stays vectorised. The file's shape is checked first,
+    each fault named with the file and row: an empty file, a header without rows, a wrong
+    delimiter (sniffed with :class:`csv.Sniffer`), a title row above the header, duplicate column
+    names, a second header row, rows with too few or too many fields and a file cut mid-row
+    (pandas' pyarrow engine with ``on_bad_lines``). Metadata
+    goes to ``attrs``: ``source`` (file name), ``format``, ``encoding`` (CSV), ``first_row``
+    (the file row of the first record: 2 below a header, 1 for .sav cases), and for ``.sav``
+    ``value_labels`` (column -> {code: label}) and ``column_labels``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; its suffix picks the reader (.csv/.txt/.tsv, .xlsx/.xlsm, .sav).
+    sheet : str or int
+        Excel sheet (default the first).
+    sep : str, optional
+        CSV delimiter (default ',' and tab for .tsv); a file with another one is refused with a
+        message that names it.
+
+    Raises
+    ------
+    InputError
+        For a missing file, an unknown suffix, a wrong encoding, an unreadable file or any of
+        the faults of shape above.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d) / "t.csv"
+    ...     _ = p.write_bytes("gu_name,x\\n종로구,1\\n".encode("cp949"))
+    ...     t = read_table(p)
+    >>> t.attrs["encoding"], t.iloc[0, 0]
+    ('cp949', '종로구')
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; check the path")
+    suffix = path.suffix.lower()
+    attrs: dict[str, object] = {"source": path.name, "format": suffix.lstrip(".")}
+    if suffix in _CSV_SUFFIXES:
+        df, attrs["encoding"] = _read_csv(path, sep)
+        first_row = 2
+    elif suffix in {".xlsx", ".xlsm"}:
+        df = _read_excel(path, sheet)
+        first_row = int(df.attrs.pop("first_row"))
+    elif suffix == ".sav":
+        import pyreadstat
+
+        try:
+            df, meta = pyreadstat.read_sav(str(path), user_missing=True)
+        except Exception as exc:  # pyreadstat.ReadstatError and friends
+            raise InputError(f"{path.name}: not a readable SPSS file ({exc})") from None
+        attrs["value_labels"] = dict(meta.variable_value_labels)
+        attrs["column_labels"] = dict(meta.column_names_to_labels)
+        first_row = 1
+    else:
+        raise InputError(
+            f"{path.name}: unknown file type '{suffix}'; give a .csv (UTF-8 or CP949), .xlsx or "
+            ".sav file"
+        )
+    df.columns = [str(c).strip() for c in df.columns]
+    if len(df) == 0:
+        raise InputError(
+            f"{path.name}: the file has a header but no data rows (0 records); give the file "
+            "with its rows"
+        )
+    if suffix != ".sav":
+        _check_second_header(path.name, df, first_row)
+    out = df  # numeric columns as read (no copy); text columns stripped
+    for c in df.columns:
+        if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])):
+            out[c] = _text_column(df[c])
+    attrs["first_row"] = first_row
+    attrs["stripped"] = True  # text cells are stripped already: the validators skip that
+    out.attrs = attrs
+    return out
