@@ -1,0 +1,24 @@
+"""CG evaluation: composite index, grades, uncertainty and sensitivity, monitoring (pure models).
+
+Examples
+--------
+>>> from cgresearch.evaluation import traffic_light
+>>> traffic_light([0.5], [0.5]).tolist()
+['on_track']
+"""
+
+from cgresearch.evaluation.monitoring import (
+    LIGHTS,
+    MonitoringTable,
+    light_label,
+    monitoring_table,
+    traffic_light,
+)
+
+__all__ = [
+    "LIGHTS",
+    "MonitoringTable",
+    "light_label",
+    "monitoring_table",
+    "traffic_light",
+]
