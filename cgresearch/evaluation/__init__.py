@@ -14,8 +14,26 @@ from cgresearch.evaluation.monitoring import (
     monitoring_table,
     traffic_light,
 )
+from cgresearch.evaluation.uncertainty import (
+    AGGREGATIONS,
+    IMPUTATIONS,
+    NORMALISATIONS,
+    UncertaintyResult,
+    UncertaintySpec,
+    grades_from_ranks,
+    monte_carlo_index,
+    sobol_indices,
+)
 
 __all__ = [
+    "AGGREGATIONS",
+    "IMPUTATIONS",
+    "NORMALISATIONS",
+    "UncertaintyResult",
+    "UncertaintySpec",
+    "grades_from_ranks",
+    "monte_carlo_index",
+    "sobol_indices",
     "LIGHTS",
     "MonitoringTable",
     "light_label",
