@@ -215,7 +215,12 @@ def _problem(names: list[str], groups: list[str] | None = None) -> dict[str, Any
         "bounds": [[0.0, 1.0]] * len(names),
     }
     if groups is not None and len(set(groups)) < len(groups):
-        prob["groups"] = groups
+        if len(set(groups)) == 1:
+            # SALib samples one group as ungrouped but then cannot analyse it; one factor holds
+            # all the variance by definition (S1 = ST = 1), see _analyse
+            prob["one_factor"] = True
+        else:
+            prob["groups"] = groups
     return prob
 
 
@@ -230,6 +235,9 @@ def _analyse(
 ) -> dict[str, np.ndarray]:
     from SALib.analyze import sobol as sobol_analyse
 
+    if problem.get("one_factor"):
+        one, zero = np.ones(1), np.zeros(1)
+        return {"S1": one, "S1_conf": zero, "ST": one, "ST_conf": zero}
     res = sobol_analyse.analyze(
         problem,
         np.asarray(y, dtype=float),
@@ -289,7 +297,8 @@ def sobol_indices(
     if y.shape != (len(u),):
         raise ParameterError(f"sobol_indices: func must return {len(u)} values, got {y.shape}")
     res = _analyse(prob, y, seed)
-    index = list(dict.fromkeys(grp)) if grp and "groups" in prob else names
+    grouped = grp and ("groups" in prob or prob.get("one_factor"))
+    index = list(dict.fromkeys(grp)) if grouped else names
     return pd.DataFrame(res, index=pd.Index(index, name="factor"))
 
 

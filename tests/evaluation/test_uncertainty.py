@@ -1,0 +1,234 @@
+"""Monte Carlo uncertainty and Sobol sensitivity against analytic values and a direct loop."""
+
+from __future__ import annotations
+
+import logging
+import math
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cgresearch.errors import ModelError, ParameterError
+from cgresearch.evaluation.uncertainty import (
+    UncertaintySpec,
+    grades_from_ranks,
+    monte_carlo_index,
+    sobol_indices,
+)
+
+FRAMEWORK = pd.DataFrame(
+    {
+        "code": ["I", "P1", "P2", "P3", "a", "b", "c", "d", "e"],
+        "level": [3, 2, 2, 2, 1, 1, 1, 1, 1],
+        "parent": ["", "I", "I", "I", "P1", "P1", "P2", "P2", "P3"],
+        "direction": [1, 1, 1, 1, 1, -1, 1, 1, 1],
+        "weight": [1, 1, 2, 1, 1, 1, 2, 1, 1],
+    }
+)
+
+
+def _data(seed: int = 3, n: int = 9) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame(rng.lognormal(3, 0.4, (n, 5)), columns=list("abcde"))
+    x.index = [f"g{i}" for i in range(n)]
+    x.iloc[2, 0] = np.nan  # one gap: imputation matters
+    x.iloc[5, 3] = np.nan
+    return x
+
+
+# --- Sobol wrapper: analytic indices ----------------------------------------------------------
+def test_sobol_of_the_ishigami_function_matches_its_analytic_indices() -> None:
+    a, b = 7.0, 0.1
+    pi = math.pi
+
+    def ishigami(x: np.ndarray) -> np.ndarray:
+        return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+    # Analytic (Ishigami & Homma 1990): V1, V2, V13 and the total variance
+    v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = b**2 * pi**8 * (1 / 18 - 1 / 50)
+    v = v1 + v2 + v13
+    s = sobol_indices(ishigami, {"x1": (-pi, pi), "x2": (-pi, pi), "x3": (-pi, pi)}, 2**13, 1)
+    np.testing.assert_allclose(s["S1"], [v1 / v, v2 / v, 0.0], atol=0.03)
+    np.testing.assert_allclose(s["ST"], [(v1 + v13) / v, v2 / v, v13 / v], atol=0.03)
+
+
+def test_sobol_of_a_linear_model_gives_squared_coefficient_shares_also_grouped() -> None:
+    coef = np.array([1.0, 2.0, 3.0])  # x ~ U(0, 1): V_i = c_i^2 / 12, shares c_i^2 / 14
+    s = sobol_indices(lambda x: x @ coef, {"u": (0, 1), "v": (0, 1), "w": (0, 1)}, 2**12, 2)
+    exact = [float(Fraction(int(c * c), 14)) for c in coef]
+    np.testing.assert_allclose(s["S1"], exact, atol=0.02)
+    np.testing.assert_allclose(s["ST"], exact, atol=0.02)
+    g = sobol_indices(
+        lambda x: x @ coef,
+        {"u": (0, 1), "v": (0, 1), "w": (0, 1)},
+        2**12,
+        2,
+        {"v": "vw", "w": "vw"},
+    )
+    assert g.index.tolist() == ["u", "vw"]
+    np.testing.assert_allclose(g["S1"], [1 / 14, 13 / 14], atol=0.02)
+
+
+# --- the Monte Carlo against a direct per-draw loop -------------------------------------------
+def _direct_index(x: pd.DataFrame, draw: pd.Series) -> pd.Series:
+    """One draw, computed plainly from the method definitions (no shared code)."""
+    fw = FRAMEWORK.set_index("code")
+    ind = fw[fw["level"] == 1]
+    v = x[ind.index].astype(float) * ind["direction"]
+    if draw["imputation"] == "mean":
+        v = v.fillna(v.mean())
+    if draw["normalisation"] == "minmax":
+        v = 1 + 99 * (v - v.min()) / (v.max() - v.min())
+    elif draw["normalisation"] == "zscore":
+        v = 100 + 10 * (v - v.mean()) / v.std(ddof=1)
+    else:
+        v = 100 * v.rank(method="min") / v.notna().sum()
+    geo = draw["aggregation"] == "geometric"
+    pillars = {}
+    for p in ["P1", "P2", "P3"]:
+        cols = ind.index[ind["parent"] == p]
+        rows = []
+        for unit in v.index:
+            vals = [
+                (v.loc[unit, c], ind.loc[c, "weight"]) for c in cols if pd.notna(v.loc[unit, c])
+            ]
+            wsum = sum(w for _, w in vals)
+            if geo:
+                rows.append(math.exp(sum(w * math.log(z) for z, w in vals) / wsum))
+            else:
+                rows.append(sum(w * z for z, w in vals) / wsum)
+        pillars[p] = rows
+    pil = pd.DataFrame(pillars, index=v.index)
+    w = np.array([draw[f"w_{p}"] for p in ["P1", "P2", "P3"]])
+    if geo:
+        return np.exp((np.log(pil) * w).sum(axis=1) / w.sum())
+    return (pil * w).sum(axis=1) / w.sum()
+
+
+def test_ranks_of_every_draw_and_their_intervals_equal_a_direct_loop() -> None:
+    x = _data()
+    spec = UncertaintySpec(n_base=32, seed=5)
+    res = monte_carlo_index(x, FRAMEWORK, spec, workers=0)
+    assert res.n_draws == 32 * (4 + 2) == res.ranks.shape[1]
+    loop = np.empty_like(res.ranks)
+    for d, draw in res.choices.iterrows():
+        score = _direct_index(x, draw)
+        np.testing.assert_allclose(res.scores[:, d], score.to_numpy(), rtol=1e-10)
+        loop[:, d] = score.rank(ascending=False, method="min").to_numpy()
+    np.testing.assert_array_equal(res.ranks, loop)
+    q = np.percentile(loop, [50, 5, 95], axis=1)
+    np.testing.assert_allclose(res.rank_intervals[["median", "q05", "q95"]].T.to_numpy(), q)
+    nominal = {"imputation": "none", "normalisation": "minmax", "aggregation": "arithmetic"}
+    nom = _direct_index(x, pd.Series({**nominal, "w_P1": 1.0, "w_P2": 2.0, "w_P3": 1.0}))
+    assert (
+        res.rank_intervals["nominal"].tolist()
+        == nom.rank(ascending=False, method="min").astype(int).tolist()
+    )
+
+
+def test_grade_probabilities_are_the_shares_of_draws_with_each_grade() -> None:
+    x = _data(n=10)
+    res = monte_carlo_index(x, FRAMEWORK, UncertaintySpec(n_base=16, seed=2), workers=0)
+    # 10 units, shares 0.3/0.4/0.3 -> ranks 1-3 가, 4-7 나, 8-10 다
+    grade = np.where(res.ranks <= 3, 0, np.where(res.ranks <= 7, 1, 2))
+    for i, g in enumerate(["가", "나", "다"]):
+        np.testing.assert_allclose(res.grade_probabilities[g], (grade == i).mean(axis=1))
+    np.testing.assert_allclose(res.grade_probabilities.sum(axis=1), 1.0)
+
+
+def test_weight_spread_alone_gives_weights_all_the_sensitivity() -> None:
+    spec = UncertaintySpec(
+        normalisations=("minmax",),
+        aggregations=("arithmetic",),
+        imputations=("none",),
+        weight_spread=0.5,
+        n_base=256,
+    )
+    res = monte_carlo_index(_data(), FRAMEWORK, spec, workers=0)
+    assert res.factors == ("weights",)
+    w = res.choices[["w_P1", "w_P2", "w_P3"]]
+    assert (w.min() >= [0.5, 1.0, 0.5]).all() and (w.max() <= [1.5, 3.0, 1.5]).all()
+    # one factor holds all the variance: S1 = ST = 1 by definition
+    assert res.sobol.loc["weights", ["S1", "ST"]].tolist() == [1.0, 1.0]
+    assert res.rank_intervals["q95"].ge(res.rank_intervals["q05"]).all()
+
+
+def test_a_choice_that_changes_nothing_has_zero_sobol_indices() -> None:
+    # one pillar with one indicator: minmax and rank (no ties) give the same ordering, and
+    # pillar weights cannot change one pillar's index; only imputation (never used: no gap)
+    fw = pd.DataFrame(
+        {"code": ["I", "P", "a"], "level": [3, 2, 1], "parent": ["", "I", "P"],
+         "direction": [1, 1, 1], "weight": [1, 1, 1]}
+    )  # fmt: skip
+    x = pd.DataFrame({"a": [1.0, 5.0, 2.0, 9.0]}, index=list("pqrs"))
+    res = monte_carlo_index(x, fw, UncertaintySpec(n_base=64), workers=0)
+    assert (res.ranks == np.array([[4], [2], [3], [1]])).all()
+    assert (res.sobol[["S1", "ST"]] == 0).all().all()
+    assert res.rank_intervals["q95"].tolist() == [4, 2, 3, 1]
+
+
+def test_per_unit_sobol_and_the_dask_path_agree_with_the_serial_path() -> None:
+    distributed = pytest.importorskip("distributed")
+    x = _data()
+    spec = UncertaintySpec(n_base=32, per_unit=True, num_resamples=20)
+    serial = monte_carlo_index(x, FRAMEWORK, spec, workers=0)
+    with (
+        distributed.LocalCluster(
+            n_workers=1,
+            processes=False,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = monte_carlo_index(x, FRAMEWORK, spec, client=client)
+    np.testing.assert_array_equal(serial.ranks, remote.ranks)
+    pd.testing.assert_frame_equal(serial.sobol_by_unit, remote.sobol_by_unit)
+    assert remote.n_workers == 1 and set(serial.sobol_by_unit["factor"]) == set(serial.factors)
+
+
+# --- grades from ranks ------------------------------------------------------------------------
+@settings(max_examples=60)
+@given(n=st.integers(3, 40), data=st.data())
+def test_a_better_rank_never_gets_a_worse_grade(n: int, data: st.DataObject) -> None:
+    ranks = np.array(data.draw(st.lists(st.integers(1, n), min_size=n, max_size=n)))
+    g = grades_from_ranks(ranks, (("가", 0.3), ("나", 0.4), ("다", 0.3)))
+    order = np.argsort(ranks, kind="stable")
+    assert (np.diff(g[order]) >= 0).all()
+    # without ties the grade counts are the largest-remainder counts of the shares
+    distinct = grades_from_ranks(np.arange(1, n + 1), (("가", 0.3), ("나", 0.4), ("다", 0.3)))
+    counts = np.bincount(distinct, minlength=3)
+    assert counts.sum() == n and (abs(counts - np.array([0.3, 0.4, 0.3]) * n) < 1).all()
+
+
+# --- bad input --------------------------------------------------------------------------------
+def test_bad_input_raises_errors_that_say_what_to_do() -> None:
+    x = _data()
+    with pytest.raises(ParameterError, match=r"not in the data"):
+        monte_carlo_index(x.drop(columns="e"), FRAMEWORK, workers=0)
+    with pytest.raises(ParameterError, match=r"not in the framework"):
+        monte_carlo_index(x.assign(z=1.0), FRAMEWORK, workers=0)
+    with pytest.raises(ParameterError, match=r"no value at all"):
+        monte_carlo_index(x.assign(e=np.nan), FRAMEWORK, workers=0)
+    with pytest.raises(ModelError, match=r"constant"):
+        monte_carlo_index(x.assign(e=4.0), FRAMEWORK, UncertaintySpec(n_base=8), workers=0)
+    with pytest.raises(ParameterError, match=r"did you mean 'zscore'"):
+        UncertaintySpec(normalisations=("zcore",))
+    with pytest.raises(ParameterError, match=r"power of 2"):
+        UncertaintySpec(n_base=1000)
+    with pytest.raises(ParameterError, match=r"summing to 1"):
+        UncertaintySpec(grade_shares=(("가", 0.5), ("나", 0.4)))
+    with pytest.raises(ParameterError, match=r"varies nothing"):
+        monte_carlo_index(
+            x,
+            FRAMEWORK,
+            UncertaintySpec(("minmax",), ("arithmetic",), ("none",), weight_spread=0.0),
+            workers=0,
+        )
