@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "FUNDING_SOURCES",
+    "GRADES",
     "PARTIES",
     "PENDING_ISSUES",
     "POLICY_TASKS",
@@ -97,4 +98,12 @@ PARTIES: dict[str, Term] = _terms(
     ("gu", "자치구", "Borough (gu) office"),
     ("cso", "시민사회", "Civil society"),
     ("joint", "민관 공동", "Joint public-civil"),
+)
+
+#: Performance grades of the performance-differentiated support (성과평가 및 차등지원), best first;
+#: the keys of an envelope scenario's ``tiers`` (see ``scenarios/tiers_9_11.toml``).
+GRADES: dict[str, Term] = _terms(
+    ("가", "가", "Grade A (top)"),
+    ("나", "나", "Grade B (middle)"),
+    ("다", "다", "Grade C (bottom)"),
 )

@@ -7,6 +7,7 @@ Examples
 11440
 """
 
+from cgresearch.data.coinr import load_coinr, read_coinr_meta, read_indicator_data, read_weights
 from cgresearch.data.districts import (
     District,
     DistrictLookup,
@@ -39,12 +40,16 @@ __all__ = [
     "load_admin_dong",
     "load_boundaries",
     "load_boundaries_geojson",
+    "load_coinr",
     "load_districts",
     "load_inventory",
     "load_proposals",
     "load_survey",
+    "read_coinr_meta",
+    "read_indicator_data",
     "read_pb",
     "read_table",
+    "read_weights",
     "resolve_district",
     "validate_inventory",
     "validate_proposals",

@@ -1,12 +1,48 @@
-"""CG evaluation: composite index, grades, uncertainty and sensitivity, monitoring (pure models).
+"""Evaluation: composite indices of collaborative governance, grades, and the bridge to budgets.
 
-Examples
---------
->>> from cgresearch.evaluation import traffic_light
->>> traffic_light([0.5], [0.5]).tolist()
-['on_track']
+Pure, like :mod:`cgresearch.survey` and :mod:`cgresearch.allocation`: tables and frameworks in,
+typed results out. A :class:`Framework` (index → pillars → indicators) and an :class:`IndexSpec`
+(the methodological choices) give an :class:`IndexResult` through :func:`build_index`, following
+the OECD/JRC Handbook and R's COINr; :mod:`~cgresearch.evaluation.grades` turns scores into the
+vocabulary's grades (가/나/다), the tiers of an envelope scenario, and the smallest improvements
+that would move a unit up a grade. :mod:`~cgresearch.evaluation.uncertainty` draws the
+methodological choices at random (Monte Carlo on the sweeps' Dask engine: rank intervals, grade
+probabilities, SALib Sobol indices); :mod:`~cgresearch.evaluation.monitoring` turns an action-task
+register into traffic lights.
 """
 
+from __future__ import annotations
+
+from cgresearch.evaluation.aggregation import AGGREGATIONS, aggregate, rank_scores
+from cgresearch.evaluation.construction import (
+    IMPUTATIONS,
+    NORMALISATIONS,
+    TREATMENTS,
+    Treatment,
+    impute,
+    kurtosis,
+    normalise,
+    screen_units,
+    skew,
+    treat_outliers,
+)
+from cgresearch.evaluation.framework import (
+    COLUMNS,
+    Framework,
+    framework_from_coinr,
+    load_framework,
+)
+from cgresearch.evaluation.grades import (
+    GRADE_METHODS,
+    GradeRule,
+    ImprovementResult,
+    assign_grades,
+    grade_improvements,
+    grade_thresholds,
+    grades_to_scenario,
+    tiers_from_index,
+)
+from cgresearch.evaluation.index import BuildLog, IndexResult, IndexSpec, build_index, check_data
 from cgresearch.evaluation.monitoring import (
     LIGHTS,
     MonitoringTable,
@@ -15,28 +51,68 @@ from cgresearch.evaluation.monitoring import (
     traffic_light,
 )
 from cgresearch.evaluation.uncertainty import (
-    AGGREGATIONS,
-    IMPUTATIONS,
-    NORMALISATIONS,
+    MC_AGGREGATIONS,
+    MC_IMPUTATIONS,
+    MC_NORMALISATIONS,
     UncertaintyResult,
     UncertaintySpec,
     grades_from_ranks,
     monte_carlo_index,
     sobol_indices,
 )
+from cgresearch.evaluation.weighting import (
+    WEIGHTINGS,
+    bod_scores,
+    pca_weights,
+    within_parent_weights,
+)
 
 __all__ = [
     "AGGREGATIONS",
+    "COLUMNS",
+    "GRADE_METHODS",
     "IMPUTATIONS",
     "LIGHTS",
+    "MC_AGGREGATIONS",
+    "MC_IMPUTATIONS",
+    "MC_NORMALISATIONS",
     "NORMALISATIONS",
+    "TREATMENTS",
+    "WEIGHTINGS",
+    "BuildLog",
+    "Framework",
+    "GradeRule",
+    "ImprovementResult",
+    "IndexResult",
+    "IndexSpec",
     "MonitoringTable",
+    "Treatment",
     "UncertaintyResult",
     "UncertaintySpec",
+    "aggregate",
+    "assign_grades",
+    "bod_scores",
+    "build_index",
+    "check_data",
+    "framework_from_coinr",
+    "grade_improvements",
+    "grade_thresholds",
     "grades_from_ranks",
+    "grades_to_scenario",
+    "impute",
+    "kurtosis",
     "light_label",
+    "load_framework",
     "monitoring_table",
     "monte_carlo_index",
+    "normalise",
+    "pca_weights",
+    "rank_scores",
+    "screen_units",
+    "skew",
     "sobol_indices",
+    "tiers_from_index",
     "traffic_light",
+    "treat_outliers",
+    "within_parent_weights",
 ]

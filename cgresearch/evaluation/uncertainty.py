@@ -63,9 +63,9 @@ from scipy.stats import rankdata
 from cgresearch.errors import ModelError, ParameterError, closest_match
 
 __all__ = [
-    "AGGREGATIONS",
-    "IMPUTATIONS",
-    "NORMALISATIONS",
+    "MC_AGGREGATIONS",
+    "MC_IMPUTATIONS",
+    "MC_NORMALISATIONS",
     "UncertaintyResult",
     "UncertaintySpec",
     "grades_from_ranks",
@@ -73,9 +73,9 @@ __all__ = [
     "sobol_indices",
 ]
 
-NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank")
-AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
-IMPUTATIONS: tuple[str, ...] = ("none", "mean")
+MC_NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank")
+MC_AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
+MC_IMPUTATIONS: tuple[str, ...] = ("none", "mean")
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,9 @@ class UncertaintySpec:
         on the workers); the summary is always on the mean absolute rank change.
     """
 
-    normalisations: tuple[str, ...] = NORMALISATIONS
-    aggregations: tuple[str, ...] = AGGREGATIONS
-    imputations: tuple[str, ...] = IMPUTATIONS
+    normalisations: tuple[str, ...] = MC_NORMALISATIONS
+    aggregations: tuple[str, ...] = MC_AGGREGATIONS
+    imputations: tuple[str, ...] = MC_IMPUTATIONS
     weight_spread: float = 0.25
     n_base: int = 1024
     grade_shares: tuple[tuple[str, float], ...] = (("가", 0.3), ("나", 0.4), ("다", 0.3))
@@ -116,9 +116,9 @@ class UncertaintySpec:
 
     def __post_init__(self) -> None:
         for name, given, allowed in (
-            ("normalisations", self.normalisations, NORMALISATIONS),
-            ("aggregations", self.aggregations, AGGREGATIONS),
-            ("imputations", self.imputations, IMPUTATIONS),
+            ("normalisations", self.normalisations, MC_NORMALISATIONS),
+            ("aggregations", self.aggregations, MC_AGGREGATIONS),
+            ("imputations", self.imputations, MC_IMPUTATIONS),
         ):
             if not given:
                 raise ParameterError(f"UncertaintySpec.{name}: give at least one option")
