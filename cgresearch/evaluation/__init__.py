@@ -58,6 +58,7 @@ from cgresearch.evaluation.uncertainty import (
     UncertaintySpec,
     grades_from_ranks,
     monte_carlo_index,
+    rank_shares,
     sobol_indices,
 )
 from cgresearch.evaluation.weighting import (
@@ -108,6 +109,7 @@ __all__ = [
     "normalise",
     "pca_weights",
     "rank_scores",
+    "rank_shares",
     "screen_units",
     "skew",
     "sobol_indices",

@@ -70,6 +70,7 @@ __all__ = [
     "UncertaintySpec",
     "grades_from_ranks",
     "monte_carlo_index",
+    "rank_shares",
     "sobol_indices",
 ]
 
@@ -499,6 +500,35 @@ def grades_from_ranks(ranks: np.ndarray, grade_shares: tuple[tuple[str, float], 
     counts = apportion(n, [s for _, s in grade_shares])
     bounds = np.cumsum(counts)
     return np.searchsorted(bounds, r, side="left").astype(np.int8)
+
+
+def rank_shares(rule: Any, n_units: int) -> tuple[tuple[str, float], ...]:
+    """The grade shares by rank that a quantile :class:`~cgresearch.evaluation.grades.GradeRule`
+    gives ``n_units`` distinct scores, for :attr:`UncertaintySpec.grade_shares`.
+
+    Quantiles of the scores depend only on the order of the scores, so the same rule grades every
+    Monte Carlo draw whatever its normalisation; cut-offs and natural breaks depend on the scale
+    and are refused.
+
+    Examples
+    --------
+    >>> from cgresearch.evaluation.grades import GradeRule
+    >>> [(g, round(s * 25)) for g, s in rank_shares(GradeRule("quantiles"), 25)]
+    [('가', 9), ('나', 8), ('다', 8)]
+    """
+    from cgresearch.evaluation.grades import assign_grades
+
+    if getattr(rule, "method", None) != "quantiles":
+        raise ParameterError(
+            f"grade rule {getattr(rule, 'method', rule)!r} depends on the score scale, which "
+            "changes with the normalisation of each draw: use GradeRule('quantiles') for the "
+            "Monte Carlo"
+        )
+    grades = assign_grades(pd.Series(np.arange(n_units, dtype=float)), rule)
+    counts = grades.value_counts()
+    return tuple(
+        (str(g), float(counts.get(g, 0) / n_units)) for g in rule.grades if counts.get(g, 0) > 0
+    )
 
 
 def _batch(

@@ -17,6 +17,7 @@ from cgresearch.evaluation.uncertainty import (
     UncertaintySpec,
     grades_from_ranks,
     monte_carlo_index,
+    rank_shares,
     sobol_indices,
 )
 
@@ -232,3 +233,57 @@ def test_bad_input_raises_errors_that_say_what_to_do() -> None:
             UncertaintySpec(("minmax",), ("arithmetic",), ("none",), weight_spread=0.0),
             workers=0,
         )
+
+
+# --- agreement with the index core ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("normalisation", "aggregation", "imputation"),
+    [
+        ("minmax", "arithmetic", "none"),
+        ("minmax", "geometric", "mean"),
+        ("zscore", "arithmetic", "mean"),
+        ("zscore", "geometric", "none"),
+    ],
+)
+def test_each_draw_equals_build_index_with_the_same_choices(
+    normalisation: str, aggregation: str, imputation: str
+) -> None:
+    from cgresearch.evaluation import Framework, IndexSpec, build_index
+
+    x = _data(seed=8, n=12)
+    spec = UncertaintySpec(weight_spread=0.0, n_base=16)  # pillar weights fixed
+    res = monte_carlo_index(x, FRAMEWORK, spec, workers=0)
+    core = build_index(
+        x,
+        Framework(FRAMEWORK.assign(parent=FRAMEWORK["parent"].replace("", None))),
+        IndexSpec(
+            impute=imputation,
+            normalise=normalisation,
+            range=(1.0, 100.0),
+            mean_sd=(100.0, 10.0),
+            aggregate=aggregation,
+        ),
+    )
+    pick = (
+        (res.choices["normalisation"] == normalisation)
+        & (res.choices["aggregation"] == aggregation)
+        & (res.choices["imputation"] == imputation)
+    ).to_numpy()
+    assert pick.any()
+    for d in np.flatnonzero(pick):
+        np.testing.assert_allclose(res.scores[:, d], core.index.to_numpy(), rtol=1e-9)
+
+
+def test_rank_shares_reproduce_the_quantile_rule_of_the_grades_module() -> None:
+    from cgresearch.evaluation import GradeRule, assign_grades
+
+    rule = GradeRule("quantiles", probs=(0.3, 0.7))
+    x = _data(seed=4, n=25)
+    spec = UncertaintySpec(n_base=8, grade_shares=rank_shares(rule, 25))
+    res = monte_carlo_index(x, FRAMEWORK, spec, workers=0)
+    for d in range(res.n_draws):
+        want = assign_grades(pd.Series(res.scores[:, d]), rule).to_numpy()
+        got = np.array(["가", "나", "다"])[grades_from_ranks(res.ranks[:, d], spec.grade_shares)]
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(ParameterError, match="quantiles"):
+        rank_shares(GradeRule("cutoffs", cutoffs=(40, 80)), 25)
