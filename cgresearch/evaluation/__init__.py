@@ -50,6 +50,7 @@ from cgresearch.evaluation.monitoring import (
     monitoring_table,
     traffic_light,
 )
+from cgresearch.evaluation.sensitivity import sobol_indices
 from cgresearch.evaluation.uncertainty import (
     MC_AGGREGATIONS,
     MC_IMPUTATIONS,
@@ -59,7 +60,6 @@ from cgresearch.evaluation.uncertainty import (
     grades_from_ranks,
     monte_carlo_index,
     rank_shares,
-    sobol_indices,
 )
 from cgresearch.evaluation.weighting import (
     WEIGHTINGS,
