@@ -14,6 +14,7 @@ register into traffic lights.
 from __future__ import annotations
 
 from cgresearch.evaluation.aggregation import AGGREGATIONS, aggregate, rank_scores
+from cgresearch.evaluation.budget_range import EnvelopeRanges, envelope_ranges, grade_vectors
 from cgresearch.evaluation.construction import (
     IMPUTATIONS,
     NORMALISATIONS,
@@ -26,6 +27,7 @@ from cgresearch.evaluation.construction import (
     skew,
     treat_outliers,
 )
+from cgresearch.evaluation.feedback import Feedback, gu_feedback
 from cgresearch.evaluation.framework import (
     COLUMNS,
     Framework,
@@ -81,6 +83,8 @@ __all__ = [
     "TREATMENTS",
     "WEIGHTINGS",
     "BuildLog",
+    "EnvelopeRanges",
+    "Feedback",
     "Framework",
     "GradeRule",
     "ImprovementResult",
@@ -95,11 +99,14 @@ __all__ = [
     "bod_scores",
     "build_index",
     "check_data",
+    "envelope_ranges",
     "framework_from_coinr",
     "grade_improvements",
     "grade_thresholds",
+    "grade_vectors",
     "grades_from_ranks",
     "grades_to_scenario",
+    "gu_feedback",
     "impute",
     "kurtosis",
     "light_label",
