@@ -16,14 +16,17 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation import Scenario, solve_envelopes
 from cgresearch.errors import ModelError, ParameterError
 from cgresearch.evaluation.grades import grades_to_scenario
 from cgresearch.evaluation.uncertainty import UncertaintyResult, grades_from_ranks
+
+if TYPE_CHECKING:  # cgresearch.data imports the evaluation room; allocation imports data
+    from cgresearch.allocation.scenario import Scenario
 
 __all__ = ["EnvelopeRanges", "envelope_ranges", "grade_vectors"]
 
@@ -103,6 +106,8 @@ def envelope_ranges(
     ModelError
         The scenario is infeasible under the nominal grades.
     """
+    from cgresearch.allocation.envelopes import solve_envelopes
+
     if max_vectors < 1:
         raise ParameterError("envelope_ranges: max_vectors must be at least 1")
     nominal = solve_envelopes(

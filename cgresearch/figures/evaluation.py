@@ -396,7 +396,7 @@ def envelope_range_chart(
     Parameters
     ----------
     table : DataFrame
-        One row per gu: ``name`` (display), ``allocation_eok`` (with the nominal grades),
+        One row per gu: ``name`` (display), ``amount_eok`` (with the nominal grades),
         ``low_eok``, ``high_eok`` (the range over the grade draws), ``grade``; rows in the
         order to show.
     """
@@ -408,7 +408,7 @@ def envelope_range_chart(
     grades = list(dict.fromkeys(t["grade"]))
     for k, g in enumerate(sorted(grades)):
         sel = (t["grade"] == g).to_numpy()
-        ax.plot(t.loc[sel, "allocation_eok"], y[sel], "o", color=_GRADE_COLOURS[k], ms=6,
+        ax.plot(t.loc[sel, "amount_eok"], y[sel], "o", color=_GRADE_COLOURS[k], ms=6,
                 label=tr("Grade {grade}", lang, grade=g), zorder=3)  # fmt: skip
     ax.hlines(y, t["low_eok"], t["high_eok"], color="#555555", lw=2, alpha=0.6,
               label=tr("Range over the Monte Carlo grades", lang))  # fmt: skip
