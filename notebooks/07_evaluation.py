@@ -71,7 +71,7 @@ from cgresearch.vocabulary import POLICY_TASKS
 OUT = notebook_output_dir(output_dir, "07_evaluation")
 apply_style()
 districts = load_districts()
-NAMES = dict(zip(districts["adm_code"], districts["name_ko" if lang == "ko" else "name_en"]))
+NAMES = districts.set_index("adm_code")["name_ko" if lang == "ko" else "name_en"].to_dict()
 framework = load_framework(paths.data_dir() / "evaluation" / "framework.toml")
 FW = framework.table.set_index("code")
 PILLARS = list(framework.children(framework.root))
