@@ -8,7 +8,8 @@ small common improvement; an indicator maps its latent score through a normal CD
 unit range (percent, count per 10,000 residents, 1-5 Likert mean, days...). A few values are
 missing at random (never a whole indicator-year), and one indicator, registered NPOs per 100,000
 residents, is skewed on purpose (the central business gu register most NPOs), so outlier treatment
-has something to treat.
+has something to treat. The latent capacity of 성동구 is set above every other gu's, so the
+synthetic index agrees with the one published grade (성동구 "가" in the 2021 evaluation, S24).
 
 Real indicators come from ``data/raw/seoul/districts.csv`` (fiscal independence, share 65+,
 population density; one snapshot, repeated each year) and ``governance_budget_facts.csv``/README
@@ -487,6 +488,9 @@ def generate_evaluation_panel(
     n, years = len(d), list(prm.years)
     pillars = [p.code for p in EVALUATION_PILLARS if p.code != "CTX"]
     capacity = rng.normal(0.0, 1.0, n)
+    # the one published grade: 성동구 got the top "가" in the 2021 evaluation (S24)
+    top = (d["name_ko"] == "성동구").to_numpy()
+    capacity[top] = capacity.max() + 0.3
     pillar_z = {p: capacity + rng.normal(0.0, prm.pillar_sd, n) for p in pillars}
     pop = d["pop_total_2017q1"].to_numpy(float)
     npo_base = np.exp(rng.normal(np.log(9.0), 0.35, n) + 0.2 * capacity)

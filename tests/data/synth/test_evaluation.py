@@ -81,3 +81,11 @@ def test_coinr_meta_has_coinr_columns_and_one_root() -> None:
     assert {"Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type"} <= set(m.columns)
     assert m["Parent"].isna().sum() == 1
     assert set(m.loc[m["Type"] == "Indicator", "Direction"]) == {1, -1}
+
+
+def test_seongdong_has_the_top_latent_capacity_like_its_published_top_grade() -> None:
+    # S24: 성동구 got the top "가" grade in the 2021 evaluation; the generator honours it, so
+    # its mean synthetic percentile over the PLAN indicators (all +1 but two) is high.
+    y = panel_year(generate_evaluation_panel(seed=7), 2023)
+    plan = y[["plan_review", "plan_goal_link", "plan_execution"]].rank(pct=True)
+    assert plan.loc[11200].mean() >= 0.8
