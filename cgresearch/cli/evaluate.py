@@ -46,7 +46,21 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
         "(TOML, or CSV/Excel with columns code, weight)",
     )
     p.add_argument("--treat", choices=("none", "default"), default="none", help="outliers")
-    p.add_argument("--impute", choices=("none", "mean"), default="none", help="missing values")
+    p.add_argument(
+        "--impute",
+        choices=("none", "mean", "group_mean"),
+        default="none",
+        help="missing values: none (weights renormalised), the indicator's mean, or the mean of "
+        "the unit's group (--group)",
+    )
+    p.add_argument("--group", metavar="COLUMN", help="group column of DATA for group_mean")
+    p.add_argument(
+        "--screen",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="drop units with less than this share of indicator values (0-1, default 0)",
+    )
     p.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
@@ -73,6 +87,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         from cgresearch.data.coinr import read_coinr_meta
 
         framework = read_coinr_meta(args.meta)
+    if args.group and args.group not in framework.groups:
+        from cgresearch.evaluation import Framework
+
+        framework = Framework(framework.table, (*framework.groups, args.group), framework.source)
     data = read_indicator_data(args.data, framework)
     weights: object = args.weights
     if args.weights not in ("meta", "equal", "pca", "bod"):
@@ -88,6 +106,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         range=tuple(args.range),
         weights=weights,  # type: ignore[arg-type]
         aggregate=args.aggregate,
+        screen=args.screen,
+        impute_group=args.group,
     )
     result = build_index(data.drop(columns=["uName"], errors="ignore"), framework, spec)
     text = _render(result, args.format, args.lang)
@@ -121,7 +141,7 @@ def _render(result, fmt: str, lang: str) -> str:
         doc = {"scores": _plain(result.scores), "ranks": _plain(result.ranks)}
         return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
-        return result.to_frame().to_csv(index=False, lineterminator="\n")
+        return result.to_frame(lang).to_csv(index=False, lineterminator="\n")
     fw = result.framework
     root = fw.root
     cols = [root, *[c for c in fw.aggregates if c != root]]

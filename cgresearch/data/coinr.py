@@ -52,7 +52,7 @@ def read_coinr_meta(path: str | Path, sheet: str | int = 0) -> Framework:
                 f"{name}, row {_row(meta, i)}, column {col!r}: {out[col].iloc[i]!r} is not a number"
             )
         out[col] = num
-    return framework_from_coinr(out, source=name)
+    return framework_from_coinr(out, source=name, first_row=int(meta.attrs.get("first_row", 2)))
 
 
 def read_indicator_data(

@@ -90,9 +90,10 @@ def skew(values: Iterable[float]) -> float:
         return float("nan")
     d = x - x.mean()
     m2, m3 = (d**2).mean(), (d**3).mean()
-    if m2 == 0:
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        g1 = m3 / m2**1.5
+    if not np.isfinite(g1):  # no spread (or a spread below floating-point resolution)
         return float("nan")
-    g1 = m3 / m2**1.5
     return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
 
 
@@ -112,9 +113,10 @@ def kurtosis(values: Iterable[float]) -> float:
         return float("nan")
     d = x - x.mean()
     m2, m4 = (d**2).mean(), (d**4).mean()
-    if m2 == 0:
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        g2 = m4 / m2**2 - 3
+    if not np.isfinite(g2):
         return float("nan")
-    g2 = m4 / m2**2 - 3
     return float(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 

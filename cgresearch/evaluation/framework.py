@@ -74,7 +74,8 @@ def _is_missing(value: object) -> bool:
 
 def _where(source: str | None, row: int, code: object) -> str:
     prefix = f"{source}, " if source else ""
-    return f"{prefix}row {row} (code {code!r})"
+    word = "node" if source and source.endswith(".toml") else "row"
+    return f"{prefix}{word} {row} (code {code!r})"
 
 
 def _number(where: str, key: str, value: object, *, missing: float = math.nan) -> float:
@@ -104,6 +105,8 @@ class Framework:
         Codes of grouping columns (COINr ``Type = "Group"``), used by group-mean imputation.
     source : str or None
         The file it came from (named in error messages); not part of its identity.
+    row_numbers : tuple of int, optional
+        The file row (or TOML node) of each table row, for error messages (default 1, 2, ...).
 
     Examples
     --------
@@ -116,9 +119,10 @@ class Framework:
     table: pd.DataFrame
     groups: tuple[str, ...] = ()
     source: str | None = field(default=None, compare=False)
+    row_numbers: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "table", _validated(self.table, self.source))
+        object.__setattr__(self, "table", _validated(self.table, self.source, self.row_numbers))
         object.__setattr__(self, "groups", tuple(str(g) for g in self.groups))
 
     def __eq__(self, other: object) -> bool:
@@ -134,45 +138,68 @@ class Framework:
     def _rows(self) -> dict[str, dict[str, Any]]:
         return {r["code"]: r for r in self.table.to_dict("records")}
 
+    @cached_property
+    def _struct(self) -> dict[str, Any]:
+        # the hierarchy read once (the framework is frozen), so views cost no pandas filtering
+        codes = tuple(self.table["code"])
+        levels = {c: int(v) for c, v in zip(codes, self.table["level"], strict=True)}
+        parents = {
+            c: None if _is_missing(self._rows[c]["parent"]) else str(self._rows[c]["parent"])
+            for c in codes
+        }
+        children: dict[str, list[str]] = {c: [] for c in codes}
+        for c in codes:
+            if parents[c] is not None:
+                children[parents[c]].append(c)
+        by_level: dict[int, list[str]] = {}
+        for c in codes:
+            by_level.setdefault(levels[c], []).append(c)
+        return {
+            "codes": codes,
+            "children": {c: tuple(k) for c, k in children.items()},
+            "parents": parents,
+            "by_level": {lv: tuple(cs) for lv, cs in by_level.items()},
+            "root": next(c for c in codes if parents[c] is None),
+        }
+
     @property
     def codes(self) -> tuple[str, ...]:
         """Every code, indicators first, then each level upwards (table order within a level)."""
-        return tuple(self.table["code"])
+        return self._struct["codes"]
 
     @property
     def indicators(self) -> tuple[str, ...]:
         """The indicator codes (level 1), in table order."""
-        return tuple(self.table.loc[self.table["level"] == 1, "code"])
+        return self._struct["by_level"][1]
 
     @property
     def aggregates(self) -> tuple[str, ...]:
         """The aggregate codes (level ≥ 2), from the lowest level up."""
-        return tuple(self.table.loc[self.table["level"] > 1, "code"])
+        return tuple(c for c in self.codes if c not in set(self.indicators))
 
     @property
     def levels(self) -> tuple[int, ...]:
         """The levels present, from 1 (indicators) to the index."""
-        return tuple(sorted(int(v) for v in self.table["level"].unique()))
+        return tuple(sorted(self._struct["by_level"]))
 
     @property
     def root(self) -> str:
         """The code of the index (the one code without a parent)."""
-        return str(self.table.loc[self.table["parent"].isna(), "code"].iloc[0])
+        return self._struct["root"]
 
     def children(self, code: str) -> tuple[str, ...]:
         """The codes whose parent is ``code``, in table order (empty for an indicator)."""
         self._check(code)
-        return tuple(self.table.loc[self.table["parent"] == code, "code"])
+        return self._struct["children"][code]
 
     def parent(self, code: str) -> str | None:
         """The parent of ``code`` (None for the index)."""
         self._check(code)
-        p = self._rows[code]["parent"]
-        return None if _is_missing(p) else str(p)
+        return self._struct["parents"][code]
 
     def at_level(self, level: int) -> tuple[str, ...]:
         """The codes at ``level`` (1 = indicators)."""
-        return tuple(self.table.loc[self.table["level"] == level, "code"])
+        return self._struct["by_level"].get(level, ())
 
     def row(self, code: str) -> dict[str, Any]:
         """The table row of ``code`` as a dictionary."""
@@ -225,10 +252,12 @@ class Framework:
             table.loc[table["code"] == str(code), "weight"] = _number(
                 f"weights, code {code!r}", "weight", w
             )
-        return Framework(table, self.groups, self.source)
+        return Framework(table, self.groups, self.source, self.row_numbers)
 
 
-def _validated(table: pd.DataFrame, source: str | None) -> pd.DataFrame:
+def _validated(
+    table: pd.DataFrame, source: str | None, row_numbers: tuple[int, ...] | None = None
+) -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame):
         raise ParameterError("a framework table must be a pandas DataFrame (one row per code)")
     if "code" not in table.columns:
@@ -242,7 +271,10 @@ def _validated(table: pd.DataFrame, source: str | None) -> pd.DataFrame:
     t = t[list(COLUMNS)]
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for i, r in enumerate(t.to_dict("records"), start=1):
+    numbers = list(row_numbers) if row_numbers else list(range(1, len(t) + 1))
+    if len(numbers) != len(t):
+        numbers = list(range(1, len(t) + 1))
+    for i, r in zip(numbers, t.to_dict("records"), strict=True):
         where = _where(source, i, r["code"])
         if _is_missing(r["code"]):
             raise ParameterError(f"{where}: the code is empty: give every row a code")
@@ -272,7 +304,7 @@ def _validated(table: pd.DataFrame, source: str | None) -> pd.DataFrame:
     if not rows:
         raise ParameterError(f"{source + ': ' if source else ''}the framework has no rows")
     by_code = {r["code"]: r for r in rows}
-    row_of = {r["code"]: i for i, r in enumerate(rows, start=1)}
+    row_of = {r["code"]: i for i, r in zip(numbers, rows, strict=True)}
     children: dict[str, list[str]] = {c: [] for c in by_code}
     for r in rows:
         p = r["parent"]
@@ -294,7 +326,7 @@ def _validated(table: pd.DataFrame, source: str | None) -> pd.DataFrame:
             if p in path:
                 loop = " → ".join([*path[path.index(p) :], p])
                 raise ParameterError(
-                    f"{_where(source, row_of[code], code)}, parent: the hierarchy has a cycle "
+                    f"{_where(source, row_of[p], p)}, parent: the hierarchy has a cycle "
                     f"({loop}): every chain of parents must end at the index"
                 )
             path.append(p)
@@ -358,7 +390,9 @@ def _validated(table: pd.DataFrame, source: str | None) -> pd.DataFrame:
     return out
 
 
-def framework_from_coinr(meta: pd.DataFrame, source: str | None = None) -> Framework:
+def framework_from_coinr(
+    meta: pd.DataFrame, source: str | None = None, first_row: int | None = None
+) -> Framework:
     """Build a framework from a COINr ``iMeta`` table.
 
     Parameters
@@ -370,6 +404,9 @@ def framework_from_coinr(meta: pd.DataFrame, source: str | None = None) -> Frame
         ``Denominator`` and ``Other`` rows are ignored, as in COINr.
     source : str, optional
         File name for error messages.
+    first_row : int, optional
+        The file row of the table's first record (default ``meta.attrs["first_row"]`` or 2,
+        below a header), so that errors name file rows.
 
     Returns
     -------
@@ -390,16 +427,19 @@ def framework_from_coinr(meta: pd.DataFrame, source: str | None = None) -> Frame
             f"{source or 'iMeta'}: missing column(s) {', '.join(missing)}: a COINr iMeta table "
             f"has {', '.join(needed)}"
         )
+    start = int(first_row if first_row is not None else meta.attrs.get("first_row", 2))
     types = meta["Type"].astype(str)
     bad = ~types.isin(("Indicator", "Aggregate", "Group", "Denominator", "Other"))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(
-            f"{source or 'iMeta'}, row {i + 1}, column 'Type': {meta['Type'].iloc[i]!r} is not "
+            f"{source or 'iMeta'}, row {i + start}, column 'Type': {meta['Type'].iloc[i]!r} is not "
             "Indicator, Aggregate, Group, Denominator or Other"
         )
     groups = tuple(meta.loc[types == "Group", "iCode"].astype(str))
-    m = meta[types.isin(_TYPES)]
+    keep = types.isin(_TYPES).to_numpy()
+    rows = tuple(int(i) + start for i in np.flatnonzero(keep))
+    m = meta[keep]
     table = pd.DataFrame(
         {
             "code": m["iCode"].to_numpy(),
@@ -414,7 +454,7 @@ def framework_from_coinr(meta: pd.DataFrame, source: str | None = None) -> Frame
             "target": m["Target"].to_numpy() if "Target" in m else np.nan,
         }
     )
-    return Framework(table, groups, source)
+    return Framework(table, groups, source, rows)
 
 
 def load_framework(path: str | Path) -> Framework:

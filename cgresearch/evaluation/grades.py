@@ -386,6 +386,8 @@ def grade_improvements(
             f"unit {unit!r} is not in the index" + (f" (did you mean {hint!r}?)" if hint else "")
         )
     scores = result.scores[code]
+    if np.isnan(scores[unit]):
+        raise ModelError(f"unit {unit!r} has no score for {code!r}: it has no grade to improve")
     thresholds = grade_thresholds(scores, rule)
     grades = assign_grades(scores, rule)
     grade = str(grades[unit])

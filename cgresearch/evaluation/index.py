@@ -219,19 +219,23 @@ class IndexResult:
         return self.scores[self.framework.root]
 
     def to_frame(self, lang: str = "ko") -> pd.DataFrame:
-        """Long table: unit, code, level, score, rank (one row per unit and code).
+        """Long table: unit, code, name (Korean, or English with ``lang="en"``), level, score,
+        rank; one row per unit and code, units in data order, codes in framework order.
 
         >>> fw = Framework(pd.DataFrame({"code": ["a", "I"], "parent": ["I", None],
-        ...                              "direction": [1, None]}))
-        >>> build_index(pd.DataFrame({"a": [1.0, 2.0]}, index=["u", "v"]), fw).to_frame().shape
-        (4, 5)
+        ...                              "direction": [1, None], "name_en": ["A", "Index"]}))
+        >>> t = build_index(pd.DataFrame({"a": [1.0, 2.0]}, index=["u", "v"]), fw).to_frame("en")
+        >>> t.columns.tolist(), t["name"].tolist()
+        (['unit', 'code', 'name', 'level', 'score', 'rank'], ['A', 'Index', 'A', 'Index'])
         """
         s = self.scores.stack(future_stack=True).rename("score")
         r = self.ranks.stack(future_stack=True).rename("rank")
         out = pd.concat([s, r], axis=1).reset_index()
         out.columns = ["unit", "code", "score", "rank"]
-        level = self.framework.table.set_index("code")["level"]
-        out.insert(2, "level", out["code"].map(level).astype(int))
+        fw = self.framework
+        out.insert(2, "name", [fw.name(c, lang) for c in out["code"]])
+        level = fw.table.set_index("code")["level"]
+        out.insert(3, "level", out["code"].map(level).astype(int))
         return out
 
 
@@ -274,25 +278,37 @@ def check_data(data: pd.DataFrame, framework: Framework, source: str | None = No
             + (f" (did you mean {hint!r}?)" if hint else "")
             + ": add it to the framework or drop the column"
         )
-    out = pd.DataFrame(index=data.index)
-    for code in indicators:
-        col = data[code]
-        num = pd.to_numeric(col, errors="coerce")
-        bad = num.isna() & col.notna()
-        if bad.any():
-            unit = col.index[bad.to_numpy()][0]
-            raise InputError(
-                f"{where}unit {unit!r}, column {code!r}: {col[unit]!r} is not a number"
-            )
-        if num.isna().all():
-            raise InputError(
-                f"{where}column {code!r}: every value is missing: give its data or drop the "
-                "indicator from the framework"
-            )
-        if np.isinf(num.to_numpy(dtype=float)).any():
-            unit = col.index[np.isinf(num.to_numpy(dtype=float))][0]
-            raise InputError(f"{where}unit {unit!r}, column {code!r}: the value is infinite")
-        out[code] = num.astype(float)
+    sub = data.loc[:, list(indicators)]
+    if all(
+        pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in sub.dtypes
+    ):
+        values = sub.to_numpy(dtype=float)
+    else:
+        columns = []
+        for code in indicators:
+            col = data[code]
+            num = pd.to_numeric(col, errors="coerce")
+            bad = num.isna() & col.notna()
+            if bad.any():
+                unit = col.index[bad.to_numpy()][0]
+                raise InputError(
+                    f"{where}unit {unit!r}, column {code!r}: {col[unit]!r} is not a number"
+                )
+            columns.append(num.to_numpy(dtype=float))
+        values = np.column_stack(columns)
+    empty = np.isnan(values).all(axis=0)
+    if empty.any():
+        code = indicators[int(np.flatnonzero(empty)[0])]
+        raise InputError(
+            f"{where}column {code!r}: every value is missing: give its data or drop the "
+            "indicator from the framework"
+        )
+    if np.isinf(values).any():
+        i, j = (int(v[0]) for v in np.nonzero(np.isinf(values)))
+        raise InputError(
+            f"{where}unit {data.index[i]!r}, column {indicators[j]!r}: the value is infinite"
+        )
+    out = pd.DataFrame(values, index=data.index, columns=list(indicators))
     for g in framework.groups:
         if g in data.columns:
             out[g] = data[g]

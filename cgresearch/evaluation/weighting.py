@@ -63,18 +63,20 @@ def within_parent_weights(
             f"weights = {weights!r} is unknown: use one of {', '.join(WEIGHTINGS)} or a table of "
             "code = weight" + (f" (did you mean {hint!r}?)" if hint else "")
         )
-    out = raw.copy()
+    w = {str(k): float(v) for k, v in raw.items()}
+    out = dict(w)
     for code in framework.codes:
-        kids = list(framework.children(code))
+        kids = framework.children(code)
         if kids:
-            total = raw[kids].sum()
+            total = sum(w[k] for k in kids)
             if total <= 0:
                 raise ParameterError(
                     f"the weights of the children of {code!r} ({', '.join(kids)}) are all zero"
                 )
-            out[kids] = raw[kids] / total
+            for k in kids:
+                out[k] = w[k] / total
     out[framework.root] = 1.0
-    return out.astype(float)
+    return pd.Series(out, dtype=float).reindex(list(framework.codes))
 
 
 def pca_weights(values: pd.DataFrame) -> pd.Series:

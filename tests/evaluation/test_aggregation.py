@@ -108,3 +108,39 @@ def test_ranks_are_one_for_the_best_with_ties_at_the_minimum_rank() -> None:
     scores = pd.DataFrame({"I": [50.0, 70.0, 50.0, 10.0, None]})
     assert rank_scores(scores)["I"].tolist()[:4] == [2.0, 1.0, 2.0, 4.0]
     assert np.isnan(rank_scores(scores)["I"].iloc[4])
+
+
+positive_rows = st.integers(2, 8).flatmap(
+    lambda n: st.lists(
+        st.lists(st.floats(0.01, 1000, allow_nan=False), min_size=3, max_size=3),
+        min_size=n,
+        max_size=n,
+    )
+)
+weights3 = st.lists(st.floats(0.1, 10), min_size=3, max_size=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive_rows, weights3)
+def test_the_geometric_mean_never_exceeds_the_arithmetic_mean(
+    rows: list[list[float]], w: list[float]
+) -> None:
+    frame = pd.DataFrame(rows, columns=["a", "b", "c"])
+    weights = pd.Series(w, index=["a", "b", "c"])
+    geo = aggregate(frame, weights, "geometric").to_numpy()
+    ari = aggregate(frame, weights, "arithmetic").to_numpy()
+    assert np.all(geo <= ari * (1 + 1e-12))
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive_rows, weights3, st.data())
+def test_under_copeland_a_dominating_unit_scores_strictly_higher(
+    rows: list[list[float]], w: list[float], data: st.DataObject
+) -> None:
+    # make unit 0 dominate unit 1: at least as good everywhere, better somewhere
+    lift = data.draw(st.lists(st.floats(0, 10), min_size=3, max_size=3))
+    rows[0] = [b + d for b, d in zip(rows[1], lift, strict=True)]
+    rows[0][0] = rows[1][0] + 1.0
+    frame = pd.DataFrame(rows, columns=["a", "b", "c"])
+    out = aggregate(frame, pd.Series(w, index=["a", "b", "c"]), "copeland")
+    assert out.iloc[0] > out.iloc[1]

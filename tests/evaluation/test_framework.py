@@ -136,6 +136,13 @@ def test_a_two_code_cycle_is_found_even_with_a_root_elsewhere() -> None:
         Framework(table)
 
 
+def test_a_toml_error_names_the_node_and_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "fw.toml"
+    path.write_text(TOML.replace('parent = "P2"', 'parent = "P3"'), encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"fw.toml, node 6 \(code 'c'\), parent: 'P3'"):
+        load_framework(path)
+
+
 def test_an_unknown_toml_key_names_the_node_and_suggests_the_key(tmp_path: Path) -> None:
     path = tmp_path / "fw.toml"
     path.write_text(TOML.replace("direction = -1", "directon = -1"), encoding="utf-8")

@@ -69,6 +69,15 @@ def test_mean_imputation_fills_before_normalising() -> None:
     assert res.log.imputed_cells == 1
 
 
+def test_group_mean_imputation_uses_the_units_group() -> None:
+    fw = Framework(FW.table, groups=("region",))
+    data = DATA.assign(region=["n", "s", "n"])
+    data.loc["u3", "a"] = np.nan
+    res = build_index(data, fw, IndexSpec(impute="group_mean", impute_group="region"))
+    assert res.treated.loc["u3", "a"] == 0.0  # the mean of its group (u1 only)
+    assert "region" not in res.scores.columns
+
+
 def test_geometric_aggregation_on_a_range_above_zero() -> None:
     res = build_index(DATA, FW, IndexSpec(range=(1, 101), aggregate="geometric"))
     # u2: a = 101, b = 1 → P1 = 101^(1/4) · 1^(3/4); P2 = 101; I = P1^(2/3) · P2^(1/3)

@@ -98,3 +98,24 @@ def test_a_unit_best_on_some_indicator_is_on_the_bod_frontier() -> None:
 def test_bod_refuses_negative_values() -> None:
     with pytest.raises(ModelError, match="BoD needs values ≥ 0"):
         bod_scores(pd.DataFrame({"a": [-1.0, 2.0], "b": [1.0, 1.0]}))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 50), min_size=3, max_size=3).filter(any),
+        min_size=2,
+        max_size=7,
+    ),
+    st.lists(st.integers(1, 9), min_size=3, max_size=3),
+)
+def test_bod_is_at_least_the_composite_under_any_fixed_feasible_weights(
+    y: list[list[int]], w: list[int]
+) -> None:
+    # scale the fixed weights so that no unit exceeds 1, as the BoD constraints demand
+    frame = pd.DataFrame(y, columns=["a", "b", "c"], dtype=float)
+    fixed = np.asarray(w, dtype=float)
+    composite = frame.to_numpy() @ fixed
+    fixed_ci = composite / composite.max()
+    ci, _ = bod_scores(frame)
+    assert np.all(ci.to_numpy() >= fixed_ci - 1e-9)
