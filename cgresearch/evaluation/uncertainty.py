@@ -29,7 +29,10 @@ or a given client) or, with ``workers=0``, in this process.
 Conventions (COINr's, named so they can be checked): direction applied before normalisation;
 ``minmax`` to [1, 100] (strictly positive, so the geometric mean is defined); ``zscore`` as
 ``100 + 10 z`` with the sample sd (``ddof = 1``); ``rank`` as ``100 × rank / n`` (ties by minimum
-rank, among units with a value); imputation ``none`` (aggregate over the indicators present,
+rank, among the ``n`` units with a value: a percentile rank, so indicators with gaps weigh alike;
+the core's ``normalise(method="rank")`` keeps the bare rank, which orders units the same when no
+value is missing); each draw equals ``build_index`` with ``range=(1, 100)`` and
+``mean_sd=(100, 10)`` (tested); imputation ``none`` (aggregate over the indicators present,
 weights renormalised) or ``mean`` (the indicator's mean over units, COINr's ``i_mean``).
 
 Examples
