@@ -577,7 +577,7 @@ def monte_carlo_index(
         index=units,
         name="grade",
     )
-    by_unit = _sobol_tables(sobol_rows, factors, units) if spec.per_unit else _EMPTY_BY_UNIT
+    by_unit = _sobol_tables(sobol_rows, factors, units) if spec.per_unit else _EMPTY_BY_UNIT.copy()
     if np.ptp(marc) > 0:
         summary = pd.DataFrame(
             _analyse(prob, marc, spec.seed, spec.num_resamples),
