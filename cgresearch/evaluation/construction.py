@@ -15,9 +15,11 @@ COINr (Becker et al.), named where they matter:
   treated only when ``|skew| ≥ 2`` **and** ``kurtosis ≥ 3.5``, where skew and kurtosis are the
   sample statistics of e1071's ``type = 2`` (Excel's SKEW and KURT, excess kurtosis): COINr's
   ``skew()`` and ``kurt()``. Treatment winsorises, one point at a time, the highest value (to the
-  next highest) when the skew is positive or the lowest when it is negative, up to ``winmax``
-  points (default 5), stopping as soon as the indicator passes; if it still fails, the original
-  values are log-transformed instead, COINr's ``log_CT``: ``log(x − min(x) + 0.01·(max − min))``.
+  next highest) when the skew is positive or the lowest when it is negative (points tied at the
+  extreme move together), the skew recomputed after each step, up to ``winmax`` steps (default
+  5), stopping as soon as the indicator passes (a step that would leave a constant indicator,
+  e.g. a 0/1 indicator with few 0s, is not taken); if it still fails, the original values are
+  log-transformed instead, COINr's ``log_CT``: ``log(x − min(x) + 0.01·(max − min))``.
 - **Normalisation** (:func:`normalise`): the direction is applied first (values multiplied by
   −1 when less is better, as COINr does), then ``minmax`` to ``[low, high]`` (COINr
   ``n_minmax``), ``zscore`` to a mean and standard deviation (sample sd, ``n − 1``; COINr
@@ -227,14 +229,14 @@ def _treat_one(
         if skew(vals) >= 0:
             top = vals.max()
             rest = vals[vals < top]
-            if rest.size == 0:
+            if np.unique(rest).size < 2:  # the step would leave a constant indicator
                 break
             hit = ok & (w == top)
             w[hit] = rest.max()
         else:
             bottom = vals.min()
             rest = vals[vals > bottom]
-            if rest.size == 0:
+            if np.unique(rest).size < 2:
                 break
             hit = ok & (w == bottom)
             w[hit] = rest.min()

@@ -148,7 +148,7 @@ def grade_thresholds(scores: pd.Series, rule: GradeRule) -> tuple[float, ...]:
             f"there are {np.unique(x).size}: use cut-offs or quantiles"
         )
     breaks = jenkspy.jenks_breaks(sorted(float(v) for v in x), n_classes=k + 1)
-    return tuple(float(x[x > b].min()) for b in breaks[1:-1])
+    return tuple(float(x[x > b].min()) if (x > b).any() else float("inf") for b in breaks[1:-1])
 
 
 def assign_grades(scores: pd.Series, rule: GradeRule) -> pd.Series:
@@ -212,7 +212,17 @@ def tiers_from_index(
 ) -> Scenario:
     """Scores of ``code`` (default the index) → grades → ``scenario`` with those grades.
 
-    >>> # tiers_from_index(build_index(panel, fw), GradeRule("quantiles"), load_scenario(...))
+    >>> from cgresearch.allocation import Scenario
+    >>> from cgresearch.evaluation import Framework, build_index
+    >>> fw = Framework(pd.DataFrame({"code": ["x", "I"], "parent": ["I", None],
+    ...                              "direction": [1, None]}))
+    >>> result = build_index(pd.DataFrame({"x": [1.0, 5.0, 9.0]},
+    ...                                   index=["종로구", "중구", "용산구"]), fw)
+    >>> s = Scenario.from_dict({"name": "t", "total_budget_eok": 30,
+    ...     "tiers": {"가": [10, 11], "나": [9.5, 10.5], "다": [9, 10]},
+    ...     "grades": {"default": "나"}})
+    >>> tiers_from_index(result, GradeRule("cutoffs", cutoffs=(30, 70)), s).grades
+    {'종로구': '다', '중구': '나', '용산구': '가'}
     """
     scores = result.scores[code or result.framework.root]
     return grades_to_scenario(assign_grades(scores, rule), scenario)
@@ -324,6 +334,16 @@ def _scale(result: IndexResult, code: str) -> tuple[float, float]:
     return (high - low) / (best - worst), best
 
 
+def _below_goalpost(result: IndexResult, code: str, value: float) -> bool:
+    """True when a goalposts-normalised value sits below its lower goalpost (its first gains
+    would not count, so the score is not linear there)."""
+    if result.spec.normalise != "goalposts":
+        return False
+    row = result.framework.row(code)
+    worst = row["goal_low"] if row["direction"] > 0 else -row["goal_high"]
+    return bool(value < worst)
+
+
 def grade_improvements(
     result: IndexResult,
     unit: object,
@@ -342,9 +362,11 @@ def grade_improvements(
     its normalisation with reference points held fixed. ``costs``: ``"raw"`` (every unit of
     every indicator costs 1), ``"sd"`` (cost 1 per standard deviation) or code → cost.
 
-    Only for arithmetic aggregation with declared, equal or PCA weights and a linear
-    normalisation (minmax, zscore, target, goalposts); indicators changed by outlier treatment
-    and indicators the unit has no value for are left as they are.
+    Only for arithmetic aggregation with declared, equal or PCA weights (PCA weights held at
+    their current values) and a linear
+    normalisation (minmax, zscore, target, goalposts); indicators changed by outlier treatment,
+    indicators the unit has no value for and (under goalposts) indicators below their lower
+    goalpost, whose first gains would not count, are left as they are.
 
     Parameters
     ----------
@@ -365,7 +387,13 @@ def grade_improvements(
 
     Examples
     --------
-    >>> # grade_improvements(build_index(panel, fw), "강북구", GradeRule("quantiles"))
+    >>> from cgresearch.evaluation import Framework, build_index
+    >>> fw = Framework(pd.DataFrame({"code": ["x", "y", "I"], "parent": ["I", "I", None],
+    ...                              "direction": [1, 1, None]}))
+    >>> data = pd.DataFrame({"x": [0.0, 5, 10], "y": [0.0, 10, 20]}, index=["a", "b", "c"])
+    >>> imp = grade_improvements(build_index(data, fw), "a", GradeRule("cutoffs", cutoffs=(40, 80)))
+    >>> imp.target_grade, imp.changes["change"].round(6).to_dict()  # x: 5 points a unit, y: 2.5
+    ('나', {'x': 8.0})
     """
     spec, fw = result.spec, result.framework
     if spec.aggregate != "arithmetic" or spec.weights == "bod":
@@ -379,6 +407,12 @@ def grade_improvements(
             f"normalise = {spec.normalise!r} is not linear in the values: grade improvements "
             f"need one of {', '.join(_LINEAR)}"
         )
+    if isinstance(costs, Mapping):
+        bad = {j: c for j, c in costs.items() if not float(c) > 0}
+        if bad:
+            raise ParameterError(f"costs {bad}: every cost must be > 0")
+    elif costs not in ("raw", "sd"):
+        raise ParameterError(f"costs = {costs!r}: use 'raw', 'sd' or a table code → cost")
     code = code or fw.root
     if unit not in result.scores.index:
         hint = closest_match(str(unit), [str(u) for u in result.scores.index])
@@ -418,16 +452,14 @@ def grade_improvements(
         slope, best = _scale(result, j)
         d = float(fw.row(j)["direction"])
         room = best - d * value
-        if room <= 0:
+        if room <= 0 or slope <= 0 or _below_goalpost(result, j, d * value):
             continue
         if isinstance(costs, Mapping):
             c = float(costs.get(j, 1.0))
         elif costs == "sd":
             c = 1.0 / float(np.nanstd(result.treated[j].to_numpy(dtype=float), ddof=1))
-        elif costs == "raw":
-            c = 1.0
         else:
-            raise ParameterError(f"costs = {costs!r}: use 'raw', 'sd' or a table code → cost")
+            c = 1.0
         codes.append(j)
         gain.append(a * slope)
         ub.append(room)
@@ -435,7 +467,8 @@ def grade_improvements(
         dirs.append(d)
         vals.append(value)
     need = threshold - score
-    margin = 1e-9 * (spec.range[1] - spec.range[0])
+    # a margin above HiGHS' feasibility tolerance (1e-7), so the rebuilt score clears the line
+    margin = 1e-6
     feasible = bool(codes) and float(np.dot(gain, ub)) >= need + margin
     if not feasible:
         return ImprovementResult(

@@ -103,6 +103,16 @@ def test_when_winsorising_up_to_winmax_fails_the_original_values_are_logged() ->
     assert log[0].action == "log"
 
 
+def test_a_rare_binary_indicator_is_logged_rather_than_winsorised_to_a_constant() -> None:
+    # 22 ones and 3 zeros: skew −2.49, kurtosis 4.56 (outside the limits); winsorising the zeros
+    # up would leave every value 1, so the log transform applies: log(x − 0 + 0.01 · 1)
+    x = np.array([1.0] * 22 + [0.0] * 3)
+    assert abs(skew(x)) >= 2 and kurtosis(x) >= 3.5
+    treated, log = treat_outliers(pd.DataFrame({"x": x}), _fw({"x": 1}))
+    assert log[0].action == "log"
+    np.testing.assert_allclose(treated["x"].to_numpy(), np.log(x + 0.01), rtol=1e-12)
+
+
 def test_an_indicator_within_the_limits_is_left_alone() -> None:
     x = [float(v) for v in range(1, 26)]
     treated, log = treat_outliers(pd.DataFrame({"x": x}), _fw({"x": 1}))

@@ -75,7 +75,8 @@ def test_grades_become_the_scenarios_grades_and_must_be_its_tiers() -> None:
         grades_to_scenario({"성동구": "S"}, base)
 
 
-def test_the_evaluation_decides_the_tier_end_to_end_through_the_envelopes() -> None:
+@pytest.mark.parametrize("key", ["name_ko", "adm_code"])
+def test_the_evaluation_decides_the_tier_end_to_end_through_the_envelopes(key: str) -> None:
     districts = load_districts()
     rng = np.random.default_rng(7)
     fw = Framework(
@@ -88,14 +89,16 @@ def test_the_evaluation_decides_the_tier_end_to_end_through_the_envelopes() -> N
         )
     )
     data = pd.DataFrame(
-        rng.uniform(0, 100, size=(25, 3)), index=districts["name_ko"], columns=["x1", "x2", "x3"]
+        rng.uniform(0, 100, size=(25, 3)),
+        index=districts[key].astype(str),
+        columns=["x1", "x2", "x3"],
     )
     result = build_index(data, fw)
     rule = GradeRule("quantiles")
     scenario = tiers_from_index(result, rule, load_scenario(scenarios_dir() / "tiers_9_11.toml"))
     envelopes = solve_envelopes(districts, scenario)
     assert envelopes.status == "optimal"
-    table = envelopes.to_frame().set_index("name_ko")
+    table = envelopes.to_frame().astype({"adm_code": str}).set_index(key)
     grades = assign_grades(result.index, rule)
     assert table["grade"].to_dict() == grades.to_dict()
     # the tiers of scenarios/tiers_9_11.toml, written out here: 가 10.5–11, 나 9.5–10.5, 다 9–9.5
@@ -242,3 +245,24 @@ def test_a_unit_without_a_score_has_no_improvement() -> None:
     result = build_index(data, FW_GP, IndexSpec(normalise="goalposts"))
     with pytest.raises(ModelError, match="no score"):
         grade_improvements(result, "u1", RULE)
+
+
+def test_an_indicator_below_its_lower_goalpost_is_not_proposed() -> None:
+    data = DATA_GP.copy()
+    data.loc["u1", "b"] = -20.0  # below goal_low = 0: its first 20 units would not count
+    result = build_index(data, FW_GP, IndexSpec(normalise="goalposts"))
+    imp = grade_improvements(result, "u1", RULE)
+    assert "b" not in imp.changes.index and imp.feasible
+    improved = data.copy()
+    for code, row in imp.changes.iterrows():
+        improved.loc["u1", code] = row["new_value"]
+    after = build_index(improved, FW_GP, IndexSpec(normalise="goalposts"))
+    assert after.index["u1"] >= imp.threshold
+
+
+def test_costs_must_be_positive() -> None:
+    result = build_index(DATA_GP, FW_GP, IndexSpec(normalise="goalposts"))
+    with pytest.raises(ParameterError, match="must be > 0"):
+        grade_improvements(result, "u1", RULE, costs={"a": 0})
+    with pytest.raises(ParameterError, match="'raw', 'sd'"):
+        grade_improvements(result, "u3", RULE, costs="cheap")
