@@ -57,6 +57,7 @@ from cgresearch.evaluation import (
     build_index,
     envelope_ranges,
     gu_feedback,
+    light_label,
     load_framework,
     monitoring_table,
     monte_carlo_index,
@@ -104,12 +105,14 @@ save_table(scores.reset_index(), "index_scores", OUT / "tables")
 fig = fig_eval.index_map(result.index, lang=lang, synthetic=True)
 save(fig, "index_map", OUT / "figures")
 plt.show()
+print(fig.texts[-1].get_text())  # the caption: real or synthetic data
 fig = fig_eval.pillar_heatmap(
     result.scores.loc[order, PILLARS], names=NAMES, pillar_names=PILLAR_NAMES, lang=lang,
     synthetic=True,
 )  # fmt: skip
 save(fig, "pillar_heatmap", OUT / "figures")
 plt.show()
+print(fig.texts[-1].get_text())
 scores.head(10)
 
 # %% [markdown]
@@ -135,12 +138,15 @@ fig = fig_eval.rank_interval_chart(mc.rank_intervals, names=NAMES, lang=lang, n_
                                    synthetic=True)  # fmt: skip
 save(fig, "rank_intervals", OUT / "figures")
 plt.show()
+print(fig.texts[-1].get_text())
 fig = fig_eval.grade_probability_chart(probs, names=NAMES, lang=lang, synthetic=True)
 save(fig, "grade_probabilities", OUT / "figures")
 plt.show()
+print(fig.texts[-1].get_text())
 fig = fig_eval.sobol_chart(mc.sobol, lang=lang, synthetic=True)
 save(fig, "sobol", OUT / "figures")
 plt.show()
+print(fig.texts[-1].get_text())
 mc.sobol
 
 # %% [markdown]
@@ -152,12 +158,14 @@ mc.sobol
 # %%
 register = generate_register(seed=seed)
 monitor = monitoring_table(register)
-save_table(monitor.latest, "monitoring_latest", OUT / "tables")
+latest = monitor.latest.assign(status=[light_label(x, lang) for x in monitor.latest["light"]])
+save_table(latest, "monitoring_latest", OUT / "tables")
 save_table(monitor.by_goal, "monitoring_by_goal", OUT / "tables")
 goal_names = {k: (t.ko if lang == "ko" else t.en) for k, t in POLICY_TASKS.items()}
 fig = fig_eval.monitoring_chart(monitor.latest, goal_names=goal_names, lang=lang, synthetic=True)
 save(fig, "monitoring", OUT / "figures")
 plt.show()
+print(fig.texts[-1].get_text())
 monitor.by_goal
 
 # %% [markdown]
@@ -180,6 +188,7 @@ for code in chosen:
     )  # fmt: skip
     save(fig, f"feedback_{code}", OUT / "figures")
     plt.show()
+    print(fig.texts[-1].get_text())
     rows.append({"adm_code": code, "gu": fb.name, "score": fb.score, "rank": fb.rank,
                  "grade": fb.grade, "p_grade": fb.grade_probability,
                  "score_change": fb.score_change, "rank_change": fb.rank_change,
@@ -202,6 +211,7 @@ save_table(env, "envelopes", OUT / "tables")
 fig = fig_eval.envelope_range_chart(env, lang=lang, synthetic=True)
 save(fig, "envelopes", OUT / "figures")
 plt.show()
+print(fig.texts[-1].get_text())
 print(
     f"{len(ranges.vectors)} grade vectors solved, covering {ranges.coverage:.1%} of the draws; "
     f"total {env['amount_eok'].sum():.2f}억원"
