@@ -250,3 +250,16 @@ def test_rank_shares_reproduce_the_quantile_rule_of_the_grades_module() -> None:
         np.testing.assert_array_equal(got, want)
     with pytest.raises(ParameterError, match="quantiles"):
         rank_shares(GradeRule("cutoffs", cutoffs=(40, 80)), 25)
+
+
+@settings(max_examples=15, deadline=None)
+@given(perm=st.permutations(list(range(9))))
+def test_unit_order_does_not_change_any_units_ranks_or_grade_odds(perm: list[int]) -> None:
+    x = _data(seed=6)
+    spec = UncertaintySpec(n_base=8, seed=4)
+    a = monte_carlo_index(x, FRAMEWORK, spec, workers=0)
+    b = monte_carlo_index(x.iloc[perm], FRAMEWORK, spec, workers=0)
+    pd.testing.assert_frame_equal(a.rank_intervals, b.rank_intervals.loc[a.rank_intervals.index])
+    pd.testing.assert_frame_equal(
+        a.grade_probabilities, b.grade_probabilities.loc[a.grade_probabilities.index]
+    )
