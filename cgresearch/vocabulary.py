@@ -23,6 +23,7 @@ from dataclasses import dataclass
 __all__ = [
     "FUNDING_SOURCES",
     "GRADES",
+    "PARTIES",
     "PENDING_ISSUES",
     "POLICY_TASKS",
     "RESPONDENT_GROUPS",
@@ -89,6 +90,14 @@ FUNDING_SOURCES: dict[str, Term] = _terms(
     ("smg_grant", "서울시 보조금", "SMG grant"),
     ("borough_own", "자치구 자체", "Borough own"),
     ("joint", "시·구 공동", "Joint SMG-borough"),
+)
+
+#: Parties that own an action task of the Seoul Compact / master-plan action registers.
+PARTIES: dict[str, Term] = _terms(
+    ("smg", "서울시", "Seoul Metropolitan Government"),
+    ("gu", "자치구", "Borough (gu) office"),
+    ("cso", "시민사회", "Civil society"),
+    ("joint", "민관 공동", "Joint public-civil"),
 )
 
 #: Performance grades of the performance-differentiated support (성과평가 및 차등지원), best first;

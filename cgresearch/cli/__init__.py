@@ -19,7 +19,17 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cgresearch.cli import allocate, dashboard, data, evaluate, pb, report, sweep, synth
+from cgresearch.cli import (
+    allocate,
+    dashboard,
+    data,
+    evaluate,
+    pb,
+    report,
+    sweep,
+    synth,
+    uncertainty,
+)
 from cgresearch.errors import CGResearchError
 
 __all__ = ["build_parser", "main"]
@@ -27,7 +37,7 @@ __all__ = ["build_parser", "main"]
 Runner = Callable[[argparse.Namespace], int]
 
 # The order here is the order of `cgresearch --help`.
-_COMMANDS = [data, report, pb, allocate, evaluate, synth, sweep, dashboard]
+_COMMANDS = [data, report, pb, allocate, evaluate, uncertainty, synth, sweep, dashboard]
 
 
 def build_parser() -> argparse.ArgumentParser:

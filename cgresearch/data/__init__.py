@@ -29,6 +29,7 @@ from cgresearch.data.loaders import (
     validate_survey,
 )
 from cgresearch.data.pabulib import PBElection, check_pabulib, read_pb
+from cgresearch.data.register import load_register, register_years, validate_register
 from cgresearch.data.schemas import Problem, ValidationFailed
 
 __all__ = [
@@ -49,14 +50,17 @@ __all__ = [
     "load_districts",
     "load_inventory",
     "load_proposals",
+    "load_register",
     "load_survey",
     "read_coinr_meta",
     "read_indicator_data",
     "read_pb",
     "read_table",
     "read_weights",
+    "register_years",
     "resolve_district",
     "validate_inventory",
     "validate_proposals",
+    "validate_register",
     "validate_survey",
 ]

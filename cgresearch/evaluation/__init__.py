@@ -5,12 +5,16 @@ typed results out. A :class:`Framework` (index → pillars → indicators) and a
 (the methodological choices) give an :class:`IndexResult` through :func:`build_index`, following
 the OECD/JRC Handbook and R's COINr; :mod:`~cgresearch.evaluation.grades` turns scores into the
 vocabulary's grades (가/나/다), the tiers of an envelope scenario, and the smallest improvements
-that would move a unit up a grade.
+that would move a unit up a grade. :mod:`~cgresearch.evaluation.uncertainty` draws the
+methodological choices at random (Monte Carlo on the sweeps' Dask engine: rank intervals, grade
+probabilities, SALib Sobol indices); :mod:`~cgresearch.evaluation.monitoring` turns an action-task
+register into traffic lights.
 """
 
 from __future__ import annotations
 
 from cgresearch.evaluation.aggregation import AGGREGATIONS, aggregate, rank_scores
+from cgresearch.evaluation.budget_range import EnvelopeRanges, envelope_ranges, grade_vectors
 from cgresearch.evaluation.construction import (
     IMPUTATIONS,
     NORMALISATIONS,
@@ -23,6 +27,7 @@ from cgresearch.evaluation.construction import (
     skew,
     treat_outliers,
 )
+from cgresearch.evaluation.feedback import Feedback, gu_feedback
 from cgresearch.evaluation.framework import (
     COLUMNS,
     Framework,
@@ -40,6 +45,24 @@ from cgresearch.evaluation.grades import (
     tiers_from_index,
 )
 from cgresearch.evaluation.index import BuildLog, IndexResult, IndexSpec, build_index, check_data
+from cgresearch.evaluation.monitoring import (
+    LIGHTS,
+    MonitoringTable,
+    light_label,
+    monitoring_table,
+    traffic_light,
+)
+from cgresearch.evaluation.sensitivity import sobol_indices
+from cgresearch.evaluation.uncertainty import (
+    MC_AGGREGATIONS,
+    MC_IMPUTATIONS,
+    MC_NORMALISATIONS,
+    UncertaintyResult,
+    UncertaintySpec,
+    grades_from_ranks,
+    monte_carlo_index,
+    rank_shares,
+)
 from cgresearch.evaluation.weighting import (
     WEIGHTINGS,
     bod_scores,
@@ -52,34 +75,53 @@ __all__ = [
     "COLUMNS",
     "GRADE_METHODS",
     "IMPUTATIONS",
+    "LIGHTS",
+    "MC_AGGREGATIONS",
+    "MC_IMPUTATIONS",
+    "MC_NORMALISATIONS",
     "NORMALISATIONS",
     "TREATMENTS",
     "WEIGHTINGS",
     "BuildLog",
+    "EnvelopeRanges",
+    "Feedback",
     "Framework",
     "GradeRule",
     "ImprovementResult",
     "IndexResult",
     "IndexSpec",
+    "MonitoringTable",
     "Treatment",
+    "UncertaintyResult",
+    "UncertaintySpec",
     "aggregate",
     "assign_grades",
     "bod_scores",
     "build_index",
     "check_data",
+    "envelope_ranges",
     "framework_from_coinr",
     "grade_improvements",
     "grade_thresholds",
+    "grade_vectors",
+    "grades_from_ranks",
     "grades_to_scenario",
+    "gu_feedback",
     "impute",
     "kurtosis",
+    "light_label",
     "load_framework",
+    "monitoring_table",
+    "monte_carlo_index",
     "normalise",
     "pca_weights",
     "rank_scores",
+    "rank_shares",
     "screen_units",
     "skew",
+    "sobol_indices",
     "tiers_from_index",
+    "traffic_light",
     "treat_outliers",
     "within_parent_weights",
 ]

@@ -226,3 +226,97 @@ def test_06_sweep_counts_and_robust_pick_equal_direct_solves_of_every_smoke_scen
     order = np.argsort(districts["adm_code"].to_numpy())
     np.testing.assert_allclose(ranges["min"], direct.min(axis=0)[order], atol=1e-6)
     np.testing.assert_allclose(ranges["max"], direct.max(axis=0)[order], atol=1e-6)
+
+
+def _independent_cg_index(year: int, seed: int) -> pd.Series:
+    """The notebook's nominal index recomputed from the method definitions: mean imputation,
+    direction, min-max to [1, 100], weighted arithmetic means up the TOML hierarchy."""
+    import tomllib
+
+    from cgresearch.data.synth.evaluation import generate_evaluation_panel
+
+    nodes = tomllib.loads(
+        (paths.data_dir() / "evaluation" / "framework.toml").read_text(encoding="utf-8")
+    )["node"]
+    panel = generate_evaluation_panel(seed=seed)
+    x = panel[panel["year"] == year].set_index("adm_code")
+    children: dict[str, list[dict]] = {}
+    for n in nodes:
+        children.setdefault(n.get("parent", ""), []).append(n)
+
+    def score(code: str) -> pd.Series:
+        kids = children.get(code)
+        if not kids:  # an indicator
+            node = next(n for n in nodes if n["code"] == code)
+            v = x[code].astype(float)
+            v = v.fillna(v.mean()) * node["direction"]
+            return 1 + 99 * (v - v.min()) / (v.max() - v.min())
+        total = sum(k["weight"] for k in kids)
+        return sum(score(k["code"]) * k["weight"] for k in kids) / total
+
+    return score(children[""][0]["code"])
+
+
+def test_07_evaluation_index_grades_monitoring_and_envelopes_agree_with_direct_computations(
+    report,
+):
+    import tomllib
+
+    import numpy as np
+    import yaml
+
+    from cgresearch.data.synth.evaluation import EVALUATION_INDICATORS
+    from cgresearch.data.synth.monitoring import generate_register
+
+    run = _run(report, "07_evaluation")
+    keys = _keys(run)
+    p = yaml.safe_load((SMOKE_PARAMS / "07_evaluation.yaml").read_text(encoding="utf-8"))
+    p = p["parameters"]
+    year, seed = keys["year"], 20260413  # the notebook's default panel seed
+    assert keys["n_units"] == 25 and keys["n_indicators"] == len(EVALUATION_INDICATORS) == 33
+    # the index of every gu: a second implementation from the framework TOML
+    scores = pd.read_csv(run / "tables" / "index_scores.csv").set_index("adm_code")
+    direct = _independent_cg_index(year, seed)
+    np.testing.assert_allclose(scores["CGI"], direct.loc[scores.index], rtol=1e-9)
+    assert keys["top_gu"] == int(direct.idxmax())
+    # grades by tertiles (R type 7) of 25 distinct scores: the 9th and 17th smallest are the
+    # thresholds, so 9 gu at or above the 17th get 가, 8 get 나, 8 get 다
+    assert keys["grade_counts"] == {"가": 9, "나": 8, "다": 8}
+    top9 = set(direct.sort_values(ascending=False).index[:9])
+    assert set(scores.index[scores["grade"] == "가"]) == top9
+    # Monte Carlo: SALib's N x (4 factors + 2) draws
+    assert keys["mc_draws"] == p["mc_n_base"] * (4 + 2)
+    intervals = pd.read_csv(run / "tables" / "rank_intervals.csv")
+    assert (intervals["q05"] <= intervals["median"]).all()
+    assert (intervals["median"] <= intervals["q95"]).all()
+    assert np.allclose(intervals[["가", "나", "다"]].sum(axis=1), 1.0)
+    # monitoring: lights recomputed by the rule (progress vs time elapsed, margins 5 and 20)
+    reg = generate_register(seed=seed)
+    lights = {}
+    for _, r in reg.iterrows():
+        y = max(int(c[6:]) for c in reg.columns if c.startswith("value_") and pd.notna(r[c]))
+        prog = (r[f"value_{y}"] - r["baseline"]) / (r["target"] - r["baseline"])
+        gap = prog - (y - r["baseline_year"]) / (r["target_year"] - r["baseline_year"])
+        light = (
+            "on_track" if gap >= -0.05 or prog >= 1 else "at_risk" if gap >= -0.2 else ("off_track")
+        )
+        lights[light] = lights.get(light, 0) + 1
+    assert keys["lights"] == lights and keys["n_tasks"] == len(reg)
+    # envelopes: the scenario's total, each gu inside its grade's tier, inside its own range
+    sc = tomllib.loads((paths.scenarios_dir() / "tiers_9_11.toml").read_text(encoding="utf-8"))
+    env = pd.read_csv(run / "tables" / "envelopes.csv")
+    assert env["amount_eok"].sum() == pytest.approx(sc["total_budget_eok"], abs=1e-6)
+    lo = env["grade"].map(lambda g: sc["tiers"][g][0])
+    hi = env["grade"].map(lambda g: sc["tiers"][g][1])
+    assert ((env["amount_eok"] >= lo - 1e-6) & (env["amount_eok"] <= hi + 1e-6)).all()
+    assert (env["low_eok"] <= env["amount_eok"] + 1e-9).all()
+    assert (env["amount_eok"] <= env["high_eok"] + 1e-9).all()
+    assert env["low_eok"].min() >= min(t[0] for t in sc["tiers"].values()) - 1e-6
+    # one gu's path: its grade and envelope are the tables' rows
+    gu = env.set_index("adm_code").loc[keys["path_gu"]]
+    assert keys["path_grade"] == gu["grade"] == scores.loc[keys["path_gu"], "grade"]
+    assert keys["path_amount_eok"] == pytest.approx(gu["amount_eok"])
+    assert keys["feedback_pages"] == len(p["feedback_gu"])
+    for name in ("index_map", "pillar_heatmap", "rank_intervals", "grade_probabilities",
+                 "sobol", "monitoring", "envelopes"):  # fmt: skip
+        assert (run / "figures" / f"{name}.png").is_file()

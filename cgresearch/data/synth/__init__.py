@@ -3,6 +3,8 @@
 - :func:`generate_inventory`: the CG project inventory with the local-CG study's exact totals.
 - :func:`generate_survey`: perception and policy-demand survey microdata (stratified design).
 - :func:`generate_proposals`: resident project proposals per gu and dong.
+- :func:`generate_evaluation_panel`: CG evaluation indicators, 25 gu × 3 years (4 real columns).
+- :func:`generate_register`: the action-task register of the monitoring system.
 
 Examples
 --------
@@ -12,8 +14,19 @@ Examples
 """
 
 from cgresearch.data.synth._common import SYNTHETIC_LABEL, apportion, to_csv_bytes
+from cgresearch.data.synth.evaluation import (
+    EVALUATION_INDICATORS,
+    EVALUATION_PILLARS,
+    EvaluationParams,
+    evaluation_meta,
+    framework_frame,
+    framework_toml,
+    generate_evaluation_panel,
+    panel_year,
+)
 from cgresearch.data.synth.export import SYNTHETIC_FILES, write_survey_sav, write_synthetic
 from cgresearch.data.synth.inventory import INVENTORY_COLUMNS, InventoryParams, generate_inventory
+from cgresearch.data.synth.monitoring import REGISTER_TASKS, generate_register
 from cgresearch.data.synth.proposals import PROPOSAL_COLUMNS, ProposalParams, generate_proposals
 from cgresearch.data.synth.survey import (
     SURVEY_CODEBOOK,
@@ -26,21 +39,31 @@ from cgresearch.data.synth.survey import (
 )
 
 __all__ = [
+    "EVALUATION_INDICATORS",
+    "EVALUATION_PILLARS",
     "INVENTORY_COLUMNS",
     "PROPOSAL_COLUMNS",
+    "REGISTER_TASKS",
     "SURVEY_CODEBOOK",
     "SURVEY_COLUMNS",
     "SYNTHETIC_FILES",
     "SYNTHETIC_LABEL",
     "CodebookItem",
+    "EvaluationParams",
     "InventoryParams",
     "ProposalParams",
     "SurveyParams",
     "apportion",
     "codebook_frame",
+    "evaluation_meta",
+    "framework_frame",
+    "framework_toml",
+    "generate_evaluation_panel",
     "generate_inventory",
     "generate_proposals",
+    "generate_register",
     "generate_survey",
+    "panel_year",
     "stratum_sizes",
     "to_csv_bytes",
     "write_survey_sav",

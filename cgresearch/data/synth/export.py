@@ -7,7 +7,7 @@ Examples
 >>> with tempfile.TemporaryDirectory() as d:
 ...     files = write_synthetic(pathlib.Path(d))
 ...     sorted(f.name for f in files)[:2]
-['README_synthetic.md', 'cg_inventory_synthetic.csv']
+['README_synthetic.md', 'action_register_synthetic.csv']
 """
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ import pyreadstat
 
 from cgresearch import paths
 from cgresearch.data.synth._common import to_csv_bytes
+from cgresearch.data.synth.evaluation import (
+    EvaluationParams,
+    evaluation_meta,
+    generate_evaluation_panel,
+)
 from cgresearch.data.synth.inventory import InventoryParams, generate_inventory
+from cgresearch.data.synth.monitoring import generate_register
 from cgresearch.data.synth.proposals import ProposalParams, generate_proposals
 from cgresearch.data.synth.survey import (
     SURVEY_CODEBOOK,
@@ -37,6 +43,10 @@ SYNTHETIC_FILES: dict[str, str] = {
     "survey_sav": "survey_synthetic.sav",
     "codebook": "survey_codebook_synthetic.csv",
     "proposals": "proposals_synthetic.csv",
+    "evaluation_panel": "evaluation_panel_synthetic.csv",
+    "evaluation_data": "evaluation_coinr_data_synthetic.csv",
+    "evaluation_meta": "evaluation_coinr_meta_for_synthetic.csv",
+    "register": "action_register_synthetic.csv",
     "readme": "README_synthetic.md",
 }
 
@@ -99,6 +109,10 @@ def _readme(seed: int | None, params: dict[str, object]) -> str:
         "Every row has `data_label = synthetic`. Only the inventory totals (1,126 projects, "
         "7,661,500 million KRW; 920 SMG-grant projects, 6,060,700 million KRW) and the district "
         "data (codes, names, 2017 Q1 population, 426 dong) are real.",
+        "In the evaluation panel, the `ctx_*` columns (fiscal independence, share 65+, density) "
+        "and `bcgc_established` are real (data/raw/seoul/); every other indicator is synthetic. "
+        "`evaluation_coinr_*` hold its last year in COINr's iData/iMeta layout (the framework "
+        "is data/evaluation/framework.toml).",
         "",
         "## Files",
     ]
@@ -108,8 +122,19 @@ def _readme(seed: int | None, params: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _coinr_data(panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel's last year as COINr ``iData``: ``uCode, uName`` + one column per indicator."""
+    last = panel[panel["year"] == panel["year"].max()]
+    drop = ("year", "adm_code", "name_ko", "name_en", "data_label")
+    codes = [c for c in panel.columns if c not in drop]
+    out = last[codes].copy()
+    out.insert(0, "uName", last["name_ko"].to_numpy())
+    out.insert(0, "uCode", last["adm_code"].to_numpy())
+    return out.reset_index(drop=True)
+
+
 def write_synthetic(out_dir: Path | None = None, seed: int | None = None) -> list[Path]:
-    """Generate the three synthetic data sets and write them under ``out_dir``.
+    """Generate the synthetic data sets and write them under ``out_dir``.
 
     Parameters
     ----------
@@ -121,17 +146,23 @@ def write_synthetic(out_dir: Path | None = None, seed: int | None = None) -> lis
     Returns
     -------
     list of Path
-        The files written: inventory, survey (CSV and .sav), survey codebook, proposals, README.
+        The files written: inventory, survey (CSV and .sav), survey codebook, proposals,
+        evaluation panel (and its last year as COINr data + meta), action register, README.
     """
     out = Path(out_dir) if out_dir is not None else paths.outputs_dir() / "data"
     out.mkdir(parents=True, exist_ok=True)
     kw = {} if seed is None else {"seed": seed}
     survey = generate_survey(**kw)
+    panel = generate_evaluation_panel(**kw)
     tables = {
         "inventory": generate_inventory(**kw),
         "survey": survey,
         "codebook": codebook_frame(),
         "proposals": generate_proposals(**kw),
+        "evaluation_panel": panel,
+        "evaluation_data": _coinr_data(panel),
+        "evaluation_meta": evaluation_meta(),
+        "register": generate_register(**kw),
     }
     written = []
     for key, df in tables.items():
@@ -143,6 +174,7 @@ def write_synthetic(out_dir: Path | None = None, seed: int | None = None) -> lis
         "InventoryParams": InventoryParams(),
         "SurveyParams": SurveyParams(),
         "ProposalParams": ProposalParams(),
+        "EvaluationParams": EvaluationParams(),
     }
     readme = out / SYNTHETIC_FILES["readme"]
     readme.write_text(_readme(seed, params), encoding="utf-8")

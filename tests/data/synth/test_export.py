@@ -15,6 +15,8 @@ from cgresearch.data.synth import (
     generate_survey,
     to_csv_bytes,
 )
+from cgresearch.data.synth.evaluation import generate_evaluation_panel
+from cgresearch.data.synth.monitoring import generate_register
 
 
 def test_synth_command_writes_every_file_named_and_labelled_synthetic(
@@ -30,6 +32,8 @@ def test_synth_command_writes_every_file_named_and_labelled_synthetic(
         ("inventory", generate_inventory),
         ("survey", generate_survey),
         ("proposals", generate_proposals),
+        ("evaluation_panel", generate_evaluation_panel),
+        ("register", generate_register),
     ):
         written = (tmp_path / SYNTHETIC_FILES[key]).read_bytes()
         assert written == to_csv_bytes(gen(seed=3)), key
