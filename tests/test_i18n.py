@@ -71,3 +71,18 @@ def test_no_korean_translation_is_left_in_english() -> None:
     hangul = re.compile("[\uac00-\ud7a3]")
     english_only = [s for s in _translations("ko").values() if not hangul.search(s)]
     assert not english_only, english_only
+
+
+def test_the_catalogue_is_well_formed_with_each_message_once() -> None:
+    # a merge that keeps both sides of a conflict leaves a stray msgstr or a message twice
+    from babel.messages.pofile import read_po
+
+    from cgresearch.i18n import catalogue_path
+
+    text = catalogue_path("ko").read_text(encoding="utf-8")
+    kinds = [line.split()[0] for line in text.splitlines() if line.startswith(("msgid ", "msgstr "))]
+    assert all(a != b for a, b in zip(kinds, kinds[1:], strict=False)), "msgid/msgstr out of pairs"
+    ids = re.findall(r'^msgid "(.*)"$', text, re.M)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    with catalogue_path("ko").open("rb") as f:
+        read_po(f, abort_invalid=True)

@@ -78,13 +78,13 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         raise ParameterError(
             "give either META (a COINr iMeta table) or --framework FILE.toml, not both or neither"
         )
-    from cgresearch.data.coinr import read_indicator_data, read_weights
     from cgresearch.evaluation import IndexSpec, build_index, load_framework
+    from cgresearch.evaluation.coinr import read_indicator_data, read_weights
 
     if args.framework is not None:
         framework = load_framework(args.framework)
     else:
-        from cgresearch.data.coinr import read_coinr_meta
+        from cgresearch.evaluation.coinr import read_coinr_meta
 
         framework = read_coinr_meta(args.meta)
     if args.group and args.group not in framework.groups:

@@ -50,7 +50,6 @@ def _run_uncertainty(args: argparse.Namespace) -> int:
         raise ParameterError(
             "give either META (a COINr iMeta table) or --framework FILE.toml, not both or neither"
         )
-    from cgresearch.data.coinr import read_coinr_meta, read_indicator_data
     from cgresearch.evaluation import (
         GradeRule,
         UncertaintySpec,
@@ -58,6 +57,7 @@ def _run_uncertainty(args: argparse.Namespace) -> int:
         monte_carlo_index,
         rank_shares,
     )
+    from cgresearch.evaluation.coinr import read_coinr_meta, read_indicator_data
 
     framework = load_framework(args.framework) if args.framework else read_coinr_meta(args.meta)
     data = read_indicator_data(args.data, framework)

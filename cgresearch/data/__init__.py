@@ -8,7 +8,6 @@ Examples
 """
 
 from cgresearch.data.codebook import Codebook, CodebookVariable, load_codebook
-from cgresearch.data.coinr import load_coinr, read_coinr_meta, read_indicator_data, read_weights
 from cgresearch.data.districts import (
     District,
     DistrictLookup,
@@ -46,17 +45,13 @@ __all__ = [
     "load_boundaries",
     "load_boundaries_geojson",
     "load_codebook",
-    "load_coinr",
     "load_districts",
     "load_inventory",
     "load_proposals",
     "load_register",
     "load_survey",
-    "read_coinr_meta",
-    "read_indicator_data",
     "read_pb",
     "read_table",
-    "read_weights",
     "register_years",
     "resolve_district",
     "validate_inventory",

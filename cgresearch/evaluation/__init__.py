@@ -15,6 +15,12 @@ from __future__ import annotations
 
 from cgresearch.evaluation.aggregation import AGGREGATIONS, aggregate, rank_scores
 from cgresearch.evaluation.budget_range import EnvelopeRanges, envelope_ranges, grade_vectors
+from cgresearch.evaluation.coinr import (
+    load_coinr,
+    read_coinr_meta,
+    read_indicator_data,
+    read_weights,
+)
 from cgresearch.evaluation.construction import (
     IMPUTATIONS,
     NORMALISATIONS,
@@ -110,6 +116,7 @@ __all__ = [
     "impute",
     "kurtosis",
     "light_label",
+    "load_coinr",
     "load_framework",
     "monitoring_table",
     "monte_carlo_index",
@@ -117,6 +124,9 @@ __all__ = [
     "pca_weights",
     "rank_scores",
     "rank_shares",
+    "read_coinr_meta",
+    "read_indicator_data",
+    "read_weights",
     "screen_units",
     "skew",
     "sobol_indices",

@@ -8,7 +8,7 @@ Excel), checks every value with file, row and column named, and returns the data
 
 Examples
 --------
->>> from cgresearch.data.coinr import load_coinr
+>>> from cgresearch.evaluation.coinr import load_coinr
 >>> data, fw = load_coinr("panel.csv", "meta.csv")  # doctest: +SKIP
 """
 

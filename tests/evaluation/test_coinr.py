@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cgresearch.data import load_coinr, read_weights
 from cgresearch.errors import InputError, ParameterError
+from cgresearch.evaluation import load_coinr, read_weights
 
 META = """Level,iCode,iName,Direction,Weight,Parent,Type
 1,a,A,1,1,I,Indicator
