@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from pathlib import Path
@@ -80,8 +81,9 @@ def test_the_catalogue_is_well_formed_with_each_message_once() -> None:
     from cgresearch.i18n import catalogue_path
 
     text = catalogue_path("ko").read_text(encoding="utf-8")
-    kinds = [line.split()[0] for line in text.splitlines() if line.startswith(("msgid ", "msgstr "))]
-    assert all(a != b for a, b in zip(kinds, kinds[1:], strict=False)), "msgid/msgstr out of pairs"
+    entries = ("msgid ", "msgstr ")
+    kinds = [line.split()[0] for line in text.splitlines() if line.startswith(entries)]
+    assert all(a != b for a, b in itertools.pairwise(kinds)), "msgid/msgstr out of pairs"
     ids = re.findall(r'^msgid "(.*)"$', text, re.M)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     with catalogue_path("ko").open("rb") as f:
