@@ -25,7 +25,11 @@ Examples
 >>> projects = pd.DataFrame(
 ...     {
 ...         "project_id": ["a", "b", "c"],
-...         "title_ko": ["마을공동체 활성화 지원사업", "마을 공동체 활성화 지원", "청년 일자리 박람회"],
+...         "title_ko": [
+...             "마을공동체 활성화 지원사업",
+...             "마을 공동체 활성화 지원",
+...             "청년 일자리 박람회",
+...         ],
 ...         "gu_code": [11110, 11110, 11110],
 ...         "department": ["자치행정과", "마을공동체과", "일자리경제과"],
 ...     }
@@ -50,6 +54,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from cgresearch.errors import InputError, ParameterError, closest_match
+from cgresearch.i18n import Lang, tr
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
@@ -255,12 +260,59 @@ class DuplicateResult:
         """Return the grouped projects."""
         return self.groups.copy()
 
-    def describe(self) -> str:
-        """Return a one-line plain-text summary."""
-        return (
-            f"{self.n_groups} groups of near-duplicate projects ({len(self.groups)} projects, "
-            f"{len(self.pairs)} linked pairs; {self.measure} >= {self.threshold:g})"
+    def describe(self, lang: Lang = "ko") -> str:
+        """Return a one-line plain-text summary in ``lang``."""
+        return tr(
+            "{groups} groups of near-duplicate projects ({projects} projects, {pairs} linked "
+            "pairs; {measure} similarity >= {threshold})",
+            lang,
+            groups=self.n_groups,
+            projects=len(self.groups),
+            pairs=len(self.pairs),
+            measure=self.measure,
+            threshold=f"{self.threshold:g}",
         )
+
+    def table(self, lang: Lang = "ko") -> pd.DataFrame:
+        """Return the groups for readers: group, gu, department, title, budget in 억원.
+
+        Columns (headers in ``lang``): group id, group size, gu, department, title, budget in
+        100 million KRW (from ``budget_mkrw``, million KRW), and project id; the columns the
+        input lacks are left out. One row per grouped project, by group and project id.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame(
+        ...     {
+        ...         "project_id": ["a", "b"],
+        ...         "title_ko": ["협치 교육 지원사업", "협치 교육 지원"],
+        ...         "gu_code": [11110, 11110],
+        ...         "department": ["자치행정과", "교육지원과"],
+        ...         "budget_mkrw": [150, 80],
+        ...     }
+        ... )
+        >>> detect_duplicates(df).table("en")["Budget (100 million KRW)"].tolist()
+        [1.5, 0.8]
+        """
+        g = self.groups
+        cols: dict[str, pd.Series] = {
+            tr("Group", lang): g["group_id"],
+            tr("Projects in group", lang): g["group_size"],
+        }
+        gu = "gu_name" if "gu_name" in g.columns else "gu_code" if "gu_code" in g.columns else None
+        if gu is not None:
+            cols[tr("Gu", lang)] = g[gu]
+        if "department" in g.columns:
+            cols[tr("Department", lang)] = g["department"]
+        title = "title_ko" if "title_ko" in g.columns else None
+        if title is not None:
+            cols[tr("Title", lang)] = g[title]
+        if "budget_mkrw" in g.columns:
+            cols[tr("Budget (100 million KRW)", lang)] = pd.to_numeric(g["budget_mkrw"]) / 100
+        if "project_id" in g.columns:
+            cols[tr("Project id", lang)] = g["project_id"]
+        return pd.DataFrame(cols).reset_index(drop=True)
 
 
 def _column(df: pd.DataFrame, name: str, what: str, hint: str) -> pd.Series:
