@@ -19,7 +19,7 @@ def _add_duplicates(sub: argparse._SubParsersAction) -> None:
         "--threshold",
         type=float,
         default=None,
-        help="similarity at which two projects are linked, in (0, 1] (default 0.6)",
+        help="similarity at which two projects are linked, in (0, 1] (default 0.75)",
     )
     p.add_argument(
         "--measure",
