@@ -2,7 +2,7 @@
 
 (a) The synthetic 1,126-project inventory (seed 20161126), and
 (b) a 20,000-project synthetic inventory (same generator, totals scaled), both with the defaults
-    (Jaccard >= 0.6 within each gu, across departments).
+    (Jaccard >= 0.75 within each gu, across departments).
 
 Figures: the one-off Kiwi model load; tokenising (``content_morphemes``) against Kiwi's own
 ``tokenize`` of the same unique titles (the reference: what any Kiwi user pays); the whole
@@ -22,7 +22,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from cgresearch.allocation.fragmentation import _kiwi, content_morphemes, detect_duplicates
+from cgresearch.allocation.fragmentation import (
+    DEFAULT_THRESHOLD,
+    _kiwi,
+    content_morphemes,
+    detect_duplicates,
+)
 from cgresearch.data.synth import InventoryParams, generate_inventory
 
 REPEATS = 3
@@ -54,7 +59,7 @@ def inventory(n: int) -> pd.DataFrame:
     )
 
 
-def python_pairs(df: pd.DataFrame, threshold: float = 0.6) -> set[tuple[str, str]]:
+def python_pairs(df: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> set[tuple[str, str]]:
     """Reference: every pair within a gu, across departments, by a plain-Python Jaccard."""
     tokens = content_morphemes(df["title_ko"].tolist())
     gu_names = df["gu_name"].tolist()
