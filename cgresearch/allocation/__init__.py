@@ -19,12 +19,10 @@ from cgresearch.allocation.envelopes import (
 )
 from cgresearch.allocation.fragmentation import (
     DuplicateResult,
-    PairScore,
     detect_duplicates,
-    pair_scores,
-    threshold_sweep,
     with_duplicate_groups,
 )
+from cgresearch.allocation.fragmentation_scores import PairScore, pair_scores, threshold_sweep
 from cgresearch.allocation.metrics import (
     egalitarian_welfare,
     gini,

@@ -14,11 +14,10 @@ from hypothesis import strategies as st
 from cgresearch.allocation.fragmentation import (
     content_morphemes,
     detect_duplicates,
-    pair_scores,
     similarity_matrix,
-    threshold_sweep,
     with_duplicate_groups,
 )
+from cgresearch.allocation.fragmentation_scores import pair_scores, threshold_sweep
 from cgresearch.allocation.selection import select_projects
 from cgresearch.data.synth import generate_inventory
 from cgresearch.errors import InputError, ParameterError
