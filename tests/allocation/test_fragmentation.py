@@ -60,6 +60,17 @@ def test_a_compound_noun_may_split_differently_in_a_longer_title() -> None:
     assert b == ("골목", "돌봄", "공모사업", "2", "단계")
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    others=st.lists(st.sampled_from(["청년 창업 공모", "AI 돌봄 로봇", "주민 총회"]), max_size=3)
+)
+def test_a_title_tokenises_the_same_whatever_was_tokenised_before(others: list[str]) -> None:
+    # one Kiwi per process is shared: no call may leave state that changes a later result
+    alone = content_morphemes(["마을공동체 활성화 지원사업"])
+    content_morphemes(others)
+    assert content_morphemes([*others, "마을공동체 활성화 지원사업"])[-1] == alone[0]
+
+
 def test_missing_titles_count_as_empty() -> None:
     assert content_morphemes([None, ""]) == [(), ()]  # type: ignore[list-item]
 
