@@ -84,7 +84,11 @@ def test_the_catalogue_is_well_formed_with_each_message_once() -> None:
     entries = ("msgid ", "msgstr ")
     kinds = [line.split()[0] for line in text.splitlines() if line.startswith(entries)]
     assert all(a != b for a, b in itertools.pairwise(kinds)), "msgid/msgstr out of pairs"
-    ids = re.findall(r'^msgid "(.*)"$', text, re.M)
+    # a msgid may continue on the lines that follow it ("..." strings): join them
+    ids = [
+        m.group(1) + "".join(re.findall(r'^"(.*)"$', m.group(2), re.M))
+        for m in re.finditer(r'^msgid "(.*)"\n((?:".*"\n)*)', text, re.M)
+    ]
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     with catalogue_path("ko").open("rb") as f:
         read_po(f, abort_invalid=True)

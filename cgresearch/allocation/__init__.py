@@ -17,6 +17,12 @@ from cgresearch.allocation.envelopes import (
     score_frontier,
     solve_envelopes,
 )
+from cgresearch.allocation.fragmentation import (
+    DuplicateResult,
+    detect_duplicates,
+    with_duplicate_groups,
+)
+from cgresearch.allocation.fragmentation_scores import PairScore, pair_scores, threshold_sweep
 from cgresearch.allocation.metrics import (
     egalitarian_welfare,
     gini,
@@ -53,16 +59,19 @@ __all__ = [
     "SOLVER_NAMES",
     "STATUSES",
     "Diagnosis",
+    "DuplicateResult",
     "EnvelopeModel",
     "EnvelopeResult",
     "PBElection",
     "PBOutcome",
+    "PairScore",
     "Scenario",
     "SelectionResult",
     "SolveResult",
     "affine",
     "compare",
     "compare_pb_rules",
+    "detect_duplicates",
     "diagnose",
     "egalitarian_welfare",
     "equity_frontier",
@@ -71,6 +80,7 @@ __all__ = [
     "load_scenario",
     "max_min_ratio",
     "nash_welfare",
+    "pair_scores",
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
@@ -79,5 +89,7 @@ __all__ = [
     "solve",
     "solve_envelopes",
     "theil",
+    "threshold_sweep",
     "utilitarian_welfare",
+    "with_duplicate_groups",
 ]

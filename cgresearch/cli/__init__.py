@@ -23,6 +23,7 @@ from cgresearch.cli import (
     allocate,
     dashboard,
     data,
+    duplicates,
     evaluate,
     pb,
     report,
@@ -37,7 +38,18 @@ __all__ = ["build_parser", "main"]
 Runner = Callable[[argparse.Namespace], int]
 
 # The order here is the order of `cgresearch --help`.
-_COMMANDS = [data, report, pb, allocate, evaluate, uncertainty, synth, sweep, dashboard]
+_COMMANDS = [
+    data,
+    report,
+    pb,
+    allocate,
+    duplicates,
+    evaluate,
+    uncertainty,
+    synth,
+    sweep,
+    dashboard,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
