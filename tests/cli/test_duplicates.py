@@ -79,8 +79,8 @@ def test_across_gu_and_threshold_options_change_the_groups(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("", "empty.csv: not a readable CSV table"),
-        ("project_id,title_ko,gu_name,department,funding_source,budget_mkrw\n", "no projects"),
+        ("", "empty.csv: the file is empty"),
+        ("project_id,title_ko,gu_name,department,funding_source,budget_mkrw\n", "no data rows"),
         (
             "project_id,gu_name,department,funding_source,budget_mkrw\nP1,종로구,환경과,joint,1\n",
             "no column 'title_ko'",
