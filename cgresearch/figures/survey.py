@@ -338,7 +338,14 @@ def ipa_chart(
     ax.set_ylabel(tr("Importance (mean score{scale})", lang, scale=_scale_text(scale, lang)))
     if title:
         ax.set_title(title)
-    default = tr("Importance–performance analysis (dividing lines: {cut})", lang, cut=ipa.cut)
+    cuts = {
+        "mean": tr("item means", lang),
+        "median": tr("item medians", lang),
+        "midpoint": tr("scale midpoint", lang),
+    }
+    default = tr(
+        "Importance–performance analysis (dividing lines: {cut})", lang, cut=cuts.get(ipa.cut, "")
+    )
     return _finish(fig, title or default, synthetic, lang)
 
 

@@ -25,6 +25,8 @@ __all__ = [
     "RunResult",
     "build_manifest",
     "coerce",
+    "headers",
+    "key_figure_rows",
     "declared_parameters",
     "load_parameter_sets",
     "notebook_html",
@@ -33,6 +35,7 @@ __all__ = [
     "record_key_figures",
     "run_report",
     "save_table",
+    "show_markdown",
     "write_index",
 ]
 
@@ -49,6 +52,9 @@ _WHERE = {
     "notebook_html": "html",
     "write_index": "html",
     "notebook_output_dir": "notebook",
+    "show_markdown": "notebook",
+    "headers": "headers",
+    "key_figure_rows": "keyfigures",
     "read_key_figures": "keyfigures",
     "record_key_figures": "keyfigures",
     "save_table": "tables",
