@@ -64,10 +64,11 @@ show_markdown(
     tr(
         "# 01 · The CG project inventory of Seoul's 25 gu\n\n"
         "The Seoul Institute's local-CG study (2016-PR-24) counts **1,126** "
-        "collaborative-governance projects in the 25 autonomous districts worth **76,615억원**, "
+        "collaborative-governance projects in the 25 autonomous districts worth **{budget}**, "
         "of which **920 (81.7%)** are SMG-grant projects. No project list is public: this chapter "
         "uses the seeded synthetic inventory, which keeps those published totals exactly.",
         lang,
+        budget=format_eok(mkrw_to_eok(7_661_500), lang, decimals=0),
     )
 )
 
