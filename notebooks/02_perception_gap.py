@@ -52,7 +52,12 @@ CONSTRUCTS["cg_perception"] = (tr("Perception of CG", "ko"), tr("Perception of C
 
 def table(frame: pd.DataFrame, name: str) -> None:
     """Save a table with headers (and units) of this edition and the synthetic data label."""
-    shown = frame.replace(GROUP_LABELS)
+    kinds = {"item": tr("question", lang), "construct": tr("scale score", lang)}
+    shown = frame.drop(columns=["variable"], errors="ignore").replace(GROUP_LABELS)
+    if "kind" in shown:
+        shown["kind"] = shown["kind"].map(kinds)
+    if "generalised" in shown:
+        shown["generalised"] = shown["generalised"].map({True: tr("yes", lang), False: tr("no", lang)})
     save_table(
         shown,
         name,
@@ -136,7 +141,11 @@ text = caption(
 save(fig, "gap_dumbbell", OUT / "figures")
 plt.show()
 print(text)
-construct_rows = gaps.gaps.query("kind == 'construct'").replace(GROUP_LABELS)
+construct_rows = (
+    gaps.gaps.query("kind == 'construct'")
+    .drop(columns=["variable", "kind"])
+    .replace(GROUP_LABELS)
+)
 construct_rows.rename(columns=headers(construct_rows.columns, lang))
 
 # %%

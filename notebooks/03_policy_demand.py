@@ -75,9 +75,15 @@ result = policy_priorities(
     respondents, pairs, weights="weight", top_k=top_k, ipa_cut=ipa_cut, labels=labels
 )
 shown = result.table.assign(item=result.table["item"].map(labels)).drop(columns="label")
-for col in ("ipa_quadrant", "lff_quadrant"):
-    if shown[col].dtype == object:
-        shown[col] = shown[col].map(lambda q: tr(str(q), lang))
+QUADRANTS = {
+    "Concentrate here": tr("Concentrate here", lang),
+    "Keep up the good work": tr("Keep up the good work", lang),
+    "Low priority": tr("Low priority", lang),
+    "Possible overkill": tr("Possible overkill", lang),
+}
+shown["ipa_quadrant"] = shown["ipa_quadrant"].map(QUADRANTS)
+for col in ("in_borich_top", "in_lff_first"):
+    shown[col] = shown[col].map({True: tr("yes", lang), False: tr("no", lang)})
 save_table(
     shown,
     "priorities",

@@ -127,7 +127,7 @@ def task_heatmap(
     values = table.to_numpy(dtype=float)
     im = ax.imshow(values, aspect="auto", cmap=sequential_cmap())
     names = [
-        textwrap.fill(_name(c, labels, lang), 14 if lang == "ko" else 22) for c in table.columns
+        textwrap.fill(_name(c, labels, lang), 8 if lang == "ko" else 18) for c in table.columns
     ]
     ax.set_xticks(range(table.shape[1]), names, fontsize="x-small")
     ax.set_yticks(range(table.shape[0]), table.index)

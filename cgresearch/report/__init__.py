@@ -53,7 +53,7 @@ _WHERE = {
     "write_index": "html",
     "notebook_output_dir": "notebook",
     "show_markdown": "notebook",
-    "headers": "headers",
+    "headers": "columns",
     "key_figure_rows": "keyfigures",
     "read_key_figures": "keyfigures",
     "record_key_figures": "keyfigures",

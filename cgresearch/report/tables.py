@@ -158,7 +158,7 @@ def save_table(
         with 억원), widths that fit, and a notes sheet with the data label, source and unit.
     headers
         Column (and index) names to display: ``{"budget_eok": "예산(억원)"}``; use
-        :func:`cgresearch.report.headers.header` to get them, with units, in the edition's
+        :func:`cgresearch.report.columns.headers` to get them, with units, in the edition's
         language.
     data_label
         Where the data came from, e.g. "합성 자료(SYNTHETIC)": written as a last column of every

@@ -62,7 +62,7 @@ def _known(lang: Lang) -> dict[str, str]:
         "t": tr("t statistic", lang),
         "F": tr("F statistic", lang),
         "pearson_x2": tr("Pearson chi-squared", lang),
-        "generalised": tr("Generalised design effect", lang),
+        "generalised": tr("Generalised inverse used (sparse table)", lang),
         "p_value": tr("p-value", lang),
         "p_holm": tr("p-value (Holm)", lang),
         "p_bh": tr("p-value (Benjamini–Hochberg)", lang),
@@ -111,6 +111,6 @@ def headers(columns: Iterable[object], lang: Lang = DEFAULT_LANG) -> dict[str, s
         else:
             raise ParameterError(
                 f"table column {name!r} has no display header: add it to "
-                "cgresearch/report/headers.py with its unit, and its Korean translation"
+                "cgresearch/report/columns.py with its unit, and its Korean translation"
             )
     return out
