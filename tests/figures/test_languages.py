@@ -73,7 +73,9 @@ def _scale() -> LikertScale:
 
 def _likert(lang: Lang) -> Figure:
     dist = response_distribution(SURVEY, _scale(), group="group", lang=lang)
-    return sv.likert_bars(dist, lang=lang, title="신뢰" if lang == "ko" else "Trust", synthetic=True)
+    return sv.likert_bars(
+        dist, lang=lang, title="신뢰" if lang == "ko" else "Trust", synthetic=True
+    )
 
 
 def _dumbbell(lang: Lang) -> Figure:
