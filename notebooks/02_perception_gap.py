@@ -57,7 +57,8 @@ def table(frame: pd.DataFrame, name: str) -> None:
     if "kind" in shown:
         shown["kind"] = shown["kind"].map(kinds)
     if "generalised" in shown:
-        shown["generalised"] = shown["generalised"].map({True: tr("yes", lang), False: tr("no", lang)})
+        yes_no = {True: tr("yes", lang), False: tr("no", lang)}
+        shown["generalised"] = shown["generalised"].map(yes_no)
     save_table(
         shown,
         name,
@@ -142,9 +143,7 @@ save(fig, "gap_dumbbell", OUT / "figures")
 plt.show()
 print(text)
 construct_rows = (
-    gaps.gaps.query("kind == 'construct'")
-    .drop(columns=["variable", "kind"])
-    .replace(GROUP_LABELS)
+    gaps.gaps.query("kind == 'construct'").drop(columns=["variable", "kind"]).replace(GROUP_LABELS)
 )
 construct_rows.rename(columns=headers(construct_rows.columns, lang))
 

@@ -148,8 +148,8 @@ FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
 def figure_texts(fig: Figure) -> list[str]:
     """Every text a reader sees: titles, axis labels, tick labels, legends, annotations."""
     found = [t.get_text() for t in fig.texts]
-    if fig._suptitle is not None:  # noqa: SLF001 - matplotlib keeps it here
-        found.append(fig._suptitle.get_text())  # noqa: SLF001
+    if fig._suptitle is not None:
+        found.append(fig._suptitle.get_text())
     for ax in fig.axes:
         found += [ax.get_title(loc) for loc in ("left", "center", "right")]
         found += [ax.get_xlabel(), ax.get_ylabel()]
