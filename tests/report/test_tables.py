@@ -84,5 +84,5 @@ def test_a_column_without_a_display_header_is_refused_naming_where_to_add_it():
     from cgresearch.errors import ParameterError
     from cgresearch.report.columns import headers
 
-    with pytest.raises(ParameterError, match="'floor_eok' has no display header.*columns.py"):
+    with pytest.raises(ParameterError, match=r"'floor_eok' has no display header.*columns\.py"):
         headers(["floor_eok"], "ko")
