@@ -13,9 +13,11 @@ Examples
 >>> from cgresearch.survey.priorities import importance_performance, pairs_from_prefixes
 >>> from cgresearch.figures.survey import ipa_chart
 >>> df = pd.DataFrame({"imp_A": [5, 4], "perf_A": [2, 3], "imp_B": [3, 4], "perf_B": [4, 4]})
->>> fig = ipa_chart(importance_performance(df, pairs_from_prefixes(df.columns)), synthetic=True)
->>> fig.axes[0].get_xlabel()
-'Performance (mean score, 1–5 scale)'
+>>> ipa = importance_performance(df, pairs_from_prefixes(df.columns))
+>>> ipa_chart(ipa, lang="en", synthetic=True).axes[0].get_xlabel()
+'Performance (mean score, 5-point scale)'
+>>> ipa_chart(ipa, synthetic=True).axes[0].get_xlabel()
+'수행도(평균 점수, 5점 척도)'
 """
 
 from __future__ import annotations
