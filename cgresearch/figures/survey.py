@@ -146,9 +146,15 @@ def likert_bars(
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{abs(v):.0f}"))
     ax.set_xlim(-100, 100)
     handles = [Patch(facecolor=c, label=lab) for c, lab in zip(colours, dist.labels, strict=True)]
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=min(k, 5))
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=min(k, 5),
+        borderaxespad=0.3,
+    )
     if title:
-        ax.set_title(title, pad=32)  # above the one-row legend
+        ax.set_title(title, pad=44)  # above the one-row legend
     return _finish(fig, title or tr("Likert responses by group", lang), synthetic, lang)
 
 
@@ -234,9 +240,9 @@ def gap_dumbbell(
     ax.set_yticks(range(len(order)), ylabels)
     ax.invert_yaxis()
     ax.set_xlabel(tr("Weighted mean score ({level}% CI)", lang, level=f"{gaps.level * 100:.0f}"))
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=len(groups))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(groups), borderaxespad=0.3)
     if title:
-        ax.set_title(title, pad=32)
+        ax.set_title(title, pad=44)
     return _finish(fig, title or tr("Group means with confidence intervals", lang), synthetic, lang)
 
 

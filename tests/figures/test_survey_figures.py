@@ -190,3 +190,19 @@ def test_unknown_language_is_a_parameter_error():
     ipa = importance_performance(PAIRS_DF, pairs_from_prefixes(PAIRS_DF.columns))
     with pytest.raises(ParameterError, match="lang must be"):
         ipa_chart(ipa, lang="fr")
+
+
+@pytest.mark.parametrize("n_items", [1, 8])
+def test_likert_title_sits_above_the_legend_never_on_it(n_items):
+    # the defect found in likert_trust: the title was drawn over the response legend
+    items = tuple(LikertItem(f"q{i}", f"문항 {i}", f"Item {i}") for i in range(n_items))
+    df = pd.DataFrame({f"q{i}": [1, 2, 3, 4, 5, 3] for i in range(n_items)})
+    df["group"] = ["public", "cso", "resident"] * 2
+    dist = response_distribution(df, LikertScale("s", items), group="group", lang="ko")
+    fig = likert_bars(dist, title="신뢰", synthetic=True)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    title = ax.title.get_window_extent(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert title.y0 > legend.y1  # display coordinates: y grows upwards
