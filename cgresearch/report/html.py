@@ -112,6 +112,34 @@ def _words(lang: Lang) -> dict[str, str]:
     return {k: _e(v) for k, v in words.items()}
 
 
+def _output_names(lang: Lang) -> dict[str, str]:
+    """Names of the figure and table files of chapters 01–03, as the index shows them."""
+    return {
+        "funding_sources": tr("Projects and budget by funding source", lang),
+        "projects_by_funding_source": tr("Projects and budget by funding source", lang),
+        "budget_by_gu": tr("Budget by district and funding source", lang),
+        "projects_by_gu_and_task": tr("CG projects by district and policy task", lang),
+        "duplicate_groups": tr("Groups of duplicated projects", lang),
+        "likert_trust": tr("Responses by group: trust", lang),
+        "likert_cg_perception": tr("Responses by group: perception of CG", lang),
+        "gap_dumbbell": tr("Group means with confidence intervals", lang),
+        "group_means": tr("Weighted means by group", lang),
+        "gaps": tr("Gaps between groups: tests and effect sizes", lang),
+        "overall_tests": tr("Overall tests across groups", lang),
+        "rao_scott_tests": tr("Rao–Scott tests of the answer distributions", lang),
+        "reliability": tr("Reliability of the scales (Cronbach's alpha)", lang),
+        "priorities": tr("Policy priorities: IPA, Borich and Locus for Focus", lang),
+        "ipa": tr("Importance–performance analysis (IPA)", lang),
+        "borich": tr("Borich needs scores", lang),
+        "locus_for_focus": tr("Locus for Focus", lang),
+    }
+
+
+def _output_name(stem: str, lang: Lang) -> str:
+    """A figure's or table's name for readers (a file not named yet shows its stem as words)."""
+    return _output_names(lang).get(stem, stem.replace("_", " "))
+
+
 def _run_title(run: Mapping[str, Any], lang: Lang) -> str:
     """The run's title in the edition's language (parameter-file titles are catalogue entries)."""
     return tr(str(run.get("title", run["run_id"])), lang)
@@ -160,7 +188,8 @@ def _run_section(run: Mapping[str, Any], lang: Lang) -> list[str]:
             link = svg if svg in files else png
             out.append(
                 f'<figure><a href="{_e(rid)}/{_e(link)}"><img src="{_e(rid)}/{_e(png)}" '
-                f'alt="{_e(Path(png).stem)}"></a><figcaption>{_e(Path(png).stem)} '
+                f'alt="{_e(_output_name(Path(png).stem, lang))}"></a>'
+                f"<figcaption>{_e(_output_name(Path(png).stem, lang))} "
                 f'(<a href="{_e(rid)}/{_e(png)}">PNG</a>'
                 + (f', <a href="{_e(rid)}/{_e(svg)}">SVG</a>' if svg in files else "")
                 + ")</figcaption></figure>"
@@ -176,7 +205,7 @@ def _run_section(run: Mapping[str, Any], lang: Lang) -> list[str]:
             links = ", ".join(
                 f'<a href="{_e(rid)}/{_e(f)}">{_e(f.rsplit(".", 1)[1].upper())}</a>' for f in fs
             )
-            out.append(f"<li>{_e(Path(stem).name)}: {links}</li>")
+            out.append(f"<li>{_e(_output_name(Path(stem).name, lang))}: {links}</li>")
         out.append("</ul>")
     return out
 

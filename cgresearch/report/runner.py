@@ -41,7 +41,7 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
-from cgresearch.i18n import DEFAULT_LANG, check_lang
+from cgresearch.i18n import DEFAULT_LANG, check_lang, tr
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
 
 __all__ = [
@@ -349,7 +349,6 @@ def _execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from cgresearch.report.html import notebook_html
     from cgresearch.report.provenance import output_digests, write_json
 
     run_stage = staging / pset.run_id
@@ -392,7 +391,7 @@ def _execute(
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
     (run_stage / f"{pset.run_id}.html").write_text(
-        notebook_html(executed, title=pset.title, lang=pset.parameters.get("lang", DEFAULT_LANG)),
+        _page(executed, pset),
         encoding="utf-8",
     )
     seconds = time.perf_counter() - t0
@@ -408,6 +407,14 @@ def _execute(
     with contextlib.suppress(FileNotFoundError):
         (out_dir / FAILED_DIR / executed_path.name).unlink()
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
+
+
+def _page(executed: Any, pset: ParameterSet) -> str:
+    """The run's HTML page in its edition's language (the ``lang`` parameter, if declared)."""
+    from cgresearch.report.html import notebook_html
+
+    lang = pset.parameters.get("lang", DEFAULT_LANG)
+    return notebook_html(executed, title=tr(pset.title, lang), lang=lang)
 
 
 _TYPICAL_RUN_SECONDS = 10.0

@@ -89,6 +89,17 @@ def test_each_edition_index_is_in_its_language_and_links_the_other(tmp_path):
     assert ko != en
 
 
+def test_figures_and_tables_are_listed_by_name_not_by_file_stem(tmp_path):
+    run = {
+        "run_id": "03_x",
+        "outputs": {"figures/locus_for_focus.png": "0", "tables/priorities.csv": "0"},
+    }
+    page = write_index([run], tmp_path, lang="ko").read_text(encoding="utf-8")
+    assert "<figcaption>Locus for Focus 모델 (" in page
+    assert "<li>정책 우선순위: IPA, Borich, Locus for Focus: " in page
+    assert ">locus_for_focus<" not in page and "<li>priorities" not in page
+
+
 def test_a_notebook_page_carries_its_editions_language():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 제목")])
     assert '<html lang="en">' in notebook_html(nb, lang="en")
