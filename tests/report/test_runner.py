@@ -276,7 +276,7 @@ def test_failing_cell_is_reported_and_keeps_previous_outputs_while_other_runs_go
     assert json.loads((out / "tiny_a" / "key_figures.json").read_text())["total"] == 4.5
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["failed_runs"] == ["tiny_b"]
-    assert "Failed runs" in (out / "index.html").read_text(encoding="utf-8")
+    assert "실패한 실행" in (out / "index.html").read_text(encoding="utf-8")  # "Failed runs"
     shutil.rmtree(out / "_failed")
     assert not list(out.glob(".staging-*"))
     assert os.listdir(out / "tiny_b")
