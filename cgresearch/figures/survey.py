@@ -123,7 +123,7 @@ def likert_bars(
             str(dist.item_labels.get(item, item)),
             ha="left",
             va="center",
-            fontweight="bold",
+            fontweight="semibold",  # the shipped NanumGothicBold registers as weight 600
             fontsize="small",
         )
         pos += 1
@@ -270,7 +270,7 @@ def _numbered_points(
             va="center",
             color="white",
             fontsize="small",
-            fontweight="bold",
+            fontweight="semibold",
             zorder=4,
         )
     numbered = [

@@ -7,6 +7,7 @@ added later is covered by adding its line.
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from collections.abc import Callable
@@ -186,14 +187,32 @@ def _close():
     plt.close("all")
 
 
+class _FontLog(logging.Handler):
+    """Collects matplotlib's font-fallback messages ("findfont: Failed to find font weight …")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def _draw(draw: Callable[[Lang], Figure], lang: Lang) -> tuple[Figure, list[str]]:
+    """Draw a figure; return it with every missing glyph and every font fallback."""
     style.apply_style()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig = draw(lang)
-        fig.canvas.draw()
+    log = _FontLog()
+    logger = logging.getLogger("matplotlib.font_manager")
+    logger.addHandler(log)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig = draw(lang)
+            fig.canvas.draw()
+    finally:
+        logger.removeHandler(log)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
-    return fig, missing
+    return fig, missing + log.messages
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -243,6 +262,14 @@ def test_the_checks_catch_english_raw_identifiers_and_missing_glyphs():
 
     _, missing = _draw(tofu, "ko")
     assert missing
+
+    def heavy(lang: Lang) -> Figure:  # the shipped Hangul font has no weight 900
+        fig, ax = plt.subplots()
+        ax.set_title("종로구", fontweight="black")
+        return fig
+
+    _, fallback = _draw(heavy, "ko")
+    assert any("findfont" in m for m in fallback), fallback
 
 
 def test_figure_files_are_written_readable_like_tables(tmp_path):
