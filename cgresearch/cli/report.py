@@ -27,6 +27,11 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kernel", help="Jupyter kernel (default cgresearch, else python3)")
     p.add_argument("--jobs", type=int, help="notebooks run at once (default: the CPUs, at most 4)")
     p.add_argument("--quiet", action="store_true", help="no progress lines (default when $CI)")
+    p.add_argument(
+        "--lang",
+        default="ko",
+        help="edition: ko (Korean, default, in the report folder) or en (English, in its en/)",
+    )
     p.set_defaults(func=_run_report)
 
 
@@ -41,6 +46,7 @@ def _run_report(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         jobs=args.jobs,
         quiet=True if args.quiet else None,
+        lang=args.lang,
     )
     print(result.describe(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1

@@ -26,6 +26,8 @@ __all__ = [
     "build_manifest",
     "coerce",
     "declared_parameters",
+    "headers",
+    "key_figure_rows",
     "load_parameter_sets",
     "notebook_html",
     "notebook_output_dir",
@@ -33,6 +35,7 @@ __all__ = [
     "record_key_figures",
     "run_report",
     "save_table",
+    "show_markdown",
     "write_index",
 ]
 
@@ -49,6 +52,9 @@ _WHERE = {
     "notebook_html": "html",
     "write_index": "html",
     "notebook_output_dir": "notebook",
+    "show_markdown": "notebook",
+    "headers": "columns",
+    "key_figure_rows": "keyfigures",
     "read_key_figures": "keyfigures",
     "record_key_figures": "keyfigures",
     "save_table": "tables",

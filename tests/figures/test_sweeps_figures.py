@@ -92,7 +92,7 @@ def test_frontier_chart_joins_exactly_the_pareto_points(tmp_path):
     np.testing.assert_allclose(line.get_ydata(), [60, 80, 90])
     assert len(ax.collections[0].get_offsets()) == 5
     assert "Gini" in ax.get_xlabel()
-    assert any("Data: real" in t.get_text() for t in fig.texts)
+    assert any("자료: 실제 공공 자료" in t.get_text() for t in fig.texts)  # Korean by default
     _renders(fig, tmp_path, "frontier")
 
 

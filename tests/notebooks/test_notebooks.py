@@ -55,13 +55,14 @@ def test_01_inventory_reports_the_published_totals(report):
     assert keys["smg_grant_budget_mkrw"] == 6_060_700
     assert round(keys["smg_grant_share_projects"], 3) == 0.817  # 920 / 1126 = 0.81705
     assert keys["smg_grant_share_budget"] == pytest.approx(6_060_700 / 7_661_500, abs=5e-5)
+    # the Korean edition's tables: headers with units, amounts in 억원 (= million KRW / 100)
     by_gu = pd.read_csv(run / "tables" / "budget_by_gu.csv")
     assert len(by_gu) == 25
-    assert by_gu["total"].sum() == 7_661_500
+    assert by_gu["합계(억원)"].sum() == pytest.approx(76_615, abs=1e-6)
     groups = pd.read_csv(run / "tables" / "duplicate_groups.csv")
     assert len(groups) == keys["n_duplicate_groups"]
-    assert groups["n_projects"].sum() == keys["n_projects_in_duplicate_groups"]
-    assert (groups["n_projects"] >= 2).all()
+    assert groups["사업 수(건)"].sum() == keys["n_projects_in_duplicate_groups"]
+    assert (groups["사업 수(건)"] >= 2).all()
     for name in ("funding_sources", "budget_by_gu", "projects_by_gu_and_task"):
         assert (run / "figures" / f"{name}.png").is_file()
         assert (run / "figures" / f"{name}.svg").is_file()
