@@ -163,6 +163,17 @@ def _map_figure(
     return fig, mapper
 
 
+def _notice_html(notices: tuple[str, ...]) -> str:
+    """The notice a link that cannot be honoured as it is shows above the results."""
+    if not notices:
+        return ""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notices)
+    return (
+        "<div id='cg-link-notice'><b>This link could not be opened exactly as shared.</b> "
+        f"The nearest valid scenario is shown; changed or ignored:<ul>{items}</ul></div>"
+    )
+
+
 # --- the session ----------
 class _Dashboard:
     """One browser session: widgets, their URL sync and the views they drive."""
@@ -182,20 +193,39 @@ class _Dashboard:
         self.scenario: Scenario | None = None
         self._seq = 0
 
-        default = _DEFAULT_BASE if _DEFAULT_BASE in scenarios else next(iter(scenarios))
+        # A shared link is read (and made valid) before any widget syncs with the address bar,
+        # so no value of the link can break the page; what is not honoured is said on the page.
+        link = state.read_link(
+            self.location.search if self.location is not None else "",
+            scenarios,
+            default_base=_DEFAULT_BASE,
+            map_columns=_MAP_COLUMNS,
+            uploaded_label=_UPLOADED,
+        )
+        if self.location is not None and link.notices:
+            self.location.search = "?" + urlencode(link.query(_UPLOADED))
+        self.link_notice = pn.pane.Alert(
+            _notice_html(link.notices),
+            alert_type="warning",
+            visible=bool(link.notices),
+            css_classes=["cg-link-notice"],
+            sizing_mode="stretch_width",
+        )
         self.base_select = pn.widgets.Select(
             label="Base scenario (scenarios/*.toml)",
             options=[*scenarios, _UPLOADED],
-            value=default,
+            value=link.base_name,
             css_classes=["cg-base"],
         )
-        self.upload_text = pn.widgets.TextInput(label="uploaded scenario", visible=False)
+        self.upload_text = pn.widgets.TextInput(
+            label="uploaded scenario", value=link.uploaded or "", visible=False
+        )
         self._sync(self.base_select, "base")
         self._sync(self.upload_text, "scenario")
         self.problem_text = ""
-        self.base = self._load_base()
+        self.base = link.base
 
-        values = state.values_from_scenario(self.base)
+        values = link.values
         self.controls = self._make_controls(values)
         for key, widget in self.controls.items():
             self._sync(widget, key)
@@ -204,7 +234,7 @@ class _Dashboard:
         self._make_tiers(values)
 
         self.map_select = pn.widgets.Select(
-            label="Colour the map by", options=_MAP_COLUMNS, value="amount_eok"
+            label="Colour the map by", options=_MAP_COLUMNS, value=link.map_column
         )
         self._sync(self.map_select, "map")
         self.upload = pn.widgets.FileInput(accept=".toml")
@@ -376,6 +406,7 @@ class _Dashboard:
         if self._suspended:
             return
         self.problem_text = ""
+        self.link_notice.visible = False  # the planner has moved on from the shared link
         self._suspended = True
         try:
             self.base = self._load_base()
@@ -624,6 +655,7 @@ class _Dashboard:
             width=360,
         )
         main = pn.Column(
+            self.link_notice,
             self.status,
             pn.Row(
                 pn.Column(self.map_select, self.map_pane, sizing_mode="stretch_width"),
