@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -163,6 +163,33 @@ def _map_figure(
     return fig, mapper
 
 
+def _open_location(clean: Callable[[str], str]) -> tuple[Any, str]:
+    """The session's URL location, reading its query only through ``clean``; and the raw query.
+
+    Panel's own location parses the raw query (and fails on a 5,000-digit number), and the
+    browser sends its address back when the page opens, so a synced widget would receive the
+    link's raw values (``base=nosuch``). This location hands the synced widgets the link made
+    valid (``clean``: :func:`state.read_link`), whatever the address bar holds.
+    """
+    from panel.io.location import Location
+    from panel.util import parse_query
+
+    class _ValidLocation(Location):
+        @property
+        def query_params(self) -> dict[str, Any]:
+            return parse_query("?" + clean(self.search))
+
+    doc = pn.state.curdoc
+    context = getattr(doc, "session_context", None)
+    if doc is None or context is None:  # not served (tests, notebooks)
+        location = pn.state.location
+        return location, (location.search.lstrip("?") if location is not None else "")
+    raw = urlsplit(str(getattr(context.request, "uri", "") or "")).query
+    location = _ValidLocation.from_request(context.request)
+    pn.state._locations[doc] = location  # Panel has no public setter for a session's location
+    return location, raw
+
+
 def _notice_html(notices: tuple[str, ...]) -> str:
     """The notice a link that cannot be honoured as it is shows above the results."""
     if not notices:
@@ -186,7 +213,7 @@ class _Dashboard:
     ) -> None:
         self.districts = districts
         self.scenarios = scenarios
-        self.location = pn.state.location
+        self.location, raw_query = _open_location(self._clean_query)
         self._suspended = True
         self.result: Any = None
         self.frame: pd.DataFrame | None = None
@@ -195,13 +222,7 @@ class _Dashboard:
 
         # A shared link is read (and made valid) before any widget syncs with the address bar,
         # so no value of the link can break the page; what is not honoured is said on the page.
-        link = state.read_link(
-            self.location.search if self.location is not None else "",
-            scenarios,
-            default_base=_DEFAULT_BASE,
-            map_columns=_MAP_COLUMNS,
-            uploaded_label=_UPLOADED,
-        )
+        link = self._read_link(raw_query)
         if self.location is not None and link.notices:
             self.location.search = "?" + urlencode(link.query(_UPLOADED))
         self.link_notice = pn.pane.Alert(
@@ -280,6 +301,8 @@ class _Dashboard:
         self.map_select.param.watch(self._on_map_column, "value")
         self.base_select.param.watch(self._on_base, "value")
         self.upload.param.watch(self._on_upload, "value")
+        if self.location is not None:
+            self.location.param.watch(self._on_address, "search")
         self._suspended = False
         self.update()
 
@@ -291,6 +314,25 @@ class _Dashboard:
     def _unsync(self, widget: pn.widgets.Widget) -> None:
         if self.location is not None:
             self.location.unsync(widget)
+
+    def _read_link(self, query: str) -> state.LinkReading:
+        return state.read_link(
+            query,
+            self.scenarios,
+            default_base=_DEFAULT_BASE,
+            map_columns=_MAP_COLUMNS,
+            uploaded_label=_UPLOADED,
+        )
+
+    def _clean_query(self, search: str) -> str:
+        """The address bar's query made valid (what the synced widgets are given)."""
+        return urlencode(self._read_link(search).query(_UPLOADED))
+
+    def _on_address(self, event: Any) -> None:
+        """The browser sends its address when the page opens: show the valid link there too."""
+        reading = self._read_link(str(event.new or ""))
+        if reading.notices:
+            self.location.search = "?" + urlencode(reading.query(_UPLOADED))
 
     def _load_base(self) -> Scenario:
         name = self.base_select.value
