@@ -45,14 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_format_warning = warnings.formatwarning
+def _one_line_notices(show: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a warning display so that cgresearch notices (e.g. a file read as CP949) are one
+    plain line on stderr, with no source line; every other warning is shown by ``show``."""
 
+    def _show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if issubclass(category, CGResearchWarning):
+            print(f"cgresearch: note: {message}", file=sys.stderr)
+        else:
+            show(message, category, filename, lineno, file, line)
 
-def _one_line_warning(message, category, filename, lineno, line=None):  # type: ignore[no-untyped-def]
-    """Show a cgresearch notice (e.g. a file read as CP949) as one plain line, no source."""
-    if issubclass(category, CGResearchWarning):
-        return f"cgresearch: note: {message}\n"
-    return _format_warning(message, category, filename, lineno, line)
+    return _show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,9 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     func: Runner = args.func
-    warnings.formatwarning = _one_line_warning
     try:
-        status = func(args)
+        with warnings.catch_warnings():  # restores the warning display on the way out
+            warnings.simplefilter("always", CGResearchWarning)
+            warnings.showwarning = _one_line_notices(warnings.showwarning)
+            status = func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return status
     except BrokenPipeError:
@@ -86,5 +91,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"cgresearch {args.command}: interrupted", file=sys.stderr)
         return 130
-    finally:
-        warnings.formatwarning = _format_warning
