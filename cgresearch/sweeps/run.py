@@ -612,7 +612,9 @@ def _connect(client: Any | None, scheduler: str | None, workers: int | None) -> 
             processes=True,
             dashboard_address=None,  # no dashboard; its HTTP server on a free port
             scheduler_kwargs={"dashboard_address": ":0"},
-            silence_logs=logging.ERROR,
+            # CRITICAL: a worker whose scheduler closed under it (Ctrl-C) logs an ERROR with a
+            # traceback; task errors still reach this process as exceptions.
+            silence_logs=logging.CRITICAL,
         )
     with cluster, Client(cluster) as local:
         yield local

@@ -244,3 +244,57 @@ def test_progress_bar_counts_batches_on_a_terminal():
     quiet = io.StringIO()
     _Progress(3, quiet, enabled=False, skipped=0).update(3)
     assert quiet.getvalue() == ""
+
+
+def _wait_for(condition, what: str, limit_s: float = 300.0) -> None:
+    """Wait for an event on disk or in the process table (polled; the limit only stops a hang)."""
+    import time
+
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_ctrl_c_ends_a_sweep_cleanly_and_a_rerun_resumes(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "sweep"
+    cmd = [
+        sys.executable, "-m", "cgresearch.cli", "sweep", "whatifs.toml",
+        "--workers", "2", "--batch-size", "5", "--out", str(out),
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        _wait_for(lambda: any(out.glob("results/*.parquet")), "the first batch file")
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    assert "interrupted; rerun to resume" in err
+    assert "Traceback" not in err and "distributed" not in err
+
+    def group_gone() -> bool:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    _wait_for(group_gone, "the worker processes to end")
+    done = len(list(out.glob("results/*.parquet")))
+    assert 0 < done < 144  # 720 scenarios in batches of 5
+    assert not list(out.glob("results/*.tmp"))
+    again = subprocess.run(
+        [*cmd[:-2], "--out", str(out), "--max-batches", "1"], capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"{done} already on disk" in again.stdout
