@@ -51,8 +51,10 @@ def _run_sweep(args: argparse.Namespace) -> int:
         raise ParameterError(
             f"--batch-size {args.batch_size}: give at least 1 scenario per task, or leave it out"
         )
-    if args.out and os.path.lexists(args.out) and not os.path.isdir(args.out):
-        check_output_folder(args.out, option="--out")  # names the file in the way
+    if args.out and not os.path.isdir(args.out):
+        # a file, a path below a file, or an unwritable place (an existing sweep folder is fine:
+        # a sweep resumes in it rather than replacing it)
+        check_output_folder(args.out, option="--out")
     workers = args.workers if args.scheduler is None else None
     estimate = estimate_sweep_file(args.spec, workers=workers)
     estimate.check(args.yes)  # the refusal carries the estimate

@@ -292,6 +292,56 @@ def run_sweep(
         )
     batches = spec.batches(size)
     schema = _schema(spec, districts)
+    with _sweep_lock(out):
+        return _run_locked(
+            spec, out, districts, fingerprint, size, batches, schema, client, scheduler,
+            workers, max_batches, progress, started,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _sweep_lock(out: Path) -> Iterator[None]:
+    """Hold ``out/.lock`` for the run: a second sweep into the same folder is refused, by name.
+
+    (Without it the second would delete the first's half-written batch files as stale.)
+    """
+    import fcntl
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as exc:
+        raise ParameterError(
+            f"--out {out}: cannot write there ({exc.strerror}): give a folder you can write to"
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ParameterError(
+                f"--out {out}: another sweep is writing into this folder now: wait for it to "
+                "end (rerunning then resumes), or choose another --out"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _run_locked(
+    spec: SweepSpec,
+    out: Path,
+    districts: pd.DataFrame,
+    fingerprint: str,
+    size: int,
+    batches: list[Batch],
+    schema: pa.Schema,
+    client: Any | None,
+    scheduler: str | None,
+    workers: int | None,
+    max_batches: int | None,
+    progress: bool | None,
+    started: float,
+) -> SweepRun:
     _write_manifest(out, spec, fingerprint, size, len(batches), schema)
     folder = results_dir(out)
     folder.mkdir(parents=True, exist_ok=True)

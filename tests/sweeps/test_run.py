@@ -298,3 +298,32 @@ def test_ctrl_c_ends_a_sweep_cleanly_and_a_rerun_resumes(tmp_path) -> None:
     )
     assert again.returncode == 0, again.stderr
     assert f"{done} already on disk" in again.stdout
+
+
+def test_a_second_sweep_into_a_folder_in_use_is_refused_naming_it(tmp_path) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "busy"
+    out.mkdir()
+    fd = os.open(out / ".lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the first sweep holds it while it runs
+    try:
+        spec = sweep_from_dict(
+            {"sweep": {"name": "busy", "base": BASE}, "axis": [{"key": "floor_eok", "values": [8]}]}
+        )
+        with pytest.raises(ParameterError, match=r"busy: another sweep is writing into this"):
+            run_sweep(spec, out_dir=out, workers=1)
+    finally:
+        os.close(fd)
+    assert not (out / "results").exists()
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_a_batch_size_below_one_is_refused_not_replaced(tmp_path, size) -> None:
+    spec = sweep_from_dict(
+        {"sweep": {"name": "b", "base": BASE}, "axis": [{"key": "floor_eok", "values": [8]}]}
+    )
+    with pytest.raises(ParameterError, match=rf"--batch-size must be at least 1.*got {size}"):
+        run_sweep(spec, out_dir=tmp_path / "o", batch_size=size, workers=1)
+    assert not (tmp_path / "o").exists()
