@@ -39,6 +39,7 @@ from bokeh.plotting import figure
 from cgresearch.allocation import INDICATORS, OBJECTIVES, EnvelopeModel, Scenario, compare
 from cgresearch.dashboard import state
 from cgresearch.errors import CGResearchError
+from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_app", "serve"]
 
@@ -190,15 +191,14 @@ def _open_location(clean: Callable[[str], str]) -> tuple[Any, str]:
     return location, raw
 
 
-def _notice_html(notices: tuple[str, ...]) -> str:
+def _notice_html(notices: tuple[str, ...], lang: Lang = "ko") -> str:
     """The notice a link that cannot be honoured as it is shows above the results."""
     if not notices:
         return ""
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notices)
-    return (
-        "<div id='cg-link-notice'><b>This link could not be opened exactly as shared.</b> "
-        f"The nearest valid scenario is shown; changed or ignored:<ul>{items}</ul></div>"
-    )
+    head = tr("This link could not be opened exactly as shared.", lang)
+    rest = tr("The nearest valid scenario is shown; changed or ignored:", lang)
+    return f"<div id='cg-link-notice'><b>{head}</b> {rest}<ul>{items}</ul></div>"
 
 
 # --- the session ----------

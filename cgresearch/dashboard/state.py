@@ -45,6 +45,7 @@ from urllib.parse import parse_qsl
 
 from cgresearch.allocation.scenario import INDICATORS, MAX_AMOUNT_EOK, OBJECTIVES, Scenario
 from cgresearch.errors import CGResearchError, ParameterError, closest_match
+from cgresearch.i18n import Lang, tr
 
 __all__ = [
     "SCALAR_KEYS",
@@ -393,49 +394,69 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
 
 
-def _read_value(key: str, text: str, like: Any) -> tuple[Any, str | None]:
+def _maybe(hint: str | None, lang: Lang) -> str:
+    return tr(" (did you mean '{hint}'?)", lang, hint=hint) if hint else ""
+
+
+def _read_value(key: str, text: str, like: Any, lang: Lang) -> tuple[Any, str | None]:
     """One link value made valid: (value, None) when honoured, else (value to use, notice)."""
-    shown = _short(text)
+    item = f"{key}={_short(text)}"
+    kept = _show(like)
     if key == "objective":
         if text in OBJECTIVES:
             return text, None
-        hint = closest_match(text, OBJECTIVES)
-        maybe = f" (did you mean '{hint}'?)" if hint else ""
-        return like, (
-            f"objective={shown} is not an objective{maybe}; kept '{like}' "
-            f"(one of {', '.join(OBJECTIVES)})"
+        maybe = _maybe(closest_match(text, OBJECTIVES), lang)
+        return like, tr(
+            "{item} is not an objective{maybe}; kept {kept} (one of {choices})",
+            lang,
+            item=item,
+            maybe=maybe,
+            kept=kept,
+            choices=", ".join(OBJECTIVES),
         )
     if isinstance(like, bool):
         low = text.strip().lower()
         if low in ("true", "1", "yes", "on", "false", "0", "no", "off"):
             return low in ("true", "1", "yes", "on"), None
-        return like, f"{key}={shown} is not true or false; kept {str(like).lower()}"
+        return like, tr("{item} is not true or false; kept {kept}", lang, item=item, kept=kept)
     try:
         value = _parse(text, like)
     except (ValueError, TypeError, OverflowError):
-        return like, f"{key}={shown} cannot be read as a number; kept {_show(like)}"
+        return like, tr(
+            "{item} cannot be read as a number; kept {kept}", lang, item=item, kept=kept
+        )
     if isinstance(like, tuple):
         lo, hi = value
         if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or lo > hi:
-            return like, f"{key}={shown} needs 0 ≤ min ≤ max; kept {_show(like)}"
+            return like, tr("{item} needs 0 ≤ min ≤ max; kept {kept}", lang, item=item, kept=kept)
         if hi > MAX_AMOUNT_EOK:
-            return like, f"{key}={shown} is above {MAX_AMOUNT_EOK:,.0f} 억원; kept {_show(like)}"
+            return like, tr(
+                "{item} is above {high} 억원; kept {kept}",
+                lang,
+                item=item,
+                high=f"{MAX_AMOUNT_EOK:,.0f}",
+                kept=kept,
+            )
         return value, None
     if not math.isfinite(value):
-        return like, f"{key}={shown} is not a finite number; kept {_show(like)}"
+        return like, tr("{item} is not a finite number; kept {kept}", lang, item=item, kept=kept)
     low, high = _RANGES.get(key, (-math.inf, math.inf))
     if value < low or value > high:
         near = min(max(value, low), high)
-        what = "negative" if value < 0 else f"above {high:,.6g}"
-        return near, (
-            f"{key}={shown} is {what} (accepted {low:,.6g} to {high:,.6g}); set to {_show(near)}"
+        shown = {"item": item, "low": _show(low), "high": _show(high), "near": _show(near)}
+        if value < 0:
+            return near, tr(
+                "{item} is negative (accepted {low} to {high}); set to {near}", lang, **shown
+            )
+        return near, tr(
+            "{item} is above {high} (accepted {low} to {high}); set to {near}", lang, **shown
         )
     return value, None
 
 
 def _show(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:,.6g}"
+        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:,.6g}"
     if isinstance(value, tuple):
         return "[" + ", ".join(f"{v:g}" for v in value) + "]"
     return str(value)
@@ -449,6 +470,7 @@ def read_link(
     map_columns: Mapping[str, str] | tuple[str, ...] | list[str],
     default_map: str = "amount_eok",
     uploaded_label: str = "(uploaded file)",
+    lang: Lang = "ko",
 ) -> LinkReading:
     """Read a dashboard link into a valid scenario view, noting every value it cannot honour.
 
@@ -469,6 +491,8 @@ def read_link(
         The map's colouring choices (a Panel ``options`` mapping label -> column, or columns).
     default_map, uploaded_label : str
         The default map column, and the base name that means "the link's uploaded scenario".
+    lang : {"ko", "en"}
+        Language of the notices (Korean by default).
 
     Returns
     -------
@@ -478,7 +502,8 @@ def read_link(
     --------
     >>> from cgresearch.allocation import Scenario
     >>> bases = {"b": Scenario(name="b", total_budget_eok=250)}
-    >>> r = read_link("?base=nosuch&w_pop=-1", bases, default_base="b", map_columns=["amount_eok"])
+    >>> r = read_link("?base=nosuch&w_pop=-1", bases, default_base="b",
+    ...               map_columns=["amount_eok"], lang="en")
     >>> r.base_name, r.values["w_pop"]
     ('b', 0.0)
     >>> len(r.notices)
@@ -498,27 +523,43 @@ def read_link(
         except (CGResearchError, ValueError, RecursionError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             notices.append(
-                f"the link's uploaded scenario cannot be read ({_short(first)}); opened "
-                f"'{fallback}' instead"
+                tr(
+                    "the link's uploaded scenario cannot be read ({why}); opened '{fallback}' "
+                    "instead",
+                    lang,
+                    why=_short(first),
+                    fallback=fallback,
+                )
             )
             base_name, base = fallback, scenarios[fallback]
     elif base_name in scenarios:
         base = scenarios[base_name]
     else:
-        hint = closest_match(base_name, list(scenarios))
-        maybe = f" (did you mean '{hint}'?)" if hint else ""
         notices.append(
-            f"base={_short(base_name)} is not a scenario here{maybe}; opened '{fallback}' instead"
+            tr(
+                "{item} is not a scenario here{maybe}; opened '{fallback}' instead",
+                lang,
+                item=f"base={_short(base_name)}",
+                maybe=_maybe(closest_match(base_name, list(scenarios)), lang),
+                fallback=fallback,
+            )
         )
         base_name, base = fallback, scenarios[fallback]
     if "scenario" in link and uploaded is None and link.get("base") != uploaded_label:
-        notices.append("scenario=… is only read with base=(uploaded file); ignored")
+        notices.append(
+            tr("scenario=… is only read with base={label}; ignored", lang, label=uploaded_label)
+        )
     columns = list(map_columns.values()) if isinstance(map_columns, Mapping) else list(map_columns)
     map_column = link.get("map", default_map)
     if map_column not in columns:
         notices.append(
-            f"map={_short(map_column)} is not a map layer (use {', '.join(columns)}); "
-            f"showing {default_map}"
+            tr(
+                "{item} is not a map layer (use {choices}); showing {default}",
+                lang,
+                item=f"map={_short(map_column)}",
+                choices=", ".join(columns),
+                default=default_map,
+            )
         )
         map_column = default_map
     values = values_from_scenario(base)
@@ -526,16 +567,26 @@ def read_link(
         if key in _LINK_KEYS:
             continue
         if key not in values:
-            why = (
-                f"names no grade of '{base_name}'"
-                if key.startswith(TIER_PREFIX)
-                else "is not a control of this page"
-            )
-            hint = closest_match(key, list(values))
-            maybe = f" (did you mean '{hint}'?)" if hint and not key.startswith(TIER_PREFIX) else ""
-            notices.append(f"{_short(key)} {why}{maybe}; ignored")
+            if key.startswith(TIER_PREFIX):
+                notices.append(
+                    tr(
+                        "{key} names no grade of '{base}'; ignored",
+                        lang,
+                        key=_short(key),
+                        base=base_name,
+                    )
+                )
+            else:
+                notices.append(
+                    tr(
+                        "{key} is not a control of this page{maybe}; ignored",
+                        lang,
+                        key=_short(key),
+                        maybe=_maybe(closest_match(key, list(values)), lang),
+                    )
+                )
             continue
-        value, notice = _read_value(key, text, values[key])
+        value, notice = _read_value(key, text, values[key], lang)
         values[key] = value
         if notice:
             notices.append(notice)

@@ -269,8 +269,8 @@ def test_a_link_that_cannot_be_honoured_says_so_and_opens_the_nearest_valid_view
         assert response is not None and response.status == 200
         _wait_status(page, "optimal", base.total_budget_eok)
         notice = page.inner_text("#cg-link-notice")
-        assert "could not be opened exactly as shared" in notice
-        for culprit in ("base=nosuch", "map=nosuch", "budget=", "w_pop=-1 is negative"):
+        assert "이 링크는 공유된 그대로 열 수 없습니다." in notice  # Korean first
+        for culprit in ("base=nosuch", "map=nosuch", "budget=", "w_pop=-1은(는) 음수"):
             assert culprit in notice, culprit
         _check_view(page, expected)
         assert "Traceback" not in page.inner_text("body")

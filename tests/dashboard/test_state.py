@@ -150,7 +150,7 @@ def _bases() -> dict[str, Scenario]:
 
 
 def _read(query: str) -> LinkReading:
-    return read_link(query, _bases(), default_base="need_goal_stable", map_columns=_MAPS)
+    return read_link(query, _bases(), default_base="need_goal_stable", map_columns=_MAPS, lang="en")
 
 
 # query, the words the notice must hold, and the value each named control ends with
@@ -167,12 +167,12 @@ _BAD_LINKS = [
     ("?budget=NaN", ["not a finite number"], {"budget": 250.0}),
     ("?budget=abc", ["budget=abc cannot be read"], {"budget": 250.0}),
     ("?budget=-5", ["budget=-5 is negative"], {"budget": 0.0}),
-    ("?budget=2e7", ["above 1e+07"], {"budget": 1e7}),
+    ("?budget=2e7", ["above 10,000,000", "set to 10,000,000"], {"budget": 1e7}),
     ("?w_pop=-1", ["w_pop=-1 is negative", "set to 0"], {"w_pop": 0.0}),
     ("?w_pop=7", ["w_pop=7 is above 1", "set to 1"], {"w_pop": 1.0}),
     ("?delta=3", ["delta=3 is above 1"], {"delta": 1.0}),
     ("?floor=-2", ["floor=-2 is negative"], {"floor": 0.0}),
-    ("?objective=maxmn", ["did you mean 'maxmin'", "kept 'goal'"], {"objective": "goal"}),
+    ("?objective=maxmn", ["did you mean 'maxmin'", "kept goal"], {"objective": "goal"}),
     ("?tiers=perhaps", ["tiers=perhaps is not true or false"], {"tiers": False}),
     ("?foo=1", ["foo is not a control"], {}),
     ("?budgte=260", ["did you mean 'budget'"], {"budget": 250.0}),
@@ -236,3 +236,13 @@ def test_no_link_raises_and_every_value_it_opens_is_in_range(pairs) -> None:
     v = reading.values
     assert 0 <= v["budget"] <= 1e7 and 0 <= v["w_pop"] <= 1 and 0 <= v["delta"] <= 1
     assert 0 <= v["floor"] <= 1e7 and isinstance(v["tiers"], bool)
+
+
+def test_the_notices_are_korean_by_default_and_still_name_each_culprit() -> None:
+    reading = read_link(
+        "?base=nosuch&w_pop=-1", _bases(), default_base="need_goal_stable", map_columns=_MAPS
+    )
+    assert reading.notices == (
+        "base=nosuch은(는) 이곳의 시나리오가 아닙니다. 대신 'need_goal_stable'을(를) 엽니다",
+        "w_pop=-1은(는) 음수입니다(허용 범위 0~1). 0(으)로 바꿉니다",
+    )
