@@ -112,6 +112,8 @@ def _a_file(tmp_path: Path) -> Path:
         ("budget 1e300", ["allocate", "{big}", "--out", "{tmp}/o"], r"total_budget_eok = 1e\+300"),
         ("5,000-digit budget", ["allocate", "{digits}", "--out", "{tmp}/o"], r"5000 digits"),
         ("NaN budget", ["allocate", "{nan}", "--out", "{tmp}/o"], r"total_budget_eok = nan"),
+        ("report --out is a file", ["report", "01", "--out", "{file}"], r"notes\.txt: is a file"),
+        ("sweep --out below a file", ["sweep", "{huge}", "--out", "{file}/s"], r"notes\.txt is a"),
         ("sweep too large", ["sweep", "{huge}", "--out", "{tmp}/sw"], r"10,000,000 .*--yes"),
         ("sweep batch size 0", ["sweep", "{huge}", "--batch-size", "0"], r"--batch-size 0"),
         ("sweep batch size < 0", ["sweep", "{huge}", "--batch-size", "-3"], r"--batch-size -3"),
