@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cgresearch.allocation.scenario_text import read_scenario_text, unreadable_number
 from cgresearch.errors import ParameterError, closest_match
 
 __all__ = [
@@ -530,61 +531,20 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"scenario file {p} not found: give the path of a .toml file")
-    text = _read_scenario_text(p)
+    text = read_scenario_text(p)
     try:
         d = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"scenario file {p}: not valid TOML: {exc}") from exc
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        raise ParameterError(f"scenario file {p}: {_unreadable_number(text, exc)}") from exc
+        raise ParameterError(
+            f"scenario file {p}: {unreadable_number(text, exc, MAX_AMOUNT_EOK)}"
+        ) from exc
     d.setdefault("name", p.stem)
     try:
         return Scenario.from_dict(d, source=str(p))
     except ParameterError as exc:
         raise ParameterError(f"{p}: {exc}") from exc
-
-
-def _read_scenario_text(p: Path) -> str:
-    """The file's text: UTF-8 (BOM or not) first, then CP949 with a notice, else refused."""
-    import warnings
-
-    from cgresearch.errors import CGResearchWarning
-
-    data = p.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        text = data.decode("cp949")
-    except UnicodeDecodeError:
-        line = data[: utf8_error.start].count(b"\n") + 1
-        raise ParameterError(
-            f"scenario file {p}, line {line}: byte {data[utf8_error.start]:#04x} is neither "
-            "UTF-8 nor CP949 text: save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
-        ) from None
-    warnings.warn(
-        f"scenario file {p} is not UTF-8; read it as CP949 (Korean Windows). Save it as UTF-8 "
-        "to be sure every program reads it alike.",
-        CGResearchWarning,
-        stacklevel=3,
-    )
-    return text
-
-
-def _unreadable_number(text: str, exc: ValueError) -> str:
-    """Name the key of a number too long to read (Python refuses integers past 4,300 digits)."""
-    import re
-
-    for number, line in enumerate(text.splitlines(), start=1):
-        found = re.match(r"\s*([^=\s]+)\s*=\s*[-+]?\d{300,}", line)
-        if found:
-            return (
-                f"line {number}: {found.group(1)} is a number of "
-                f"{len(re.sub(r'[^0-9]', '', line.split('=', 1)[1]))} digits: give a finite "
-                f"number between 0 and {MAX_AMOUNT_EOK:,.0f} 억원"
-            )
-    return f"a value cannot be read ({exc}): check the numbers in the file"
 
 
 def _district_keys(districts: pd.DataFrame) -> dict[str, int]:
