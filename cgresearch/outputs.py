@@ -222,7 +222,7 @@ def staged_folder(
     with _dir_lock(parent):
         _remove_leftovers(parent)
         try:
-            stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{path.name}-", dir=parent))
+            stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{_stem(path.name)}-", dir=parent))
         except OSError as exc:
             raise ParameterError(
                 f"{option} {shown}: cannot write in {parent} ({exc.strerror}): give a folder "
@@ -253,6 +253,11 @@ def staged_folder(
             shutil.rmtree(stage, ignore_errors=True)
 
 
+def _stem(name: str) -> str:
+    """The start of a folder name for a sibling's prefix (file names are limited to 255 bytes)."""
+    return name.encode("utf-8")[:60].decode("utf-8", errors="ignore")
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -264,7 +269,7 @@ def _swap_in(new: Path, target: Path, parent: Path) -> Path | None:
     if not target.exists():
         os.replace(new, target)
         return None
-    old = Path(tempfile.mkdtemp(prefix=f"{_TRASH_PREFIX}{target.name}-", dir=parent))
+    old = Path(tempfile.mkdtemp(prefix=f"{_TRASH_PREFIX}{_stem(target.name)}-", dir=parent))
     os.rmdir(old)
     os.replace(target, old)
     try:

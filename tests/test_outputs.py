@@ -147,3 +147,13 @@ def test_an_unwritable_place_is_refused_naming_it() -> None:
         with staged_folder("/sys/cgresearch-test", command="demo") as stage:
             (stage / "a.csv").write_text("1")
     assert not os.path.exists("/sys/cgresearch-test")
+
+
+def test_a_long_korean_folder_name_gets_staged_and_swapped_in(tmp_path: Path) -> None:
+    # 80 Hangul syllables = 240 bytes, near the 255-byte limit of a file name
+    target = tmp_path / ("가" * 80)
+    for text in ("first\n", "second\n"):
+        with staged_folder(target, command="demo") as stage:
+            (stage / "a.csv").write_text(text)
+    assert (target / "a.csv").read_text() == "second\n"
+    assert _siblings(target) == []
