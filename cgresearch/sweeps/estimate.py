@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from cgresearch.errors import ParameterError
+from cgresearch.errors import CGResearchError, ParameterError
 from cgresearch.sweeps.spec import SweepSpec
 
 __all__ = [
@@ -166,7 +166,12 @@ def estimate_sweep(
                 from cgresearch.data import load_districts
 
                 districts = load_districts()
-            seconds_per_scenario = _seconds_per_scenario(spec, districts)
+            try:
+                seconds_per_scenario = _seconds_per_scenario(spec, districts)
+            except CGResearchError:  # the base alone cannot be solved: the sweep records why
+                return SweepEstimate(
+                    spec.name, spec.n_scenarios, _FLOOR_SECONDS, n_workers, measured=False
+                )
     if not math.isfinite(seconds_per_scenario) or seconds_per_scenario < 0:
         raise ParameterError(
             f"seconds_per_scenario = {seconds_per_scenario!r} must be a finite number ≥ 0"
