@@ -36,8 +36,13 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    from cgresearch.outputs import check_output_folder
     from cgresearch.report.runner import run_report
 
+    if args.out is not None and not args.out.is_dir():
+        # a file, a path below a file, or an unwritable place, named before any notebook runs
+        # (an existing report folder is fine: the runner swaps run folders inside it)
+        check_output_folder(args.out, option="--out")
     result = run_report(
         args.notebooks,
         params_dir=args.params_dir,
