@@ -6,6 +6,13 @@ out. :mod:`~cgresearch.allocation.solver` runs every model (PuLP + HiGHS).
 
 from __future__ import annotations
 
+from cgresearch.allocation.budget_system import (
+    BudgetSystem,
+    CoFunding,
+    PBType,
+    gu_type_envelopes,
+    load_budget_system,
+)
 from cgresearch.allocation.diagnosis import Diagnosis, diagnose
 from cgresearch.allocation.envelopes import (
     GROUPS,
@@ -52,11 +59,14 @@ __all__ = [
     "PB_RULES",
     "SOLVER_NAMES",
     "STATUSES",
+    "BudgetSystem",
+    "CoFunding",
     "Diagnosis",
     "EnvelopeModel",
     "EnvelopeResult",
     "PBElection",
     "PBOutcome",
+    "PBType",
     "Scenario",
     "SelectionResult",
     "SolveResult",
@@ -68,6 +78,8 @@ __all__ = [
     "equity_frontier",
     "formula_allocation",
     "gini",
+    "gu_type_envelopes",
+    "load_budget_system",
     "load_scenario",
     "max_min_ratio",
     "nash_welfare",
