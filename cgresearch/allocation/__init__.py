@@ -33,6 +33,7 @@ from cgresearch.allocation.metrics import (
     utilitarian_welfare,
 )
 from cgresearch.allocation.pb import (
+    MES_COMPLETIONS,
     PB_RULES,
     PBElection,
     PBOutcome,
@@ -41,6 +42,7 @@ from cgresearch.allocation.pb import (
     pb_outcome_from_file,
     read_pb,
 )
+from cgresearch.allocation.pb_audit import PBAudit, audit_allocation, audit_outcome
 from cgresearch.allocation.scenario import (
     FORMULA_RULES,
     INDICATORS,
@@ -49,14 +51,32 @@ from cgresearch.allocation.scenario import (
     load_scenario,
 )
 from cgresearch.allocation.selection import SelectionResult, select_projects
+from cgresearch.allocation.seoul_pb import (
+    SEOUL_RULES,
+    RoundOutcome,
+    compare_rules,
+    contest_envelopes,
+    gains_by_gu,
+    select_round,
+)
+from cgresearch.allocation.seoul_votes import (
+    CHANNELS,
+    Screening,
+    VoteCount,
+    count_votes,
+    screen_proposals,
+)
 from cgresearch.allocation.solver import SOLVER_NAMES, STATUSES, SolveResult, affine, solve
 
 __all__ = [
+    "CHANNELS",
     "FORMULA_RULES",
     "GROUPS",
     "INDICATORS",
+    "MES_COMPLETIONS",
     "OBJECTIVES",
     "PB_RULES",
+    "SEOUL_RULES",
     "SOLVER_NAMES",
     "STATUSES",
     "BudgetSystem",
@@ -64,19 +84,29 @@ __all__ = [
     "Diagnosis",
     "EnvelopeModel",
     "EnvelopeResult",
+    "PBAudit",
     "PBElection",
     "PBOutcome",
     "PBType",
+    "RoundOutcome",
     "Scenario",
+    "Screening",
     "SelectionResult",
     "SolveResult",
+    "VoteCount",
     "affine",
+    "audit_allocation",
+    "audit_outcome",
     "compare",
     "compare_pb_rules",
+    "compare_rules",
+    "contest_envelopes",
+    "count_votes",
     "diagnose",
     "egalitarian_welfare",
     "equity_frontier",
     "formula_allocation",
+    "gains_by_gu",
     "gini",
     "gu_type_envelopes",
     "load_budget_system",
@@ -87,7 +117,9 @@ __all__ = [
     "pb_outcome_from_file",
     "read_pb",
     "score_frontier",
+    "screen_proposals",
     "select_projects",
+    "select_round",
     "solve",
     "solve_envelopes",
     "theil",
