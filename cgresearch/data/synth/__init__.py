@@ -3,6 +3,8 @@
 - :func:`generate_inventory`: the CG project inventory with the local-CG study's exact totals.
 - :func:`generate_survey`: perception and policy-demand survey microdata (stratified design).
 - :func:`generate_proposals`: resident project proposals per gu and dong.
+- :func:`generate_seoul_pb_proposals` / :func:`generate_seoul_pb_ballots`: one year of Seoul's
+  citizen participatory budget in the structure of a budget-system file.
 
 Examples
 --------
@@ -15,6 +17,12 @@ from cgresearch.data.synth._common import SYNTHETIC_LABEL, apportion, to_csv_byt
 from cgresearch.data.synth.export import SYNTHETIC_FILES, write_survey_sav, write_synthetic
 from cgresearch.data.synth.inventory import INVENTORY_COLUMNS, InventoryParams, generate_inventory
 from cgresearch.data.synth.proposals import PROPOSAL_COLUMNS, ProposalParams, generate_proposals
+from cgresearch.data.synth.seoul_pb import (
+    SEOUL_PB_PROPOSAL_COLUMNS,
+    SeoulPBParams,
+    generate_seoul_pb_ballots,
+    generate_seoul_pb_proposals,
+)
 from cgresearch.data.synth.survey import (
     SURVEY_CODEBOOK,
     SURVEY_COLUMNS,
@@ -28,6 +36,7 @@ from cgresearch.data.synth.survey import (
 __all__ = [
     "INVENTORY_COLUMNS",
     "PROPOSAL_COLUMNS",
+    "SEOUL_PB_PROPOSAL_COLUMNS",
     "SURVEY_CODEBOOK",
     "SURVEY_COLUMNS",
     "SYNTHETIC_FILES",
@@ -35,11 +44,14 @@ __all__ = [
     "CodebookItem",
     "InventoryParams",
     "ProposalParams",
+    "SeoulPBParams",
     "SurveyParams",
     "apportion",
     "codebook_frame",
     "generate_inventory",
     "generate_proposals",
+    "generate_seoul_pb_ballots",
+    "generate_seoul_pb_proposals",
     "generate_survey",
     "stratum_sizes",
     "to_csv_bytes",
