@@ -27,9 +27,12 @@ from cgresearch.data.loaders import (
     validate_survey,
 )
 from cgresearch.data.pabulib import PBElection, read_pb
+from cgresearch.data.pb_facts import FACT_UNITS, PB_SERIES, load_pb_facts, pb_series
 from cgresearch.data.schemas import Problem, ValidationFailed
 
 __all__ = [
+    "FACT_UNITS",
+    "PB_SERIES",
     "District",
     "DistrictLookup",
     "PBElection",
@@ -41,8 +44,10 @@ __all__ = [
     "load_boundaries_geojson",
     "load_districts",
     "load_inventory",
+    "load_pb_facts",
     "load_proposals",
     "load_survey",
+    "pb_series",
     "read_pb",
     "read_table",
     "resolve_district",
