@@ -12,6 +12,8 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -126,10 +128,11 @@ def rule_comparison_chart(table: pd.DataFrame, lang: Lang = "ko") -> Figure:
         ax.barh(y, v, color=colours)
         ax.set_yticks(y, labels if ax is axes[0] else [""] * len(y))
         ax.invert_yaxis()
-        ax.set_title(title, fontsize="medium")
+        ax.set_title(textwrap.fill(title, 14), fontsize="medium")
         for yi, vi in zip(y, v, strict=True):
             ax.text(vi, yi, " " + fmt.format(vi), va="center", fontsize="small")
-        ax.set_xlim(0, max(float(np.nanmax(v)) * 1.35, 1e-9))
+        top = float(np.nanmax(v)) if np.isfinite(v).any() else 0.0
+        ax.set_xlim(0, top * 1.35 if top > 0 else 1.0)
     fig.tight_layout()
     return fig
 
