@@ -54,9 +54,11 @@ from cgresearch.allocation.selection import SelectionResult, select_projects
 from cgresearch.allocation.seoul_pb import (
     SEOUL_RULES,
     RoundOutcome,
+    SeoulRound,
     compare_rules,
     contest_envelopes,
     gains_by_gu,
+    run_seoul_round,
     select_round,
 )
 from cgresearch.allocation.seoul_votes import (
@@ -92,6 +94,7 @@ __all__ = [
     "Scenario",
     "Screening",
     "SelectionResult",
+    "SeoulRound",
     "SolveResult",
     "VoteCount",
     "affine",
@@ -116,6 +119,7 @@ __all__ = [
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
+    "run_seoul_round",
     "score_frontier",
     "screen_proposals",
     "select_projects",

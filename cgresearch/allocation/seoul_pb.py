@@ -53,9 +53,11 @@ from cgresearch.errors import ModelError, ParameterError
 __all__ = [
     "SEOUL_RULES",
     "RoundOutcome",
+    "SeoulRound",
     "compare_rules",
     "contest_envelopes",
     "gains_by_gu",
+    "run_seoul_round",
     "select_round",
 ]
 
@@ -374,3 +376,70 @@ def gains_by_gu(
         base = out[out["rule"] == "seoul"].set_index("adm_code")["spent_eok"]
         out["vs_seoul_eok"] = out["spent_eok"] - out["adm_code"].map(base)
     return out
+
+
+@dataclass(frozen=True)
+class SeoulRound:
+    """One round run end to end: screening, count, each rule's outcome, audit and gains by gu."""
+
+    screening: Any = field(repr=False)
+    votes: VoteCount = field(repr=False)
+    envelopes: pd.Series = field(repr=False)
+    outcomes: tuple[RoundOutcome, ...] = field(repr=False)
+    comparison: pd.DataFrame = field(repr=False)
+    gains: pd.DataFrame = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison and every rule's funded projects (id, title, type, gu, cost, votes)."""
+        cols = [
+            c
+            for c in ("proposal_id", "title_ko", "type", "gu_code", "cost_eok")
+            if c in self.votes.table.columns
+        ]
+        rules = {}
+        for out, row in zip(self.outcomes, self.comparison.to_dict("records"), strict=True):
+            sel = out.selected
+            rules[out.rule] = {
+                **{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()},
+                "projects": [
+                    {
+                        **{c: (r[c].item() if hasattr(r[c], "item") else r[c]) for c in cols},
+                        "votes": int(r["votes"]),
+                        "score": float(r["score"]),
+                    }
+                    for r in sel.to_dict("records")
+                ],
+            }
+        return {
+            "n_proposals": len(self.screening.table),
+            "n_put_to_vote": int(self.screening.table["put_to_vote"].sum()),
+            "n_voters": self.votes.n_voters,
+            "envelopes_eok": float(self.envelopes.sum()),
+            "rules": rules,
+        }
+
+
+def run_seoul_round(
+    system: BudgetSystem,
+    proposals: pd.DataFrame,
+    ballots: pd.DataFrame,
+    districts: pd.DataFrame,
+    *,
+    rules: Sequence[str] = SEOUL_RULES,
+    completion: str | None = "greedy",
+) -> SeoulRound:
+    """Screen, count and select with every rule in ``rules``; audit and map the gains.
+
+    Examples
+    --------
+    >>> # see notebooks/08_participatory_budget.py and ``cgresearch seoul-pb``
+    """
+    from cgresearch.allocation.seoul_votes import count_votes, screen_proposals
+
+    screening = screen_proposals(proposals, system)
+    votes = count_votes(screening, ballots, system)
+    env = contest_envelopes(system, districts)
+    outs = tuple(select_round(votes, env, r, completion=completion) for r in rules)
+    comparison = compare_rules(votes, env, outcomes=outs)
+    gains = gains_by_gu(outs, districts, system)
+    return SeoulRound(screening, votes, env, outs, comparison, gains)

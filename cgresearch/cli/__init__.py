@@ -19,7 +19,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cgresearch.cli import allocate, dashboard, data, pb, report, sweep, synth
+from cgresearch.cli import allocate, dashboard, data, pb, report, seoul_pb, sweep, synth
 from cgresearch.errors import CGResearchError
 
 __all__ = ["build_parser", "main"]
@@ -27,7 +27,7 @@ __all__ = ["build_parser", "main"]
 Runner = Callable[[argparse.Namespace], int]
 
 # The order here is the order of `cgresearch --help`.
-_COMMANDS = [data, report, pb, allocate, synth, sweep, dashboard]
+_COMMANDS = [data, report, pb, seoul_pb, allocate, synth, sweep, dashboard]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,9 +13,11 @@ from cgresearch.allocation import (
     contest_envelopes,
     count_votes,
     gains_by_gu,
+    load_budget_system,
     screen_proposals,
     select_round,
 )
+from cgresearch.data import load_districts
 from cgresearch.errors import ParameterError
 from tests.allocation.test_seoul_votes import ballots, proposals, system
 
@@ -206,3 +208,47 @@ def test_every_rule_stays_within_envelopes_and_max_welfare_scores_highest(r):
     best = outs["max-welfare"].selected["score"].sum()
     assert best >= outs["seoul"].selected["score"].sum() - 1e-6
     assert best >= outs["mes"].selected["score"].sum() - 1e-6
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_cli_runs_the_example_file_end_to_end_and_writes_tables(tmp_path, capsys):
+    import json
+
+    from cgresearch.cli import main
+    from cgresearch.paths import scenarios_dir
+
+    example = str(scenarios_dir() / "budget_system" / "seoul_2025.toml")
+    small = ["--proposals", "150", "--e-voters", "120", "--onsite", "10", "--seed", "3"]
+    out = tmp_path / "round"
+    assert main(["seoul-pb", example, *small, "--out", str(out), "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["data_label"] == "synthetic" and set(d["rules"]) == {
+        "seoul",
+        "mes+greedy",
+        "max-welfare",
+    }
+    votes = pd.read_csv(out / "votes.csv", dtype={"proposal_id": str})
+    env = contest_envelopes(load_budget_system(example), load_districts())
+    chosen = set()  # Seoul's rule recounted from the written vote table
+    for contest, g in votes.groupby("contest"):
+        left = env[contest]
+        for r in g.sort_values(["score", "proposal_id"], ascending=[False, True]).itertuples():
+            if r.cost_eok <= left + 1e-9:
+                chosen.add(r.proposal_id)
+                left -= r.cost_eok
+    assert {p["proposal_id"] for p in d["rules"]["seoul"]["projects"]} == chosen
+    assert all("title_ko" in p and "votes" in p for p in d["rules"]["seoul"]["projects"])
+    assert {f.name for f in out.iterdir()} >= {"rule_comparison.csv", "gains_by_gu.csv"}
+
+
+def test_cli_bad_budget_system_exits_2_and_writes_nothing(tmp_path, capsys):
+    from cgresearch.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("total_eok = 10\ne_vote_weight = 1.5\n[types.a]\nenvelope_eok = 1\n", "utf-8")
+    out = tmp_path / "round"
+    assert main(["seoul-pb", str(bad), "--out", str(out)]) == 2
+    assert "e_vote_weight = 1.5" in capsys.readouterr().err
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["bad.toml"]
