@@ -24,6 +24,12 @@ from cgresearch.allocation.envelopes import (
     score_frontier,
     solve_envelopes,
 )
+from cgresearch.allocation.fragmentation import (
+    DuplicateDetection,
+    detect_duplicates,
+    pair_scores,
+    with_groups,
+)
 from cgresearch.allocation.metrics import (
     egalitarian_welfare,
     gini,
@@ -84,6 +90,7 @@ __all__ = [
     "BudgetSystem",
     "CoFunding",
     "Diagnosis",
+    "DuplicateDetection",
     "EnvelopeModel",
     "EnvelopeResult",
     "PBAudit",
@@ -105,6 +112,7 @@ __all__ = [
     "compare_rules",
     "contest_envelopes",
     "count_votes",
+    "detect_duplicates",
     "diagnose",
     "egalitarian_welfare",
     "equity_frontier",
@@ -116,6 +124,7 @@ __all__ = [
     "load_scenario",
     "max_min_ratio",
     "nash_welfare",
+    "pair_scores",
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
@@ -128,4 +137,5 @@ __all__ = [
     "solve_envelopes",
     "theil",
     "utilitarian_welfare",
+    "with_groups",
 ]
