@@ -6,9 +6,11 @@ same ballots:
 
 * ``"seoul"`` — the rule Seoul uses: rank the contest's projects by mixed score (ties: proposal id
   as text) and fund each one that still fits in what is left of the envelope;
-* ``"mes"`` — pabutools' Method of Equal Shares (cost satisfaction) per contest, on the approval
+* ``"mes"`` — the Method of Equal Shares (cost satisfaction) per contest, on the approval
   ballots of both channels (each voter one equal share of the contest's envelope), with a
-  completion (:data:`cgresearch.allocation.pb.MES_COMPLETIONS`; ``"greedy"`` by default);
+  completion (:data:`cgresearch.allocation.pb.MES_COMPLETIONS`; ``"greedy"`` by default):
+  pabutools' own, or (default, for no or greedy completion) the same rule in arrays
+  (:mod:`cgresearch.allocation.mes_fast`, tested equal to pabutools);
 * ``"max-welfare"`` — the project-selection MIP (:func:`cgresearch.allocation.select_projects`)
   maximising the total mixed score within every contest's envelope (and at most one project per
   ``duplicate_group``, when the proposals carry one).
@@ -155,6 +157,33 @@ def _rank_rule(table: pd.DataFrame, env: pd.Series) -> np.ndarray:
     return funded
 
 
+def _mes_fast(table: pd.DataFrame, ballots: pd.DataFrame, env: pd.Series, completion: str | None):
+    from cgresearch.allocation.mes_fast import greedy_completion, mes_approval_cost
+
+    funded = np.zeros(len(table), dtype=bool)
+    row_of = {p: i for i, p in enumerate(table["proposal_id"])}
+    by_contest = ballots.groupby("contest")
+    for contest, idx in table.groupby("contest").indices.items():
+        sub = table.iloc[idx]
+        costs = {
+            pid: round(float(c) * _MANWON)
+            for pid, c in zip(sub["proposal_id"], sub["cost_eok"], strict=True)
+        }
+        budget = int(np.floor(float(env[contest]) * _MANWON + 1e-6))
+        if contest not in by_contest.groups:
+            continue
+        b = by_contest.get_group(contest)
+        voter = pd.factorize(b["voter_id"])[0]
+        sup = pd.Series(voter).groupby(b["proposal_id"].to_numpy()).agg(list).to_dict()
+        chosen = mes_approval_cost(costs, sup, n_voters=int(voter.max()) + 1, budget=budget)
+        if completion == "greedy":
+            n_sup = {p: len(v) for p, v in sup.items()}
+            chosen = greedy_completion(costs, n_sup, chosen, budget)
+        for p in chosen:
+            funded[row_of[p]] = True
+    return funded
+
+
 def _mes(table: pd.DataFrame, ballots: pd.DataFrame, env: pd.Series, completion: str | None):
     from cgresearch.allocation.pb import mes_with_completion
     from cgresearch.data.pabulib import pabutools_election
@@ -213,6 +242,7 @@ def select_round(
     rule: str = "seoul",
     *,
     completion: str | None = "greedy",
+    mes_engine: str = "arrays",
     solver: str = "highs",
     time_limit: float | None = None,
 ) -> RoundOutcome:
@@ -228,6 +258,10 @@ def select_round(
     completion : {"greedy", "add1", "add1-greedy", None}
         MES completion (ignored by the other rules). ``"add1"`` raises each voter's share by
         1 만원 at a time and is slow on large rounds.
+    mes_engine : {"arrays", "pabutools"}
+        ``"arrays"`` (default): :mod:`cgresearch.allocation.mes_fast`, the same rule in arrays,
+        for completion ``None`` or ``"greedy"`` (seconds at Seoul's size); ``"pabutools"``:
+        pabutools' own MES and completion (minutes at Seoul's size; always used for ``add1``).
     solver, time_limit
         For ``"max-welfare"``.
 
@@ -247,7 +281,12 @@ def select_round(
     if rule == "seoul":
         funded = _rank_rule(table, env)
     elif rule == "mes":
-        funded = _mes(table, votes.ballots, env, completion)
+        if mes_engine not in ("arrays", "pabutools"):
+            raise ParameterError(f"mes_engine {mes_engine!r}: use 'arrays' or 'pabutools'")
+        if mes_engine == "arrays" and completion in (None, "greedy"):
+            funded = _mes_fast(table, votes.ballots, env, completion)
+        else:
+            funded = _mes(table, votes.ballots, env, completion)
     else:
         funded = _max_welfare(table, env, solver, time_limit)
     elapsed = time.perf_counter() - start
