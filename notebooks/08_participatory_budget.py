@@ -47,8 +47,9 @@ from cgresearch.data.synth import (
     generate_seoul_pb_ballots,
     generate_seoul_pb_proposals,
 )
-from cgresearch.figures.pb import gains_map, pb_series_chart, rule_comparison_chart
+from cgresearch.figures.pb import gains_map, pb_series_chart, rule_comparison_chart, rule_label
 from cgresearch.figures.style import apply_style, caption, save
+from cgresearch.i18n import tr
 from cgresearch.report import notebook_output_dir, record_key_figures, save_table
 
 OUT = notebook_output_dir(output_dir, "08_participatory_budget")
@@ -68,9 +69,14 @@ fig = pb_series_chart(series, lang)
 sources = sorted({s for ids in series["source_ids"] if ids for s in ids.split(";")})
 text = caption(
     fig,
-    f"Each point is a published figure labelled with its source id ({', '.join(sources)}; "
-    "data/raw/seoul/sources.csv). Breaks in a line are years without a published figure "
-    "(gaps, not zeros; never interpolated). Year bases differ (selection year or budget year).",
+    tr(
+        "Each point is a published figure labelled with its source id ({sources}; "
+        "data/raw/seoul/sources.csv). Breaks in a line are years without a published figure "
+        "(gaps, not zeros; never interpolated). Year bases differ (selection year or budget "
+        "year).",
+        lang,
+        sources=", ".join(sources),
+    ),
     synthetic=False,
     source="governance_budget_facts.csv",
 )
@@ -120,9 +126,14 @@ save_table(rules, "rule_comparison", OUT / "tables")
 fig = rule_comparison_chart(rules, lang)
 text = caption(
     fig,
-    f"One synthetic round (seed {seed}) in the structure of '{budget_system}': the same ballots "
-    "counted by each rule within every type and gu envelope. Satisfaction = money spent on the "
-    "projects a voter supported (pabutools' cost satisfaction).",
+    tr(
+        "One synthetic round (seed {seed}) in the structure of '{system}': the same ballots "
+        "counted by each rule within every type and gu envelope. Satisfaction = money spent on "
+        "the projects a voter supported (pabutools' cost satisfaction).",
+        lang,
+        seed=seed,
+        system=budget_system,
+    ),
     synthetic=True,
 )
 save(fig, "rule_comparison", OUT / "figures")
@@ -137,8 +148,13 @@ for out in outcomes[1:]:
     fig = gains_map(gains, out.rule, lang)
     text = caption(
         fig,
-        f"Spend on projects located in each gu under {out.rule} minus under Seoul's rule "
-        f"(synthetic round, seed {seed}); real gu boundaries (JUSO 2015).",
+        tr(
+            "Spend on projects located in each gu under {rule} minus under Seoul's rule "
+            "(synthetic round, seed {seed}); real gu boundaries (JUSO 2015).",
+            lang,
+            rule=rule_label(out.rule, lang),
+            seed=seed,
+        ),
         synthetic=True,
     )
     save(fig, f"gains_{out.rule.replace('+', '_')}", OUT / "figures")
