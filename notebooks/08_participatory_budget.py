@@ -161,7 +161,31 @@ for out in outcomes[1:]:
     plt.show()
     print(text)
 
+# %% [markdown]
+# ## Closing note
+#
+# On the synthetic round above, the table compares Seoul's rank-by-votes rule, MES with its
+# completion and the welfare-maximising MIP on the same ballots and envelopes (``time_s`` is each
+# rule's own time here). At Seoul's size (`benchmarks/seoul_pb.py`: 3,815 proposals, 712 put to
+# the vote in 28 contests, 100,250 voters, about 1.05 million votes; a shared, loaded 2-core
+# machine) Seoul's rule took 0.03 s, max-welfare 0.96 s (raw HiGHS 0.65 s) and MES + greedy
+# completion 0.74 s with the array engine, while pabutools' own MES and greedy did not finish
+# the largest contest within 150 s.
+
 # %%
+print(
+    rules[
+        [
+            "rule",
+            "n_funded",
+            "spent_eok",
+            "unspent_share",
+            "share_with_nothing",
+            "gini_satisfaction",
+            "time_s",
+        ]
+    ].to_string(index=False)
+)
 record_key_figures(
     OUT,
     n_proposals=len(proposals),
