@@ -21,7 +21,7 @@ Examples
 ...                        "caps_eok": {"project": 3, "programme": 1}},
 ...               "gu": {"label_ko": "지역참여형", "level": "gu", "per_gu_average_eok": 2,
 ...                      "caps_eok": {"project": 1}}}}, n_gu=4)
->>> bs.type("city").envelope_eok, bs.type("gu").cap("programme")
+>>> bs.type("city").envelope_eok, bs.type("gu").cap("project")
 (12.0, 1.0)
 >>> bs.in_total_eok(n_gu=4)
 20.0
