@@ -321,3 +321,67 @@ def test_07_evaluation_index_grades_monitoring_and_envelopes_agree_with_direct_c
     for name in ("index_map", "pillar_heatmap", "rank_intervals", "grade_probabilities",
                  "sobol", "monitoring", "envelopes"):  # fmt: skip
         assert (run / "figures" / f"{name}.png").is_file()
+
+
+def test_08_series_equal_the_facts_file_and_rules_recount_from_the_saved_ballots(report):
+    import csv
+    import math
+
+    run = _run(report, "08_participatory_budget")
+    keys = _keys(run)
+    tables = run / "tables"
+    # Part 1: the series figures are rows of the facts file, read here with the csv module
+    facts_path = paths.raw_data_dir() / "seoul" / "governance_budget_facts.csv"
+    with facts_path.open(encoding="utf-8") as fh:
+        facts = list(csv.DictReader(fh))
+    proposals_2016 = [
+        r for r in facts if r["year"] == "2016" and r["metric"] == "citizen proposals"
+    ]
+    assert keys["series_proposals_2016"] == float(proposals_2016[0]["value"]) == 3815
+    series = pd.read_csv(tables / "pb_series.csv", keep_default_na=True)
+    published = {
+        (int(r["year"]), float(r["value"]), r["source_ids"])
+        for r in facts
+        if r["year"] and r["value"].replace(".", "", 1).isdigit()
+    }
+    for r in series.dropna(subset=["value"]).itertuples():
+        assert (int(r.year), float(r.value), r.source_ids) in published
+    total = series[series["series"] == "total_eok"]
+    assert keys["series_gap_years_total"] == int(total["value"].isna().sum()) > 0
+
+    # Part 2: Seoul's rule re-run here from the saved vote table: rank by score (ties by id),
+    # fund what fits in each contest's envelope
+    votes = pd.read_csv(tables / "votes.csv", dtype={"proposal_id": str})
+    env = pd.read_csv(tables / "envelopes.csv").set_index("contest")["envelope_eok"]
+    chosen = set()
+    for contest, g in votes.groupby("contest"):
+        left = env[contest]
+        for r in g.sort_values(["score", "proposal_id"], ascending=[False, True]).itertuples():
+            if r.cost_eok <= left + 1e-9:
+                chosen.add(r.proposal_id)
+                left -= r.cost_eok
+    seoul = pd.read_csv(tables / "selected_seoul.csv", dtype={"proposal_id": str})
+    assert set(seoul["proposal_id"]) == chosen
+    ballots = pd.read_csv(tables / "ballots.csv", dtype={"proposal_id": str, "voter_id": str})
+    cost = votes.set_index("proposal_id")["cost_eok"]
+    pairs_of_names = (("seoul", "seoul"), ("mes+greedy", "mes_greedy"), ("max-welfare",) * 2)
+    for rule, name in pairs_of_names:
+        sel = pd.read_csv(tables / f"selected_{name}.csv", dtype={"proposal_id": str})
+        funded = set(sel["proposal_id"])
+        spent = sel.groupby("contest")["cost_eok"].sum()
+        assert all(spent[c] <= env[c] + 1e-6 for c in spent.index)
+        k = keys["rules"][rule]
+        assert k["n_funded"] == len(sel)
+        assert k["spent_eok"] == pytest.approx(cost[list(funded)].sum())
+        # voters none of whose projects is funded, and the Gini of money on a voter's projects
+        on = ballots["proposal_id"].isin(funded)
+        sat = ballots.assign(s=ballots["proposal_id"].map(cost).where(on, 0.0))
+        per_voter = sat.groupby("voter_id")["s"].sum().to_numpy()
+        assert k["share_with_nothing"] == pytest.approx((per_voter == 0).mean(), abs=1e-9)
+        n, tot = len(per_voter), per_voter.sum()
+        pairs = abs(per_voter[:, None] - per_voter[None, :]).sum()
+        assert k["gini_satisfaction"] == pytest.approx(pairs / (2 * n * tot), abs=1e-6)
+    assert keys["rules"]["max-welfare"]["n_funded"] > 0
+    assert not math.isnan(keys["envelopes_eok"])
+    assert (run / "figures" / "pb_series.png").is_file()
+    assert (run / "figures" / "gains_mes_greedy.png").is_file()
