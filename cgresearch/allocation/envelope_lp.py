@@ -114,13 +114,17 @@ def _prepare(
                     "it to grades or give grades.default"
                 )
             tier_lo[i], tier_hi[i] = scenario.tiers[g]
-    if scenario.deviation == "relative":
+    relative = scenario.deviation == "relative" or scenario.objective == "proportional"
+    if scenario.objective == "equal_adjustment":
+        relative = False
+    if relative or scenario.objective == "minmax_relative":
         if np.any(sigma <= 0):
             i = int(np.flatnonzero(sigma <= 0)[0])
             raise ParameterError(
                 f"scenario '{name}': {d['name_ko'].iloc[i]} has a formula target of 0, so a "
                 "relative deviation is undefined: use deviation = 'absolute' or add a base weight"
             )
+    if relative:
         weight = 1.0 / (n * sigma)
     else:
         weight = np.ones(n)
@@ -285,7 +289,7 @@ def _build_lp(data: _Data, *, elastic_off: frozenset[str] = frozenset()) -> _LP:
         cost[dp] = eps_mm * w
         cost[dm] = eps_mm * w
         cost[cols["Dp"]] = cost[cols["Dm"]] = eps_mm * eps_goal
-    else:
+    elif obj == "combined":
         total = sum(s.combination.values())
         a = s.combination.get("goal", 0.0) / total
         b = s.combination.get("maxmin", 0.0) / total
@@ -365,6 +369,10 @@ class _Solution:
     time_s: float
     log: str = ""
     mip_gap: float | None = None
+    #: Least-squares objectives: the budget multiplier λ (w_i (x_i − t_i) = λ for a gu at no
+    #: bound), and the common relative band M of ``minmax_relative``.
+    multiplier: float | None = None
+    band: float | None = None
 
 
 def _solve_pulp(lp: _LP, scenario: Scenario) -> _Solution:

@@ -22,6 +22,7 @@ from cgresearch.allocation.envelope_lp import (
     _solve_pulp,
 )
 from cgresearch.allocation.envelope_result import EnvelopeResult, _result
+from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, _solve_unique
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import _check_districts
 from cgresearch.errors import ModelError
@@ -185,6 +186,11 @@ class EnvelopeModel:
         lp = _build_lp(data)
         if scenario.objective == "formula":
             sol, diag = _formula_solution(data, lp, explain=diagnose)
+            return _result(data, lp, sol, diag)
+        if scenario.objective in UNIQUE_OBJECTIVES:
+            # Closed forms need no solver; the QPs are small and built fresh.
+            sol = _solve_unique(data, lp)
+            diag = _diagnose_data(data) if sol.status == "infeasible" and diagnose else None
             return _result(data, lp, sol, diag)
         if scenario.solver != "highs":
             # Another solver goes through PuLP each time (no kept model).

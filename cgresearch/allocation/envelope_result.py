@@ -155,7 +155,15 @@ class EnvelopeResult:
         return "\n".join(lines)
 
 
+_UNIQUE = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
+
+
 def _objective_label(scenario: Scenario) -> str:
+    if scenario.objective in _UNIQUE:
+        return (
+            "half the weighted sum of squared deviations from the formula targets "
+            "(억원², lower is better)"
+        )
     if scenario.objective in ("goal", "formula"):
         return "weighted deviation from the formula targets (억원, lower is better)"
     if scenario.objective == "maxmin":
@@ -191,6 +199,8 @@ def _objective_value(data: _Data, x: np.ndarray) -> float:
     s = data.scenario
     dev = float(np.dot(data.weight, np.abs(x - data.target)))
     zmin = float(np.min(x / np.where(data.sigma > 0, data.sigma, np.nan)))
+    if s.objective in _UNIQUE:
+        return 0.5 * float(np.dot(data.weight, (x - data.target) ** 2))
     if s.objective in ("goal", "formula"):
         return dev
     if s.objective == "maxmin":
@@ -281,6 +291,8 @@ def _negligible(scenario: Scenario) -> float:
 def _cost_words(scenario: Scenario, improvement: float) -> str:
     """'2억원 of deviation' — the size of a shadow price in the objective's unit."""
     amount = abs(improvement)
+    if scenario.objective in _UNIQUE:
+        return f"{amount:.3g}억원² of squared deviation (half the weighted sum)"
     if scenario.objective in ("goal", "formula"):
         return f"{amount:.3g}억원 of deviation from the formula targets"
     if scenario.objective == "maxmin":
@@ -330,6 +342,12 @@ def _effect(scenario: Scenario, improvement: float, per: str) -> str:
     pop_note = ""
     if abs(improvement) < _negligible(scenario):
         return f"leaves the objective ({_objective_label(scenario)}) unchanged {per}"
+    if scenario.objective in _UNIQUE:
+        verb = "lowers" if improvement >= 0 else "raises"
+        return (
+            f"{verb} half the weighted sum of squared deviations from the formula targets by "
+            f"{abs(improvement):.3g}억원² {per}"
+        )
     if scenario.objective in ("goal", "formula"):
         # improvement = decrease of the deviation.
         verb = "lowers" if improvement >= 0 else "raises"
@@ -345,6 +363,30 @@ def _effect(scenario: Scenario, improvement: float, per: str) -> str:
     return f"{verb} the combined score by {abs(improvement):.3g} {per}"
 
 
+def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> str:
+    """The budget multiplier of a least-squares objective in planner words."""
+    lam = sol.multiplier
+    free = _free(data, x)
+    k = int(free.sum())
+    if lam is None or k == 0:
+        return "one more 억원 of total budget has no gu to go to: every gu is held by a bound"
+    if data.scenario.objective == "equal_adjustment" or np.ptp(data.weight) == 0:
+        return (
+            f"one more 억원 of total budget goes to the {k} gu held by no bound, "
+            f"{1 / k:.3f}억원 each; its price is the common adjustment λ = {lam:+.3f}억원"
+        )
+    return (
+        f"one more 억원 of total budget goes to the {k} gu held by no bound, in proportion to "
+        f"their formula targets; its price is the multiplier λ = {lam:+.4g}"
+    )
+
+
+def _free(data: _Data, x: np.ndarray) -> np.ndarray:
+    """Gu held by none of their bounds (nor by zero)."""
+    labels = _binding_labels(data, x)
+    return np.array([lab == "" for lab in labels]) & (x > _BIND_TOL)
+
+
 def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
     cols = ["constraint", "group", "adm_code", "name_ko", "rhs", "improvement", "text"]
     if sol.improvement is None:
@@ -357,6 +399,15 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
     rows = []
     goal_rows = np.flatnonzero(lp.row_group == "goal")
     budget_total = float(imp[0] + np.dot(imp[goal_rows], data.dtarget_db))
+    text = (
+        "one more 억원 of total budget (formula targets rescaled) "
+        + _effect(s, budget_total, "").rstrip()
+    )
+    if s.objective in _UNIQUE and sol.values is not None:
+        x = sol.values[: data.n]
+        # d/dB of ½Σw(x−t)² with t = t(B): λ − Σ w (x − t) ∂t/∂B.
+        budget_total = float(imp[0] + np.dot(data.weight * (x - data.target), data.dtarget_db))
+        text = _budget_words(data, sol, x)
     rows.append(
         {
             "constraint": "budget",
@@ -365,8 +416,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
             "name_ko": None,
             "rhs": s.total_budget_eok,
             "improvement": budget_total,
-            "text": "one more 억원 of total budget (formula targets rescaled) "
-            + _effect(s, budget_total, "").rstrip(),
+            "text": text,
         }
     )
     names = data.districts["name_ko"].to_numpy()

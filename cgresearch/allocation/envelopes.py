@@ -70,6 +70,7 @@ from cgresearch.allocation.envelope_lp import (
 )
 from cgresearch.allocation.envelope_model import EnvelopeModel, _formula_solution
 from cgresearch.allocation.envelope_result import EnvelopeResult, _result, compare
+from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, _solve_unique
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import formula_allocation
 from cgresearch.errors import InputError, ModelError, ParameterError
@@ -117,7 +118,10 @@ def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResu
     if scenario.objective == "formula":
         sol, diag = _formula_solution(data, lp)
         return _result(data, lp, sol, diag)
-    sol = _solve_pulp(lp, scenario)
+    if scenario.objective in UNIQUE_OBJECTIVES:
+        sol = _solve_unique(data, lp)
+    else:
+        sol = _solve_pulp(lp, scenario)
     diag = None
     if sol.status == "infeasible":
         diag = _diagnose_data(data)
