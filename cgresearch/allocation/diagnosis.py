@@ -1,7 +1,7 @@
 """Why an envelope scenario cannot be met, in a planner's words.
 
 The constraints of the envelope model fall into groups
-(:data:`~cgresearch.allocation.envelopes.GROUPS`): the total budget, floors, caps, year-on-year
+(:data:`~cgresearch.allocation.envelope_lp.GROUPS`): the total budget, floors, caps, year-on-year
 stability, performance tiers and the per-capita equity bound. When no allocation satisfies them
 all, :func:`diagnose`
 
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.envelopes import (
+from cgresearch.allocation.envelope_lp import (
     GROUPS,
     _build_lp,
     _columns,
@@ -291,7 +291,6 @@ def _smallest_setting(data: _Data, key: str, start: float, hard: set[str]) -> fl
     Doubling finds a feasible value, bisection narrows it to a relative 1e-4 (the returned value
     is on the feasible side). ``None`` when no value up to 2³⁰ × start works.
     """
-    from cgresearch.allocation.envelopes import _prepare
 
     def ok(value: float) -> bool:
         scenario = data.scenario.with_overrides({key: value})

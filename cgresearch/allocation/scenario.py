@@ -48,7 +48,16 @@ __all__ = [
 ]
 
 #: Objectives of the envelope model.
-OBJECTIVES: tuple[str, ...] = ("formula", "goal", "maxmin", "combined")
+OBJECTIVES: tuple[str, ...] = (
+    "equal_adjustment",
+    "proportional",
+    "least_squares",
+    "minmax_relative",
+    "formula",
+    "goal",
+    "maxmin",
+    "combined",
+)
 #: How the formula target is computed: weighted need shares, or the equalisation-grant shortfall.
 FORMULA_RULES: tuple[str, ...] = ("weighted", "shortfall")
 #: Need indicators a weight can name, and what each one measures (see ``envelopes``).
@@ -113,11 +122,18 @@ class Scenario:
         Short name; also the output folder name of ``cgresearch allocate``.
     total_budget_eok : float
         Total to split across the districts, 억원 (allocations sum to it exactly).
-    objective : {"formula", "goal", "maxmin", "combined"}
+    objective : str
+        One of :data:`OBJECTIVES`. ``equal_adjustment`` (default): least squares to the formula
+        targets, so every gu not held by a bound gets its target plus one common adjustment
+        (unique, monotone); ``proportional``: its target times one common factor;
+        ``least_squares``: weighted least squares (``deviation`` weights) as a HiGHS QP;
+        ``minmax_relative``: the smallest common relative band around the targets, then least
+        squares (see :mod:`cgresearch.allocation.objectives`);
         ``formula``: the formula amounts as they are (bounds are checked, not enforced);
-        ``goal``: stay as close as possible (weighted absolute deviation) to the formula targets
-        within every bound; ``maxmin``: raise the worst-off district's need-weighted per-capita
-        amount first; ``combined``: ``combination`` weights of goal and maxmin.
+        ``goal``: least absolute deviation from the formula targets (L1 goal programming; not
+        unique: ties are broken by a fixed proportional rule); ``maxmin``: raise the worst-off
+        district's need-weighted per-capita amount first; ``combined``: ``combination``
+        weights of goal and maxmin.
     formula_rule : {"weighted", "shortfall"}
         ``weighted``: ``base_eok`` per gu plus the rest by weighted indicator shares;
         ``shortfall``: the equalisation-grant (조정교부금) rule, ``general_share`` of the total by
@@ -159,12 +175,12 @@ class Scenario:
     Examples
     --------
     >>> Scenario(name="s", total_budget_eok=250.0).objective
-    'goal'
+    'equal_adjustment'
     """
 
     name: str
     total_budget_eok: float
-    objective: str = "goal"
+    objective: str = "equal_adjustment"
     formula_rule: str = "weighted"
     weights: dict[str, float] = field(default_factory=lambda: {"base": 0.5, "pop": 0.5})
     weights_sum: float = 1.0

@@ -46,8 +46,12 @@ _LOG = logging.getLogger(__name__)
 _DEFAULT_BASE = "need_goal_stable"
 _UPLOADED = "(uploaded file)"
 _OBJECTIVE_LABELS = {
+    "equal_adjustment": "Formula + equal adjustment (default)",
+    "proportional": "Formula × common factor",
+    "least_squares": "Least squares to the formula",
+    "minmax_relative": "Smallest relative band, then least squares",
     "formula": "Formula as it is",
-    "goal": "Goal programming",
+    "goal": "Goal programming (L1, not unique)",
     "maxmin": "Max-min fairness",
     "combined": "Goal + max-min",
 }

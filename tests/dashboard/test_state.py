@@ -24,11 +24,11 @@ def _tiers_base() -> Scenario:
 
 
 def test_values_of_a_scenario_file_show_its_settings() -> None:
-    # scenarios/need_goal_stable.toml: 250, goal, weights base .2 pop .4 elderly .2
+    # scenarios/need_goal_stable.toml: 250, equal_adjustment, weights base .2 pop .4 elderly .2
     # fiscal_need .2, floor 8, cap 13, previous 10, δ 0.2 (read off the file).
     v = values_from_scenario(load_scenario(scenarios_dir() / "need_goal_stable.toml"))
     assert v["budget"] == 250.0
-    assert v["objective"] == "goal"
+    assert v["objective"] == "equal_adjustment"
     assert (v["w_base"], v["w_pop"], v["w_elderly"], v["w_fiscal_need"]) == (0.2, 0.4, 0.2, 0.2)
     assert (v["w_area"], v["w_dong"]) == (0.0, 0.0)
     assert (v["floor"], v["cap"], v["previous"], v["delta"]) == (8.0, 13.0, 10.0, 0.2)
