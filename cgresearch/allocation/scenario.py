@@ -41,6 +41,7 @@ from cgresearch.errors import ParameterError, closest_match
 __all__ = [
     "FORMULA_RULES",
     "INDICATORS",
+    "MAX_AMOUNT_EOK",
     "OBJECTIVES",
     "Scenario",
     "load_scenario",
@@ -81,16 +82,50 @@ def _closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
+#: The largest amount a scenario may name, 억원 (1,000조원: above Korea's whole national budget);
+#: larger numbers overflow the solver's tolerances rather than mean anything.
+MAX_AMOUNT_EOK = 1e7
+#: The largest magnitude of any other number in a scenario (weights, ratios, seconds).
+_MAX_NUMBER = 1e9
+
+
+def _limit(key: str) -> float:
+    head = key.partition(".")[0].partition("[")[0]
+    return MAX_AMOUNT_EOK if head.endswith("_eok") or head == "tiers" else _MAX_NUMBER
+
+
 def _num(name: str, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise ParameterError(
-            f"scenario '{name}': {key} = {value!r} is not a number: give a number (억원 unless "
-            "the key says otherwise)"
+            f"scenario '{name}': {key} = {_short(value)} is not a number: give a number (억원 "
+            "unless the key says otherwise)"
         )
-    out = float(value)
-    if not math.isfinite(out):
-        raise ParameterError(f"scenario '{name}': {key} = {value!r} must be finite")
+    limit = _limit(key)
+    try:
+        out = float(value)
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out) or abs(out) > limit:
+        accepted = (
+            f"from 0 to {limit:,.0f} 억원"
+            if limit == MAX_AMOUNT_EOK
+            else f"between {-limit:,.0f} and {limit:,.0f}"
+        )
+        raise ParameterError(
+            f"scenario '{name}': {key} = {_short(value)} is out of range: give a finite number "
+            f"{accepted}"
+        )
     return out
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value, cut to a readable length (a 5,000-digit number is not quoted whole)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = len(str(abs(value))) if abs(value) < 10**4000 else None
+        if digits is None or digits > 30:
+            return f"a {digits or 'more than 4,000'}-digit number"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -> PerDistrict:
@@ -110,6 +145,38 @@ def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -
     if v < 0:
         raise ParameterError(f"scenario '{name}': {key} = {v} is negative: amounts are 억원 ≥ 0")
     return v
+
+
+_NAME_MAX = 80
+
+
+def _checked_name(value: Any) -> str:
+    """The scenario name, refused when it could name a path outside the output folder."""
+    if not isinstance(value, str):
+        raise ParameterError(
+            f"scenario key 'name' = {_short(value)} must be text, e.g. name = \"need_goal\""
+        )
+    name = value
+    bad = [c for c in name if c in "/\\:" or ord(c) < 32 or ord(c) == 127]
+    if not name.strip() or name.strip(". ") == "" or bad or name != name.strip():
+        if bad:
+            why = f"contains {bad[0]!r}"
+        elif not name.strip():
+            why = "is empty"
+        elif name.strip(". ") == "":
+            why = "is only dots, which names a folder outside the output folder"
+        else:
+            why = "starts or ends with a space"
+        raise ParameterError(
+            f"scenario key 'name' = {name!r} {why}: the name is also the output folder's name, "
+            "so use letters, digits, '_', '-' or '.' (no '/', '\\', ':' and not '.' or '..')"
+        )
+    if len(name) > _NAME_MAX:
+        raise ParameterError(
+            f"scenario key 'name' is {len(name)} characters long: use at most {_NAME_MAX} (it "
+            "is also the output folder's name)"
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -211,11 +278,7 @@ class Scenario:
     # -- validation --------------------------------------------------------------------------
     def _validate(self) -> None:
         set_ = object.__setattr__
-        name = str(self.name)
-        if not name.strip() or any(c in name for c in "/\\"):
-            raise ParameterError(
-                f"scenario name {self.name!r} must be non-empty and contain no '/' or '\\'"
-            )
+        name = _checked_name(self.name)
         set_(self, "name", name)
         budget = _num(name, "total_budget_eok", self.total_budget_eok)
         if budget < 0:
@@ -483,15 +546,61 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"scenario file {p} not found: give the path of a .toml file")
+    text = _read_scenario_text(p)
     try:
-        d = tomllib.loads(p.read_text(encoding="utf-8"))
+        d = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"scenario file {p}: not valid TOML: {exc}") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ParameterError(f"scenario file {p}: {_unreadable_number(text, exc)}") from exc
     d.setdefault("name", p.stem)
     try:
         return Scenario.from_dict(d, source=str(p))
     except ParameterError as exc:
         raise ParameterError(f"{p}: {exc}") from exc
+
+
+def _read_scenario_text(p: Path) -> str:
+    """The file's text: UTF-8 (BOM or not) first, then CP949 with a notice, else refused."""
+    import warnings
+
+    from cgresearch.errors import CGResearchWarning
+
+    data = p.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp949")
+    except UnicodeDecodeError:
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise ParameterError(
+            f"scenario file {p}, line {line}: byte {data[utf8_error.start]:#04x} is neither "
+            "UTF-8 nor CP949 text: save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+        ) from None
+    warnings.warn(
+        f"scenario file {p} is not UTF-8; read it as CP949 (Korean Windows). Save it as UTF-8 "
+        "to be sure every program reads it alike.",
+        CGResearchWarning,
+        stacklevel=3,
+    )
+    return text
+
+
+def _unreadable_number(text: str, exc: ValueError) -> str:
+    """Name the key of a number too long to read (Python refuses integers past 4,300 digits)."""
+    import re
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = re.match(r"\s*([^=\s]+)\s*=\s*[-+]?\d{300,}", line)
+        if found:
+            return (
+                f"line {number}: {found.group(1)} is a number of "
+                f"{len(re.sub(r'[^0-9]', '', line.split('=', 1)[1]))} digits: give a finite "
+                f"number between 0 and {MAX_AMOUNT_EOK:,.0f} 억원"
+            )
+    return f"a value cannot be read ({exc}): check the numbers in the file"
 
 
 def _district_keys(districts: pd.DataFrame) -> dict[str, int]:

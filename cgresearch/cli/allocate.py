@@ -25,7 +25,10 @@ def _run_allocate(args: argparse.Namespace) -> int:
     from cgresearch.allocation import load_scenario, solve_envelopes
     from cgresearch.data.districts import load_districts
     from cgresearch.figures.allocation import write_allocation
+    from cgresearch.outputs import check_output_folder
 
+    if args.out:  # refused before any work, by name
+        check_output_folder(args.out, option="--out")
     result = solve_envelopes(load_districts(), load_scenario(args.scenario))
     written = write_allocation(result, args.out, figures=not args.no_figures)
     print(result.summary())
@@ -50,7 +53,10 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
 def _run_compare(args: argparse.Namespace) -> int:
     from cgresearch.allocation import compare, load_scenario, solve_envelopes
     from cgresearch.data.districts import load_districts
+    from cgresearch.outputs import check_output_folder
 
+    if args.out:  # refused before any work, by name
+        check_output_folder(args.out, option="--out")
     districts = load_districts()
     a, b = (solve_envelopes(districts, load_scenario(path)) for path in (args.a, args.b))
     table = compare(a, b)

@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -167,6 +167,44 @@ def _map_figure(
     return fig, mapper
 
 
+def _open_location(clean: Callable[[str], str]) -> tuple[Any, str]:
+    """The session's URL location, reading its query only through ``clean``; and the raw query.
+
+    Panel's own location parses the raw query (and fails on a 5,000-digit number), and the
+    browser sends its address back when the page opens, so a synced widget would receive the
+    link's raw values (``base=nosuch``). This location hands the synced widgets the link made
+    valid (``clean``: :func:`state.read_link`), whatever the address bar holds.
+    """
+    from panel.io.location import Location
+    from panel.util import parse_query
+
+    class _ValidLocation(Location):
+        @property
+        def query_params(self) -> dict[str, Any]:
+            return parse_query("?" + clean(self.search))
+
+    doc = pn.state.curdoc
+    context = getattr(doc, "session_context", None)
+    if doc is None or context is None:  # not served (tests, notebooks)
+        location = pn.state.location
+        return location, (location.search.lstrip("?") if location is not None else "")
+    raw = urlsplit(str(getattr(context.request, "uri", "") or "")).query
+    location = _ValidLocation.from_request(context.request)
+    pn.state._locations[doc] = location  # Panel has no public setter for a session's location
+    return location, raw
+
+
+def _notice_html(notices: tuple[str, ...]) -> str:
+    """The notice a link that cannot be honoured as it is shows above the results."""
+    if not notices:
+        return ""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notices)
+    return (
+        "<div id='cg-link-notice'><b>This link could not be opened exactly as shared.</b> "
+        f"The nearest valid scenario is shown; changed or ignored:<ul>{items}</ul></div>"
+    )
+
+
 # --- the session ----------
 class _Dashboard:
     """One browser session: widgets, their URL sync and the views they drive."""
@@ -179,27 +217,40 @@ class _Dashboard:
     ) -> None:
         self.districts = districts
         self.scenarios = scenarios
-        self.location = pn.state.location
+        self.location, raw_query = _open_location(self._clean_query)
         self._suspended = True
         self.result: Any = None
         self.frame: pd.DataFrame | None = None
         self.scenario: Scenario | None = None
         self._seq = 0
 
-        default = _DEFAULT_BASE if _DEFAULT_BASE in scenarios else next(iter(scenarios))
+        # A shared link is read (and made valid) before any widget syncs with the address bar,
+        # so no value of the link can break the page; what is not honoured is said on the page.
+        link = self._read_link(raw_query)
+        if self.location is not None and link.notices:
+            self.location.search = "?" + urlencode(link.query(_UPLOADED))
+        self.link_notice = pn.pane.Alert(
+            _notice_html(link.notices),
+            alert_type="warning",
+            visible=bool(link.notices),
+            css_classes=["cg-link-notice"],
+            sizing_mode="stretch_width",
+        )
         self.base_select = pn.widgets.Select(
             label="Base scenario (scenarios/*.toml)",
             options=[*scenarios, _UPLOADED],
-            value=default,
+            value=link.base_name,
             css_classes=["cg-base"],
         )
-        self.upload_text = pn.widgets.TextInput(label="uploaded scenario", visible=False)
+        self.upload_text = pn.widgets.TextInput(
+            label="uploaded scenario", value=link.uploaded or "", visible=False
+        )
         self._sync(self.base_select, "base")
         self._sync(self.upload_text, "scenario")
         self.problem_text = ""
-        self.base = self._load_base()
+        self.base = link.base
 
-        values = state.values_from_scenario(self.base)
+        values = link.values
         self.controls = self._make_controls(values)
         for key, widget in self.controls.items():
             self._sync(widget, key)
@@ -208,7 +259,7 @@ class _Dashboard:
         self._make_tiers(values)
 
         self.map_select = pn.widgets.Select(
-            label="Colour the map by", options=_MAP_COLUMNS, value="amount_eok"
+            label="Colour the map by", options=_MAP_COLUMNS, value=link.map_column
         )
         self._sync(self.map_select, "map")
         self.upload = pn.widgets.FileInput(accept=".toml")
@@ -254,6 +305,8 @@ class _Dashboard:
         self.map_select.param.watch(self._on_map_column, "value")
         self.base_select.param.watch(self._on_base, "value")
         self.upload.param.watch(self._on_upload, "value")
+        if self.location is not None:
+            self.location.param.watch(self._on_address, "search")
         self._suspended = False
         self.update()
 
@@ -265,6 +318,25 @@ class _Dashboard:
     def _unsync(self, widget: pn.widgets.Widget) -> None:
         if self.location is not None:
             self.location.unsync(widget)
+
+    def _read_link(self, query: str) -> state.LinkReading:
+        return state.read_link(
+            query,
+            self.scenarios,
+            default_base=_DEFAULT_BASE,
+            map_columns=_MAP_COLUMNS,
+            uploaded_label=_UPLOADED,
+        )
+
+    def _clean_query(self, search: str) -> str:
+        """The address bar's query made valid (what the synced widgets are given)."""
+        return urlencode(self._read_link(search).query(_UPLOADED))
+
+    def _on_address(self, event: Any) -> None:
+        """The browser sends its address when the page opens: show the valid link there too."""
+        reading = self._read_link(str(event.new or ""))
+        if reading.notices:
+            self.location.search = "?" + urlencode(reading.query(_UPLOADED))
 
     def _load_base(self) -> Scenario:
         name = self.base_select.value
@@ -380,6 +452,7 @@ class _Dashboard:
         if self._suspended:
             return
         self.problem_text = ""
+        self.link_notice.visible = False  # the planner has moved on from the shared link
         self._suspended = True
         try:
             self.base = self._load_base()
@@ -628,6 +701,7 @@ class _Dashboard:
             width=360,
         )
         main = pn.Column(
+            self.link_notice,
             self.status,
             pn.Row(
                 pn.Column(self.map_select, self.map_pane, sizing_mode="stretch_width"),

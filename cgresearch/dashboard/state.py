@@ -39,19 +39,22 @@ import math
 import tomllib
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from cgresearch.allocation.scenario import INDICATORS, Scenario
-from cgresearch.errors import ParameterError
+from cgresearch.allocation.scenario import INDICATORS, MAX_AMOUNT_EOK, OBJECTIVES, Scenario
+from cgresearch.errors import CGResearchError, ParameterError, closest_match
 
 __all__ = [
     "SCALAR_KEYS",
     "TIER_PREFIX",
     "WEIGHT_PREFIX",
+    "LinkReading",
     "decode_scenario",
     "encode_scenario",
     "overrides_from_values",
+    "read_link",
     "scenario_from_values",
     "tier_key",
     "values_from_query",
@@ -324,3 +327,216 @@ def decode_scenario(text: str) -> Scenario:
         ) from exc
     data.setdefault("name", "uploaded")
     return Scenario.from_dict(data)
+
+
+# --- reading a shared link --------------------------------------------------------------------
+#: Accepted range of each numeric control: (low, high); amounts up to MAX_AMOUNT_EOK 억원.
+_RANGES: dict[str, tuple[float, float]] = {
+    "budget": (0.0, MAX_AMOUNT_EOK),
+    "floor": (0.0, MAX_AMOUNT_EOK),
+    "cap": (0.0, MAX_AMOUNT_EOK),
+    "previous": (0.0, MAX_AMOUNT_EOK),
+    "delta": (0.0, 1.0),
+    **{weight_key(i): (0.0, 1.0) for i in INDICATORS},
+}
+_LINK_KEYS = ("base", "scenario", "map")
+
+
+@dataclass(frozen=True)
+class LinkReading:
+    """What a dashboard link asks for, made valid, and a notice for each value not honoured.
+
+    Attributes
+    ----------
+    base_name : str
+        The base scenario to open (a name of ``scenarios``, or ``uploaded_label``).
+    base : Scenario
+        That scenario.
+    uploaded : str or None
+        The link's ``scenario=`` text when it holds a readable uploaded scenario.
+    values : dict
+        Control values (as :func:`values_from_scenario`), every one in its accepted range.
+    map_column : str
+        The map's colouring column.
+    notices : tuple of str
+        One plain sentence per ignored or changed value of the link, saying why (empty when the
+        link is honoured as it is).
+    """
+
+    base_name: str
+    base: Scenario
+    uploaded: str | None
+    values: dict[str, Any]
+    map_column: str
+    notices: tuple[str, ...]
+
+    def query(self, uploaded_label: str) -> dict[str, str]:
+        """The link's query made valid: what the address bar should show (values as JSON).
+
+        Only values that differ from the base scenario are kept, besides ``base``.
+        """
+        out = {"base": self.base_name}
+        if self.base_name == uploaded_label and self.uploaded is not None:
+            out["scenario"] = self.uploaded
+        start = values_from_scenario(self.base)
+        for key, value in self.values.items():
+            if key in start and not _differs(value, start[key]):
+                continue
+            if isinstance(value, str):
+                out[key] = value
+            else:
+                out[key] = json.dumps(list(value) if isinstance(value, tuple) else value)
+        return out
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
+
+
+def _read_value(key: str, text: str, like: Any) -> tuple[Any, str | None]:
+    """One link value made valid: (value, None) when honoured, else (value to use, notice)."""
+    shown = _short(text)
+    if key == "objective":
+        if text in OBJECTIVES:
+            return text, None
+        hint = closest_match(text, OBJECTIVES)
+        maybe = f" (did you mean '{hint}'?)" if hint else ""
+        return like, (
+            f"objective={shown} is not an objective{maybe}; kept '{like}' "
+            f"(one of {', '.join(OBJECTIVES)})"
+        )
+    if isinstance(like, bool):
+        low = text.strip().lower()
+        if low in ("true", "1", "yes", "on", "false", "0", "no", "off"):
+            return low in ("true", "1", "yes", "on"), None
+        return like, f"{key}={shown} is not true or false; kept {str(like).lower()}"
+    try:
+        value = _parse(text, like)
+    except (ValueError, TypeError, OverflowError):
+        return like, f"{key}={shown} cannot be read as a number; kept {_show(like)}"
+    if isinstance(like, tuple):
+        lo, hi = value
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or lo > hi:
+            return like, f"{key}={shown} needs 0 ≤ min ≤ max; kept {_show(like)}"
+        if hi > MAX_AMOUNT_EOK:
+            return like, f"{key}={shown} is above {MAX_AMOUNT_EOK:,.0f} 억원; kept {_show(like)}"
+        return value, None
+    if not math.isfinite(value):
+        return like, f"{key}={shown} is not a finite number; kept {_show(like)}"
+    low, high = _RANGES.get(key, (-math.inf, math.inf))
+    if value < low or value > high:
+        near = min(max(value, low), high)
+        what = "negative" if value < 0 else f"above {high:,.6g}"
+        return near, (
+            f"{key}={shown} is {what} (accepted {low:,.6g} to {high:,.6g}); set to {_show(near)}"
+        )
+    return value, None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{v:g}" for v in value) + "]"
+    return str(value)
+
+
+def read_link(
+    query: str,
+    scenarios: Mapping[str, Scenario],
+    *,
+    default_base: str,
+    map_columns: Mapping[str, str] | tuple[str, ...] | list[str],
+    default_map: str = "amount_eok",
+    uploaded_label: str = "(uploaded file)",
+) -> LinkReading:
+    """Read a dashboard link into a valid scenario view, noting every value it cannot honour.
+
+    Nothing in a link raises: an unknown base scenario, an unreadable ``scenario=`` text, an
+    unknown map column, an unknown key, a value that cannot be read or lies outside its control's
+    range (a negative weight, a 5,000-digit budget) is replaced by the nearest valid value (the
+    range's end, else the base scenario's own value) and named in ``notices`` with the reason.
+
+    Parameters
+    ----------
+    query : str
+        ``location.search``, e.g. ``"?base=equal_10&budget=260.0&w_pop=-1"``.
+    scenarios : mapping
+        Name -> base scenario the page offers.
+    default_base : str
+        The base opened when the link names none that exists.
+    map_columns : mapping or sequence
+        The map's colouring choices (a Panel ``options`` mapping label -> column, or columns).
+    default_map, uploaded_label : str
+        The default map column, and the base name that means "the link's uploaded scenario".
+
+    Returns
+    -------
+    LinkReading
+
+    Examples
+    --------
+    >>> from cgresearch.allocation import Scenario
+    >>> bases = {"b": Scenario(name="b", total_budget_eok=250)}
+    >>> r = read_link("?base=nosuch&w_pop=-1", bases, default_base="b", map_columns=["amount_eok"])
+    >>> r.base_name, r.values["w_pop"]
+    ('b', 0.0)
+    >>> len(r.notices)
+    2
+    """
+    notices: list[str] = []
+    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+    link = dict(pairs)
+    fallback = default_base if default_base in scenarios else next(iter(scenarios))
+    base_name = link.get("base", fallback)
+    uploaded = None
+    if base_name == uploaded_label:
+        text = link.get("scenario", "")
+        try:
+            base = decode_scenario(text)
+            uploaded = text
+        except (CGResearchError, ValueError, RecursionError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            notices.append(
+                f"the link's uploaded scenario cannot be read ({_short(first)}); opened "
+                f"'{fallback}' instead"
+            )
+            base_name, base = fallback, scenarios[fallback]
+    elif base_name in scenarios:
+        base = scenarios[base_name]
+    else:
+        hint = closest_match(base_name, list(scenarios))
+        maybe = f" (did you mean '{hint}'?)" if hint else ""
+        notices.append(
+            f"base={_short(base_name)} is not a scenario here{maybe}; opened '{fallback}' instead"
+        )
+        base_name, base = fallback, scenarios[fallback]
+    if "scenario" in link and uploaded is None and link.get("base") != uploaded_label:
+        notices.append("scenario=… is only read with base=(uploaded file); ignored")
+    columns = list(map_columns.values()) if isinstance(map_columns, Mapping) else list(map_columns)
+    map_column = link.get("map", default_map)
+    if map_column not in columns:
+        notices.append(
+            f"map={_short(map_column)} is not a map layer (use {', '.join(columns)}); "
+            f"showing {default_map}"
+        )
+        map_column = default_map
+    values = values_from_scenario(base)
+    for key, text in pairs:
+        if key in _LINK_KEYS:
+            continue
+        if key not in values:
+            why = (
+                f"names no grade of '{base_name}'"
+                if key.startswith(TIER_PREFIX)
+                else "is not a control of this page"
+            )
+            hint = closest_match(key, list(values))
+            maybe = f" (did you mean '{hint}'?)" if hint and not key.startswith(TIER_PREFIX) else ""
+            notices.append(f"{_short(key)} {why}{maybe}; ignored")
+            continue
+        value, notice = _read_value(key, text, values[key])
+        values[key] = value
+        if notice:
+            notices.append(notice)
+    return LinkReading(base_name, base, uploaded, values, map_column, tuple(notices))

@@ -23,6 +23,14 @@ from cgresearch.sweeps.analysis import (
     scenario_table,
     tornado,
 )
+from cgresearch.sweeps.estimate import (
+    MAX_SCENARIOS,
+    MAX_SECONDS,
+    SweepEstimate,
+    count_scenarios,
+    estimate_sweep,
+    estimate_sweep_file,
+)
 from cgresearch.sweeps.run import (
     SweepRun,
     read_results,
@@ -41,6 +49,8 @@ from cgresearch.sweeps.spec import (
 )
 
 __all__ = [
+    "MAX_SCENARIOS",
+    "MAX_SECONDS",
     "Axis",
     "Batch",
     "Frontier",
@@ -49,10 +59,14 @@ __all__ = [
     "MonteCarloRanges",
     "Perturbation",
     "RobustPick",
+    "SweepEstimate",
     "SweepRun",
     "SweepSpec",
     "Tornado",
+    "count_scenarios",
     "equity_efficiency_frontier",
+    "estimate_sweep",
+    "estimate_sweep_file",
     "infeasible_groups",
     "load_sweep",
     "monte_carlo_ranges",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cgresearch.allocation import Scenario, load_scenario, solve_envelopes
-from cgresearch.allocation.scenario import resolve_per_district
+from cgresearch.allocation.scenario import MAX_AMOUNT_EOK, resolve_per_district
 from cgresearch.data.districts import load_districts
 from cgresearch.errors import ParameterError
-from cgresearch.paths import scenarios_dir
+from cgresearch.figures.allocation import _outdir
+from cgresearch.paths import outputs_dir, scenarios_dir
 
 
 def _base(**kw):
@@ -147,7 +150,7 @@ def test_cli_allocate_of_a_bad_file_is_one_plain_error(tmp_path, capsys):
 
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "b"\ntotal_budget_eok = -1\n', encoding="utf-8")
-    assert main(["allocate", str(bad), "--out", str(tmp_path)]) == 2
+    assert main(["allocate", str(bad), "--out", str(tmp_path / "out")]) == 2
     assert "total_budget_eok = -1 is negative" in capsys.readouterr().err
 
 
@@ -174,3 +177,87 @@ def test_scenarios_hash_by_content_and_pickle_for_dask_workers():
     res = solve_envelopes(load_districts(), a)
     back = pickle.loads(pickle.dumps(res))
     assert back.table["amount_eok"].tolist() == res.table["amount_eok"].tolist()
+
+
+# --- hardening (issue #10): names, encodings, ranges ----------------------------------------
+@pytest.mark.parametrize("name", ["..", ".", "", "   ", "a/b", "..\\x", "/abs", "C:x", "a\nb"])
+def test_a_name_that_could_leave_the_output_folder_is_refused_naming_the_key(name):
+    with pytest.raises(ParameterError, match=r"scenario key 'name'"):
+        _base(name=name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=0, max_size=90))
+def test_any_accepted_name_stays_inside_the_allocation_folder(name):
+    try:
+        scenario = _base(name=name)
+    except ParameterError:
+        return
+    root = (outputs_dir() / "allocation").resolve()
+    folder = _outdir(scenario.name, None)
+    assert folder.resolve().parent == root
+    assert folder.name == name
+
+
+def test_a_cp949_file_is_read_with_a_notice_naming_the_encoding(tmp_path):
+    from cgresearch.errors import CGResearchWarning
+
+    path = tmp_path / "notepad.toml"
+    path.write_bytes('name = "종로_중점"\ntotal_budget_eok = 250\n'.encode("cp949"))
+    with pytest.warns(CGResearchWarning, match=r"notepad\.toml is not UTF-8; read it as CP949"):
+        scenario = load_scenario(path)
+    assert scenario.name == "종로_중점"
+
+
+def test_a_utf8_file_with_a_bom_is_read_without_a_notice(tmp_path, recwarn):
+    path = tmp_path / "bom.toml"
+    path.write_bytes('\ufeffname = "서울"\ntotal_budget_eok = 250\n'.encode())
+    assert load_scenario(path).name == "서울"
+    assert len(recwarn) == 0
+
+
+def test_a_file_in_neither_encoding_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b'name = "x"\ntotal_budget_eok = 1\ndescription = "\xff\xfe"\n')
+    with pytest.raises(ParameterError, match=r"binary\.toml, line 3: .*save the file as UTF-8"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("total_budget_eok = 1e300", "total_budget_eok"),
+        ("total_budget_eok = nan", "total_budget_eok"),
+        ("total_budget_eok = inf", "total_budget_eok"),
+        ("total_budget_eok = 10_000_001", "total_budget_eok"),
+        ("total_budget_eok = 250\nfloor_eok = 1e300", "floor_eok"),
+        ('total_budget_eok = 250\ncap_eok = { "종로구" = 1e20 }', "cap_eok.종로구"),
+    ],
+)
+def test_a_number_out_of_range_names_the_key_and_the_accepted_range(tmp_path, text, key):
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\n{text}\n', encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_scenario(path)
+    assert f"{key} = " in str(err.value)
+    assert f"from 0 to {MAX_AMOUNT_EOK:,.0f} 억원" in str(err.value)
+
+
+def test_a_5000_digit_number_names_its_line_and_key(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\ntotal_budget_eok = {"9" * 5000}\n', encoding="utf-8")
+    message = r"line 2: total_budget_eok is a number of 5000 digits"
+    with pytest.raises(ParameterError, match=message):
+        load_scenario(path)
+
+
+def test_a_400_digit_number_is_named_by_its_length_not_quoted(tmp_path):
+    with pytest.raises(ParameterError, match=r"total_budget_eok = a 400-digit number is out"):
+        _base(total_budget_eok=int("9" * 400))
+
+
+def test_the_largest_accepted_budget_still_solves_to_its_total():
+    # 10,000,000 억원 split by the formula: the allocations sum to the total (to 1e-6 relative).
+    result = solve_envelopes(load_districts(), _base(total_budget_eok=MAX_AMOUNT_EOK))
+    assert result.ok
+    assert result.table["amount_eok"].sum() == pytest.approx(MAX_AMOUNT_EOK, rel=1e-6)

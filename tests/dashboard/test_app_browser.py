@@ -243,3 +243,45 @@ def test_base_switch_and_uploaded_file_travel_in_the_link(
         _check_view(again, expected)
     finally:
         again.close()
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        "9" * 5000,  # Panel itself cannot parse it
+        "abc",  # Panel parses it as text; the synced slider must never receive it
+    ],
+)
+def test_a_link_that_cannot_be_honoured_says_so_and_opens_the_nearest_valid_view(
+    browser: Any, dashboard_url: str, districts: Any, base: Any, budget: str
+) -> None:
+    # An unknown base, an unknown map layer, a bad budget and a negative weight: the page opens
+    # need_goal_stable with w_pop at 0 (the slider's lower end) and lists all four.
+    expected = solve_envelopes(
+        districts,
+        base.with_overrides(
+            {"weights": {"base": 0.2, "elderly": 0.2, "fiscal_need": 0.2}, "weights_sum": 0.6}
+        ),
+    )
+    page = browser.new_page()
+    try:
+        response = page.goto(f"{dashboard_url}?base=nosuch&map=nosuch&budget={budget}&w_pop=-1")
+        assert response is not None and response.status == 200
+        _wait_status(page, "optimal", base.total_budget_eok)
+        notice = page.inner_text("#cg-link-notice")
+        assert "could not be opened exactly as shared" in notice
+        for culprit in ("base=nosuch", "map=nosuch", "budget=", "w_pop=-1 is negative"):
+            assert culprit in notice, culprit
+        _check_view(page, expected)
+        assert "Traceback" not in page.inner_text("body")
+        # the address bar now holds the view shown, which reopens without a notice
+        again = browser.new_page()
+        try:
+            again.goto(page.url)
+            _wait_status(again, "optimal", base.total_budget_eok)
+            _check_view(again, expected)
+            assert again.locator("#cg-link-notice").count() == 0
+        finally:
+            again.close()
+    finally:
+        page.close()
