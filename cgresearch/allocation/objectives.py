@@ -76,8 +76,9 @@ OBJECTIVE_PROPERTIES: dict[str, dict[str, str]] = {
     },
     "minmax_relative": {
         **dict.fromkeys(_PROPERTIES, "yes"),
-        "resource": "no",
-        "need": "no",
+        "resource": "not proved (no counterexample found)",
+        "need": "not proved (no counterexample found)",
+        "continuity": "not proved",
     },
     "goal": {
         "unique": "no (ties broken by a fixed proportional rule and the solver's path)",
