@@ -16,9 +16,11 @@ import pandas as pd
 
 from cgresearch.allocation import metrics as _metrics
 from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
+from cgresearch.allocation.explain import _explain, bound_lists
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import _KRW_PER_EOK, _per_capita
 from cgresearch.errors import ModelError, ParameterError
+from cgresearch.i18n import Lang
 
 __all__ = ["EnvelopeResult", "compare"]
 
@@ -128,8 +130,39 @@ class EnvelopeResult:
         """Return the allocation table (one row per gu) with the scenario name as a column."""
         return self.table.assign(scenario=self.scenario.name)
 
-    def summary(self) -> str:
-        """Return a short plain-text summary for planners."""
+    def explain(self, lang: Lang = "ko") -> pd.DataFrame:
+        """Return why each gu gets what it gets: one sentence per gu, Korean or English.
+
+        Parameters
+        ----------
+        lang : {"ko", "en"}
+
+        Returns
+        -------
+        DataFrame
+            ``adm_code``, ``name_ko``, ``name_en``, ``amount_eok``, ``target_eok``, ``reason``
+            (``floor``, ``cap``, ``stability_low``/``high``, ``tier_min``/``max``,
+            ``equity_min``/``max``, ``zero``, ``adjusted``, ``scaled``, ``band``, ``free``,
+            ``formula``) and ``text``; empty when there is no allocation.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cgresearch.allocation import Scenario, solve_envelopes
+        >>> d = pd.DataFrame({"adm_code": [1, 2], "name_ko": ["가구", "나구"],
+        ...                   "pop_total_2017q1": [100_000, 300_000]})
+        >>> r = solve_envelopes(d, Scenario(name="x", total_budget_eok=20, cap_eok=11))
+        >>> r.explain("en")["reason"].tolist()
+        ['adjusted', 'cap']
+        >>> r.explain("en")["text"].iloc[0]
+        'on its formula target 7.50억원 plus the common adjustment of +1.50억원'
+        """
+        x = self.amounts if self.ok else None
+        labels = [] if x is None else list(self.district_columns()["binding"])
+        return _explain(self._data, x, self._sol, labels, lang)
+
+    def summary(self, lang: Lang = "en") -> str:
+        """Return a short plain-text summary for planners (every gu at a bound is named)."""
         s = self.scenario
         lines = [
             f"scenario: {s.name} ({s.objective}, formula rule {s.formula_rule})",
@@ -144,12 +177,14 @@ class EnvelopeResult:
                 f"equity of per-capita amounts: Gini {m['gini']:.4f}, Theil {m['theil']:.4f}, "
                 f"max/min {m['max_min_ratio']:.3f}"
             )
-            t = self.table.sort_values("amount_eok", ascending=False)
-            top, bottom = t.iloc[0], t.iloc[-1]
+            amounts = self.table.set_index("name_ko")["amount_eok"]
+            top = amounts[amounts >= amounts.max() - _BIND_TOL]
+            bottom = amounts[amounts <= amounts.min() + _BIND_TOL]
             lines.append(
-                f"largest: {top['name_ko']} {top['amount_eok']:.2f}억원; smallest: "
-                f"{bottom['name_ko']} {bottom['amount_eok']:.2f}억원"
+                f"largest: {', '.join(top.index)} {top.iloc[0]:.2f}억원; smallest: "
+                f"{', '.join(bottom.index)} {bottom.iloc[0]:.2f}억원"
             )
+            lines += bound_lists(self.explain(lang), lang)
             for text in _condensed(self.shadow_prices, s):
                 lines.append(f"- {text}")
         return "\n".join(lines)

@@ -44,7 +44,7 @@ import time
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _LP, GROUPS, _columns, _Data, _Solution
+from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
 from cgresearch.errors import ModelError
 
 __all__ = [
@@ -76,8 +76,9 @@ OBJECTIVE_PROPERTIES: dict[str, dict[str, str]] = {
     },
     "minmax_relative": {
         **dict.fromkeys(_PROPERTIES, "yes"),
-        "resource": "no",
-        "need": "no",
+        "resource": "not proved (no counterexample found)",
+        "need": "not proved (no counterexample found)",
+        "continuity": "not proved",
     },
     "goal": {
         "unique": "no (ties broken by a fixed proportional rule and the solver's path)",
@@ -166,7 +167,10 @@ def water_fill(
     probe = float(points[-1] + 1.0) if k == points.size else float((points[k - 1] + points[k]) / 2)
     inside = moving & (base + probe * slope > lower) & (base + probe * slope < upper)
     rest = float(np.where(inside, 0.0, amounts(probe)).sum())
-    lam = (total - rest - float(base[inside].sum())) / float(slope[inside].sum())
+    moving_sum = float(slope[inside].sum())
+    if moving_sum <= 0:
+        return amounts(probe), probe
+    lam = (total - rest - float(base[inside].sum())) / moving_sum
     return amounts(lam), float(lam)
 
 
@@ -230,43 +234,51 @@ def _kkt_improvement(
     """Row prices of ``½ Σ w (x − t)²`` at the closed form (improvement per unit rhs increase).
 
     A gu at its lower bound has ``ν_i = w_i (x_i − t_i) − λ ≥ 0``, at its upper bound
-    ``η_i = λ − w_i (x_i − t_i) ≥ 0``; the price goes to the first row that holds that bound.
+    ``η_i = λ − w_i (x_i − t_i) ≥ 0``: the reduced cost of its amount.
     """
-    n = data.n
     imp = np.zeros(len(lp.row_names))
-    grad = data.weight * (x - data.target) - lam
-    scale = np.maximum(1.0, np.abs(x))
-    names = {name: r for r, name in enumerate(lp.row_names)}
-    for i in range(n):
-        if abs(x[i] - lo[i]) <= 1e-9 * scale[i] and grad[i] > 0:
-            for prefix, bound in (("floor", data.floor), ("stab_lo", data.stab_lo)):
-                if abs(bound[i] - lo[i]) <= 1e-12 * scale[i]:
-                    imp[names[f"{prefix}_{i}"]] = -grad[i]
-                    break
-            else:
-                if abs(data.tier_lo[i] - lo[i]) <= 1e-12 * scale[i]:
-                    imp[names[f"tier_lo_{i}"]] = -grad[i]
-        elif abs(x[i] - hi[i]) <= 1e-9 * scale[i] and grad[i] < 0:
-            for prefix, bound in (("cap", data.cap), ("stab_hi", data.stab_hi)):
-                if abs(bound[i] - hi[i]) <= 1e-12 * scale[i]:
-                    imp[names[f"{prefix}_{i}"]] = -grad[i]
-                    break
-            else:
-                if abs(data.tier_hi[i] - hi[i]) <= 1e-12 * scale[i]:
-                    imp[names[f"tier_hi_{i}"]] = -grad[i]
+    _bound_prices(data, lp, x, data.weight * (x - data.target) - lam, lo, hi, imp)
     imp[0] = -lam
     return imp
 
 
+def _bound_prices(
+    data: _Data,
+    lp: _LP,
+    x: np.ndarray,
+    reduced: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    imp: np.ndarray,
+) -> None:
+    """Put each gu's reduced cost (d objective / d bound) on the first row holding that bound."""
+    scale = np.maximum(1.0, np.abs(x))
+    names = {name: r for r, name in enumerate(lp.row_names)}
+    for i in range(data.n):
+        if abs(x[i] - lo[i]) <= 1e-9 * scale[i] and reduced[i] > 0:
+            rows = (("floor", data.floor), ("stab_lo", data.stab_lo), ("tier_lo", data.tier_lo))
+        elif abs(x[i] - hi[i]) <= 1e-9 * scale[i] and reduced[i] < 0:
+            rows = (("cap", data.cap), ("stab_hi", data.stab_hi), ("tier_hi", data.tier_hi))
+        else:
+            continue
+        for prefix, bound in rows:
+            if abs(bound[i] - x[i]) <= 1e-9 * scale[i]:
+                imp[names[f"{prefix}_{i}"]] = -reduced[i]
+                break
+
+
 # --- HiGHS: the QP and the min-max LP ----------------------------------------------------------
 def _group_rows(data: _Data, lp: _LP, extra_cols: int = 0):
-    """The active constraint-group rows over the columns x, pc_lo, pc_hi (+ ``extra_cols``)."""
+    """The budget and equity rows over the columns x, pc_lo, pc_hi (+ ``extra_cols``).
+
+    Each gu's floors, caps, stability limits and tier are column bounds (:func:`_box`).
+    """
     n = data.n
     cols = _columns(n)
     keep = np.array([*range(n), cols["lo"], cols["hi"]])
     col_of = np.full(len(lp.col_names), -1)
     col_of[keep] = np.arange(keep.size)
-    active = np.isin(lp.row_group, GROUPS) & ~np.isnan(lp.rhs)
+    active = np.isin(lp.row_group, ("budget", "equity")) & ~np.isnan(lp.rhs)
     rows = np.flatnonzero(active)
     row_of = np.full(len(lp.row_names), -1)
     row_of[rows] = np.arange(rows.size)
@@ -301,6 +313,14 @@ def _run_highs(
 
     from cgresearch.allocation.solver import _new_highs
 
+    # Shift every column to a zero lower bound (x = y + lb): HiGHS' QP solver can fail on tiny
+    # positive lower bounds (a "Solve error" at lb = 1e-6), never on zero ones.
+    shift = np.where(np.isfinite(col_lb), col_lb, 0.0)
+    col_lb, col_ub = col_lb - shift, col_ub - shift
+    activity = np.bincount(e_row, weights=e_val * shift[e_col], minlength=row_lb.size)
+    row_lb, row_ub = row_lb - activity, row_ub - activity
+    if hessian is not None:
+        cost = cost + hessian * shift
     h = _new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
     if time_limit:
@@ -321,19 +341,15 @@ def _run_highs(
         e_val[order],
     )
     if hessian is not None:
-        h.passHessian(
-            ncol,
-            ncol,
-            1,  # triangular (here diagonal)
-            np.arange(ncol + 1, dtype=np.int32),
-            np.arange(ncol, dtype=np.int32),
-            hessian,
-        )
+        on = np.flatnonzero(hessian != 0).astype(np.int32)  # explicit zeros upset HiGHS' QP
+        starts = np.searchsorted(on, np.arange(ncol + 1)).astype(np.int32)
+        h.passHessian(ncol, int(on.size), 1, starts, on, hessian[on])  # 1: triangular
     h.run()
     S = highspy.HighsModelStatus
     ms = h.getModelStatus()
     if ms == S.kOptimal:
-        return "optimal", h.getSolution()
+        sol = h.getSolution()
+        return "optimal", (np.asarray(sol.col_value, dtype=float) + shift, sol)
     if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return "infeasible", None
     if ms in (S.kTimeLimit, S.kIterationLimit):
@@ -351,24 +367,33 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     cost[:n] = -w * t
     hess = np.zeros(ncol)
     hess[:n] = w
+    lo, hi = _box(data)
+    if np.any(lo > hi):
+        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
     col_lb = np.zeros(ncol)
     col_ub = np.full(ncol, np.inf)
+    col_lb[:n], col_ub[:n] = lo, hi
+    if data.scenario.max_per_capita_ratio is None:
+        col_ub[n : n + 2] = 0.0  # the per-capita band columns are in no row: pin them
     if band is not None:
-        col_lb[:n] = np.maximum(0.0, t * (1 - band))
-        col_ub[:n] = t * (1 + band)
+        col_lb[:n] = np.maximum(lo, t * (1 - band))
+        col_ub[:n] = np.minimum(hi, t * (1 + band))
+        col_lb[:n] = np.minimum(col_lb[:n], col_ub[:n])
     status, sol = _run_highs(
         ncol, col_lb, col_ub, cost, rlo, rhi, er, ec, ev, hess, data.scenario.time_limit_s
     )
     elapsed = time.perf_counter() - start
     if sol is None:
         return _message(status, data, elapsed)
-    x = np.asarray(sol.col_value, dtype=float)
+    x, sol = sol
     values = np.zeros(len(lp.col_names))
     cols = _columns(n)
     values[:n] = x[:n]
     values[cols["lo"]], values[cols["hi"]] = x[n], x[n + 1]
     improvement = np.zeros(len(lp.row_names))
     improvement[rows] = -np.asarray(sol.row_dual, dtype=float) + 0.0
+    reduced = np.asarray(sol.col_dual, dtype=float)[:n]
+    _bound_prices(data, lp, x[:n], reduced, lo, hi, improvement)
     lam = float(np.asarray(sol.row_dual)[0]) if rows.size and rows[0] == 0 else None
     return _Solution(
         "optimal",
@@ -398,10 +423,17 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
     rhi = np.concatenate([rhi, t, np.full(n, np.inf)])
     cost = np.zeros(ncol)
     cost[m_col] = 1.0
+    lo, hi = _box(data)
+    if np.any(lo > hi):
+        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+    col_lb, col_ub = np.zeros(ncol), np.full(ncol, np.inf)
+    col_lb[:n], col_ub[:n] = lo, hi
+    if data.scenario.max_per_capita_ratio is None:
+        col_ub[n : n + 2] = 0.0  # the per-capita band columns are in no row: pin them
     status, sol = _run_highs(
         ncol,
-        np.zeros(ncol),
-        np.full(ncol, np.inf),
+        col_lb,
+        col_ub,
         cost,
         rlo,
         rhi,
@@ -413,8 +445,8 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
     )
     if sol is None:
         return _message(status, data, time.perf_counter() - start)
-    band = float(np.asarray(sol.col_value)[m_col])
-    out = _qp(data, lp, band=band * (1 + 1e-9) + 1e-12)
+    band = float(sol[0][m_col])
+    out = _qp(data, lp, band=band * (1 + 1e-12) + 1e-13)
     return _Solution(
         out.status,
         out.message,
