@@ -736,6 +736,30 @@ def _validate_axis(base: Scenario, axis: Axis, others: dict[str, Value], where: 
             errors.append(exc)
     if len(errors) == len(checks):
         raise errors[0]
+    if axis.kind == "grid":
+        _validate_names(base, axis, others, where)
+
+
+def _validate_names(base: Scenario, axis: Axis, others: dict[str, Value], where: str) -> None:
+    """Refuse a text value (an objective, deviation or rule name) the base rejects on its own.
+
+    A name is a choice, not a question with no answer: a misspelt ``objective =
+    "equal_adjustmnt"`` is refused at load, with the key and the value, rather than recorded as
+    ``"invalid"`` on every point.
+    """
+    for values in axis.values:
+        overrides = dict(zip(axis.keys, values, strict=True))
+        names = {k: v for k, v in overrides.items() if isinstance(v, str)}
+        if not names:
+            continue
+        try:
+            _apply(base, {**others, **overrides}, where)
+        except ParameterError:
+            for key, value in names.items():
+                try:
+                    base.with_overrides({key: value})
+                except ParameterError as exc:
+                    raise ParameterError(f"{where}: {exc}") from exc
 
 
 def _parse_monte_carlo(raw: Any, sweep_seed: int, where: str) -> MonteCarlo:

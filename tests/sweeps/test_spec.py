@@ -258,3 +258,30 @@ def test_load_sweep_overrides_sweep_keys_and_finds_files_in_scenarios_sweeps():
         load_sweep("whatifs_smoke.toml", {"axis.key": "floor_eok"})
     with pytest.raises(ParameterError, match="'drawz'"):
         load_sweep("whatifs_smoke.toml", {"monte_carlo.drawz": 5})
+
+
+def test_the_objective_is_a_sweep_axis_and_each_point_solves_with_its_objective():
+    spec = sweep_from_dict(
+        {
+            "sweep": {"name": "objectives", "base": "need_goal_stable.toml"},
+            "axis": [{"key": "objective", "values": ["equal_adjustment", "proportional"]}],
+        }
+    )
+    assert [spec.overrides(i) for i in range(spec.n_points)] == [
+        {"objective": "equal_adjustment"},
+        {"objective": "proportional"},
+    ]
+    assert spec.base.with_overrides(spec.overrides(1)).objective == "proportional"
+
+
+def test_a_misspelt_objective_on_an_axis_is_refused_at_load_with_key_and_suggestion():
+    with pytest.raises(ParameterError) as info:
+        sweep_from_dict(
+            {
+                "sweep": {"name": "typo", "base": "need_goal_stable.toml"},
+                "axis": [{"key": "objective", "values": ["equal_adjustment", "proportionall"]}],
+            }
+        )
+    message = str(info.value)
+    assert "[[axis]] 1" in message and "objective" in message and "'proportionall'" in message
+    assert "did you mean 'proportional'" in message
