@@ -200,7 +200,12 @@ def test_map_has_a_colour_bar_whose_unit_follows_the_coloured_column(dash: Any) 
 # about 16:1 and white about 1.3:1 (luminances 0.0148 and 0.78, worked from the sRGB formula).
 @pytest.mark.parametrize(
     ("fill", "text"),
-    [("#00204D", "#ffffff"), ("#FFE945", "#111111"), ("#053061", "#ffffff"), ("#f7f7f7", "#111111")],
+    [
+        ("#00204D", "#ffffff"),
+        ("#FFE945", "#111111"),
+        ("#053061", "#ffffff"),
+        ("#f7f7f7", "#111111"),
+    ],
 )
 def test_map_labels_are_white_on_dark_fills_and_dark_on_light_fills(fill: str, text: str) -> None:
     assert app._text_colour(fill) == text
