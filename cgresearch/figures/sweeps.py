@@ -116,8 +116,8 @@ def frontier_chart(
         linewidth=1.6,
         label=tr("Pareto frontier ({n} points)", lang, n=len(on)),
     )
-    ax.set_xlabel(_label(frontier.equity))
-    ax.set_ylabel(_label(frontier.efficiency))
+    ax.set_xlabel(_label(frontier.equity, lang))
+    ax.set_ylabel(_label(frontier.efficiency, lang))
     ax.legend(loc="best", fontsize="small")
     ax.set_title(
         title
