@@ -501,12 +501,33 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
     return pd.concat([first, rest], ignore_index=True)
 
 
+def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
+    """The envelopes in whole units (Webster), within each gu's bounds; the total stays exact."""
+    from cgresearch.allocation.objectives import _box
+    from cgresearch.allocation.rounding import round_to_units
+
+    s = data.scenario
+    smallest = float(x[x > 0].min(initial=math.inf))
+    if unit > smallest:
+        raise ParameterError(
+            f"scenario '{s.name}': rounding_unit_eok = {unit:g}억원 is larger than the smallest "
+            f"envelope ({smallest:.4g}억원): use a smaller unit (e.g. 0.01 for 100만원)"
+        )
+    lo, hi = _box(data)
+    keys = data.districts["adm_code"].to_numpy()
+    return round_to_units(
+        x, unit, total=s.total_budget_eok, lower=lo, upper=hi, keys=keys, method="webster"
+    )
+
+
 def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> EnvelopeResult:
     s = data.scenario
     x = None if sol.values is None else sol.values[: data.n].copy()
     if x is not None:
         x[np.abs(x) < 1e-12] = 0.0
     ok = sol.status == "optimal" and x is not None
+    if ok and s.rounding_unit_eok is not None:
+        x = _rounded(data, x, s.rounding_unit_eok)
     value = _objective_value(data, x) if ok else None
     return EnvelopeResult(
         scenario=s,

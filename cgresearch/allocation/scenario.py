@@ -162,6 +162,10 @@ class Scenario:
         Goal weights: every 억원 alike, or each gu's deviation relative to its target.
     combination : dict
         ``{"goal": a, "maxmin": b}`` for the ``combined`` objective (a, b ≥ 0, a + b > 0).
+    rounding_unit_eok : float or None
+        Round the envelopes to whole units of this size (억원; 0.01 = 100만원) by the Webster
+        divisor method, keeping the total exact and the bounds (see
+        :mod:`cgresearch.allocation.rounding`); the total must be a whole number of units.
     time_limit_s : float or None
         Solver time limit in seconds.
     solver : str
@@ -196,6 +200,7 @@ class Scenario:
     deviation: str = "absolute"
     combination: dict[str, float] = field(default_factory=lambda: {"goal": 0.5, "maxmin": 0.5})
     time_limit_s: float | None = None
+    rounding_unit_eok: float | None = None
     solver: str = "highs"
     description: str = ""
     source: str | None = field(default=None, compare=False)
@@ -346,6 +351,25 @@ class Scenario:
                 "positive sum, e.g. combination = {goal = 0.5, maxmin = 0.5}"
             )
         set_(self, "combination", comb)
+        if self.rounding_unit_eok is not None:
+            unit = _num(name, "rounding_unit_eok", self.rounding_unit_eok)
+            if unit <= 0:
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. "
+                    "0.01 for 100만원)"
+                )
+            if unit > budget:
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g}억원 is larger than the "
+                    f"total of {budget:g}억원: use a smaller unit (e.g. 0.01 for 100만원)"
+                )
+            units = budget / unit
+            if abs(units - round(units)) > 1e-6 * max(1.0, units):
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g}: the total of {budget:g}억원 "
+                    "is not a whole number of units: choose a unit that divides it"
+                )
+            set_(self, "rounding_unit_eok", unit)
         if self.time_limit_s is not None:
             t = _num(name, "time_limit_s", self.time_limit_s)
             if t <= 0:
