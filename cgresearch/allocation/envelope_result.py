@@ -503,7 +503,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
 
 def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
     """The envelopes in whole units (Webster), within each gu's bounds; the total stays exact."""
-    from cgresearch.allocation.objectives import _box
+    from cgresearch.allocation.envelope_lp import _box
     from cgresearch.allocation.rounding import round_to_units
 
     s = data.scenario

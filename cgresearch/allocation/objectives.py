@@ -44,7 +44,7 @@ import time
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
+from cgresearch.allocation.envelope_lp import _LP, _box, _columns, _Data, _Solution
 from cgresearch.errors import ModelError
 
 __all__ = [
@@ -175,14 +175,6 @@ def water_fill(
 
 
 # --- the box of each gu -------------------------------------------------------------------------
-def _box(data: _Data) -> tuple[np.ndarray, np.ndarray]:
-    """Each gu's lower and upper amount from its floor, cap, stability limits and tier."""
-    lo = np.fmax.reduce([np.zeros(data.n), data.floor, data.stab_lo, data.tier_lo])
-    hi = np.fmin.reduce([data.cap, data.stab_hi, data.tier_hi])
-    hi = np.where(np.isnan(hi), np.inf, hi)
-    return lo, hi
-
-
 def _uses_closed_form(data: _Data) -> bool:
     return data.scenario.objective in _CLOSED_FORMS and data.scenario.max_per_capita_ratio is None
 
