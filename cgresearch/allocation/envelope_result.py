@@ -557,8 +557,15 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
 _EMPTY = _Solution("not_solved", "", None, None, 0.0)
 
 
+#: Changes smaller than half a displayed unit (0.01억원 = 100만원) count as unchanged, so no
+#: summary says "1 gu loses 0.00억원".
+_COMPARE_TOL = 0.005
+
+
 def compare(result_a: EnvelopeResult, result_b: EnvelopeResult) -> pd.DataFrame:
     """Return who gains and who loses going from scenario A to scenario B.
+
+    A change of less than 0.005억원 (half of the 0.01억원 shown) is ``unchanged``.
 
     Returns
     -------
@@ -591,7 +598,7 @@ def compare(result_a: EnvelopeResult, result_b: EnvelopeResult) -> pd.DataFrame:
         raise ParameterError("compare: the two results cover different districts")
     m = a.merge(b, on="adm_code", suffixes=("_a", "_b"))
     change = m["amount_eok_b"] - m["amount_eok_a"]
-    tol = 1e-6
+    tol = _COMPARE_TOL
     out = pd.DataFrame(
         {
             "adm_code": m["adm_code"],
