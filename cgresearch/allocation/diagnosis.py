@@ -206,6 +206,8 @@ def _fix_text(data: _Data, group: str, el: _Elastic, setting: float = math.nan) 
         return f"raise the caps by {amount:.2f}억원 in total" + _by_district(data, el.slack, "cap_")
     if group == "stability":
         more = f"{amount:.2f}억원 more year-on-year change" + _by_district(data, el.slack, "stab_")
+        if s.stability_delta is None:
+            return f"allow {more} than the year-on-year change limits permit"
         if math.isnan(setting):
             return f"allow {more} than stability_delta = {s.stability_delta:g} permits"
         return (
@@ -257,7 +259,7 @@ def _headline(data: _Data, conflicts: tuple[str, ...]) -> str:
         lo, hi = _sum_of(data.stab_lo), _sum_of(data.stab_hi)
         if lo > budget or hi < budget:
             return (
-                f"the stability limits (previous amounts ± {s.stability_delta:g}) allow totals "
+                f"the year-on-year change limits allow totals "
                 f"from {lo:.2f} to {hi:.2f}억원, but the total is {budget:g}억원"
             )
     plain = [_PLAIN[g] for g in conflicts]
@@ -346,7 +348,7 @@ def _diagnose_data(data: _Data) -> Diagnosis:
                 data, "max_per_capita_ratio", float(s.max_per_capita_ratio or 1.0), hard | {group}
             )
             setting = math.nan if found is None else found
-        elif el.status == "optimal" and group == "stability":
+        elif el.status == "optimal" and group == "stability" and s.stability_delta is not None:
             found = _smallest_setting(
                 data, "stability_delta", float(s.stability_delta or 0.0), hard | {group}
             )

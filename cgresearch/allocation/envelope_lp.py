@@ -106,17 +106,34 @@ def _prepare(
             f"its cap ({cap[i]:g}억원): lower floor_eok or raise cap_eok"
         )
     prev = _floats(_per_gu(scenario.previous_eok, d, "previous_eok", name, memo))
-    if scenario.stability_delta is not None:
+    limits = {
+        key: getattr(scenario, key)
+        for key in ("stability_delta", "max_cut_pct", "max_raise_pct", "max_change_eok")
+        if getattr(scenario, key) is not None
+    }
+    stab_lo = stab_hi = np.full(n, np.nan)
+    if limits:
         missing = np.flatnonzero(np.isnan(prev))
         if missing.size:
             raise ParameterError(
-                f"scenario '{name}': stability_delta needs previous_eok for every gu; "
+                f"scenario '{name}': {next(iter(limits))} needs previous_eok for every gu; "
                 f"{d['name_ko'].iloc[int(missing[0])]} has none: add it or a 'default'"
             )
-        delta = scenario.stability_delta
-        stab_lo, stab_hi = prev * (1 - delta), prev * (1 + delta)
-    else:
-        stab_lo = stab_hi = np.full(n, np.nan)
+        lows, highs = [], []
+        if "stability_delta" in limits:
+            lows.append(prev * (1 - limits["stability_delta"]))
+            highs.append(prev * (1 + limits["stability_delta"]))
+        if "max_cut_pct" in limits:
+            lows.append(prev * (1 - limits["max_cut_pct"] / 100))
+        if "max_raise_pct" in limits:
+            highs.append(prev * (1 + limits["max_raise_pct"] / 100))
+        if "max_change_eok" in limits:
+            lows.append(np.maximum(prev - limits["max_change_eok"], 0.0))
+            highs.append(prev + limits["max_change_eok"])
+        if lows:
+            stab_lo = np.max(np.vstack(lows), axis=0)
+        if highs:
+            stab_hi = np.min(np.vstack(highs), axis=0)
     grades: list[str | None] = [None] * n
     tier_lo = np.full(n, np.nan)
     tier_hi = np.full(n, np.nan)

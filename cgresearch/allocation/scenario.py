@@ -152,6 +152,12 @@ class Scenario:
         Last year's allocation (scalar: equal for every gu, e.g. 10; or a table).
     stability_delta : float or None
         Year-on-year limit: ``|x − previous| ≤ δ · previous`` (needs ``previous_eok``).
+    max_cut_pct, max_raise_pct : float or None
+        Asymmetric year-on-year limits in % of ``previous_eok``: ``x ≥ previous (1 − cut/100)``,
+        ``x ≤ previous (1 + raise/100)`` (e.g. cut at most 5, raise at most 10).
+    max_change_eok : float or None
+        Absolute year-on-year limit: ``|x − previous| ≤`` this (억원). All change limits that are
+        set hold together (with ``stability_delta``).
     max_per_capita_ratio : float or None
         Per-capita equity bound: largest / smallest per-capita amount ≤ this ratio (≥ 1).
     tiers : dict
@@ -194,6 +200,9 @@ class Scenario:
     cap_eok: PerDistrict = None
     previous_eok: PerDistrict = None
     stability_delta: float | None = None
+    max_cut_pct: float | None = None
+    max_raise_pct: float | None = None
+    max_change_eok: float | None = None
     max_per_capita_ratio: float | None = None
     tiers: dict[str, tuple[float, float]] = field(default_factory=dict)
     grades: dict[str, str] = field(default_factory=dict)
@@ -294,6 +303,22 @@ class Scenario:
                     "allocation, e.g. previous_eok = 10)"
                 )
             set_(self, "stability_delta", delta)
+        for key in ("max_cut_pct", "max_raise_pct", "max_change_eok"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            v = _num(name, key, value)
+            if v < 0 or (key == "max_cut_pct" and v > 100):
+                raise ParameterError(
+                    f"scenario '{name}': {key} = {v:g} must be "
+                    + ("between 0 and 100 (%)" if key == "max_cut_pct" else "≥ 0")
+                )
+            if self.previous_eok is None:
+                raise ParameterError(
+                    f"scenario '{name}': {key} needs previous_eok (last year's allocation, "
+                    "e.g. previous_eok = 10)"
+                )
+            set_(self, key, v)
         if self.max_per_capita_ratio is not None:
             ratio = _num(name, "max_per_capita_ratio", self.max_per_capita_ratio)
             if ratio < 1:
