@@ -98,6 +98,8 @@ def _prepare(
     name = scenario.name
     floor = _floats(_per_gu(scenario.floor_eok, d, "floor_eok", name, memo))
     cap = _floats(_per_gu(scenario.cap_eok, d, "cap_eok", name, memo))
+    if scenario.floor_per_capita_krw is not None:
+        floor = np.fmax(floor, pop * scenario.floor_per_capita_krw / _KRW_PER_EOK)
     bad = np.flatnonzero(floor > cap)
     if bad.size:
         i = int(bad[0])

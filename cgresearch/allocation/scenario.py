@@ -158,6 +158,9 @@ class Scenario:
     max_change_eok : float or None
         Absolute year-on-year limit: ``|x − previous| ≤`` this (억원). All change limits that are
         set hold together (with ``stability_delta``).
+    floor_per_capita_krw : float or None
+        A floor per resident: each gu gets at least ``population × this / 10⁸`` 억원 (KRW per
+        person; with ``floor_eok``, the larger floor holds).
     max_per_capita_ratio : float or None
         Per-capita equity bound: largest / smallest per-capita amount ≤ this ratio (≥ 1).
     tiers : dict
@@ -203,6 +206,7 @@ class Scenario:
     max_cut_pct: float | None = None
     max_raise_pct: float | None = None
     max_change_eok: float | None = None
+    floor_per_capita_krw: float | None = None
     max_per_capita_ratio: float | None = None
     tiers: dict[str, tuple[float, float]] = field(default_factory=dict)
     grades: dict[str, str] = field(default_factory=dict)
@@ -303,6 +307,13 @@ class Scenario:
                     "allocation, e.g. previous_eok = 10)"
                 )
             set_(self, "stability_delta", delta)
+        if self.floor_per_capita_krw is not None:
+            v = _num(name, "floor_per_capita_krw", self.floor_per_capita_krw)
+            if v < 0:
+                raise ParameterError(
+                    f"scenario '{name}': floor_per_capita_krw = {v:g} must be ≥ 0 (KRW per person)"
+                )
+            set_(self, "floor_per_capita_krw", v)
         for key in ("max_cut_pct", "max_raise_pct", "max_change_eok"):
             value = getattr(self, key)
             if value is None:

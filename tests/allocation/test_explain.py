@@ -111,3 +111,13 @@ def test_change_limits_need_last_years_amounts_and_sensible_values():
         Scenario(name="c", total_budget_eok=20, previous_eok=10, max_cut_pct=150)
     with pytest.raises(ParameterError, match="max_change_eok = -1 must be ≥ 0"):
         Scenario(name="c", total_budget_eok=20, previous_eok=10, max_change_eok=-1)
+
+
+def test_a_per_capita_floor_lifts_a_gu_to_population_times_the_amount():
+    # 1,000 KRW per person: 가구 (100,000) ≥ 1억원, 나구 (900,000) ≥ 9억원. Targets of 10억원 by
+    # base: 5 and 5, so 나구 is lifted to 9 and 가구 keeps the remaining 1 (its floor, too).
+    d = _districts([100_000, 900_000])
+    s = Scenario(name="pc", total_budget_eok=10, weights={"base": 1}, floor_per_capita_krw=1000)
+    res = solve_envelopes(d, s)
+    assert res.table["amount_eok"].tolist() == pytest.approx([1.0, 9.0])
+    assert res.explain("en")["reason"].tolist() == ["floor", "floor"]
