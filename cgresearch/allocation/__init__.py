@@ -25,6 +25,12 @@ from cgresearch.allocation.metrics import (
     theil,
     utilitarian_welfare,
 )
+from cgresearch.allocation.objectives import (
+    DEFAULT_OBJECTIVE,
+    OBJECTIVE_PROPERTIES,
+    UNIQUE_OBJECTIVES,
+    water_fill,
+)
 from cgresearch.allocation.pb import (
     PB_RULES,
     PBElection,
@@ -34,6 +40,7 @@ from cgresearch.allocation.pb import (
     pb_outcome_from_file,
     read_pb,
 )
+from cgresearch.allocation.rounding import ROUNDING_METHODS, round_to_units
 from cgresearch.allocation.scenario import (
     FORMULA_RULES,
     INDICATORS,
@@ -45,13 +52,17 @@ from cgresearch.allocation.selection import SelectionResult, select_projects
 from cgresearch.allocation.solver import SOLVER_NAMES, STATUSES, SolveResult, affine, solve
 
 __all__ = [
+    "DEFAULT_OBJECTIVE",
     "FORMULA_RULES",
     "GROUPS",
     "INDICATORS",
     "OBJECTIVES",
+    "OBJECTIVE_PROPERTIES",
     "PB_RULES",
+    "ROUNDING_METHODS",
     "SOLVER_NAMES",
     "STATUSES",
+    "UNIQUE_OBJECTIVES",
     "Diagnosis",
     "EnvelopeModel",
     "EnvelopeResult",
@@ -74,10 +85,12 @@ __all__ = [
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
+    "round_to_units",
     "score_frontier",
     "select_projects",
     "solve",
     "solve_envelopes",
     "theil",
     "utilitarian_welfare",
+    "water_fill",
 ]

@@ -66,6 +66,23 @@ def _floats(values: list[Any]) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
+_UNSET = object()
+
+
+def _per_gu(
+    value: Any, d: pd.DataFrame, key: str, name: str, memo: dict | None, fill: Any = _UNSET
+) -> list[Any]:
+    """``resolve_per_district``, remembered by a kept model for a per-gu table it has seen
+    (a sweep re-solves with the same tables: no district lookup is rebuilt)."""
+    kwargs = {} if fill is _UNSET else {"fill": fill}
+    if memo is None or not isinstance(value, dict):
+        return resolve_per_district(value, d, key=key, scenario=name, **kwargs)
+    tag = ("per_gu", key, tuple(sorted((str(k), v) for k, v in value.items())))
+    if tag not in memo:
+        memo[tag] = resolve_per_district(value, d, key=key, scenario=name, **kwargs)  # type: ignore[index]
+    return memo[tag]  # type: ignore[index]
+
+
 def _prepare(
     districts: pd.DataFrame, scenario: Scenario, memo: dict[str, np.ndarray] | None = None
 ) -> _Data:
@@ -79,8 +96,10 @@ def _prepare(
     budget = scenario.total_budget_eok
     sigma = target / target.sum() if target.sum() > 0 else dt / dt.sum()
     name = scenario.name
-    floor = _floats(resolve_per_district(scenario.floor_eok, d, key="floor_eok", scenario=name))
-    cap = _floats(resolve_per_district(scenario.cap_eok, d, key="cap_eok", scenario=name))
+    floor = _floats(_per_gu(scenario.floor_eok, d, "floor_eok", name, memo))
+    cap = _floats(_per_gu(scenario.cap_eok, d, "cap_eok", name, memo))
+    if scenario.floor_per_capita_krw is not None:
+        floor = np.fmax(floor, pop * scenario.floor_per_capita_krw / _KRW_PER_EOK)
     bad = np.flatnonzero(floor > cap)
     if bad.size:
         i = int(bad[0])
@@ -88,25 +107,40 @@ def _prepare(
             f"scenario '{name}': the floor of {d['name_ko'].iloc[i]} ({floor[i]:g}억원) is above "
             f"its cap ({cap[i]:g}억원): lower floor_eok or raise cap_eok"
         )
-    prev = _floats(
-        resolve_per_district(scenario.previous_eok, d, key="previous_eok", scenario=name)
-    )
-    if scenario.stability_delta is not None:
+    prev = _floats(_per_gu(scenario.previous_eok, d, "previous_eok", name, memo))
+    limits = {
+        key: getattr(scenario, key)
+        for key in ("stability_delta", "max_cut_pct", "max_raise_pct", "max_change_eok")
+        if getattr(scenario, key) is not None
+    }
+    stab_lo = stab_hi = np.full(n, np.nan)
+    if limits:
         missing = np.flatnonzero(np.isnan(prev))
         if missing.size:
             raise ParameterError(
-                f"scenario '{name}': stability_delta needs previous_eok for every gu; "
+                f"scenario '{name}': {next(iter(limits))} needs previous_eok for every gu; "
                 f"{d['name_ko'].iloc[int(missing[0])]} has none: add it or a 'default'"
             )
-        delta = scenario.stability_delta
-        stab_lo, stab_hi = prev * (1 - delta), prev * (1 + delta)
-    else:
-        stab_lo = stab_hi = np.full(n, np.nan)
+        lows, highs = [], []
+        if "stability_delta" in limits:
+            lows.append(prev * (1 - limits["stability_delta"]))
+            highs.append(prev * (1 + limits["stability_delta"]))
+        if "max_cut_pct" in limits:
+            lows.append(prev * (1 - limits["max_cut_pct"] / 100))
+        if "max_raise_pct" in limits:
+            highs.append(prev * (1 + limits["max_raise_pct"] / 100))
+        if "max_change_eok" in limits:
+            lows.append(np.maximum(prev - limits["max_change_eok"], 0.0))
+            highs.append(prev + limits["max_change_eok"])
+        if lows:
+            stab_lo = np.max(np.vstack(lows), axis=0)
+        if highs:
+            stab_hi = np.min(np.vstack(highs), axis=0)
     grades: list[str | None] = [None] * n
     tier_lo = np.full(n, np.nan)
     tier_hi = np.full(n, np.nan)
     if scenario.tiers:
-        grades = resolve_per_district(scenario.grades, d, key="grades", scenario=name, fill=None)  # type: ignore[assignment]
+        grades = _per_gu(scenario.grades, d, "grades", name, memo, fill=None)  # type: ignore[assignment]
         for i, g in enumerate(grades):
             if g is None:
                 raise ParameterError(
@@ -153,6 +187,14 @@ def _prepare(
         grade=grades,
         k=_KRW_PER_EOK / pop,
     )
+
+
+def _box(data: _Data) -> tuple[np.ndarray, np.ndarray]:
+    """Each gu's lower and upper amount from its floor, cap, stability limits and tier."""
+    lo = np.fmax.reduce([np.zeros(data.n), data.floor, data.stab_lo, data.tier_lo])
+    hi = np.fmin.reduce([data.cap, data.stab_hi, data.tier_hi])
+    hi = np.where(np.isnan(hi), np.inf, hi)
+    return lo, hi
 
 
 # --- the linear programme as arrays ----------------------------------------------------------

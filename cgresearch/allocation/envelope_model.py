@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.diagnosis import _diagnose_data, diagnose_formula
+from cgresearch.allocation.diagnosis import _diagnose_data, _quick_diagnosis, diagnose_formula
 from cgresearch.allocation.envelope_lp import (
     _LP,
     _build_lp,
@@ -44,6 +44,12 @@ def _formula_solution(data: _Data, lp: _LP, explain: bool = True) -> tuple[_Solu
 
 
 # --- the kept model for fast re-solves -------------------------------------------------------
+def _explain_infeasible(data: _Data, sol: _Solution, diagnose: bool | str) -> Any:
+    if sol.status != "infeasible" or not diagnose:
+        return None
+    return _quick_diagnosis(data) if diagnose == "quick" else _diagnose_data(data)
+
+
 class EnvelopeModel:
     """An envelope LP built once and re-solved fast for new scenario values.
 
@@ -166,7 +172,7 @@ class EnvelopeModel:
                 change(r, c, v)
 
     def solve(
-        self, overrides: dict[str, Any] | None = None, *, diagnose: bool = True
+        self, overrides: dict[str, Any] | None = None, *, diagnose: bool | str = True
     ) -> EnvelopeResult:
         """Solve the base scenario with dotted-key ``overrides`` (see ``Scenario.with_overrides``).
 
@@ -174,8 +180,9 @@ class EnvelopeModel:
         ----------
         overrides : dict, optional
             e.g. ``{"total_budget_eok": 260, "weights.base": 0.3, "weights.pop": 0.7}``.
-        diagnose : bool
-            Explain an infeasible scenario (a few extra LPs); sweeps may switch it off.
+        diagnose : bool or "quick"
+            Explain an infeasible scenario: ``True`` the full diagnosis (a few dozen LPs),
+            ``"quick"`` the cheap one sweeps record (at most one LP), ``False`` none.
 
         Returns
         -------
@@ -185,20 +192,16 @@ class EnvelopeModel:
         data = _prepare(self.districts, scenario, self._memo)
         lp = _build_lp(data)
         if scenario.objective == "formula":
-            sol, diag = _formula_solution(data, lp, explain=diagnose)
+            sol, diag = _formula_solution(data, lp, explain=diagnose is True)
             return _result(data, lp, sol, diag)
         if scenario.objective in UNIQUE_OBJECTIVES:
             # Closed forms need no solver; the QPs are small and built fresh.
             sol = _solve_unique(data, lp)
-            diag = _diagnose_data(data) if sol.status == "infeasible" and diagnose else None
-            return _result(data, lp, sol, diag)
+            return _result(data, lp, sol, _explain_infeasible(data, sol, diagnose))
         if scenario.solver != "highs":
             # Another solver goes through PuLP each time (no kept model).
             sol = _solve_pulp(lp, scenario)
-            diag = None
-            if sol.status == "infeasible" and diagnose:
-                diag = _diagnose_data(data)
-            return _result(data, lp, sol, diag)
+            return _result(data, lp, sol, _explain_infeasible(data, sol, diagnose))
         active, used = self._pattern(lp)
         if (
             self._lp is None
@@ -211,10 +214,7 @@ class EnvelopeModel:
             self._update(self._lp, lp, active)
         self._lp, self._data, self._active, self._used = lp, data, active, used
         sol = self._run(lp, scenario)
-        diag = None
-        if sol.status == "infeasible" and diagnose:
-            diag = _diagnose_data(data)
-        return _result(data, lp, sol, diag)
+        return _result(data, lp, sol, _explain_infeasible(data, sol, diagnose))
 
     def _run(self, lp: _LP, scenario: Scenario) -> _Solution:
         import highspy

@@ -501,12 +501,33 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
     return pd.concat([first, rest], ignore_index=True)
 
 
+def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
+    """The envelopes in whole units (Webster), within each gu's bounds; the total stays exact."""
+    from cgresearch.allocation.envelope_lp import _box
+    from cgresearch.allocation.rounding import round_to_units
+
+    s = data.scenario
+    smallest = float(x[x > 0].min(initial=math.inf))
+    if unit > smallest:
+        raise ParameterError(
+            f"scenario '{s.name}': rounding_unit_eok = {unit:g}억원 is larger than the smallest "
+            f"envelope ({smallest:.4g}억원): use a smaller unit (e.g. 0.01 for 100만원)"
+        )
+    lo, hi = _box(data)
+    keys = data.districts["adm_code"].to_numpy()
+    return round_to_units(
+        x, unit, total=s.total_budget_eok, lower=lo, upper=hi, keys=keys, method="webster"
+    )
+
+
 def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> EnvelopeResult:
     s = data.scenario
     x = None if sol.values is None else sol.values[: data.n].copy()
     if x is not None:
         x[np.abs(x) < 1e-12] = 0.0
     ok = sol.status == "optimal" and x is not None
+    if ok and s.rounding_unit_eok is not None:
+        x = _rounded(data, x, s.rounding_unit_eok)
     value = _objective_value(data, x) if ok else None
     return EnvelopeResult(
         scenario=s,
@@ -536,8 +557,15 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
 _EMPTY = _Solution("not_solved", "", None, None, 0.0)
 
 
+#: Changes smaller than half a displayed unit (0.01억원 = 100만원) count as unchanged, so no
+#: summary says "1 gu loses 0.00억원".
+_COMPARE_TOL = 0.005
+
+
 def compare(result_a: EnvelopeResult, result_b: EnvelopeResult) -> pd.DataFrame:
     """Return who gains and who loses going from scenario A to scenario B.
+
+    A change of less than 0.005억원 (half of the 0.01억원 shown) is ``unchanged``.
 
     Returns
     -------
@@ -570,7 +598,7 @@ def compare(result_a: EnvelopeResult, result_b: EnvelopeResult) -> pd.DataFrame:
         raise ParameterError("compare: the two results cover different districts")
     m = a.merge(b, on="adm_code", suffixes=("_a", "_b"))
     change = m["amount_eok_b"] - m["amount_eok_a"]
-    tol = 1e-6
+    tol = _COMPARE_TOL
     out = pd.DataFrame(
         {
             "adm_code": m["adm_code"],

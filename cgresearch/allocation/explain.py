@@ -104,7 +104,8 @@ def _sentence(
             )
         return first, msg
     if first in ("stability_low", "stability_high"):
-        pct = f"{100 * float(s.stability_delta or 0):g}"
+        prev = float(data.previous[i])
+        pct = f"{abs(100 * (x / prev - 1)):.3g}" if prev > 0 else "0"
         values = {
             "pct": pct,
             "previous": _eok(float(data.previous[i])),

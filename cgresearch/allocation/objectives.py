@@ -44,7 +44,7 @@ import time
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
+from cgresearch.allocation.envelope_lp import _LP, _box, _columns, _Data, _Solution
 from cgresearch.errors import ModelError
 
 __all__ = [
@@ -175,14 +175,6 @@ def water_fill(
 
 
 # --- the box of each gu -------------------------------------------------------------------------
-def _box(data: _Data) -> tuple[np.ndarray, np.ndarray]:
-    """Each gu's lower and upper amount from its floor, cap, stability limits and tier."""
-    lo = np.fmax.reduce([np.zeros(data.n), data.floor, data.stab_lo, data.tier_lo])
-    hi = np.fmin.reduce([data.cap, data.stab_hi, data.tier_hi])
-    hi = np.where(np.isnan(hi), np.inf, hi)
-    return lo, hi
-
-
 def _uses_closed_form(data: _Data) -> bool:
     return data.scenario.objective in _CLOSED_FORMS and data.scenario.max_per_capita_ratio is None
 
@@ -253,18 +245,18 @@ def _bound_prices(
 ) -> None:
     """Put each gu's reduced cost (d objective / d bound) on the first row holding that bound."""
     scale = np.maximum(1.0, np.abs(x))
-    names = {name: r for r, name in enumerate(lp.row_names)}
-    for i in range(data.n):
-        if abs(x[i] - lo[i]) <= 1e-9 * scale[i] and reduced[i] > 0:
-            rows = (("floor", data.floor), ("stab_lo", data.stab_lo), ("tier_lo", data.tier_lo))
-        elif abs(x[i] - hi[i]) <= 1e-9 * scale[i] and reduced[i] < 0:
-            rows = (("cap", data.cap), ("stab_hi", data.stab_hi), ("tier_hi", data.tier_hi))
-        else:
-            continue
-        for prefix, bound in rows:
-            if abs(bound[i] - x[i]) <= 1e-9 * scale[i]:
-                imp[names[f"{prefix}_{i}"]] = -reduced[i]
-                break
+    n = data.n
+    at_lo = np.flatnonzero((np.abs(x - lo) <= 1e-9 * scale) & (reduced > 0))
+    at_hi = np.flatnonzero((np.abs(x - hi) <= 1e-9 * scale) & (reduced < 0))
+    # Row blocks of _structure: budget, goal, floor, cap, stab_lo, stab_hi, tier_lo, tier_hi.
+    lower = ((2, data.floor), (4, data.stab_lo), (6, data.tier_lo))
+    upper = ((3, data.cap), (5, data.stab_hi), (7, data.tier_hi))
+    for where, rows in ((at_lo, lower), (at_hi, upper)):
+        for i in where.tolist():
+            for block, bound in rows:
+                if abs(bound[i] - x[i]) <= 1e-9 * scale[i]:
+                    imp[1 + (block - 1) * n + i] = -reduced[i]
+                    break
 
 
 # --- HiGHS: the QP and the min-max LP ----------------------------------------------------------

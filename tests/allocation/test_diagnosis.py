@@ -183,3 +183,36 @@ def test_formula_objective_with_conflicting_bounds_reports_the_bound_conflict_fi
     diag = diagnose(_districts(3), s)
     assert diag.conflicts == ("budget", "floors")
     assert diag.message.startswith("floors sum to 12억원, above the total of 10억원")
+
+
+def test_the_quick_diagnosis_a_sweep_records_solves_at_most_one_lp(monkeypatch):
+    import cgresearch.allocation.diagnosis as diagnosis_module
+    from cgresearch.allocation import EnvelopeModel
+
+    calls = []
+    original = diagnosis_module._solve_groups
+    monkeypatch.setattr(
+        diagnosis_module,
+        "_solve_groups",
+        lambda *a, **k: calls.append(1) or original(*a, **k),
+    )
+    d = _districts(3)
+    # Floors 4 x 3 = 12 above a total of 10: a gap of 2, found without any LP.
+    res = EnvelopeModel(d, Scenario(name="q", total_budget_eok=10, floor_eok=4)).solve(
+        diagnose="quick"
+    )
+    assert res.status == "infeasible" and calls == []
+    assert res.diagnosis.conflicts == ("budget", "floors")
+    assert "sum to 12.00억원, above the total of 10억원: raise the total by 2.00억원" in (
+        res.diagnosis.message
+    )
+    # Per-capita amounts equal within 1.01 but a cap forces one gu lower: one elastic LP.
+    s = Scenario(
+        name="q2",
+        total_budget_eok=30,
+        cap_eok={NAMES[0]: 1},
+        max_per_capita_ratio=1.01,
+    )
+    res = EnvelopeModel(d, s).solve(diagnose="quick")
+    assert res.status == "infeasible" and len(calls) == 1
+    assert res.diagnosis.conflicts == ("equity",)

@@ -77,3 +77,47 @@ def test_the_summary_names_every_gu_that_ties_at_a_bound():
     assert "smallest: 가구, 나구, 다구 2.00억원" in text
     assert "at the floor (3 gu): 가구, 나구, 다구" in text
     assert bound_lists(res.explain("ko"), "ko") == ["하한에 걸린 구(3곳): 가구, 나구, 다구"]
+
+
+def test_asymmetric_and_absolute_change_limits_hold_and_are_explained():
+    # Targets 15 and 5 (population 3:1); last year 10 each. Raise ≤ 10 %, cut ≤ 5 %: boxes
+    # [9.5, 11]; of 21억원 가구 wants 16 + 0 but stops at 11, so 나구 gets 10 (5 + λ, λ = 5).
+    d = _districts([300_000, 100_000])
+    s = Scenario(
+        name="a",
+        total_budget_eok=21,
+        weights={"pop": 1},
+        previous_eok=10,
+        max_cut_pct=5,
+        max_raise_pct=10,
+    )
+    res = solve_envelopes(d, s)
+    assert res.table["amount_eok"].tolist() == pytest.approx([11.0, 10.0])
+    text = res.explain("en")["text"].iloc[0]
+    assert text.startswith("held by the +10% stability limit from last year's 10.00억원")
+    # ±0.5억원 from last year: boxes [9.5, 10.5]; of 20.5억원 가구 stops at 10.5, 나구 gets 10.
+    s = Scenario(
+        name="b", total_budget_eok=20.5, weights={"pop": 1}, previous_eok=10, max_change_eok=0.5
+    )
+    assert solve_envelopes(d, s).table["amount_eok"].tolist() == pytest.approx([10.5, 10.0])
+
+
+def test_change_limits_need_last_years_amounts_and_sensible_values():
+    from cgresearch.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="max_cut_pct needs previous_eok"):
+        Scenario(name="c", total_budget_eok=20, max_cut_pct=5)
+    with pytest.raises(ParameterError, match="max_cut_pct = 150 must be between 0 and 100"):
+        Scenario(name="c", total_budget_eok=20, previous_eok=10, max_cut_pct=150)
+    with pytest.raises(ParameterError, match="max_change_eok = -1 must be ≥ 0"):
+        Scenario(name="c", total_budget_eok=20, previous_eok=10, max_change_eok=-1)
+
+
+def test_a_per_capita_floor_lifts_a_gu_to_population_times_the_amount():
+    # 1,000 KRW per person: 가구 (100,000) ≥ 1억원, 나구 (900,000) ≥ 9억원. Targets of 10억원 by
+    # base: 5 and 5, so 나구 is lifted to 9 and 가구 keeps the remaining 1 (its floor, too).
+    d = _districts([100_000, 900_000])
+    s = Scenario(name="pc", total_budget_eok=10, weights={"base": 1}, floor_per_capita_krw=1000)
+    res = solve_envelopes(d, s)
+    assert res.table["amount_eok"].tolist() == pytest.approx([1.0, 9.0])
+    assert res.explain("en")["reason"].tolist() == ["floor", "floor"]
