@@ -427,6 +427,19 @@ class _Dashboard:
             step=0.05,
             value=float(values["delta"]),
         )
+        for key, label, end, step in (
+            ("cut", "Largest cut from last year (%; 0 = no limit)", 100.0, 1.0),
+            ("raise", "Largest raise from last year (%; 0 = no limit)", 100.0, 1.0),
+            ("pcfloor", "Per-capita floor (KRW per person; 0 = none)", 100_000.0, 1_000.0),
+        ):
+            controls[key] = pn.widgets.FloatSlider(
+                label=label,
+                start=0.0,
+                end=float(max(end, math.ceil(values[key] * 2 / step) * step)),
+                step=step,
+                value=float(values[key]),
+                format="0,0",
+            )
         controls["tiers"] = pn.widgets.Checkbox(
             label="Performance tiers (grade ranges below)", value=bool(values["tiers"])
         )
@@ -743,6 +756,9 @@ class _Dashboard:
             c["cap"],
             c["previous"],
             c["delta"],
+            c["cut"],
+            c["raise"],
+            c["pcfloor"],
             c["tiers"],
             self.tier_box,
             width=360,

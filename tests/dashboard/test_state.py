@@ -172,7 +172,13 @@ _BAD_LINKS = [
     ("?w_pop=7", ["w_pop=7 is above 1", "set to 1"], {"w_pop": 1.0}),
     ("?delta=3", ["delta=3 is above 1"], {"delta": 1.0}),
     ("?floor=-2", ["floor=-2 is negative"], {"floor": 0.0}),
-    ("?objective=maxmn", ["did you mean 'maxmin'", "kept 'goal'"], {"objective": "goal"}),
+    ("?cut=150", ["cut=150 is above 100"], {"cut": 100.0}),
+    ("?pcfloor=-1", ["pcfloor=-1 is negative"], {"pcfloor": 0.0}),
+    (
+        "?objective=maxmn",
+        ["did you mean 'maxmin'", "kept 'equal_adjustment'"],
+        {"objective": "equal_adjustment"},
+    ),
     ("?tiers=perhaps", ["tiers=perhaps is not true or false"], {"tiers": False}),
     ("?foo=1", ["foo is not a control"], {}),
     ("?budgte=260", ["did you mean 'budget'"], {"budget": 250.0}),
@@ -236,3 +242,15 @@ def test_no_link_raises_and_every_value_it_opens_is_in_range(pairs) -> None:
     v = reading.values
     assert 0 <= v["budget"] <= 1e7 and 0 <= v["w_pop"] <= 1 and 0 <= v["delta"] <= 1
     assert 0 <= v["floor"] <= 1e7 and isinstance(v["tiers"], bool)
+
+
+def test_change_limits_and_per_capita_floor_travel_in_the_link_to_the_scenario():
+    base = _bases()["need_goal_stable"]
+    values = values_from_query("?cut=5&raise=10&pcfloor=30000", base)
+    scenario = scenario_from_values(base, values)
+    assert (scenario.max_cut_pct, scenario.max_raise_pct) == (5.0, 10.0)
+    assert scenario.floor_per_capita_krw == 30_000.0
+    # and back: the scenario shows as the same control values, 0 where a limit is not set
+    again = values_from_query("?cut=5", base)
+    assert (again["cut"], again["raise"], again["pcfloor"]) == (5.0, 0.0, 0.0)
+    assert scenario_from_values(base, again).max_raise_pct is None
