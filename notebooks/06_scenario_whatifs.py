@@ -38,7 +38,12 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 import matplotlib.pyplot as plt
 
 from cgresearch.figures.style import apply_style, caption, save
-from cgresearch.figures.sweeps import frontier_chart, mc_range_chart, tornado_chart
+from cgresearch.figures.sweeps import (
+    describe_point,
+    frontier_chart,
+    mc_range_chart,
+    tornado_chart,
+)
 from cgresearch.report import notebook_output_dir, record_key_figures, save_table
 from cgresearch.sweeps import (
     equity_efficiency_frontier,
@@ -159,7 +164,8 @@ save_table(ranges.to_frame(), "robust_pick_ranges", OUT / "tables")
 fig = mc_range_chart(ranges)
 text = caption(
     fig,
-    f"Envelopes of the least-regret point {pick.overrides} under {spec.n_draws} draws. " + NOTE,
+    f"Envelopes of the least-regret point ({describe_point(pick.overrides)}) under "
+    f"{spec.n_draws} draws. " + NOTE,
     synthetic=False,
 )
 save(fig, "robust_pick_ranges", OUT / "figures")

@@ -26,7 +26,7 @@ from cgresearch.i18n import Lang, tr
 if TYPE_CHECKING:
     from cgresearch.sweeps.analysis import Frontier, MonteCarloRanges, Tornado
 
-__all__ = ["frontier_chart", "mc_range_chart", "tornado_chart"]
+__all__ = ["describe_point", "frontier_chart", "mc_range_chart", "tornado_chart"]
 
 
 def _label(column: str, lang: Lang = "ko") -> str:
@@ -54,6 +54,27 @@ def _label(column: str, lang: Lang = "ko") -> str:
     }
     key = column.removeprefix("param.")
     return labels.get(column, labels.get(key, key))
+
+
+def describe_point(overrides: dict, lang: Lang = "ko") -> str:
+    """Return a parameter point in the reader's words, e.g. ``총예산(억원) 250, 목적함수 ...``.
+
+    Examples
+    --------
+    >>> describe_point({"total_budget_eok": 250, "stability_delta": 0.3}, "en")
+    'Total budget (억원) 250, Year-on-year limit δ 0.3'
+    """
+    names = {
+        "equal_adjustment": tr("formula + equal adjustment", lang),
+        "proportional": tr("formula × common factor", lang),
+        "least_squares": tr("least squares to the formula", lang),
+        "minmax_relative": tr("smallest relative band", lang),
+    }
+    parts = []
+    for key, v in overrides.items():
+        shown = f"{v:g}" if isinstance(v, int | float) else names.get(str(v), str(v))
+        parts.append(f"{_label(key, lang)} {shown}")
+    return ", ".join(parts)
 
 
 def _finish(fig: Figure, text: str, synthetic: bool | None) -> Figure:

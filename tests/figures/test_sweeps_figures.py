@@ -163,3 +163,16 @@ def test_mc_range_chart_draws_min_max_and_percentile_spans(tmp_path):
     assert [tick.get_text() for tick in ax.get_yticklabels()] == ["종로구", "중구", "용산구"]
     assert "억원" in ax.get_xlabel()
     _renders(fig, tmp_path, "mc_ranges")
+
+
+def test_a_parameter_point_is_described_in_words_not_keys():
+    from cgresearch.figures.sweeps import describe_point
+
+    point = {"total_budget_eok": 250, "objective": "proportional", "max_per_capita_ratio": 3.5}
+    assert describe_point(point) == (
+        "총예산(억원) 250, 목적함수 공식 × 공통 배율, 1인당 형평 한도(최대/최소) 3.5"
+    )
+    assert describe_point(point, "en") == (
+        "Total budget (억원) 250, Objective formula × common factor, "
+        "Per-capita equity bound (largest / smallest) 3.5"
+    )
