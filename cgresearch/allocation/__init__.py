@@ -38,6 +38,12 @@ from cgresearch.allocation.metrics import (
     theil,
     utilitarian_welfare,
 )
+from cgresearch.allocation.objectives import (
+    DEFAULT_OBJECTIVE,
+    OBJECTIVE_PROPERTIES,
+    UNIQUE_OBJECTIVES,
+    water_fill,
+)
 from cgresearch.allocation.pb import (
     MES_COMPLETIONS,
     PB_RULES,
@@ -49,6 +55,7 @@ from cgresearch.allocation.pb import (
     read_pb,
 )
 from cgresearch.allocation.pb_audit import PBAudit, audit_allocation, audit_outcome
+from cgresearch.allocation.rounding import ROUNDING_METHODS, round_to_units
 from cgresearch.allocation.scenario import (
     FORMULA_RULES,
     INDICATORS,
@@ -78,15 +85,19 @@ from cgresearch.allocation.solver import SOLVER_NAMES, STATUSES, SolveResult, af
 
 __all__ = [
     "CHANNELS",
+    "DEFAULT_OBJECTIVE",
     "FORMULA_RULES",
     "GROUPS",
     "INDICATORS",
     "MES_COMPLETIONS",
     "OBJECTIVES",
+    "OBJECTIVE_PROPERTIES",
     "PB_RULES",
+    "ROUNDING_METHODS",
     "SEOUL_RULES",
     "SOLVER_NAMES",
     "STATUSES",
+    "UNIQUE_OBJECTIVES",
     "BudgetSystem",
     "CoFunding",
     "Diagnosis",
@@ -129,6 +140,7 @@ __all__ = [
     "pb_outcome",
     "pb_outcome_from_file",
     "read_pb",
+    "round_to_units",
     "run_seoul_round",
     "score_frontier",
     "screen_proposals",
@@ -139,5 +151,6 @@ __all__ = [
     "theil",
     "threshold_sweep",
     "utilitarian_welfare",
+    "water_fill",
     "with_duplicate_groups",
 ]

@@ -50,7 +50,16 @@ __all__ = [
 ]
 
 #: Objectives of the envelope model.
-OBJECTIVES: tuple[str, ...] = ("formula", "goal", "maxmin", "combined")
+OBJECTIVES: tuple[str, ...] = (
+    "equal_adjustment",
+    "proportional",
+    "least_squares",
+    "minmax_relative",
+    "formula",
+    "goal",
+    "maxmin",
+    "combined",
+)
 #: How the formula target is computed: weighted need shares, or the equalisation-grant shortfall.
 FORMULA_RULES: tuple[str, ...] = ("weighted", "shortfall")
 #: Need indicators a weight can name, and what each one measures (see ``envelopes``).
@@ -181,11 +190,18 @@ class Scenario:
         Short name; also the output folder name of ``cgresearch allocate``.
     total_budget_eok : float
         Total to split across the districts, 억원 (allocations sum to it exactly).
-    objective : {"formula", "goal", "maxmin", "combined"}
+    objective : str
+        One of :data:`OBJECTIVES`. ``equal_adjustment`` (default): least squares to the formula
+        targets, so every gu not held by a bound gets its target plus one common adjustment
+        (unique, monotone); ``proportional``: its target times one common factor;
+        ``least_squares``: weighted least squares (``deviation`` weights) as a HiGHS QP;
+        ``minmax_relative``: the smallest common relative band around the targets, then least
+        squares (see :mod:`cgresearch.allocation.objectives`);
         ``formula``: the formula amounts as they are (bounds are checked, not enforced);
-        ``goal``: stay as close as possible (weighted absolute deviation) to the formula targets
-        within every bound; ``maxmin``: raise the worst-off district's need-weighted per-capita
-        amount first; ``combined``: ``combination`` weights of goal and maxmin.
+        ``goal``: least absolute deviation from the formula targets (L1 goal programming; not
+        unique: ties are broken by a fixed proportional rule); ``maxmin``: raise the worst-off
+        district's need-weighted per-capita amount first; ``combined``: ``combination``
+        weights of goal and maxmin.
     formula_rule : {"weighted", "shortfall"}
         ``weighted``: ``base_eok`` per gu plus the rest by weighted indicator shares;
         ``shortfall``: the equalisation-grant (조정교부금) rule, ``general_share`` of the total by
@@ -204,6 +220,15 @@ class Scenario:
         Last year's allocation (scalar: equal for every gu, e.g. 10; or a table).
     stability_delta : float or None
         Year-on-year limit: ``|x − previous| ≤ δ · previous`` (needs ``previous_eok``).
+    max_cut_pct, max_raise_pct : float or None
+        Asymmetric year-on-year limits in % of ``previous_eok``: ``x ≥ previous (1 − cut/100)``,
+        ``x ≤ previous (1 + raise/100)`` (e.g. cut at most 5, raise at most 10).
+    max_change_eok : float or None
+        Absolute year-on-year limit: ``|x − previous| ≤`` this (억원). All change limits that are
+        set hold together (with ``stability_delta``).
+    floor_per_capita_krw : float or None
+        A floor per resident: each gu gets at least ``population × this / 10⁸`` 억원 (KRW per
+        person; with ``floor_eok``, the larger floor holds).
     max_per_capita_ratio : float or None
         Per-capita equity bound: largest / smallest per-capita amount ≤ this ratio (≥ 1).
     tiers : dict
@@ -214,6 +239,10 @@ class Scenario:
         Goal weights: every 억원 alike, or each gu's deviation relative to its target.
     combination : dict
         ``{"goal": a, "maxmin": b}`` for the ``combined`` objective (a, b ≥ 0, a + b > 0).
+    rounding_unit_eok : float or None
+        Round the envelopes to whole units of this size (억원; 0.01 = 100만원) by the Webster
+        divisor method, keeping the total exact and the bounds (see
+        :mod:`cgresearch.allocation.rounding`); the total must be a whole number of units.
     time_limit_s : float or None
         Solver time limit in seconds.
     solver : str
@@ -227,12 +256,12 @@ class Scenario:
     Examples
     --------
     >>> Scenario(name="s", total_budget_eok=250.0).objective
-    'goal'
+    'equal_adjustment'
     """
 
     name: str
     total_budget_eok: float
-    objective: str = "goal"
+    objective: str = "equal_adjustment"
     formula_rule: str = "weighted"
     weights: dict[str, float] = field(default_factory=lambda: {"base": 0.5, "pop": 0.5})
     weights_sum: float = 1.0
@@ -242,12 +271,17 @@ class Scenario:
     cap_eok: PerDistrict = None
     previous_eok: PerDistrict = None
     stability_delta: float | None = None
+    max_cut_pct: float | None = None
+    max_raise_pct: float | None = None
+    max_change_eok: float | None = None
+    floor_per_capita_krw: float | None = None
     max_per_capita_ratio: float | None = None
     tiers: dict[str, tuple[float, float]] = field(default_factory=dict)
     grades: dict[str, str] = field(default_factory=dict)
     deviation: str = "absolute"
     combination: dict[str, float] = field(default_factory=lambda: {"goal": 0.5, "maxmin": 0.5})
     time_limit_s: float | None = None
+    rounding_unit_eok: float | None = None
     solver: str = "highs"
     description: str = ""
     source: str | None = field(default=None, compare=False)
@@ -337,6 +371,29 @@ class Scenario:
                     "allocation, e.g. previous_eok = 10)"
                 )
             set_(self, "stability_delta", delta)
+        if self.floor_per_capita_krw is not None:
+            v = _num(name, "floor_per_capita_krw", self.floor_per_capita_krw)
+            if v < 0:
+                raise ParameterError(
+                    f"scenario '{name}': floor_per_capita_krw = {v:g} must be ≥ 0 (KRW per person)"
+                )
+            set_(self, "floor_per_capita_krw", v)
+        for key in ("max_cut_pct", "max_raise_pct", "max_change_eok"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            v = _num(name, key, value)
+            if v < 0 or (key == "max_cut_pct" and v > 100):
+                raise ParameterError(
+                    f"scenario '{name}': {key} = {v:g} must be "
+                    + ("between 0 and 100 (%)" if key == "max_cut_pct" else "≥ 0")
+                )
+            if self.previous_eok is None:
+                raise ParameterError(
+                    f"scenario '{name}': {key} needs previous_eok (last year's allocation, "
+                    "e.g. previous_eok = 10)"
+                )
+            set_(self, key, v)
         if self.max_per_capita_ratio is not None:
             ratio = _num(name, "max_per_capita_ratio", self.max_per_capita_ratio)
             if ratio < 1:
@@ -394,6 +451,25 @@ class Scenario:
                 "positive sum, e.g. combination = {goal = 0.5, maxmin = 0.5}"
             )
         set_(self, "combination", comb)
+        if self.rounding_unit_eok is not None:
+            unit = _num(name, "rounding_unit_eok", self.rounding_unit_eok)
+            if unit <= 0:
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. "
+                    "0.01 for 100만원)"
+                )
+            if unit > budget:
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g}억원 is larger than the "
+                    f"total of {budget:g}억원: use a smaller unit (e.g. 0.01 for 100만원)"
+                )
+            units = budget / unit
+            if abs(units - round(units)) > 1e-6 * max(1.0, units):
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g}: the total of {budget:g}억원 "
+                    "is not a whole number of units: choose a unit that divides it"
+                )
+            set_(self, "rounding_unit_eok", unit)
         if self.time_limit_s is not None:
             t = _num(name, "time_limit_s", self.time_limit_s)
             if t <= 0:

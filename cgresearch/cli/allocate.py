@@ -68,10 +68,11 @@ def _run_compare(args: argparse.Namespace) -> int:
     )
     gains = table[table["outcome"] == "gains"]
     losses = table[table["outcome"] == "loses"]
-    print(
-        f"{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원; "
-        f"{len(losses)} gu lose {-losses['change_eok'].sum():,.2f}억원"
+    gained = f"{len(gains)} gu gain {abs(gains['change_eok'].sum()):,.2f}억원" if len(gains) else ""
+    lost = (
+        f"{len(losses)} gu lose {abs(losses['change_eok'].sum()):,.2f}억원" if len(losses) else ""
     )
+    print("; ".join(p for p in (gained, lost) if p) or "no gu gains or loses")
     if args.out:
         from cgresearch.figures.allocation import write_comparison
 

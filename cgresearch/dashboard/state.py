@@ -71,9 +71,12 @@ SCALAR_KEYS: dict[str, str] = {
     "cap": "cap_eok",
     "previous": "previous_eok",
     "delta": "stability_delta",
+    "cut": "max_cut_pct",
+    "raise": "max_raise_pct",
+    "pcfloor": "floor_per_capita_krw",
 }
 #: Controls where 0 means "not set" (``None`` in the scenario).
-_ZERO_IS_NONE = ("floor", "cap", "previous", "delta")
+_ZERO_IS_NONE = ("floor", "cap", "previous", "delta", "cut", "raise", "pcfloor")
 #: URL keys of the need weights are ``w_<indicator>``.
 WEIGHT_PREFIX = "w_"
 #: URL keys of the performance-tier ranges are ``tier.<grade>``; ``tiers`` switches them on/off.
@@ -115,8 +118,10 @@ def values_from_scenario(scenario: Scenario) -> dict[str, Any]:
     Returns
     -------
     dict
-        URL key -> value: ``budget``, ``objective``, ``floor``, ``cap``, ``previous``, ``delta``
-        (floats; 0 for "none"), ``w_<indicator>`` for every indicator (0 when unweighted),
+        URL key -> value: ``budget``, ``objective``, ``floor``, ``cap``, ``previous``, ``delta``,
+        ``cut`` / ``raise`` (largest cut / raise from last year, %), ``pcfloor`` (per-capita
+        floor, KRW per person) (floats; 0 for "none"), ``w_<indicator>`` for every indicator
+        (0 when unweighted),
         ``tiers`` (bool) and ``tier.<grade>`` -> ``(min, max)`` for every grade of the scenario.
         A per-district table (floors by gu, say) is shown by its ``default`` entry, or its
         smallest value.
@@ -136,6 +141,9 @@ def values_from_scenario(scenario: Scenario) -> dict[str, Any]:
         "cap": _scalar(scenario.cap_eok),
         "previous": _scalar(scenario.previous_eok),
         "delta": float(scenario.stability_delta or 0.0),
+        "cut": float(scenario.max_cut_pct or 0.0),
+        "raise": float(scenario.max_raise_pct or 0.0),
+        "pcfloor": float(scenario.floor_per_capita_krw or 0.0),
     }
     for indicator in INDICATORS:
         values[weight_key(indicator)] = float(scenario.weights.get(indicator, 0.0))
@@ -338,6 +346,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "cap": (0.0, MAX_AMOUNT_EOK),
     "previous": (0.0, MAX_AMOUNT_EOK),
     "delta": (0.0, 1.0),
+    "cut": (0.0, 100.0),
+    "raise": (0.0, 1000.0),
+    "pcfloor": (0.0, 1_000_000.0),
     **{weight_key(i): (0.0, 1.0) for i in INDICATORS},
 }
 _LINK_KEYS = ("base", "scenario", "map")

@@ -31,6 +31,12 @@ from cgresearch.sweeps.estimate import (
     estimate_sweep,
     estimate_sweep_file,
 )
+from cgresearch.sweeps.regret import (
+    DEFAULT_REGRET_WEIGHTS,
+    REGRET_CRITERIA,
+    LeastRegretPick,
+    least_regret_pick,
+)
 from cgresearch.sweeps.run import (
     SweepRun,
     read_results,
@@ -49,12 +55,15 @@ from cgresearch.sweeps.spec import (
 )
 
 __all__ = [
+    "DEFAULT_REGRET_WEIGHTS",
     "MAX_SCENARIOS",
     "MAX_SECONDS",
+    "REGRET_CRITERIA",
     "Axis",
     "Batch",
     "Frontier",
     "InfeasibleGroups",
+    "LeastRegretPick",
     "MonteCarlo",
     "MonteCarloRanges",
     "Perturbation",
@@ -68,6 +77,7 @@ __all__ = [
     "estimate_sweep",
     "estimate_sweep_file",
     "infeasible_groups",
+    "least_regret_pick",
     "load_sweep",
     "monte_carlo_ranges",
     "parameter_columns",

@@ -478,7 +478,9 @@ def _solve_one(
     (arrays; no DataFrame is built per scenario).
     """
     try:
-        result = model.solve(overrides, diagnose=diagnose)
+        # The quick diagnosis (at most one LP), so a sweep's cost does not depend on how many
+        # points are infeasible; diagnose() gives the full explanation of one point on demand.
+        result = model.solve(overrides, diagnose="quick" if diagnose else False)
     except ParameterError as exc:
         return "invalid", str(exc), "", None, {}
     except (ModelError, CGResearchError) as exc:

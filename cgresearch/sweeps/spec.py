@@ -736,6 +736,63 @@ def _validate_axis(base: Scenario, axis: Axis, others: dict[str, Value], where: 
             errors.append(exc)
     if len(errors) == len(checks):
         raise errors[0]
+    if axis.kind == "grid":
+        _validate_names(base, axis, others, where)
+    _validate_ranges(axis, where)
+
+
+#: Keys whose values have a range of their own, whatever the other keys say: (low, high, unit).
+_KEY_RANGES: dict[str, tuple[float, float, str]] = {
+    "max_cut_pct": (0.0, 100.0, "% of last year"),
+    "max_raise_pct": (0.0, math.inf, "% of last year"),
+    "max_change_eok": (0.0, math.inf, "억원 from last year"),
+    "floor_per_capita_krw": (0.0, math.inf, "KRW per person"),
+    "stability_delta": (0.0, math.inf, "0.1 = ±10%"),
+    "max_per_capita_ratio": (1.0, math.inf, "largest / smallest per-capita amount"),
+}
+
+
+def _validate_ranges(axis: Axis, where: str) -> None:
+    """Refuse a value outside its key's own range (a typo, not a question without an answer).
+
+    A cut limit of 150 % or a negative per-capita floor is wrong on every point, so the sweep
+    stops at load naming the axis, key and value, rather than recording every such point as
+    ``"invalid"``. Combinations (a floor above a cap) are still left to the run.
+    """
+    frame = axis.to_frame()
+    for key, (low, high, unit) in _KEY_RANGES.items():
+        if key not in frame.columns:
+            continue
+        for value in frame[key].tolist():
+            if not _is_number(value) or value is None:
+                continue
+            if not low <= float(value) <= high:
+                span = f"between {low:g} and {high:g}" if math.isfinite(high) else f"≥ {low:g}"
+                raise ParameterError(
+                    f"{where}: {key} = {value!r} must be {span} ({unit}); change the axis values"
+                )
+
+
+def _validate_names(base: Scenario, axis: Axis, others: dict[str, Value], where: str) -> None:
+    """Refuse a text value (an objective, deviation or rule name) the base rejects on its own.
+
+    A name is a choice, not a question with no answer: a misspelt ``objective =
+    "equal_adjustmnt"`` is refused at load, with the key and the value, rather than recorded as
+    ``"invalid"`` on every point.
+    """
+    for values in axis.values:
+        overrides = dict(zip(axis.keys, values, strict=True))
+        names = {k: v for k, v in overrides.items() if isinstance(v, str)}
+        if not names:
+            continue
+        try:
+            _apply(base, {**others, **overrides}, where)
+        except ParameterError:
+            for key, value in names.items():
+                try:
+                    base.with_overrides({key: value})
+                except ParameterError as exc:
+                    raise ParameterError(f"{where}: {exc}") from exc
 
 
 def _parse_monte_carlo(raw: Any, sweep_seed: int, where: str) -> MonteCarlo:

@@ -285,3 +285,34 @@ def test_a_link_that_cannot_be_honoured_says_so_and_opens_the_nearest_valid_view
             again.close()
     finally:
         page.close()
+
+
+def test_page_shows_a_colour_bar_in_eok_and_each_gu_explanation(
+    browser: Any, dashboard_url: str, districts: Any, base: Any
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(dashboard_url)
+        _wait_status(page, "optimal", base.total_budget_eok)
+        # The map's colour bar is a Bokeh model drawn on the canvas: read it from the page's
+        # Bokeh document (by the name the app gives it), with its unit as title.
+        title = page.evaluate(
+            "() => { for (const d of Bokeh.documents) { const m = "
+            "d.get_model_by_name('cg-colorbar'); if (m) return m.title; } return null; }"
+        )
+        assert title == "억원"
+        # Every gu's explanation cell holds the library's sentence for the base scenario.
+        want = solve_envelopes(districts, base).explain("ko")
+        want = dict(zip(want["name_ko"], want["text"], strict=True))
+        page.wait_for_selector('.tabulator-cell[tabulator-field="explanation"]')
+        names = page.locator('.tabulator-cell[tabulator-field="name_ko"]').all_inner_texts()
+        texts = page.locator('.tabulator-cell[tabulator-field="explanation"]').all_inner_texts()
+        shown = {n.strip(): t.strip() for n, t in zip(names, texts, strict=True)}
+        assert len(shown) == 25
+        for name, text in want.items():
+            assert shown[name] == text, name
+        out = outputs_dir() / "dashboard"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / "dashboard_colourbar.png"), full_page=True)
+    finally:
+        page.close()

@@ -28,11 +28,11 @@ def _tiers_base() -> Scenario:
 
 
 def test_values_of_a_scenario_file_show_its_settings() -> None:
-    # scenarios/need_goal_stable.toml: 250, goal, weights base .2 pop .4 elderly .2
+    # scenarios/need_goal_stable.toml: 250, equal_adjustment, weights base .2 pop .4 elderly .2
     # fiscal_need .2, floor 8, cap 13, previous 10, δ 0.2 (read off the file).
     v = values_from_scenario(load_scenario(scenarios_dir() / "need_goal_stable.toml"))
     assert v["budget"] == 250.0
-    assert v["objective"] == "goal"
+    assert v["objective"] == "equal_adjustment"
     assert (v["w_base"], v["w_pop"], v["w_elderly"], v["w_fiscal_need"]) == (0.2, 0.4, 0.2, 0.2)
     assert (v["w_area"], v["w_dong"]) == (0.0, 0.0)
     assert (v["floor"], v["cap"], v["previous"], v["delta"]) == (8.0, 13.0, 10.0, 0.2)
@@ -172,7 +172,13 @@ _BAD_LINKS = [
     ("?w_pop=7", ["w_pop=7 is above 1", "set to 1"], {"w_pop": 1.0}),
     ("?delta=3", ["delta=3 is above 1"], {"delta": 1.0}),
     ("?floor=-2", ["floor=-2 is negative"], {"floor": 0.0}),
-    ("?objective=maxmn", ["did you mean 'maxmin'", "kept goal"], {"objective": "goal"}),
+    ("?cut=150", ["cut=150 is above 100"], {"cut": 100.0}),
+    ("?pcfloor=-1", ["pcfloor=-1 is negative"], {"pcfloor": 0.0}),
+    (
+        "?objective=maxmn",
+        ["did you mean 'maxmin'", "kept 'equal_adjustment'"],
+        {"objective": "equal_adjustment"},
+    ),
     ("?tiers=perhaps", ["tiers=perhaps is not true or false"], {"tiers": False}),
     ("?foo=1", ["foo is not a control"], {}),
     ("?budgte=260", ["did you mean 'budget'"], {"budget": 250.0}),
@@ -246,3 +252,15 @@ def test_the_notices_are_korean_by_default_and_still_name_each_culprit() -> None
         "base=nosuch은(는) 이곳의 시나리오가 아닙니다. 대신 'need_goal_stable'을(를) 엽니다",
         "w_pop=-1은(는) 음수입니다(허용 범위 0~1). 0(으)로 바꿉니다",
     )
+
+
+def test_change_limits_and_per_capita_floor_travel_in_the_link_to_the_scenario():
+    base = _bases()["need_goal_stable"]
+    values = values_from_query("?cut=5&raise=10&pcfloor=30000", base)
+    scenario = scenario_from_values(base, values)
+    assert (scenario.max_cut_pct, scenario.max_raise_pct) == (5.0, 10.0)
+    assert scenario.floor_per_capita_krw == 30_000.0
+    # and back: the scenario shows as the same control values, 0 where a limit is not set
+    again = values_from_query("?cut=5", base)
+    assert (again["cut"], again["raise"], again["pcfloor"]) == (5.0, 0.0, 0.0)
+    assert scenario_from_values(base, again).max_raise_pct is None
