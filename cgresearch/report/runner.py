@@ -32,8 +32,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +41,9 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
+from cgresearch.report.kernels import KernelOwner
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
+from cgresearch.report.progress import ReportProgress
 
 __all__ = ["FAILED_DIR", "ReportResult", "RunResult", "resolve_kernel", "run_report"]
 
@@ -161,28 +163,6 @@ def resolve_kernel(kernel_name: str | None = None) -> str:
             "`make env` registers the 'cgresearch' kernel"
         ) from exc
     return name
-
-
-def _is_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-class _Progress:
-    """One line per run on a terminal: ``[2/8] 03_policy_demand-public  ok  6.1 s``."""
-
-    def __init__(self, total: int, quiet: bool, stream: TextIO) -> None:
-        self.total, self.quiet, self.stream, self.done = total, quiet, stream, 0
-        self.width = 0
-
-    def finished(self, result: RunResult) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        status = "ok" if result.ok else "FAILED"
-        self.stream.write(
-            f"[{self.done}/{self.total}] {result.run_id:<36} {status:<6} {result.seconds:6.1f} s\n"
-        )
-        self.stream.flush()
 
 
 _LOCK_NAME = ".lock"
@@ -309,6 +289,42 @@ def _failure_message(
     return msg
 
 
+def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
+    return RunResult(
+        pset.run_id,
+        pset.notebook,
+        pset.to_dict()["params_file"],
+        ok=False,
+        seconds=seconds,
+        message=f"{pset.notebook} with {pset.params_file}: interrupted; previous outputs kept",
+    )
+
+
+def _missing_outputs(run_stage: Path, record: dict[str, Any]) -> list[str]:
+    """Return the files a staged run says it wrote (``run.json``) but that are not there."""
+    rid = record["run_id"]
+    claimed = [*record.get("outputs", {}), f"{rid}.ipynb", f"{rid}.html", "run.json"]
+    return [name for name in claimed if not (run_stage / name).is_file()]
+
+
+def _install_run(run_stage: Path, final: Path, staging: Path, owner: KernelOwner) -> bool:
+    """Swap a complete, checked staged run into ``final``; False when the report is stopping.
+
+    The check and the renames happen while :meth:`KernelOwner.stop` is held off, so a run is
+    either installed whole before the report stops or not at all.
+    """
+    import json
+
+    record = json.loads((run_stage / "run.json").read_text(encoding="utf-8"))
+    missing = _missing_outputs(run_stage, record)
+    if missing:
+        raise RuntimeError(f"run {record['run_id']} is incomplete: missing {', '.join(missing)}")
+    with owner.installing() as allowed:
+        if allowed:
+            _swap_in(run_stage, final, staging)
+        return allowed
+
+
 def _execute(
     pset: ParameterSet,
     staging: Path,
@@ -316,18 +332,23 @@ def _execute(
     kernel: str,
     timeout: int,
     git: dict[str, Any],
+    owner: KernelOwner,
 ) -> RunResult:
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from cgresearch.report.html import notebook_html
     from cgresearch.report.provenance import output_digests, write_json
+    from cgresearch.report.reproducible import reproducible_notebook
 
+    t0 = time.perf_counter()
+    if owner.stopped:
+        return _interrupted(pset, 0.0)
     run_stage = staging / pset.run_id
     run_stage.mkdir(parents=True)
+    final = out_dir / pset.run_id
     executed_path = run_stage / f"{pset.run_id}.ipynb"
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    t0 = time.perf_counter()
     nb = read_notebook(pset.notebook_path)
     parameters = {**pset.parameters, "output_dir": str(run_stage)}
     ipc_dir = tempfile.mkdtemp(prefix="cgk-")  # short path: unix sockets allow ~100 characters
@@ -343,8 +364,12 @@ def _execute(
             log_output=False,
             start_timeout=120,
             config=_kernel_config(ipc_dir),
+            kernel_manager_class=owner.manager_class(),
+            record_timing=False,
         )
     except (PapermillExecutionError, Exception) as exc:
+        if owner.stopped:  # the kernel was killed because the report is stopping
+            return _interrupted(pset, time.perf_counter() - t0)
         kept: Path | None = None
         if executed_path.is_file():
             failed_dir = out_dir / FAILED_DIR
@@ -362,40 +387,58 @@ def _execute(
         )
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
+    if owner.stopped:
+        return _interrupted(pset, time.perf_counter() - t0)
+    executed = reproducible_notebook(executed, {str(run_stage): str(final)})
+    nbformat.write(executed, executed_path)
     (run_stage / f"{pset.run_id}.html").write_text(
         notebook_html(executed, title=pset.title), encoding="utf-8"
     )
-    seconds = time.perf_counter() - t0
     record = {
         **pset.to_dict(),
         "kernel": kernel,
         "git_commit": git.get("commit"),
         "outputs": output_digests(run_stage),
-        "timing": {"started_utc": started, "seconds": round(seconds, 3)},
     }
-    write_json(record, run_stage / "run.json")
-    _swap_in(run_stage, out_dir / pset.run_id, staging)
+    write_json(record, run_stage / "run.json")  # last: a run.json means the run is whole
+    seconds = time.perf_counter() - t0
+    if not _install_run(run_stage, final, staging, owner):
+        return _interrupted(pset, seconds)
     with contextlib.suppress(FileNotFoundError):
         (out_dir / FAILED_DIR / executed_path.name).unlink()
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
 
 
 _TYPICAL_RUN_SECONDS = 10.0
+#: How long a stopping report waits for its runs to wind down after killing their kernels.
+_STOP_GRACE_SECONDS = 30.0
 
 
-def _expected_seconds(out_dir: Path, pset: ParameterSet) -> float:
-    """Return how long a run should take: its last duration (``run.json``), else the parameter
-    file's ``expected_seconds``, else a typical run's."""
+def _previous_timings(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Return each run's timing from the last report's ``manifest.json`` (``timing.runs``)."""
     import json
 
     try:
-        record = json.loads((out_dir / pset.run_id / "run.json").read_text(encoding="utf-8"))
-        return float(record["timing"]["seconds"])
+        manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        runs = manifest["timing"]["runs"]
     except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {k: v for k, v in runs.items() if isinstance(v, dict)} if isinstance(runs, dict) else {}
+
+
+def _expected_seconds(timings: dict[str, dict[str, Any]], pset: ParameterSet) -> float:
+    """Return how long a run should take: its last duration (``manifest.json`` timing), else
+    the parameter file's ``expected_seconds``, else a typical run's."""
+    try:
+        return float(timings[pset.run_id]["seconds"])
+    except (KeyError, ValueError, TypeError):
         return pset.expected_seconds or _TYPICAL_RUN_SECONDS
 
 
-def _collect_runs(out_dir: Path, run_ids: Sequence[str]) -> list[dict[str, Any]]:
+def _collect_runs(
+    out_dir: Path, run_ids: Sequence[str], timings: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Read every installed run's ``run.json`` with its key figures and its timing."""
     import json
 
     from cgresearch.report.keyfigures import read_key_figures
@@ -405,9 +448,101 @@ def _collect_runs(out_dir: Path, run_ids: Sequence[str]) -> list[dict[str, Any]]
         path = out_dir / rid / "run.json"
         if path.is_file():
             rec = json.loads(path.read_text(encoding="utf-8"))
+            rec.pop("timing", None)  # written by earlier versions; timings live in the manifest
             rec["key_figures"] = read_key_figures(out_dir / rid)
+            if rid in timings:
+                rec["timing"] = timings[rid]
             records.append(rec)
     return records
+
+
+@contextlib.contextmanager
+def _termination_as_exit() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``SystemExit`` in the main thread, so the report stops its
+    kernels and removes its staging folder as on Ctrl-C (elsewhere: no change)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _exit(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.signal(sig, _exit) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _stop_runs(
+    owner: KernelOwner, futures: Sequence[Future[Any]], progress: ReportProgress
+) -> None:
+    """Stop a report: no more installs, every kernel killed, then wait (briefly) for the runs.
+
+    Called on Ctrl-C, SIGTERM or an exception. Killing the kernels ends each run within about a
+    second; a second Ctrl-C only cuts the wait short (no run can be installed any more).
+    """
+    import signal
+    import threading
+
+    enough = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: enough.set())
+    try:
+        killed = owner.stop()
+        for fut in futures:
+            fut.cancel()
+        pending = [f for f in futures if not f.done()]
+        progress.note(
+            f"stopping: killed {killed} kernel(s); waiting for {len(pending)} run(s) to end; "
+            "no run is installed from now on, earlier outputs are kept"
+        )
+        left = [len(pending)]
+        lock = threading.Lock()
+
+        def _one_done(_: Future[Any]) -> None:
+            with lock:
+                left[0] -= 1
+                if left[0] <= 0:
+                    enough.set()
+
+        if not pending:
+            enough.set()
+        for fut in pending:
+            fut.add_done_callback(_one_done)
+        enough.wait(_STOP_GRACE_SECONDS)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run_all(
+    sets: Sequence[ParameterSet],
+    order: Sequence[ParameterSet],
+    one: Callable[[ParameterSet], RunResult],
+    jobs: int,
+    owner: KernelOwner,
+    progress: ReportProgress,
+) -> list[RunResult]:
+    """Run ``order`` on ``jobs`` worker threads (the main thread only waits, so Ctrl-C reaches
+    it at once); return the results in the order of ``sets``. Stops every run on any exit."""
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report-run")
+    futures: dict[str, Future[RunResult]] = {}
+    try:
+        for pset in order:
+            futures[pset.run_id] = pool.submit(one, pset)
+        return [futures[pset.run_id].result() for pset in sets]
+    except BaseException:
+        _stop_runs(owner, list(futures.values()), progress)
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run_report(
@@ -439,8 +574,8 @@ def run_report(
         How many notebooks run at once, each in its own kernel; default the number of CPUs,
         at most 4.
     quiet
-        Suppress the progress lines; default: quiet when ``$CI`` is set or the stream is no
-        terminal.
+        Suppress the progress lines (a line per started and finished run, with the elapsed
+        time and an estimate of what is left; printed on a terminal, in a log and in CI alike).
     stream
         Where progress lines go (default standard error).
     on_run_done
@@ -475,34 +610,38 @@ def run_report(
     out = Path(out_dir) if out_dir is not None else paths.outputs_dir()
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
-    stream = stream or sys.stderr
-    if quiet is None:
-        quiet = _is_ci() or not (hasattr(stream, "isatty") and stream.isatty())
-    progress = _Progress(len(sets), quiet, stream)
+    timings = _previous_timings(out)
+    # longest runs first (by their last duration), so no long run starts last
+    order = sorted(sets, key=lambda s: -_expected_seconds(timings, s))
+    progress = ReportProgress(
+        {s.run_id: _expected_seconds(timings, s) for s in sets},
+        jobs=min(jobs, len(sets)),
+        quiet=bool(quiet),
+        stream=stream or sys.stderr,
+    )
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy at kernel start
     git = git_state()
     _kernels_import_this_package()
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=out))
     lock = _lock_staging(staging)
+    owner = KernelOwner()
     results: list[RunResult] = []
     try:
 
         def one(pset: ParameterSet) -> RunResult:
-            res = _execute(pset, staging, out, kernel, timeout, git)
-            progress.finished(res)
+            progress.started(pset.run_id)
+            run_started = datetime.now(UTC).isoformat(timespec="seconds")
+            res = _execute(pset, staging, out, kernel, timeout, git, owner)
+            if res.ok:
+                timings[res.run_id] = {"started_utc": run_started, "seconds": round(res.seconds, 3)}
+            progress.finished(res.run_id, res.ok, res.seconds)
             if on_run_done is not None:
                 on_run_done(res)
             return res
 
-        if jobs == 1 or len(sets) == 1:
-            results = [one(s) for s in sets]
-        else:
-            # longest runs first (by their last duration), so no long run starts last
-            order = sorted(sets, key=lambda s: -_expected_seconds(out, s))
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                done = dict(zip([s.run_id for s in order], pool.map(one, order), strict=True))
-            results = [done[s.run_id] for s in sets]
-        records = _collect_runs(out, all_ids)
+        with _termination_as_exit():
+            results = _run_all(sets, order, one, jobs, owner, progress)
+        records = _collect_runs(out, all_ids, timings)
         seconds = time.perf_counter() - t0
         manifest = build_manifest(
             [{k: v for k, v in r.items() if k != "key_figures"} for r in records],
@@ -525,6 +664,7 @@ def run_report(
         ]
         index = write_index(records, out, git=git, failed=failed)
     finally:
+        owner.stop()  # whatever happened, no kernel of this report outlives it
         shutil.rmtree(staging, ignore_errors=True)
         os.close(lock)
     return ReportResult(
