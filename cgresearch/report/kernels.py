@@ -31,7 +31,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KernelOwner", "guarded_command"]
+__all__ = [
+    "KernelOwner",
+    "guarded_command",
+    "kernel_config",
+    "kernels_import_this_package",
+]
 
 _GUARD = Path(__file__).with_name("_kernel_guard.py")
 
@@ -139,3 +144,30 @@ def _kill_group(process: Any) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     return True
+
+
+def kernels_import_this_package() -> None:
+    """Put this ``cgresearch`` first on the kernels' ``PYTHONPATH``.
+
+    Kernels are child processes that inherit the environment; this makes them import the very
+    package that validated the parameters, even when the environment's install points elsewhere.
+    """
+    import cgresearch
+
+    here = str(Path(cgresearch.__file__).resolve().parent.parent)
+    current = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if not current or current[0] != here:
+        os.environ["PYTHONPATH"] = os.pathsep.join([here, *(p for p in current if p != here)])
+
+
+def kernel_config(ipc_dir: str) -> Any:
+    """Kernel manager settings: local IPC sockets where the platform has them.
+
+    Over IPC the kernel's sockets are files only this user can reach, and ipykernel does not warn
+    (once per kernel, on the report's terminal) that TCP traffic is unencrypted.
+    """
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})

@@ -41,15 +41,20 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
-from cgresearch.report.kernels import KernelOwner
+from cgresearch.report.kernels import KernelOwner, kernel_config, kernels_import_this_package
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
 from cgresearch.report.progress import ReportProgress
+from cgresearch.report.staging import (
+    STAGING_PREFIX,
+    install_run,
+    lock_staging,
+    remove_stale_staging,
+)
 
 __all__ = ["FAILED_DIR", "ReportResult", "RunResult", "resolve_kernel", "run_report"]
 
 #: Sub-folder of the report folder that keeps the executed notebooks of failed runs.
 FAILED_DIR = "_failed"
-_STAGING_PREFIX = ".staging-"
 _PREFERRED_KERNEL = "cgresearch"
 
 
@@ -165,85 +170,6 @@ def resolve_kernel(kernel_name: str | None = None) -> str:
     return name
 
 
-_LOCK_NAME = ".lock"
-
-
-def _lock_staging(staging: Path) -> int:
-    """Hold an exclusive lock on ``staging/.lock`` while the report runs; return its descriptor.
-
-    The lock dies with the process (even on SIGKILL), which is how a later report tells a
-    staging folder in use from one left behind, whatever became of the process id.
-    """
-    import fcntl
-
-    fd = os.open(staging / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    return fd
-
-
-def _in_use(folder: Path) -> bool:
-    import fcntl
-
-    try:
-        fd = os.open(folder / _LOCK_NAME, os.O_RDWR)
-    except FileNotFoundError:
-        return False  # killed between creating the folder and locking it
-    except OSError:
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
-
-
-def _remove_stale_staging(out_dir: Path) -> None:
-    """Remove staging folders whose report process no longer runs (their lock is free)."""
-    for folder in out_dir.glob(f"{_STAGING_PREFIX}*"):
-        if folder.is_dir() and not _in_use(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _swap_in(new: Path, target: Path, trash_dir: Path) -> None:
-    """Replace folder ``target`` by ``new`` with renames (same file system, never half-written)."""
-    old: Path | None = None
-    if target.exists():
-        old = trash_dir / f".old-{target.name}"
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _kernels_import_this_package() -> None:
-    """Put this ``cgresearch`` first on the kernels' ``PYTHONPATH``.
-
-    Kernels are child processes that inherit the environment; this makes them import the very
-    package that validated the parameters, even when the environment's install points elsewhere.
-    """
-    import cgresearch
-
-    here = str(Path(cgresearch.__file__).resolve().parent.parent)
-    current = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    if not current or current[0] != here:
-        os.environ["PYTHONPATH"] = os.pathsep.join([here, *(p for p in current if p != here)])
-
-
-def _kernel_config(ipc_dir: str) -> Any:
-    """Kernel manager settings: local IPC sockets where the platform has them.
-
-    Over IPC the kernel's sockets are files only this user can reach, and ipykernel does not warn
-    (once per kernel, on the report's terminal) that TCP traffic is unencrypted.
-    """
-    from traitlets.config import Config
-
-    if os.name != "posix":
-        return Config()
-    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
-
-
 def _running_cell(kept: Path | None) -> str:
     """Name the last cell papermill started in a kept notebook ("a cell" when unknown)."""
     if kept is None:
@@ -300,31 +226,6 @@ def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
     )
 
 
-def _missing_outputs(run_stage: Path, record: dict[str, Any]) -> list[str]:
-    """Return the files a staged run says it wrote (``run.json``) but that are not there."""
-    rid = record["run_id"]
-    claimed = [*record.get("outputs", {}), f"{rid}.ipynb", f"{rid}.html", "run.json"]
-    return [name for name in claimed if not (run_stage / name).is_file()]
-
-
-def _install_run(run_stage: Path, final: Path, staging: Path, owner: KernelOwner) -> bool:
-    """Swap a complete, checked staged run into ``final``; False when the report is stopping.
-
-    The check and the renames happen while :meth:`KernelOwner.stop` is held off, so a run is
-    either installed whole before the report stops or not at all.
-    """
-    import json
-
-    record = json.loads((run_stage / "run.json").read_text(encoding="utf-8"))
-    missing = _missing_outputs(run_stage, record)
-    if missing:
-        raise RuntimeError(f"run {record['run_id']} is incomplete: missing {', '.join(missing)}")
-    with owner.installing() as allowed:
-        if allowed:
-            _swap_in(run_stage, final, staging)
-        return allowed
-
-
 def _execute(
     pset: ParameterSet,
     staging: Path,
@@ -363,7 +264,7 @@ def _execute(
             progress_bar=False,
             log_output=False,
             start_timeout=120,
-            config=_kernel_config(ipc_dir),
+            config=kernel_config(ipc_dir),
             kernel_manager_class=owner.manager_class(),
             record_timing=False,
         )
@@ -402,7 +303,18 @@ def _execute(
     }
     write_json(record, run_stage / "run.json")  # last: a run.json means the run is whole
     seconds = time.perf_counter() - t0
-    if not _install_run(run_stage, final, staging, owner):
+    try:
+        installed = install_run(run_stage, final, staging, owner)
+    except RuntimeError as exc:  # a file the run listed has gone: keep the previous outputs
+        return RunResult(
+            pset.run_id,
+            pset.notebook,
+            record["params_file"],
+            ok=False,
+            seconds=seconds,
+            message=f"{pset.notebook} with {pset.params_file}: {exc}",
+        )
+    if not installed:
         return _interrupted(pset, seconds)
     with contextlib.suppress(FileNotFoundError):
         (out_dir / FAILED_DIR / executed_path.name).unlink()
@@ -609,7 +521,7 @@ def run_report(
     kernel = resolve_kernel(kernel_name)
     out = Path(out_dir) if out_dir is not None else paths.outputs_dir()
     out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out)
+    remove_stale_staging(out)
     timings = _previous_timings(out)
     # longest runs first (by their last duration), so no long run starts last
     order = sorted(sets, key=lambda s: -_expected_seconds(timings, s))
@@ -621,9 +533,9 @@ def run_report(
     )
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy at kernel start
     git = git_state()
-    _kernels_import_this_package()
-    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=out))
-    lock = _lock_staging(staging)
+    kernels_import_this_package()
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
+    lock = lock_staging(staging)
     owner = KernelOwner()
     results: list[RunResult] = []
     try:
