@@ -536,9 +536,23 @@ def test_runs_start_longest_first_by_last_timing_else_the_files_hint(tmp_path, m
 
 
 @pytest.mark.slow
-def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option(tmp_path):
+def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option_and_its_kernel_ends(
+    tmp_path, monkeypatch
+):
+    from cgresearch.report.kernels import KernelOwner
+
+    kernels: list[int] = []
+    adopt = KernelOwner._adopt
+
+    def _record(self, process):
+        kernels.append(process.pid)
+        adopt(self, process)
+
+    monkeypatch.setattr(KernelOwner, "_adopt", _record)
     params = _params(tmp_path / "params", tiny_t="notebook: tiny\nparameters:\n  pause: 60\n")
     result = _report(params, tmp_path / "out", timeout=10)
+    assert len(kernels) == 1
+    assert _ends_within(kernels[0], 60), "the timed-out kernel outlived its run"
     (run,) = result.runs
     assert not run.ok
     # the pause cell, unless a very busy machine keeps even the import cell over 10 s
@@ -548,4 +562,3 @@ def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option(tm
         run.message,
     )
     assert "--timeout" in run.message
-    assert run.seconds < 60
