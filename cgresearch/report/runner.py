@@ -290,6 +290,9 @@ def _execute(
         shutil.rmtree(ipc_dir, ignore_errors=True)
     if owner.stopped:
         return _interrupted(pset, time.perf_counter() - t0)
+    # papermill records the notebook it was given (here an object, with random cell ids): name
+    # its file instead
+    executed.metadata.setdefault("papermill", {})["input_path"] = str(pset.notebook_path)
     executed = reproducible_notebook(executed, {str(run_stage): str(final)})
     nbformat.write(executed, executed_path)
     (run_stage / f"{pset.run_id}.html").write_text(
