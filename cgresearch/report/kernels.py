@@ -31,14 +31,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from cgresearch.errors import ParameterError
+
 __all__ = [
     "KernelOwner",
     "guarded_command",
     "kernel_config",
     "kernels_import_this_package",
+    "resolve_kernel",
 ]
 
 _GUARD = Path(__file__).with_name("_kernel_guard.py")
+_PREFERRED_KERNEL = "cgresearch"
 
 
 def guarded_command(cmd: list[str], parent_pid: int | None = None) -> list[str]:
@@ -171,3 +175,29 @@ def kernel_config(ipc_dir: str) -> Any:
     if os.name != "posix":
         return Config()
     return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
+
+
+def resolve_kernel(kernel_name: str | None = None) -> str:
+    """Return the kernel for the notebooks: ``kernel_name``, else ``cgresearch``, else ``python3``.
+
+    ``make env`` registers the ``cgresearch`` kernel in ``.venv``; ``python3`` is the kernel of the
+    interpreter running the report (ipykernel's native kernel).
+
+    Raises
+    ------
+    ParameterError
+        When the named kernel is not installed.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    ksm = KernelSpecManager()
+    specs = ksm.find_kernel_specs()
+    name = kernel_name or (_PREFERRED_KERNEL if _PREFERRED_KERNEL in specs else "python3")
+    try:
+        ksm.get_kernel_spec(name)
+    except NoSuchKernel as exc:
+        raise ParameterError(
+            f"no Jupyter kernel named {name!r} (installed: {', '.join(sorted(specs)) or 'none'}); "
+            "`make env` registers the 'cgresearch' kernel"
+        ) from exc
+    return name

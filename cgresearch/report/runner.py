@@ -12,9 +12,14 @@ Runs every notebook (or those selected) once per parameter file in ``params/``:
    file and the failing cell; the other runs go on;
 4. the index page and ``manifest.json`` are rewritten (atomically) from the run folders.
 
-An interrupted report (Ctrl-C, a killed process) never leaves half-written outputs that look
-complete: nothing is written outside the staging folder until a run is whole, and a staging folder
-left by a killed process is removed by the next report.
+The runs execute on worker threads; the main thread only waits, so Ctrl-C reaches it at once. A
+report that stops (Ctrl-C, SIGTERM, SIGHUP, an exception) kills every kernel it started
+(:class:`~cgresearch.report.kernels.KernelOwner`) and installs no run from then on; a second Ctrl-C
+only cuts short the wait for the runs to wind down. Kernels also die with a killed report (a
+parent-death signal), and a staging folder left by a killed report is removed by the next one.
+Nothing is written outside the staging folder until a run is whole and checked
+(:mod:`cgresearch.report.staging`), and executed notebooks carry no run-to-run noise
+(:mod:`cgresearch.report.reproducible`), so two reports give the same bytes.
 
 Examples
 --------
@@ -41,7 +46,13 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
-from cgresearch.report.kernels import KernelOwner, kernel_config, kernels_import_this_package
+from cgresearch.report.failures import failure_message
+from cgresearch.report.kernels import (
+    KernelOwner,
+    kernel_config,
+    kernels_import_this_package,
+    resolve_kernel,
+)
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
 from cgresearch.report.progress import ReportProgress
 from cgresearch.report.staging import (
@@ -55,7 +66,6 @@ __all__ = ["FAILED_DIR", "ReportResult", "RunResult", "resolve_kernel", "run_rep
 
 #: Sub-folder of the report folder that keeps the executed notebooks of failed runs.
 FAILED_DIR = "_failed"
-_PREFERRED_KERNEL = "cgresearch"
 
 
 @dataclass(frozen=True)
@@ -144,77 +154,6 @@ class ReportResult:
         return "\n".join(lines)
 
 
-def resolve_kernel(kernel_name: str | None = None) -> str:
-    """Return the kernel for the notebooks: ``kernel_name``, else ``cgresearch``, else ``python3``.
-
-    ``make env`` registers the ``cgresearch`` kernel in ``.venv``; ``python3`` is the kernel of the
-    interpreter running the report (ipykernel's native kernel).
-
-    Raises
-    ------
-    ParameterError
-        When the named kernel is not installed.
-    """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    ksm = KernelSpecManager()
-    specs = ksm.find_kernel_specs()
-    name = kernel_name or (_PREFERRED_KERNEL if _PREFERRED_KERNEL in specs else "python3")
-    try:
-        ksm.get_kernel_spec(name)
-    except NoSuchKernel as exc:
-        raise ParameterError(
-            f"no Jupyter kernel named {name!r} (installed: {', '.join(sorted(specs)) or 'none'}); "
-            "`make env` registers the 'cgresearch' kernel"
-        ) from exc
-    return name
-
-
-def _running_cell(kept: Path | None) -> str:
-    """Name the last cell papermill started in a kept notebook ("a cell" when unknown)."""
-    if kept is None:
-        return "a cell"
-    import nbformat
-
-    try:
-        nb = nbformat.read(kept, as_version=4)
-    except (OSError, ValueError):
-        return "a cell"
-    started = [
-        i
-        for i, c in enumerate(nb.cells)
-        if c.get("metadata", {}).get("papermill", {}).get("start_time")
-    ]
-    if not started:
-        return "a cell"
-    source = nb.cells[started[-1]].source
-    first = next((ln for ln in source.splitlines() if ln.strip()), "").strip()
-    return f"cell {started[-1]} of the executed notebook (starting `{first[:80]}`)"
-
-
-def _failure_message(
-    pset: ParameterSet, exc: BaseException, kept: Path | None, timeout: int
-) -> str:
-    from papermill.exceptions import PapermillExecutionError
-
-    where = f"{pset.notebook} with {pset.params_file}"
-    if isinstance(exc, PapermillExecutionError):
-        first = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
-        msg = (
-            f"{where}: cell {exc.cell_index} of the executed notebook "
-            f"(execution count {exc.exec_count}, starting `{first[:80]}`) raised "
-            f"{exc.ename}: {exc.evalue}"
-        )
-    elif type(exc).__name__ == "CellTimeoutError":
-        msg = f"{where}: {_running_cell(kept)} ran longer than the per-cell timeout of {timeout} s"
-        msg += " (raise it with --timeout)"
-    else:
-        msg = f"{where}: {type(exc).__name__}: {exc}"
-    if kept is not None:
-        msg += f"; executed notebook kept at {kept}"
-    return msg
-
-
 def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
     return RunResult(
         pset.run_id,
@@ -224,6 +163,20 @@ def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
         seconds=seconds,
         message=f"{pset.notebook} with {pset.params_file}: interrupted; previous outputs kept",
     )
+
+
+def _make_reproducible_file(path: Path, paths: dict[str, str]) -> None:
+    """Rewrite a kept executed notebook without ids, timings or the staging path (best effort:
+    a notebook papermill left unreadable stays as it is)."""
+    import nbformat
+
+    from cgresearch.report.reproducible import reproducible_notebook
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return
+    nbformat.write(reproducible_notebook(nb, paths), path)
 
 
 def _execute(
@@ -277,13 +230,16 @@ def _execute(
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / executed_path.name
             os.replace(executed_path, kept)
+        message = failure_message(pset, exc, kept, timeout)
+        if kept is not None:
+            _make_reproducible_file(kept, {str(run_stage): str(final)})
         return RunResult(
             pset.run_id,
             pset.notebook,
             pset.to_dict()["params_file"],
             ok=False,
             seconds=time.perf_counter() - t0,
-            message=_failure_message(pset, exc, kept, timeout),
+            message=message,
             failed_notebook=kept,
         )
     finally:
