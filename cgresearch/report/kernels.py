@@ -50,7 +50,7 @@ def guarded_command(cmd: list[str], parent_pid: int | None = None) -> list[str]:
 
     Examples
     --------
-    >>> guarded_command(["python", "-m", "ipykernel_launcher"], 42)[2:]
+    >>> guarded_command(["python", "-m", "ipykernel_launcher"], 42)[3:]
     ['42', 'python', '-m', 'ipykernel_launcher']
     """
     pid = os.getpid() if parent_pid is None else parent_pid
