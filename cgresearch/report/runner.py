@@ -57,6 +57,7 @@ from cgresearch.report.params import ParameterSet, load_parameter_sets, read_not
 from cgresearch.report.progress import ReportProgress
 from cgresearch.report.staging import (
     STAGING_PREFIX,
+    discard_staging,
     install_run,
     lock_staging,
     remove_stale_staging,
@@ -536,7 +537,7 @@ def run_report(
         index = write_index(records, out, git=git, failed=failed)
     finally:
         owner.stop()  # whatever happened, no kernel of this report outlives it
-        shutil.rmtree(staging, ignore_errors=True)
+        discard_staging(staging)
         os.close(lock)
     return ReportResult(
         runs=tuple(results),

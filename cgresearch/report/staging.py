@@ -27,6 +27,7 @@ from cgresearch.report.kernels import KernelOwner
 
 __all__ = [
     "STAGING_PREFIX",
+    "discard_staging",
     "in_use",
     "install_run",
     "lock_staging",
@@ -78,6 +79,18 @@ def remove_stale_staging(out_dir: Path) -> None:
     for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
         if folder.is_dir() and not in_use(folder):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def discard_staging(staging: Path) -> None:
+    """Delete a report's staging folder: renamed first, so that a run still winding down (its
+    kernel killed) cannot create a file in it while it is deleted; a leftover keeps the staging
+    prefix, so the next report removes it."""
+    trash = staging.with_name(f"{staging.name}-discarded")
+    try:
+        os.replace(staging, trash)
+    except OSError:
+        trash = staging
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def swap_in(new: Path, target: Path, trash_dir: Path) -> None:

@@ -61,3 +61,15 @@ def test_no_run_is_installed_once_the_report_is_stopping(tmp_path):
     owner.stop()
     assert install_run(run, out / "r", stage, owner) is False
     assert _files(out / "r") == before
+
+
+def test_a_discarded_staging_folder_is_gone_and_its_old_path_cannot_be_written_into(tmp_path):
+    from cgresearch.report.staging import discard_staging
+
+    stage = tmp_path / ".staging-1-x"
+    (stage / "r" / "figures").mkdir(parents=True)
+    (stage / "r" / "figures" / "a.png").write_bytes(b"half")
+    discard_staging(stage)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(FileNotFoundError):  # what a late writer meets (it never mkdirs)
+        (stage / "r" / "late.ipynb").write_text("{}")
