@@ -348,7 +348,7 @@ def _termination_as_exit() -> Iterator[None]:
         yield
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
 def _stop_runs(
@@ -363,8 +363,9 @@ def _stop_runs(
     import threading
 
     enough = threading.Event()
-    previous = None
-    if threading.current_thread() is threading.main_thread():
+    in_main = threading.current_thread() is threading.main_thread()
+    previous: Any = None
+    if in_main:
         previous = signal.signal(signal.SIGINT, lambda signum, frame: enough.set())
     try:
         killed = owner.stop()
@@ -390,8 +391,8 @@ def _stop_runs(
             fut.add_done_callback(_one_done)
         enough.wait(_STOP_GRACE_SECONDS)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        if in_main:  # None: the handler was not set from Python; give back the default
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def _run_all(
