@@ -107,13 +107,13 @@ class ReportProgress:
                 f"about {clock_text(self.seconds_left(now))} left)",
             )
 
-    def finished(self, run_id: str, ok: bool, seconds: float) -> None:
-        """Say that ``run_id`` ended (``ok`` or FAILED) after ``seconds``."""
+    def finished(self, run_id: str, ok: bool | str, seconds: float) -> None:
+        """Say that ``run_id`` ended after ``seconds``: ``ok`` True, False (FAILED) or a word."""
         with self._lock:
             now = self._clock()
             self._running.pop(run_id, None)
             self._finished.add(run_id)
-            status = "ok" if ok else "FAILED"
+            status = ok if isinstance(ok, str) else ("ok" if ok else "FAILED")
             self._line(
                 now,
                 f"finished {run_id} {status} in {seconds:.1f} s ({len(self._finished)} of "

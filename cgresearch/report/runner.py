@@ -85,6 +85,8 @@ class RunResult:
         For a failed run: notebook, parameter file, failing cell and error, in plain words.
     failed_notebook
         For a failed run: the executed notebook kept for inspection.
+    interrupted
+        The run was stopped with the report (Ctrl-C, SIGTERM, an error elsewhere): not installed.
     """
 
     run_id: str
@@ -94,6 +96,7 @@ class RunResult:
     seconds: float
     message: str = ""
     failed_notebook: Path | None = None
+    interrupted: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
         ok=False,
         seconds=seconds,
         message=f"{pset.notebook} with {pset.params_file}: interrupted; previous outputs kept",
+        interrupted=True,
     )
 
 
@@ -507,7 +511,7 @@ def run_report(
             res = _execute(pset, staging, out, kernel, timeout, git, owner)
             if res.ok:
                 timings[res.run_id] = {"started_utc": run_started, "seconds": round(res.seconds, 3)}
-            progress.finished(res.run_id, res.ok, res.seconds)
+            progress.finished(res.run_id, "interrupted" if res.interrupted else res.ok, res.seconds)
             if on_run_done is not None:
                 on_run_done(res)
             return res

@@ -29,14 +29,14 @@ def test_lines_show_elapsed_time_and_an_estimate_worked_by_hand():
     p.finished("b", True, 12.04)
     p.started("c")
     p.finished("c", False, 13.0)
-    p.finished("a", True, 40.0)
+    p.finished("a", "interrupted", 40.0)
     assert out.getvalue().splitlines() == [
         "[report 0:00] started  a (1 of 3 started; about 0:30 left)",
         "[report 0:00] started  b (2 of 3 started; about 0:30 left)",
         "[report 0:12] finished b ok in 12.0 s (1 of 3 done; about 0:18 left)",
         "[report 0:12] started  c (3 of 3 started; about 0:18 left)",
         "[report 0:25] finished c FAILED in 13.0 s (2 of 3 done; about 0:05 left)",
-        "[report 0:40] finished a ok in 40.0 s (3 of 3 done; about 0:00 left)",
+        "[report 0:40] finished a interrupted in 40.0 s (3 of 3 done; about 0:00 left)",
     ]
 
 

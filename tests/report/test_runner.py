@@ -414,10 +414,12 @@ def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves
     tmp_path, how
 ):
     out, before, proc, kernel = _paused_report(tmp_path)
+    seen = ""
     if how.startswith("ctrl-c"):
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground job
         if how == "ctrl-c twice":
             for line in proc.stderr:  # the second one arrives while the report is stopping
+                seen += line
                 if "stopping:" in line:
                     os.killpg(proc.pid, signal.SIGINT)
                     break
@@ -428,9 +430,11 @@ def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         raise
-    err = proc.stderr.read()
+    err = seen + proc.stderr.read()
     proc.stderr.close()
     assert status != 0
+    assert "stopping: killed 1 kernel(s)" in err
+    assert re.search(r"finished tiny_a interrupted in \d+\.\d s", err)
     if how == "sigterm":
         assert status == 128 + signal.SIGTERM
     if how == "crash":
