@@ -23,7 +23,7 @@ def test_a_user_error_prints_one_line_and_exits_2(
     def broken(_args: object) -> int:
         raise InputError("districts.csv, row 3, column 'name_ko': unknown district '종노구'")
 
-    monkeypatch.setattr(cli, "_run_data_verify", broken)
+    monkeypatch.setattr(cli.data, "_run_data_verify", broken)
     assert cli.main(["data", "verify"]) == 2
     err = capsys.readouterr().err
     assert err == (
@@ -41,7 +41,7 @@ def test_a_missing_file_is_reported_by_name_not_by_traceback(
         missing.read_text()
         return 0
 
-    monkeypatch.setattr(cli, "_run_data_verify", reads)
+    monkeypatch.setattr(cli.data, "_run_data_verify", reads)
     assert cli.main(["data", "verify"]) == 2
     err = capsys.readouterr().err
     assert "No such file or directory" in err and str(missing) in err
