@@ -315,9 +315,16 @@ def test_progress_prints_a_line_per_started_and_finished_run_in_a_log_and_nothin
 
 
 # --- stopping a report: real processes, real kernels, events (a socket, pidfds), no sleeps ------
-def _listener() -> tuple[socket.socket, str]:
-    """A Unix socket the fixture notebook reports its kernel's process id to (short path)."""
+@pytest.fixture
+def short_dir():
+    """A folder with a short path (a Unix socket's path is limited to ~100 characters)."""
     folder = tempfile.mkdtemp(prefix="cgn-")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _listener(folder: str) -> tuple[socket.socket, str]:
+    """A Unix socket the fixture notebook reports its kernel's process id to."""
     path = os.path.join(folder, "s")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
@@ -363,10 +370,12 @@ def _report_process(params: Path, out: Path) -> subprocess.Popen:
     )
 
 
-def _paused_report(tmp_path: Path) -> tuple[Path, dict[str, bytes], subprocess.Popen, int]:
+def _paused_report(
+    tmp_path: Path, short_dir: str
+) -> tuple[Path, dict[str, bytes], subprocess.Popen, int]:
     """Start a report in its own process; return (out, outputs before, process, kernel pid)
     once its notebook has written part of its outputs and pauses."""
-    server, address = _listener()
+    server, address = _listener(short_dir)
     params = _params(
         tmp_path / "params",
         tiny_a=f"notebook: tiny\nparameters:\n  pause: 600\n  notify: {address}\n",
@@ -388,9 +397,9 @@ def _paused_report(tmp_path: Path) -> tuple[Path, dict[str, bytes], subprocess.P
 
 @pytest.mark.slow
 def test_sigkill_of_the_report_kills_its_kernel_and_the_next_report_cleans_up(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, short_dir
 ):
-    out, before, proc, kernel = _paused_report(tmp_path)
+    out, before, proc, kernel = _paused_report(tmp_path, short_dir)
     os.kill(proc.pid, signal.SIGKILL)  # the report alone: its kernel must follow by itself
     proc.wait()
     proc.stderr.close()
@@ -411,9 +420,9 @@ def test_sigkill_of_the_report_kills_its_kernel_and_the_next_report_cleans_up(
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["ctrl-c", "ctrl-c twice", "sigterm", "crash"])
 def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves_no_staging(
-    tmp_path, how
+    tmp_path, how, short_dir
 ):
-    out, before, proc, kernel = _paused_report(tmp_path)
+    out, before, proc, kernel = _paused_report(tmp_path, short_dir)
     seen = ""
     if how.startswith("ctrl-c"):
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground job
