@@ -2,6 +2,7 @@
 # Each bootstraps .venv from uv.lock on first use; nothing but python3 (>= 3.11) and make is needed.
 
 PYTHON ?= python3
+PORT ?= 8888
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -19,12 +20,14 @@ export MPLBACKEND := Agg
 report: $(STAMP)
 	$(RUN)/cgresearch report
 
-## test: lint, format check, data manifest and the full test suite
+## test: lint, format check, data manifest and the full test suite in random order
+## (pytest-randomly prints its seed first and last; replay an order with
+## `.venv/bin/pytest -p randomly --randomly-seed=N`)
 test: $(STAMP) browser
 	$(RUN)/ruff check .
 	$(RUN)/ruff format --check .
 	$(RUN)/cgresearch data verify
-	$(RUN)/pytest
+	$(RUN)/pytest -p randomly
 
 ## env: create or update .venv from uv.lock (exact versions, all extras used by report and tests)
 env: $(STAMP)
@@ -48,14 +51,16 @@ browser:
 		|| echo "could not install chromium: browser tests will skip"; \
 	else echo "chromium or a Hangul font missing and not root: browser tests may skip (apt-get install chromium fonts-nanum)"; fi
 
-## lab: open JupyterLab in the project's environment (the .py notebooks open as notebooks)
+## lab: open JupyterLab in the project's environment (the .py notebooks open as notebooks);
+## `make lab PORT=8899` picks the port; as root (containers) it adds --allow-root
 # Rooted at the project so jupytext finds jupytext.toml; a double-click opens a .py notebook as a
 # notebook (JupyterLab's defaultViewers, set for this environment only: overrides.json in the
 # environment's lab application directory, never the user's settings).
 lab: $(STAMP)
 	@settings="$$($(RUN)/jupyter lab path | sed -n 's/^Application directory: *//p')/settings"; \
 	mkdir -p "$$settings" && printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' > "$$settings/overrides.json"
-	$(RUN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks
+	$(RUN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks \
+		--ServerApp.port=$(PORT) $$([ "$$(id -u)" = "0" ] && echo --allow-root)
 
 ## bench: run the benchmarks under benchmarks/ and print their figures
 bench: $(STAMP)

@@ -31,13 +31,13 @@ def _empty_kernel_round_trip(kernel: str) -> float:
     import nbformat
     import papermill
 
-    from cgresearch.report.runner import _kernel_config
+    from cgresearch.report.kernels import kernel_config
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     with tempfile.TemporaryDirectory(prefix="cgk-") as ipc:
         t0 = time.perf_counter()
         papermill.execute_notebook(
-            nb, None, kernel_name=kernel, progress_bar=False, config=_kernel_config(ipc)
+            nb, None, kernel_name=kernel, progress_bar=False, config=kernel_config(ipc)
         )
         return time.perf_counter() - t0
 

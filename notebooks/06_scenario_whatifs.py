@@ -81,7 +81,13 @@ run = run_sweep(
     batch_size=batch_size or None,
     progress=False,
 )
-print(run.describe())
+# The same words on every run: no wall time or folder here (the report keeps the run's time in
+# manifest.json), so the executed notebook and its page are byte-identical across runs.
+print(
+    f"{run.n_scenarios:,} scenarios in {run.n_batches} batches of ≤{run.batch_size} on "
+    f"{run.n_workers} worker(s): "
+    + ("complete" if run.complete else f"{run.remaining} batches left")
+)
 results = read_results(run.out_dir)
 scenarios = scenario_table(results)
 status = scenarios["status"].value_counts().rename_axis("status").reset_index(name="scenarios")

@@ -26,7 +26,9 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=int, default=600, help="per-cell timeout, seconds")
     p.add_argument("--kernel", help="Jupyter kernel (default cgresearch, else python3)")
     p.add_argument("--jobs", type=int, help="notebooks run at once (default: the CPUs, at most 4)")
-    p.add_argument("--quiet", action="store_true", help="no progress lines (default when $CI)")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress lines (default: a line per run start/end)"
+    )
     p.add_argument(
         "--lang",
         default="ko",

@@ -12,9 +12,14 @@ Runs every notebook (or those selected) once per parameter file in ``params/``:
    file and the failing cell; the other runs go on;
 4. the index page and ``manifest.json`` are rewritten (atomically) from the run folders.
 
-An interrupted report (Ctrl-C, a killed process) never leaves half-written outputs that look
-complete: nothing is written outside the staging folder until a run is whole, and a staging folder
-left by a killed process is removed by the next report.
+The runs execute on worker threads; the main thread only waits, so Ctrl-C reaches it at once. A
+report that stops (Ctrl-C, SIGTERM, SIGHUP, an exception) kills every kernel it started
+(:class:`~cgresearch.report.kernels.KernelOwner`) and installs no run from then on; a second Ctrl-C
+only cuts short the wait for the runs to wind down. Kernels also die with a killed report (a
+parent-death signal), and a staging folder left by a killed report is removed by the next one.
+Nothing is written outside the staging folder until a run is whole and checked
+(:mod:`cgresearch.report.staging`), and executed notebooks carry no run-to-run noise
+(:mod:`cgresearch.report.reproducible`), so two reports give the same bytes.
 
 Examples
 --------
@@ -32,8 +37,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +47,22 @@ from typing import Any, TextIO
 from cgresearch import paths
 from cgresearch.errors import ParameterError
 from cgresearch.i18n import DEFAULT_LANG, check_lang, tr
+from cgresearch.report.failures import failure_message
+from cgresearch.report.kernels import (
+    KernelOwner,
+    kernel_config,
+    kernels_import_this_package,
+    resolve_kernel,
+)
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
+from cgresearch.report.progress import ReportProgress
+from cgresearch.report.staging import (
+    STAGING_PREFIX,
+    discard_staging,
+    install_run,
+    lock_staging,
+    remove_stale_staging,
+)
 
 __all__ = [
     "FAILED_DIR",
@@ -56,8 +76,6 @@ __all__ = [
 
 #: Sub-folder of the report folder that keeps the executed notebooks of failed runs.
 FAILED_DIR = "_failed"
-_STAGING_PREFIX = ".staging-"
-_PREFERRED_KERNEL = "cgresearch"
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,8 @@ class RunResult:
         For a failed run: notebook, parameter file, failing cell and error, in plain words.
     failed_notebook
         For a failed run: the executed notebook kept for inspection.
+    interrupted
+        The run was stopped with the report (Ctrl-C, SIGTERM, an error elsewhere): not installed.
     """
 
     run_id: str
@@ -85,6 +105,7 @@ class RunResult:
     seconds: float
     message: str = ""
     failed_notebook: Path | None = None
+    interrupted: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,30 +167,16 @@ class ReportResult:
         return "\n".join(lines)
 
 
-def resolve_kernel(kernel_name: str | None = None) -> str:
-    """Return the kernel for the notebooks: ``kernel_name``, else ``cgresearch``, else ``python3``.
-
-    ``make env`` registers the ``cgresearch`` kernel in ``.venv``; ``python3`` is the kernel of the
-    interpreter running the report (ipykernel's native kernel).
-
-    Raises
-    ------
-    ParameterError
-        When the named kernel is not installed.
-    """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    ksm = KernelSpecManager()
-    specs = ksm.find_kernel_specs()
-    name = kernel_name or (_PREFERRED_KERNEL if _PREFERRED_KERNEL in specs else "python3")
-    try:
-        ksm.get_kernel_spec(name)
-    except NoSuchKernel as exc:
-        raise ParameterError(
-            f"no Jupyter kernel named {name!r} (installed: {', '.join(sorted(specs)) or 'none'}); "
-            "`make env` registers the 'cgresearch' kernel"
-        ) from exc
-    return name
+def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
+    return RunResult(
+        pset.run_id,
+        pset.notebook,
+        pset.to_dict()["params_file"],
+        ok=False,
+        seconds=seconds,
+        message=f"{pset.notebook} with {pset.params_file}: interrupted; previous outputs kept",
+        interrupted=True,
+    )
 
 
 def edition_dir(root: Path, lang: str) -> Path:
@@ -192,150 +199,18 @@ def other_edition_link(lang: str) -> tuple[str, str]:
     return ("en", "en/index.html") if check_lang(lang) == "ko" else ("ko", "../index.html")
 
 
-def _is_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-class _Progress:
-    """One line per run on a terminal: ``[2/8] 03_policy_demand-public  ok  6.1 s``."""
-
-    def __init__(self, total: int, quiet: bool, stream: TextIO) -> None:
-        self.total, self.quiet, self.stream, self.done = total, quiet, stream, 0
-        self.width = 0
-
-    def finished(self, result: RunResult) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        status = "ok" if result.ok else "FAILED"
-        self.stream.write(
-            f"[{self.done}/{self.total}] {result.run_id:<36} {status:<6} {result.seconds:6.1f} s\n"
-        )
-        self.stream.flush()
-
-
-_LOCK_NAME = ".lock"
-
-
-def _lock_staging(staging: Path) -> int:
-    """Hold an exclusive lock on ``staging/.lock`` while the report runs; return its descriptor.
-
-    The lock dies with the process (even on SIGKILL), which is how a later report tells a
-    staging folder in use from one left behind, whatever became of the process id.
-    """
-    import fcntl
-
-    fd = os.open(staging / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    return fd
-
-
-def _in_use(folder: Path) -> bool:
-    import fcntl
-
-    try:
-        fd = os.open(folder / _LOCK_NAME, os.O_RDWR)
-    except FileNotFoundError:
-        return False  # killed between creating the folder and locking it
-    except OSError:
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
-
-
-def _remove_stale_staging(out_dir: Path) -> None:
-    """Remove staging folders whose report process no longer runs (their lock is free)."""
-    for folder in out_dir.glob(f"{_STAGING_PREFIX}*"):
-        if folder.is_dir() and not _in_use(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _swap_in(new: Path, target: Path, trash_dir: Path) -> None:
-    """Replace folder ``target`` by ``new`` with renames (same file system, never half-written)."""
-    old: Path | None = None
-    if target.exists():
-        old = trash_dir / f".old-{target.name}"
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _kernels_import_this_package() -> None:
-    """Put this ``cgresearch`` first on the kernels' ``PYTHONPATH``.
-
-    Kernels are child processes that inherit the environment; this makes them import the very
-    package that validated the parameters, even when the environment's install points elsewhere.
-    """
-    import cgresearch
-
-    here = str(Path(cgresearch.__file__).resolve().parent.parent)
-    current = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    if not current or current[0] != here:
-        os.environ["PYTHONPATH"] = os.pathsep.join([here, *(p for p in current if p != here)])
-
-
-def _kernel_config(ipc_dir: str) -> Any:
-    """Kernel manager settings: local IPC sockets where the platform has them.
-
-    Over IPC the kernel's sockets are files only this user can reach, and ipykernel does not warn
-    (once per kernel, on the report's terminal) that TCP traffic is unencrypted.
-    """
-    from traitlets.config import Config
-
-    if os.name != "posix":
-        return Config()
-    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(ipc_dir, "k")}})
-
-
-def _running_cell(kept: Path | None) -> str:
-    """Name the last cell papermill started in a kept notebook ("a cell" when unknown)."""
-    if kept is None:
-        return "a cell"
+def _make_reproducible_file(path: Path, paths: dict[str, str]) -> None:
+    """Rewrite a kept executed notebook without ids, timings or the staging path (best effort:
+    a notebook papermill left unreadable stays as it is)."""
     import nbformat
 
+    from cgresearch.report.reproducible import reproducible_notebook
+
     try:
-        nb = nbformat.read(kept, as_version=4)
+        nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError):
-        return "a cell"
-    started = [
-        i
-        for i, c in enumerate(nb.cells)
-        if c.get("metadata", {}).get("papermill", {}).get("start_time")
-    ]
-    if not started:
-        return "a cell"
-    source = nb.cells[started[-1]].source
-    first = next((ln for ln in source.splitlines() if ln.strip()), "").strip()
-    return f"cell {started[-1]} of the executed notebook (starting `{first[:80]}`)"
-
-
-def _failure_message(
-    pset: ParameterSet, exc: BaseException, kept: Path | None, timeout: int
-) -> str:
-    from papermill.exceptions import PapermillExecutionError
-
-    where = f"{pset.notebook} with {pset.params_file}"
-    if isinstance(exc, PapermillExecutionError):
-        first = next((ln for ln in exc.source.splitlines() if ln.strip()), "").strip()
-        msg = (
-            f"{where}: cell {exc.cell_index} of the executed notebook "
-            f"(execution count {exc.exec_count}, starting `{first[:80]}`) raised "
-            f"{exc.ename}: {exc.evalue}"
-        )
-    elif type(exc).__name__ == "CellTimeoutError":
-        msg = f"{where}: {_running_cell(kept)} ran longer than the per-cell timeout of {timeout} s"
-        msg += " (raise it with --timeout)"
-    else:
-        msg = f"{where}: {type(exc).__name__}: {exc}"
-    if kept is not None:
-        msg += f"; executed notebook kept at {kept}"
-    return msg
+        return
+    nbformat.write(reproducible_notebook(nb, paths), path)
 
 
 def _execute(
@@ -345,17 +220,22 @@ def _execute(
     kernel: str,
     timeout: int,
     git: dict[str, Any],
+    owner: KernelOwner,
 ) -> RunResult:
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from cgresearch.report.provenance import output_digests, write_json
+    from cgresearch.report.reproducible import reproducible_notebook
 
+    t0 = time.perf_counter()
+    if owner.stopped:
+        return _interrupted(pset, 0.0)
     run_stage = staging / pset.run_id
     run_stage.mkdir(parents=True)
+    final = out_dir / pset.run_id
     executed_path = run_stage / f"{pset.run_id}.ipynb"
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    t0 = time.perf_counter()
     nb = read_notebook(pset.notebook_path)
     parameters = {**pset.parameters, "output_dir": str(run_stage)}
     ipc_dir = tempfile.mkdtemp(prefix="cgk-")  # short path: unix sockets allow ~100 characters
@@ -370,40 +250,65 @@ def _execute(
             progress_bar=False,
             log_output=False,
             start_timeout=120,
-            config=_kernel_config(ipc_dir),
+            config=kernel_config(ipc_dir),
+            kernel_manager_class=owner.manager_class(),
+            record_timing=False,
         )
     except (PapermillExecutionError, Exception) as exc:
+        if owner.stopped:  # the kernel was killed because the report is stopping
+            return _interrupted(pset, time.perf_counter() - t0)
         kept: Path | None = None
         if executed_path.is_file():
             failed_dir = out_dir / FAILED_DIR
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / executed_path.name
             os.replace(executed_path, kept)
+        message = failure_message(pset, exc, kept, timeout)
+        if kept is not None:
+            _make_reproducible_file(kept, {str(run_stage): str(final)})
         return RunResult(
             pset.run_id,
             pset.notebook,
             pset.to_dict()["params_file"],
             ok=False,
             seconds=time.perf_counter() - t0,
-            message=_failure_message(pset, exc, kept, timeout),
+            message=message,
             failed_notebook=kept,
         )
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
+    if owner.stopped:
+        return _interrupted(pset, time.perf_counter() - t0)
+    # papermill records the notebook it was given (here an object, with random cell ids): name
+    # its file instead
+    executed.metadata.setdefault("papermill", {})["input_path"] = str(pset.notebook_path)
+    executed = reproducible_notebook(executed, {str(run_stage): str(final)})
+    nbformat.write(executed, executed_path)
     (run_stage / f"{pset.run_id}.html").write_text(
         _page(executed, pset),
         encoding="utf-8",
     )
-    seconds = time.perf_counter() - t0
     record = {
         **pset.to_dict(),
         "kernel": kernel,
         "git_commit": git.get("commit"),
         "outputs": output_digests(run_stage),
-        "timing": {"started_utc": started, "seconds": round(seconds, 3)},
     }
-    write_json(record, run_stage / "run.json")
-    _swap_in(run_stage, out_dir / pset.run_id, staging)
+    write_json(record, run_stage / "run.json")  # last: a run.json means the run is whole
+    seconds = time.perf_counter() - t0
+    try:
+        installed = install_run(run_stage, final, staging, owner)
+    except RuntimeError as exc:  # a file the run listed has gone: keep the previous outputs
+        return RunResult(
+            pset.run_id,
+            pset.notebook,
+            record["params_file"],
+            ok=False,
+            seconds=seconds,
+            message=f"{pset.notebook} with {pset.params_file}: {exc}",
+        )
+    if not installed:
+        return _interrupted(pset, seconds)
     with contextlib.suppress(FileNotFoundError):
         (out_dir / FAILED_DIR / executed_path.name).unlink()
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
@@ -418,21 +323,35 @@ def _page(executed: Any, pset: ParameterSet) -> str:
 
 
 _TYPICAL_RUN_SECONDS = 10.0
+#: How long a stopping report waits for its runs to wind down after killing their kernels.
+_STOP_GRACE_SECONDS = 30.0
 
 
-def _expected_seconds(out_dir: Path, pset: ParameterSet) -> float:
-    """Return how long a run should take: its last duration (``run.json``), else the parameter
-    file's ``expected_seconds``, else a typical run's."""
+def _previous_timings(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Return each run's timing from the last report's ``manifest.json`` (``timing.runs``)."""
     import json
 
     try:
-        record = json.loads((out_dir / pset.run_id / "run.json").read_text(encoding="utf-8"))
-        return float(record["timing"]["seconds"])
+        manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        runs = manifest["timing"]["runs"]
     except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {k: v for k, v in runs.items() if isinstance(v, dict)} if isinstance(runs, dict) else {}
+
+
+def _expected_seconds(timings: dict[str, dict[str, Any]], pset: ParameterSet) -> float:
+    """Return how long a run should take: its last duration (``manifest.json`` timing), else
+    the parameter file's ``expected_seconds``, else a typical run's."""
+    try:
+        return float(timings[pset.run_id]["seconds"])
+    except (KeyError, ValueError, TypeError):
         return pset.expected_seconds or _TYPICAL_RUN_SECONDS
 
 
-def _collect_runs(out_dir: Path, run_ids: Sequence[str]) -> list[dict[str, Any]]:
+def _collect_runs(
+    out_dir: Path, run_ids: Sequence[str], timings: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Read every installed run's ``run.json`` with its key figures and its timing."""
     import json
 
     from cgresearch.report.keyfigures import read_key_figures
@@ -442,9 +361,102 @@ def _collect_runs(out_dir: Path, run_ids: Sequence[str]) -> list[dict[str, Any]]
         path = out_dir / rid / "run.json"
         if path.is_file():
             rec = json.loads(path.read_text(encoding="utf-8"))
+            rec.pop("timing", None)  # written by earlier versions; timings live in the manifest
             rec["key_figures"] = read_key_figures(out_dir / rid)
+            if rid in timings:
+                rec["timing"] = timings[rid]
             records.append(rec)
     return records
+
+
+@contextlib.contextmanager
+def _termination_as_exit() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``SystemExit`` in the main thread, so the report stops its
+    kernels and removes its staging folder as on Ctrl-C (elsewhere: no change)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _exit(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {sig: signal.signal(sig, _exit) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+
+def _stop_runs(
+    owner: KernelOwner, futures: Sequence[Future[Any]], progress: ReportProgress
+) -> None:
+    """Stop a report: no more installs, every kernel killed, then wait (briefly) for the runs.
+
+    Called on Ctrl-C, SIGTERM or an exception. Killing the kernels ends each run within about a
+    second; a second Ctrl-C only cuts the wait short (no run can be installed any more).
+    """
+    import signal
+    import threading
+
+    enough = threading.Event()
+    in_main = threading.current_thread() is threading.main_thread()
+    previous: Any = None
+    if in_main:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: enough.set())
+    try:
+        killed = owner.stop()
+        for fut in futures:
+            fut.cancel()
+        pending = [f for f in futures if not f.done()]
+        progress.note(
+            f"stopping: killed {killed} kernel(s); waiting for {len(pending)} run(s) to end; "
+            "no run is installed from now on, earlier outputs are kept"
+        )
+        left = [len(pending)]
+        lock = threading.Lock()
+
+        def _one_done(_: Future[Any]) -> None:
+            with lock:
+                left[0] -= 1
+                if left[0] <= 0:
+                    enough.set()
+
+        if not pending:
+            enough.set()
+        for fut in pending:
+            fut.add_done_callback(_one_done)
+        enough.wait(_STOP_GRACE_SECONDS)
+    finally:
+        if in_main:  # None: the handler was not set from Python; give back the default
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
+def _run_all(
+    sets: Sequence[ParameterSet],
+    order: Sequence[ParameterSet],
+    one: Callable[[ParameterSet], RunResult],
+    jobs: int,
+    owner: KernelOwner,
+    progress: ReportProgress,
+) -> list[RunResult]:
+    """Run ``order`` on ``jobs`` worker threads (the main thread only waits, so Ctrl-C reaches
+    it at once); return the results in the order of ``sets``. Stops every run on any exit."""
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report-run")
+    futures: dict[str, Future[RunResult]] = {}
+    try:
+        for pset in order:
+            futures[pset.run_id] = pool.submit(one, pset)
+        return [futures[pset.run_id].result() for pset in sets]
+    except BaseException:
+        _stop_runs(owner, list(futures.values()), progress)
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run_report(
@@ -479,8 +491,8 @@ def run_report(
         How many notebooks run at once, each in its own kernel; default the number of CPUs,
         at most 4.
     quiet
-        Suppress the progress lines; default: quiet when ``$CI`` is set or the stream is no
-        terminal.
+        Suppress the progress lines (a line per started and finished run, with the elapsed
+        time and an estimate of what is left; printed on a terminal, in a log and in CI alike).
     stream
         Where progress lines go (default standard error).
     on_run_done
@@ -518,35 +530,39 @@ def run_report(
     kernel = resolve_kernel(kernel_name)
     out = edition_dir(Path(out_dir) if out_dir is not None else paths.outputs_dir(), lang)
     out.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out)
-    stream = stream or sys.stderr
-    if quiet is None:
-        quiet = _is_ci() or not (hasattr(stream, "isatty") and stream.isatty())
-    progress = _Progress(len(sets), quiet, stream)
+    remove_stale_staging(out)
+    timings = _previous_timings(out)
+    # longest runs first (by their last duration), so no long run starts last
+    order = sorted(sets, key=lambda s: -_expected_seconds(timings, s))
+    progress = ReportProgress(
+        {s.run_id: _expected_seconds(timings, s) for s in sets},
+        jobs=min(jobs, len(sets)),
+        quiet=bool(quiet),
+        stream=stream or sys.stderr,
+    )
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy at kernel start
     git = git_state()
-    _kernels_import_this_package()
-    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{os.getpid()}-", dir=out))
-    lock = _lock_staging(staging)
+    kernels_import_this_package()
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out))
+    lock = lock_staging(staging)
+    owner = KernelOwner()
     results: list[RunResult] = []
     try:
 
         def one(pset: ParameterSet) -> RunResult:
-            res = _execute(pset, staging, out, kernel, timeout, git)
-            progress.finished(res)
+            progress.started(pset.run_id)
+            run_started = datetime.now(UTC).isoformat(timespec="seconds")
+            res = _execute(pset, staging, out, kernel, timeout, git, owner)
+            if res.ok:
+                timings[res.run_id] = {"started_utc": run_started, "seconds": round(res.seconds, 3)}
+            progress.finished(res.run_id, "interrupted" if res.interrupted else res.ok, res.seconds)
             if on_run_done is not None:
                 on_run_done(res)
             return res
 
-        if jobs == 1 or len(sets) == 1:
-            results = [one(s) for s in sets]
-        else:
-            # longest runs first (by their last duration), so no long run starts last
-            order = sorted(sets, key=lambda s: -_expected_seconds(out, s))
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                done = dict(zip([s.run_id for s in order], pool.map(one, order), strict=True))
-            results = [done[s.run_id] for s in sets]
-        records = _collect_runs(out, all_ids)
+        with _termination_as_exit():
+            results = _run_all(sets, order, one, jobs, owner, progress)
+        records = _collect_runs(out, all_ids, timings)
         seconds = time.perf_counter() - t0
         manifest = build_manifest(
             [{k: v for k, v in r.items() if k != "key_figures"} for r in records],
@@ -571,7 +587,8 @@ def run_report(
             records, out, git=git, failed=failed, lang=lang, other=other_edition_link(lang)
         )
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        owner.stop()  # whatever happened, no kernel of this report outlives it
+        discard_staging(staging)
         os.close(lock)
     return ReportResult(
         runs=tuple(results),

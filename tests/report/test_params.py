@@ -28,7 +28,16 @@ def _nb(source: str) -> nbformat.NotebookNode:
 
 def test_declared_parameters_read_names_types_defaults_and_help_from_the_fixture():
     declared = declared_parameters(FIXTURES / "tiny.py")
-    assert list(declared) == ["n", "scale", "label", "groups", "fail", "pause", "output_dir"]
+    assert list(declared) == [
+        "n",
+        "scale",
+        "label",
+        "groups",
+        "fail",
+        "pause",
+        "notify",
+        "output_dir",
+    ]
     assert declared["groups"].type == "list[str]"
     assert declared["groups"].default == ["a", "b"]
     assert declared["scale"].default == 1.5
@@ -133,6 +142,7 @@ def test_valid_file_is_converted_and_merged_with_the_defaults(tmp_path):
         "groups": ["a", "b"],
         "fail": False,
         "pause": 0.0,
+        "notify": "",
     }
     assert s.overrides == ("n", "scale")
 

@@ -10,6 +10,11 @@ import json
 import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -43,6 +48,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def _deterministic_files(run_dir: Path) -> dict[str, bytes]:
     snap = _snapshot(run_dir)
     return {k: v for k, v in snap.items() if k.startswith(("figures/", "tables/", "key_figures"))}
+
+
+def _snapshot_without_timing(out: Path) -> dict[str, bytes]:
+    """Every file under ``out``, the manifest without its one documented timing field."""
+    snap = _snapshot(out)
+    snap["manifest.json"] = _manifest_without_timing(out)
+    return snap
 
 
 def _manifest_without_timing(out: Path) -> bytes:
@@ -171,7 +183,7 @@ def test_staging_folder_of_a_killed_report_is_removed_and_a_run_swaps_in_whole(
 
 # --- slow: real kernels -------------------------------------------------------------------------
 @pytest.mark.slow
-def test_two_reports_give_identical_figures_tables_and_manifest_apart_from_timing(
+def test_two_reports_give_identical_bytes_in_every_file_apart_from_the_manifest_timing(
     tmp_path, monkeypatch
 ):
     # Other work may be committed to this tree between the two reports; the commit is the one
@@ -187,14 +199,22 @@ def test_two_reports_give_identical_figures_tables_and_manifest_apart_from_timin
     assert first.ok, first.describe()
     run = out / "tiny_a"
     files1 = _deterministic_files(run)
-    manifest1 = _manifest_without_timing(out)
+    every1 = _snapshot_without_timing(out)
     index1 = (out / "index.html").read_bytes()
 
     second = _report(params, out)
     assert second.ok, second.describe()
-    assert _deterministic_files(run) == files1
-    assert _manifest_without_timing(out) == manifest1
-    assert (out / "index.html").read_bytes() == index1
+    every2 = _snapshot_without_timing(out)
+    assert sorted(every2) == sorted(every1)
+    assert [k for k in every1 if every1[k] != every2[k]] == []  # every byte of every file
+    assert "tiny_a/tiny_a.ipynb" in every1 and "tiny_a/tiny_a.html" in every1
+    # the staging folder never shows, and the notebook says where its outputs really are
+    assert not [k for k, v in every1.items() if b".staging-" in v]
+    executed = nbformat.read(run / "tiny_a.ipynb", as_version=4)
+    injected = next(
+        c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    assert f"output_dir = {str(run)!r}" in injected.source.replace('"', "'")
 
     assert sorted(files1) == [
         "figures/line.png",
@@ -217,6 +237,7 @@ def test_two_reports_give_identical_figures_tables_and_manifest_apart_from_timin
         "groups": ["a", "b"],
         "fail": False,
         "pause": 0.0,
+        "notify": "",
     }
     assert manifest["runs"]["tiny_a"]["outputs"]["tables/values.csv"] == (
         __import__("hashlib").sha256(files1["tables/values.csv"]).hexdigest()
@@ -282,7 +303,9 @@ def test_failing_cell_is_reported_and_keeps_previous_outputs_while_other_runs_go
     assert os.listdir(out / "tiny_b")
 
 
-def test_progress_prints_one_line_per_run_on_a_terminal_and_nothing_in_ci(tmp_path, monkeypatch):
+def test_progress_prints_a_line_per_started_and_finished_run_in_a_log_and_nothing_when_quiet(
+    tmp_path, monkeypatch
+):
     import io
 
     params = _params(tmp_path / "params", tiny_a="notebook: tiny\n", tiny_b="notebook: tiny\n")
@@ -291,52 +314,129 @@ def test_progress_prints_one_line_per_run_on_a_terminal_and_nothing_in_ci(tmp_pa
         nbformat.write(nb, output_path)
         return nb
 
-    class _Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     monkeypatch.setattr("papermill.execute_notebook", _complete)
-    monkeypatch.delenv("CI", raising=False)
-    term = _Terminal()
-    run_report(params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=term)
-    lines = term.getvalue().splitlines()
-    assert len(lines) == 2
-    assert re.fullmatch(r"\[1/2\] tiny_\w +ok +\d+\.\d s", lines[0])
-    monkeypatch.setenv("CI", "true")
-    term = _Terminal()
-    run_report(params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=term)
-    assert term.getvalue() == ""
+    monkeypatch.setenv("CI", "true")  # CI shows the lines too: a line per run is what a log needs
+    log = io.StringIO()  # not a terminal, like `make report | tee log`
+    run_report(params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=log)
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 4
+    started = [ln for ln in lines if " started " in ln]
+    finished = [ln for ln in lines if " finished " in ln]
+    assert len(started) == len(finished) == 2
+    assert all(
+        re.fullmatch(
+            r"\[report \d+:\d\d\] started  tiny_[ab] \([12] of 2 started; "
+            r"about \d+:\d\d left\)",
+            ln,
+        )
+        for ln in started
+    )
+    assert all(
+        re.fullmatch(
+            r"\[report \d+:\d\d\] finished tiny_[ab] ok in \d+\.\d s "
+            r"\([12] of 2 done; about \d+:\d\d left\)",
+            ln,
+        )
+        for ln in finished
+    )
+    assert lines[-1].endswith("(2 of 2 done; about 0:00 left)")
+    quiet = io.StringIO()
+    run_report(
+        params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=quiet, quiet=True
+    )
+    assert quiet.getvalue() == ""
 
 
-@pytest.mark.slow
-def test_killed_report_leaves_previous_outputs_intact_and_the_next_report_cleans_up(
-    tmp_path, monkeypatch
-):
-    import signal
-    import subprocess
-    import sys
-    import time
+# --- stopping a report: real processes, real kernels, events (a socket, pidfds), no sleeps ------
+@pytest.fixture
+def short_dir():
+    """A folder with a short path (a Unix socket's path is limited to ~100 characters)."""
+    folder = tempfile.mkdtemp(prefix="cgn-")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
-    params = _params(tmp_path / "params", tiny_a="notebook: tiny\nparameters:\n  pause: 60\n")
+
+def _listener(folder: str) -> tuple[socket.socket, str]:
+    """A Unix socket the fixture notebook reports its kernel's process id to."""
+    path = os.path.join(folder, "s")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(4)
+    server.settimeout(180)  # a bound for a broken report, not a speed requirement
+    return server, path
+
+
+def _kernel_pid(server: socket.socket) -> int:
+    """Wait until the notebook reaches its pause; return its kernel's process id."""
+    conn, _ = server.accept()
+    with conn:
+        conn.settimeout(60)
+        return int(conn.makefile().readline())
+
+
+def _ends_within(pid: int, seconds: float) -> bool:
+    """Wait for process ``pid`` (any process, not only a child) to end, on its pidfd."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
+
+
+def _report_process(params: Path, out: Path) -> subprocess.Popen:
+    code = (
+        "import signal, sys\n"
+        "def crash(signum, frame):\n"
+        "    raise RuntimeError('a bug in the report process')\n"
+        "signal.signal(signal.SIGUSR1, crash)\n"
+        "from cgresearch.report.runner import run_report\n"
+        f"run_report(params_dir={str(params)!r}, notebooks_dir={str(FIXTURES)!r}, "
+        f"out_dir={str(out)!r}, stream=sys.stderr)\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code], start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _paused_report(
+    tmp_path: Path, short_dir: str
+) -> tuple[Path, dict[str, bytes], subprocess.Popen, int]:
+    """Start a report in its own process; return (out, outputs before, process, kernel pid)
+    once its notebook has written part of its outputs and pauses."""
+    server, address = _listener(short_dir)
+    params = _params(
+        tmp_path / "params",
+        tiny_a=f"notebook: tiny\nparameters:\n  pause: 600\n  notify: {address}\n",
+    )
     out = tmp_path / "out"
     _fake_previous_run(out, "tiny_a")
     before = _snapshot(out)
-    code = (
-        "from cgresearch.report.runner import run_report; "
-        f"run_report(params_dir={str(params)!r}, notebooks_dir={str(FIXTURES)!r}, "
-        f"out_dir={str(out)!r}, quiet=True)"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    proc = _report_process(params, out)
     try:
-        deadline = time.monotonic() + 120
-        # wait until the notebook has written its table, then kill the report and its kernel
-        while not list(out.glob(".staging-*/tiny_a/tables/values.csv")):
-            assert proc.poll() is None, "the report ended before it could be interrupted"
-            assert time.monotonic() < deadline, "the notebook never reached its pause"
-            time.sleep(0.2)
-    finally:
+        with server:
+            kernel = _kernel_pid(server)
+    except BaseException:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+        raise
+    assert list(out.glob(".staging-*/tiny_a/tables/values.csv"))  # half a run is staged
+    return out, before, proc, kernel
+
+
+@pytest.mark.slow
+def test_sigkill_of_the_report_kills_its_kernel_and_the_next_report_cleans_up(
+    tmp_path, monkeypatch, short_dir
+):
+    out, before, proc, kernel = _paused_report(tmp_path, short_dir)
+    os.kill(proc.pid, signal.SIGKILL)  # the report alone: its kernel must follow by itself
+    proc.wait()
+    proc.stderr.close()
+    assert _ends_within(kernel, 60), "the kernel outlived its report"
     assert list(out.glob(".staging-*"))  # the killed report's half-written run is left there...
     after = {k: v for k, v in _snapshot(out).items() if not k.startswith(".staging-")}
     assert after == before  # ...and nothing of it reached the outputs
@@ -346,29 +446,97 @@ def test_killed_report_leaves_previous_outputs_intact_and_the_next_report_cleans
         return nb
 
     monkeypatch.setattr("papermill.execute_notebook", _complete)
-    assert _report(params, out).ok
+    assert _report(tmp_path / "params", out).ok
     assert not list(out.glob(".staging-*"))  # the next report removes it
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["ctrl-c", "ctrl-c twice", "sigterm", "crash"])
+def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves_no_staging(
+    tmp_path, how, short_dir
+):
+    out, before, proc, kernel = _paused_report(tmp_path, short_dir)
+    seen = ""
+    if how.startswith("ctrl-c"):
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground job
+        if how == "ctrl-c twice":
+            for line in proc.stderr:  # the second one arrives while the report is stopping
+                seen += line
+                if "stopping:" in line:
+                    os.killpg(proc.pid, signal.SIGINT)
+                    break
+    else:
+        os.kill(proc.pid, signal.SIGTERM if how == "sigterm" else signal.SIGUSR1)
+    try:
+        status = proc.wait(timeout=120)  # a bound for a hung report; the pause is 600 s
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    err = seen + proc.stderr.read()
+    proc.stderr.close()
+    assert status != 0
+    assert "stopping: killed 1 kernel(s)" in err
+    assert re.search(r"finished tiny_a interrupted in \d+\.\d s", err)
+    if how == "sigterm":
+        assert status == 128 + signal.SIGTERM
+    if how == "crash":
+        assert "RuntimeError: a bug in the report process" in err
+    assert _ends_within(kernel, 60), "the kernel outlived its report"
+    assert _snapshot(out) == before  # no staging folder, no half run, previous outputs intact
+
+
+def test_a_run_that_ends_after_the_report_began_stopping_is_never_installed(tmp_path, monkeypatch):
+    import threading
+
+    from cgresearch.report.kernels import KernelOwner
+
+    params = _params(tmp_path / "params", tiny_a="notebook: tiny\n")
+    out = tmp_path / "out"
+    _fake_previous_run(out, "tiny_a")
+    before = _snapshot(out)
+    stopped = threading.Event()
+    original_stop = KernelOwner.stop
+
+    def _stop(self):
+        killed = original_stop(self)
+        stopped.set()
+        return killed
+
+    def _finishes_late(nb, output_path, parameters, **kwargs):
+        # the whole run is written, but only after Ctrl-C reached the report (main thread)
+        fig_dir = Path(parameters["output_dir"]) / "figures"
+        fig_dir.mkdir(parents=True)
+        (fig_dir / "line.png").write_bytes(b"new figure")
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+        assert stopped.wait(60)
+        nbformat.write(nb, output_path)
+        return nb
+
+    monkeypatch.setattr(KernelOwner, "stop", _stop)
+    monkeypatch.setattr("papermill.execute_notebook", _finishes_late)
+    with pytest.raises(KeyboardInterrupt):
+        _report(params, out)
+    assert _snapshot(out) == before
+
+
 def test_a_staging_folder_in_use_by_another_report_is_left_alone(tmp_path):
-    from cgresearch.report.runner import _lock_staging, _remove_stale_staging
+    from cgresearch.report.staging import lock_staging, remove_stale_staging
 
     live = tmp_path / ".staging-1-live"
     live.mkdir()
-    fd = _lock_staging(live)  # another report, still running, holds the lock
+    fd = lock_staging(live)  # another report, still running, holds the lock
     try:
-        _remove_stale_staging(tmp_path)
+        remove_stale_staging(tmp_path)
         assert live.is_dir()
     finally:
         os.close(fd)
-    _remove_stale_staging(tmp_path)
+    remove_stale_staging(tmp_path)
     assert not live.exists()
 
 
-def test_parallel_runs_start_longest_first_by_last_timing_else_the_files_hint(
-    tmp_path, monkeypatch
-):
-    import threading
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_runs_start_longest_first_by_last_timing_else_the_files_hint(tmp_path, monkeypatch, jobs):
+    from concurrent.futures import ThreadPoolExecutor
 
     params = _params(
         tmp_path / "params",
@@ -376,33 +544,61 @@ def test_parallel_runs_start_longest_first_by_last_timing_else_the_files_hint(
         tiny_b="notebook: tiny\n",
         tiny_c="notebook: tiny\nexpected_seconds: 50\n",
     )
+    # The order is the order runs are handed to the pool (recorded in the report's own thread),
+    # which a single worker also starts them in; never which of two threads is scheduled first.
+    handed: list[str] = []
+
+    class _RecordingPool(ThreadPoolExecutor):
+        def submit(self, fn, pset, *args, **kwargs):
+            handed.append(pset.run_id)
+            return super().submit(fn, pset, *args, **kwargs)
+
     started: list[str] = []
-    lock = threading.Lock()
 
     def _record(nb, output_path, parameters, **kwargs):
-        with lock:
-            started.append(Path(output_path).stem)
+        started.append(Path(output_path).stem)
         nbformat.write(nb, output_path)
         return nb
 
     monkeypatch.setattr("papermill.execute_notebook", _record)
+    monkeypatch.setattr("cgresearch.report.runner.ThreadPoolExecutor", _RecordingPool)
     out = tmp_path / "out"
-    _report(params, out, jobs=2)
-    assert started[0] == "tiny_c"  # never run: the hint (50 s) beats the typical 10 s
-    # tiny_b took 100 s last time: it goes first now, ahead of tiny_c's hint
-    record = json.loads((out / "tiny_b" / "run.json").read_text(encoding="utf-8"))
-    record["timing"]["seconds"] = 100.0
-    (out / "tiny_b" / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    _report(params, out, jobs=jobs)
+    # never run: the hint (50 s) beats the typical 10 s; ties keep the files' order
+    assert handed == ["tiny_c", "tiny_a", "tiny_b"]
+    # last durations (the manifest's timing) beat the hint: b took 100 s, a 5 s, c only 1 s
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for rid, secs in {"tiny_a": 5.0, "tiny_b": 100.0, "tiny_c": 1.0}.items():
+        manifest["timing"]["runs"][rid]["seconds"] = secs
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    handed.clear()
     started.clear()
-    result = _report(params, out, jobs=2)
-    assert started[0] == "tiny_b"
+    result = _report(params, out, jobs=jobs)
+    assert handed == ["tiny_b", "tiny_a", "tiny_c"]
+    if jobs == 1:
+        assert started == handed
+    assert sorted(started) == ["tiny_a", "tiny_b", "tiny_c"]
     assert [r.run_id for r in result.runs] == ["tiny_a", "tiny_b", "tiny_c"]  # reported in order
 
 
 @pytest.mark.slow
-def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option(tmp_path):
+def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option_and_its_kernel_ends(
+    tmp_path, monkeypatch
+):
+    from cgresearch.report.kernels import KernelOwner
+
+    kernels: list[int] = []
+    adopt = KernelOwner._adopt
+
+    def _record(self, process):
+        kernels.append(process.pid)
+        adopt(self, process)
+
+    monkeypatch.setattr(KernelOwner, "_adopt", _record)
     params = _params(tmp_path / "params", tiny_t="notebook: tiny\nparameters:\n  pause: 60\n")
     result = _report(params, tmp_path / "out", timeout=10)
+    assert len(kernels) == 1
+    assert _ends_within(kernels[0], 60), "the timed-out kernel outlived its run"
     (run,) = result.runs
     assert not run.ok
     # the pause cell, unless a very busy machine keeps even the import cell over 10 s
@@ -412,4 +608,3 @@ def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option(tm
         run.message,
     )
     assert "--timeout" in run.message
-    assert run.seconds < 60

@@ -1,0 +1,129 @@
+"""The report's staging folders: each run is built aside, checked, then swapped in whole.
+
+A report writes every run into ``outputs/.staging-<pid>-<random>/<run id>/`` and holds an
+exclusive lock on the staging folder's ``.lock`` while it runs. A run is installed (its folder
+renamed over ``outputs/<run id>/``) only when every file its ``run.json`` lists is there and the
+report is not stopping; a staging folder whose lock is free belongs to a dead report and is
+removed by the next one.
+
+Examples
+--------
+>>> import tempfile
+>>> from pathlib import Path
+>>> out = Path(tempfile.mkdtemp())
+>>> fd = lock_staging(out)
+>>> in_use(out)
+True
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from cgresearch.report.kernels import KernelOwner
+
+__all__ = [
+    "STAGING_PREFIX",
+    "discard_staging",
+    "in_use",
+    "install_run",
+    "lock_staging",
+    "missing_outputs",
+    "remove_stale_staging",
+    "swap_in",
+]
+
+#: Name prefix of the staging folders inside the report folder.
+STAGING_PREFIX = ".staging-"
+
+_LOCK_NAME = ".lock"
+
+
+def lock_staging(staging: Path) -> int:
+    """Hold an exclusive lock on ``staging/.lock`` while the report runs; return its descriptor.
+
+    The lock dies with the process (even on SIGKILL), which is how a later report tells a
+    staging folder in use from one left behind, whatever became of the process id.
+    """
+    import fcntl
+
+    fd = os.open(staging / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def in_use(folder: Path) -> bool:
+    """Return whether a live report holds the lock of staging folder ``folder``."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / _LOCK_NAME, os.O_RDWR)
+    except FileNotFoundError:
+        return False  # killed between creating the folder and locking it
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def remove_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders whose report process no longer runs (their lock is free)."""
+    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
+        if folder.is_dir() and not in_use(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def discard_staging(staging: Path) -> None:
+    """Delete a report's staging folder: renamed first, so that a run still winding down (its
+    kernel killed) cannot create a file in it while it is deleted; a leftover keeps the staging
+    prefix, so the next report removes it."""
+    trash = staging.with_name(f"{staging.name}-discarded")
+    try:
+        os.replace(staging, trash)
+    except OSError:
+        trash = staging
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def swap_in(new: Path, target: Path, trash_dir: Path) -> None:
+    """Replace folder ``target`` by ``new`` with renames (same file system, never half-written)."""
+    old: Path | None = None
+    if target.exists():
+        old = trash_dir / f".old-{target.name}"
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def missing_outputs(run_stage: Path, record: dict[str, Any]) -> list[str]:
+    """Return the files a staged run says it wrote (``run.json``) but that are not there."""
+    rid = record["run_id"]
+    claimed = [*record.get("outputs", {}), f"{rid}.ipynb", f"{rid}.html", "run.json"]
+    return [name for name in claimed if not (run_stage / name).is_file()]
+
+
+def install_run(run_stage: Path, final: Path, staging: Path, owner: KernelOwner) -> bool:
+    """Swap a complete, checked staged run into ``final``; False when the report is stopping.
+
+    The check and the renames happen while :meth:`KernelOwner.stop` is held off, so a run is
+    either installed whole before the report stops or not at all.
+    """
+    import json
+
+    record = json.loads((run_stage / "run.json").read_text(encoding="utf-8"))
+    missing = missing_outputs(run_stage, record)
+    if missing:
+        raise RuntimeError(f"run {record['run_id']} is incomplete: missing {', '.join(missing)}")
+    with owner.installing() as allowed:
+        if allowed:
+            swap_in(run_stage, final, staging)
+        return allowed
