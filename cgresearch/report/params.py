@@ -533,6 +533,10 @@ def load_parameter_set(
         here = f"{params_file}: parameter {name!r}"
         values[name] = coerce(value, declared[name].type, where=here)
         check_choices(declared[name], values[name], where=here)
+        if name.endswith("_file") and isinstance(values[name], str) and values[name]:
+            from cgresearch.report.inputs import resolve_input_file
+
+            resolve_input_file(values[name], where=here)  # a named input file must exist
     title = doc.get("title", notebook)
     expected = doc.get("expected_seconds")
     if expected is not None and (

@@ -41,6 +41,7 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
+from cgresearch.report.inputs import check_inputs
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
 
 __all__ = ["FAILED_DIR", "ReportResult", "RunResult", "resolve_kernel", "run_report"]
@@ -464,6 +465,7 @@ def run_report(
     p_dir = Path(params_dir) if params_dir is not None else paths.params_dir()
     n_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
     sets = load_parameter_sets(select, p_dir, n_dir)  # validates before any kernel starts
+    check_inputs(sets)  # the user's data files load and match their codebooks, before any run
     all_ids = sorted({f.stem for f in [*p_dir.glob("*.yaml"), *p_dir.glob("*.yml")]})
     if timeout <= 0:
         raise ParameterError(f"timeout must be a positive number of seconds, got {timeout}")

@@ -37,6 +37,11 @@ from cgresearch.data.synth.survey import (
     generate_survey,
     stratum_sizes,
 )
+from cgresearch.data.synth.user_format import (
+    USER_MISSING_CODES,
+    user_format_survey,
+    write_user_format,
+)
 
 __all__ = [
     "EVALUATION_INDICATORS",
@@ -48,6 +53,7 @@ __all__ = [
     "SURVEY_COLUMNS",
     "SYNTHETIC_FILES",
     "SYNTHETIC_LABEL",
+    "USER_MISSING_CODES",
     "CodebookItem",
     "EvaluationParams",
     "InventoryParams",
@@ -66,6 +72,8 @@ __all__ = [
     "panel_year",
     "stratum_sizes",
     "to_csv_bytes",
+    "user_format_survey",
     "write_survey_sav",
     "write_synthetic",
+    "write_user_format",
 ]

@@ -9,7 +9,7 @@ user's. Written by ``cgresearch synth --user-format``.
 
 Examples
 --------
->>> survey, book = user_format_survey(seed=1, n_per_gu={"public": 1, "cso": 1, "resident": 1})
+>>> survey, book = user_format_survey(seed=1, n_per_gu={"public": 2, "cso": 2, "resident": 2})
 >>> survey.columns[:4].tolist()
 ['ID', 'AREA', 'RESP_TYPE', 'STRATA']
 >>> sorted(set(survey["RESP_TYPE"]))
@@ -93,7 +93,7 @@ def user_format_survey(
 
     Examples
     --------
-    >>> s, cb = user_format_survey(seed=2, n_per_gu={"public": 1, "cso": 1, "resident": 1})
+    >>> s, cb = user_format_survey(seed=2, n_per_gu={"public": 2, "cso": 2, "resident": 2})
     >>> cb.set_index("name").loc["Q1_1", "missing_codes"]
     '97,99'
     """
@@ -145,8 +145,8 @@ def write_user_format(
     Examples
     --------
     >>> import tempfile
-    >>> [p.name for p in write_user_format(tempfile.mkdtemp(), n_per_gu={"public": 1,
-    ...     "cso": 1, "resident": 1})]
+    >>> [p.name for p in write_user_format(tempfile.mkdtemp(), n_per_gu={"public": 2,
+    ...     "cso": 2, "resident": 2})]
     ['survey_user.csv', 'survey_user.sav', 'codebook_user.csv']
     """
     import pyreadstat
