@@ -15,6 +15,8 @@
 # of 25 gu x 3 groups): no microdata of the Seoul Institute surveys is public.
 
 # %% tags=["parameters"]
+survey_file: str = ""  # your survey (CSV, xlsx, sav; path from project root); "": synthetic
+codebook_file: str = ""  # codebook of survey_file's columns and codes; "": the package's names
 seed: int = 20170301  # seed of the synthetic survey generator
 n_per_gu: dict[str, int] = {"public": 20, "cso": 12, "resident": 40}  # sample size per gu and group
 reference: str = "public"  # respondent group whose gaps to the others come first
@@ -26,11 +28,9 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cgresearch.data.loaders import validate_survey
-from cgresearch.data.synth import SurveyParams, codebook_frame, generate_survey
 from cgresearch.figures.style import apply_style, caption, save
 from cgresearch.figures.survey import gap_dumbbell, likert_bars
-from cgresearch.report import notebook_output_dir, record_key_figures, save_table
+from cgresearch.report import notebook_output_dir, record_key_figures, save_table, survey_input
 from cgresearch.survey import SurveyDesign, cronbach_alpha, gap_table, response_distribution
 from cgresearch.survey.scales import scales_from_codebook
 from cgresearch.vocabulary import RESPONDENT_GROUPS
@@ -38,11 +38,16 @@ from cgresearch.vocabulary import RESPONDENT_GROUPS
 OUT = notebook_output_dir(output_dir, "02_perception_gap")
 apply_style()
 GROUP_LABELS = {g: (t.en if lang == "en" else t.ko) for g, t in RESPONDENT_GROUPS.items()}
-SYNTH_NOTE = f"Synthetic survey (seed {seed}, stratified 25 gu x 3 groups, design weights)."
-
-raw = generate_survey(seed=seed, params=SurveyParams(n_per_gu=n_per_gu))
-survey = validate_survey(raw, source="synthetic survey")
-scales = scales_from_codebook(codebook_frame(), ["trust", "cg_perception"])
+DATA = survey_input(survey_file, codebook_file, seed=seed, n_per_gu=n_per_gu)
+DATA_LABEL = DATA.provenance.describe(lang)  # "synthetic (seed N)" or the file, its sha256
+SYNTHETIC, SOURCE = DATA.provenance.synthetic, DATA.provenance.source  # for captions
+SYNTH_NOTE = (
+    f"Synthetic survey (seed {seed}, stratified 25 gu x 3 groups, design weights)."
+    if SYNTHETIC
+    else f"Survey: {DATA_LABEL}, design weights."
+)
+survey = DATA.frame
+scales = scales_from_codebook(DATA.codebook, ["trust", "cg_perception"])
 design = SurveyDesign(survey, strata="stratum", weights="weight", fpc="fpc")
 print(f"{len(survey):,} respondents in {survey['stratum'].nunique()} strata")
 
@@ -53,7 +58,12 @@ print(f"{len(survey):,} respondents in {survey['stratum'].nunique()} strata")
 for name, scale in scales.items():
     dist = response_distribution(survey, scale, group="group", weights="weight", lang=lang)
     fig = likert_bars(dist, lang=lang, group_labels=GROUP_LABELS, title=scale.label_en or name)
-    text = caption(fig, f"Weighted response shares, {name} items. " + SYNTH_NOTE, synthetic=True)
+    text = caption(
+        fig,
+        f"Weighted response shares, {name} items. " + SYNTH_NOTE,
+        synthetic=SYNTHETIC,
+        source=SOURCE,
+    )
     save(fig, f"likert_{name}", OUT / "figures")
     plt.show()
     print(text)
@@ -70,14 +80,19 @@ gaps = gap_table(
     level=level,
     lang=lang,
 )
-save_table(gaps.means, "group_means", OUT / "tables")
-save_table(gaps.gaps, "gaps", OUT / "tables")
-save_table(gaps.overall, "overall_tests", OUT / "tables")
+save_table(gaps.means, "group_means", OUT / "tables", data_label=DATA_LABEL)
+save_table(gaps.gaps, "gaps", OUT / "tables", data_label=DATA_LABEL)
+save_table(gaps.overall, "overall_tests", OUT / "tables", data_label=DATA_LABEL)
 if len(gaps.chisq):
-    save_table(gaps.chisq, "rao_scott_tests", OUT / "tables")
+    save_table(gaps.chisq, "rao_scott_tests", OUT / "tables", data_label=DATA_LABEL)
 
 fig = gap_dumbbell(gaps, lang=lang, group_labels=GROUP_LABELS)
-text = caption(fig, f"Weighted means by group ({level:.0%} CIs). " + SYNTH_NOTE, synthetic=True)
+text = caption(
+    fig,
+    f"Weighted means by group ({level:.0%} CIs). " + SYNTH_NOTE,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
+)
 save(fig, "gap_dumbbell", OUT / "figures")
 plt.show()
 print(text)
@@ -104,7 +119,7 @@ alphas = pd.DataFrame(
         )
     ]
 )
-save_table(alphas, "reliability", OUT / "tables")
+save_table(alphas, "reliability", OUT / "tables", data_label=DATA_LABEL)
 alphas
 
 # %%

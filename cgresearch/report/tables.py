@@ -55,6 +55,7 @@ def save_table(
     index: bool = False,
     sheet_name: str | None = None,
     excel: bool = True,
+    data_label: str | None = None,
 ) -> list[Path]:
     """Write ``table`` as ``<outdir>/<name>.csv`` (UTF-8) and ``<name>.xlsx``; return the paths.
 
@@ -72,6 +73,10 @@ def save_table(
         The Excel sheet's name (at most 31 characters); default ``name``.
     excel
         Also write the Excel file.
+    data_label
+        Where the data came from (:meth:`cgresearch.report.inputs.Provenance.describe`:
+        "synthetic (seed N)" or the user's file and its sha256): written as a last column
+        ``Data`` of every row, so the flag survives copying rows.
 
     Examples
     --------
@@ -83,6 +88,8 @@ def save_table(
         raise ValueError(f"table name {name!r}: use letters, digits, '_', '-' or '.' only")
     folder = Path(outdir)
     folder.mkdir(parents=True, exist_ok=True)
+    if data_label:
+        table = table.assign(Data=data_label)
     csv_path = folder / f"{name}.csv"
     atomic_write_bytes(csv_path, table.to_csv(index=index, lineterminator="\n").encode("utf-8"))
     written = [csv_path]
