@@ -14,6 +14,8 @@
 # The survey microdata are **synthetic** (`cgresearch.data.synth.generate_survey`).
 
 # %% tags=["parameters"]
+survey_file: str = ""  # your survey (CSV, xlsx, sav; path from project root); "": synthetic
+codebook_file: str = ""  # codebook of survey_file's columns and codes; "": the package's names
 seed: int = 20170301  # seed of the synthetic survey generator
 n_per_gu: dict[str, int] = {"public": 20, "cso": 12, "resident": 40}  # sample size per gu and group
 group: str = "all"  # respondents analysed; one of: all, public, cso, resident
@@ -25,31 +27,34 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 # %%
 import matplotlib.pyplot as plt
 
-from cgresearch.data.loaders import validate_survey
-from cgresearch.data.synth import SurveyParams, generate_survey
 from cgresearch.figures.style import apply_style, caption, save
 from cgresearch.figures.survey import borich_chart, ipa_chart, locus_for_focus_chart
-from cgresearch.report import notebook_output_dir, record_key_figures, save_table
+from cgresearch.report import notebook_output_dir, record_key_figures, save_table, survey_input
 from cgresearch.survey import pairs_from_prefixes, policy_priorities
 from cgresearch.vocabulary import POLICY_TASKS, RESPONDENT_GROUPS
 
 OUT = notebook_output_dir(output_dir, "03_policy_demand")
 apply_style()
-survey = validate_survey(
-    generate_survey(seed=seed, params=SurveyParams(n_per_gu=n_per_gu)), source="synthetic survey"
-)
+DATA = survey_input(survey_file, codebook_file, seed=seed, n_per_gu=n_per_gu)
+DATA_LABEL = DATA.provenance.describe(lang)  # "synthetic (seed N)" or the file, its sha256
+SYNTHETIC, SOURCE = DATA.provenance.synthetic, DATA.provenance.source  # for captions
+survey = DATA.frame
 respondents = survey if group == "all" else survey[survey["group"] == group]
 who = "all respondents" if group == "all" else RESPONDENT_GROUPS[group].en
 pairs = pairs_from_prefixes(respondents.columns)
 labels = {t: (term.en if lang == "en" else term.ko) for t, term in POLICY_TASKS.items()}
-SYNTH_NOTE = f"Synthetic survey (seed {seed}), {who}, n = {len(respondents):,}, design-weighted."
+SYNTH_NOTE = (
+    f"Synthetic survey (seed {seed}), {who}, n = {len(respondents):,}, design-weighted."
+    if SYNTHETIC
+    else f"Survey: {DATA_LABEL}, {who}, n = {len(respondents):,}, design-weighted."
+)
 print(f"{who}: {len(respondents):,} respondents; tasks {', '.join(pairs)}")
 
 # %%
 result = policy_priorities(
     respondents, pairs, weights="weight", top_k=top_k, ipa_cut=ipa_cut, labels=labels
 )
-save_table(result.table, "priorities", OUT / "tables")
+save_table(result.table, "priorities", OUT / "tables", data_label=DATA_LABEL)
 result.table
 
 # %% [markdown]
@@ -57,7 +62,9 @@ result.table
 
 # %%
 fig = ipa_chart(result.ipa, lang=lang)
-text = caption(fig, f"IPA quadrants (cut: {ipa_cut}). " + SYNTH_NOTE, synthetic=True)
+text = caption(
+    fig, f"IPA quadrants (cut: {ipa_cut}). " + SYNTH_NOTE, synthetic=SYNTHETIC, source=SOURCE
+)
 save(fig, "ipa", OUT / "figures")
 plt.show()
 print(text)
@@ -67,7 +74,9 @@ print(text)
 
 # %%
 fig = borich_chart(result.borich, top_k=top_k, lang=lang)
-text = caption(fig, "Borich needs scores, ranked. " + SYNTH_NOTE, synthetic=True)
+text = caption(
+    fig, "Borich needs scores, ranked. " + SYNTH_NOTE, synthetic=SYNTHETIC, source=SOURCE
+)
 save(fig, "borich", OUT / "figures")
 plt.show()
 print(text)
@@ -77,7 +86,7 @@ print(text)
 
 # %%
 fig = locus_for_focus_chart(result.lff, lang=lang)
-text = caption(fig, "Locus for Focus quadrants. " + SYNTH_NOTE, synthetic=True)
+text = caption(fig, "Locus for Focus quadrants. " + SYNTH_NOTE, synthetic=SYNTHETIC, source=SOURCE)
 save(fig, "locus_for_focus", OUT / "figures")
 plt.show()
 print(text)
