@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cgresearch.report._files import atomic_write_text
+from cgresearch.report.inputs import data_line
 
 __all__ = ["notebook_html", "write_index"]
 
@@ -94,6 +95,10 @@ def _run_section(run: Mapping[str, Any]) -> list[str]:
         f'<a href="{_e(rid)}/{_e(rid)}.ipynb">executed notebook</a></p>'
     )
     params = run.get("parameters", {})
+    # synthetic (seed N), or the real files read and their sha256
+    data = data_line(params, "en", notebook_file=run.get("notebook_file"))
+    if data:
+        out.append(f"<p><b>{_e(data)}</b></p>")
     if params:
         rows = "".join(
             f"<tr><th>{_e(k)}</th><td>{_e(_fmt(v))}</td></tr>" for k, v in params.items()

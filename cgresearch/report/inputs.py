@@ -36,6 +36,7 @@ __all__ = [
     "InputData",
     "Provenance",
     "check_inputs",
+    "data_line",
     "input_file_digests",
     "inventory_input",
     "proposals_input",
@@ -257,6 +258,62 @@ def input_file_digests(parameters: Mapping[str, Any]) -> dict[str, dict[str, str
         if path is not None:
             out[name] = {"file": str(value), "sha256": _digest(path)}
     return out
+
+
+def data_line(
+    parameters: Mapping[str, Any],
+    lang: Lang = DEFAULT_LANG,
+    *,
+    notebook_file: str | os.PathLike[str] | None = None,
+) -> str | None:
+    """Say where a run's data came from, from its parameters (for the HTML report).
+
+    The real files a run read (name and the start of the sha256); else "synthetic (seed N)" when
+    the notebook declares a seed "of the synthetic" generator (its help comment); else ``None``
+    (a chapter on the real reference data only, or no notebook to read).
+
+    Examples
+    --------
+    >>> from cgresearch import paths
+    >>> nb = paths.notebooks_dir() / "02_perception_gap.py"
+    >>> data_line({"survey_file": "", "seed": 7}, "en", notebook_file=nb)
+    'Data: synthetic (seed 7)'
+    >>> data_line({"scenario": "x"}, "en") is None
+    True
+    """
+    digests = input_file_digests(parameters)
+    if digests:
+        files = {Path(d["file"]).name: d["sha256"] for d in digests.values()}
+        text = Provenance(False, files=files).describe(lang)
+        return tr("Data: {provenance}", lang, provenance=text)
+    seed = _synthetic_seed(parameters, notebook_file)
+    if seed is None:
+        return None
+    text = Provenance(True, seed=seed).describe(lang)
+    return tr("Data: {provenance}", lang, provenance=text)
+
+
+def _synthetic_seed(
+    parameters: Mapping[str, Any], notebook_file: str | os.PathLike[str] | None
+) -> Any:
+    if notebook_file is None:
+        return None
+    path = Path(notebook_file)
+    if not path.is_absolute():
+        path = paths.project_root() / path
+    if not path.is_file():
+        return None
+    from cgresearch.errors import CGResearchError
+    from cgresearch.report.params import declared_parameters
+
+    try:
+        declared = declared_parameters(path)
+    except CGResearchError:
+        return None  # a notebook the runner could not read has no data line
+    for name, param in declared.items():
+        if "seed" in name and "synthetic" in param.help and name in parameters:
+            return parameters[name]
+    return None
 
 
 def check_inputs(parameter_sets: Iterable[Any]) -> None:

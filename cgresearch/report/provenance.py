@@ -135,7 +135,15 @@ def output_digests(run_dir: Path) -> dict[str, str]:
 
 
 def _seeds(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    if any(parameters.get(name) for name in _file_parameters()):
+        return {}  # the run read the user's files, not the generator's data
     return {k: v for k, v in parameters.items() if "seed" in k.lower()}
+
+
+def _file_parameters() -> tuple[str, ...]:
+    from cgresearch.report.inputs import FILE_PARAMETERS
+
+    return FILE_PARAMETERS
 
 
 def _real_inputs(parameters: Mapping[str, Any]) -> dict[str, dict[str, str]]:
