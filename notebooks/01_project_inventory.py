@@ -15,6 +15,7 @@
 # inventory of `cgresearch.data.synth`, which keeps those published totals exactly.
 
 # %% tags=["parameters"]
+inventory_file: str = ""  # your inventory (CSV, xlsx; path from project root); "": synthetic
 seed: int = 20161126  # seed of the synthetic inventory generator
 top_groups: int = 10  # how many duplicate/fragmentation groups to list
 output_dir: str = ""  # folder for figures, tables and key figures (set by the report runner)
@@ -23,21 +24,24 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cgresearch.data.synth import generate_inventory
 from cgresearch.figures.inventory import district_budget_chart, funding_source_chart, task_heatmap
 from cgresearch.figures.style import apply_style, caption, save
-from cgresearch.report import notebook_output_dir, record_key_figures, save_table
+from cgresearch.report import inventory_input, notebook_output_dir, record_key_figures, save_table
 from cgresearch.vocabulary import FUNDING_SOURCES, POLICY_TASKS
 
 OUT = notebook_output_dir(output_dir, "01_project_inventory")
 apply_style()
 SOURCE_LABELS = {code: f"{t.ko}\n{t.en}" for code, t in FUNDING_SOURCES.items()}
+DATA = inventory_input(inventory_file, seed=seed)
+DATA_LABEL = DATA.provenance.describe("en")  # "synthetic (seed N)" or the file, its sha256
+SYNTHETIC, SOURCE = DATA.provenance.synthetic, DATA.provenance.source  # for captions
 SYNTH_NOTE = (
     f"Synthetic inventory (seed {seed}) keeping the published totals of Seoul Institute "
     "2016-PR-24; district names are real."
+    if SYNTHETIC
+    else f"Inventory: {DATA_LABEL}."
 )
-
-inventory = generate_inventory(seed=seed)
+inventory = DATA.frame
 
 # %% [markdown]
 # ## Projects and budget by funding source
@@ -50,10 +54,17 @@ by_source = (
 )
 by_source["share_projects"] = by_source["n_projects"] / by_source["n_projects"].sum()
 by_source["share_budget"] = by_source["budget_mkrw"] / by_source["budget_mkrw"].sum()
-save_table(by_source, "projects_by_funding_source", OUT / "tables", index=True)
+save_table(
+    by_source, "projects_by_funding_source", OUT / "tables", index=True, data_label=DATA_LABEL
+)
 
 fig = funding_source_chart(by_source, SOURCE_LABELS)
-text = caption(fig, "Projects and budget (억원) by funding source. " + SYNTH_NOTE, synthetic=True)
+text = caption(
+    fig,
+    "Projects and budget (억원) by funding source. " + SYNTH_NOTE,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
+)
 save(fig, "funding_sources", OUT / "figures")
 plt.show()
 print(text)
@@ -82,10 +93,19 @@ print(
 by_gu = inventory.pivot_table(
     index="gu_name", columns="funding_source", values="budget_mkrw", aggfunc="sum", fill_value=0
 ).reindex(columns=list(FUNDING_SOURCES), fill_value=0)
-save_table(by_gu.assign(total=by_gu.sum(axis=1)), "budget_by_gu", OUT / "tables", index=True)
+save_table(
+    by_gu.assign(total=by_gu.sum(axis=1)),
+    "budget_by_gu",
+    OUT / "tables",
+    index=True,
+    data_label=DATA_LABEL,
+)
 fig = district_budget_chart(by_gu, {c: t.en for c, t in FUNDING_SOURCES.items()})
 text = caption(
-    fig, "Budget (억원) by district, stacked by funding source. " + SYNTH_NOTE, synthetic=True
+    fig,
+    "Budget (억원) by district, stacked by funding source. " + SYNTH_NOTE,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
 )
 save(fig, "budget_by_gu", OUT / "figures")
 plt.show()
@@ -98,12 +118,13 @@ print(text)
 by_task = pd.crosstab(inventory["gu_name"], inventory["policy_task"]).reindex(
     columns=list(POLICY_TASKS), fill_value=0
 )
-save_table(by_task, "projects_by_gu_and_task", OUT / "tables", index=True)
+save_table(by_task, "projects_by_gu_and_task", OUT / "tables", index=True, data_label=DATA_LABEL)
 fig = task_heatmap(by_task)
 text = caption(
     fig,
     "Project counts by district and policy task (T1–T5 of 'CG Seoul 2.0'). " + SYNTH_NOTE,
-    synthetic=True,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
 )
 save(fig, "projects_by_gu_and_task", OUT / "figures")
 plt.show()
@@ -128,7 +149,7 @@ groups = (
     )
     .sort_values(["budget_mkrw", "n_projects"], ascending=False)
 )
-save_table(groups, "duplicate_groups", OUT / "tables", index=True)
+save_table(groups, "duplicate_groups", OUT / "tables", index=True, data_label=DATA_LABEL)
 record_key_figures(
     OUT,
     n_duplicate_groups=len(groups),
