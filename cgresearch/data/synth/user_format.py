@@ -26,7 +26,10 @@ from cgresearch.data.districts import load_districts
 from cgresearch.data.synth.survey import SurveyParams, codebook_frame, generate_survey
 from cgresearch.vocabulary import POLICY_TASKS, RESPONDENT_GROUPS
 
-__all__ = ["USER_MISSING_CODES", "user_format_survey", "write_user_format"]
+__all__ = ["USER_DATA_LABEL", "USER_MISSING_CODES", "user_format_survey", "write_user_format"]
+
+#: The note column's text in every row: the data are synthetic, whatever the layout.
+USER_DATA_LABEL = "합성 자료(SYNTHETIC)"
 
 #: The user's missing codes: 97 = don't know (the package's 8), 99 = refused (the package's 9).
 USER_MISSING_CODES: dict[int, int] = {8: 97, 9: 99}
@@ -88,7 +91,7 @@ def user_format_survey(
         ``survey``: columns ``ID``, ``AREA`` (gu code 1-25 in the order of the 25 gu),
         ``RESP_TYPE`` (1 공무원, 2 시민사회, 3 주민), ``Q1_*`` trust, ``Q2_*`` CG perception,
         ``Q3_*``/``Q4_*`` importance/performance of the five policy tasks, codes 97/99 for
-        don't know/refused, no ``gu_code`` column. ``codebook``: the :func:`codebook_frame`
+        don't know/refused, no ``gu_code`` column, ``NOTE`` = :data:`USER_DATA_LABEL`. ``codebook``: the :func:`codebook_frame`
         layout in the user's names and codes, with ``maps_to`` naming the package's columns.
 
     Examples
@@ -108,6 +111,7 @@ def user_format_survey(
     for col in out.columns:
         if col.startswith(("trust_", "cg_", "imp_", "perf_")):
             out[col] = out[col].replace(USER_MISSING_CODES)
+    out["data_label"] = USER_DATA_LABEL  # Korean text, so that the CP949 encoding matters
     out = out.rename(columns=names)[[names[c] for c in raw.columns if c != "gu_code"]]
 
     book = codebook_frame()
