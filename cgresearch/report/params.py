@@ -533,10 +533,7 @@ def load_parameter_set(
         here = f"{params_file}: parameter {name!r}"
         values[name] = coerce(value, declared[name].type, where=here)
         check_choices(declared[name], values[name], where=here)
-        if name.endswith("_file") and isinstance(values[name], str) and values[name]:
-            from cgresearch.report.inputs import resolve_input_file
-
-            resolve_input_file(values[name], where=here)  # a named input file must exist
+        _check_input_file(name, values[name], here)
     title = doc.get("title", notebook)
     expected = doc.get("expected_seconds")
     if expected is not None and (
@@ -555,6 +552,14 @@ def load_parameter_set(
         overrides=tuple(given),
         expected_seconds=None if expected is None else float(expected),
     )
+
+
+def _check_input_file(name: str, value: Any, where: str) -> None:
+    """A data-file parameter (``survey_file`` ...) that is set must name an existing file."""
+    from cgresearch.report.inputs import FILE_PARAMETERS, resolve_input_file
+
+    if name in FILE_PARAMETERS and isinstance(value, str) and value:
+        resolve_input_file(value, where=where)
 
 
 def load_parameter_sets(
