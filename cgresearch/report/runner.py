@@ -455,7 +455,11 @@ def run_report(
     Raises
     ------
     ParameterError
-        Before any kernel starts: an invalid parameter file, an unknown selection or kernel.
+        Before any kernel starts: an invalid parameter file, an unknown selection or kernel, an
+        input file (``survey_file`` ...) that does not exist.
+    InputError
+        Before any kernel starts: a user's input file that breaks its schema or its codebook
+        (:func:`cgresearch.report.inputs.check_inputs`); nothing is written.
     """
     from cgresearch.report.html import write_index
     from cgresearch.report.provenance import build_manifest, git_state, write_json

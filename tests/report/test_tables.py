@@ -35,3 +35,13 @@ def test_excel_bytes_do_not_depend_on_when_the_file_was_written(tmp_path):
 def test_a_table_name_with_a_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match="letters, digits"):
         save_table(pd.DataFrame({"a": [1]}), "../escape", tmp_path)
+
+
+def test_a_data_label_becomes_the_last_column_of_every_row_in_csv_and_excel(tmp_path):
+    table = pd.DataFrame({"gu": ["종로구", "중구"], "n": [3, 4]})
+    csv, xlsx = save_table(table, "t", tmp_path, data_label="synthetic (seed 5)")
+    got = pd.read_csv(csv)
+    assert got.columns.tolist() == ["gu", "n", "Data"]
+    assert got["Data"].tolist() == ["synthetic (seed 5)"] * 2
+    assert pd.read_excel(xlsx)["Data"].tolist() == ["synthetic (seed 5)"] * 2
+    assert table.columns.tolist() == ["gu", "n"]  # the caller's table is not changed

@@ -91,8 +91,9 @@ def user_format_survey(
         ``survey``: columns ``ID``, ``AREA`` (gu code 1-25 in the order of the 25 gu),
         ``RESP_TYPE`` (1 공무원, 2 시민사회, 3 주민), ``Q1_*`` trust, ``Q2_*`` CG perception,
         ``Q3_*``/``Q4_*`` importance/performance of the five policy tasks, codes 97/99 for
-        don't know/refused, no ``gu_code`` column, ``NOTE`` = :data:`USER_DATA_LABEL`. ``codebook``: the :func:`codebook_frame`
-        layout in the user's names and codes, with ``maps_to`` naming the package's columns.
+        don't know/refused, no ``gu_code`` column, ``NOTE`` = :data:`USER_DATA_LABEL`.
+        ``codebook``: the :func:`codebook_frame` layout in the user's names and codes, with
+        ``maps_to`` naming the package's columns.
 
     Examples
     --------
