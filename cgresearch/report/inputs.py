@@ -208,6 +208,9 @@ def survey_input(
 def inventory_input(inventory_file: str = "", *, seed: int = 20161126) -> InputData:
     """Return the project inventory (the user's file or the synthetic one) and its provenance.
 
+    A user's file without the optional ``duplicate_group`` column (groups of near-duplicate
+    projects the researcher flagged) gets an empty one: chapter 01 then lists no groups.
+
     Examples
     --------
     >>> inventory_input(seed=3).provenance.describe("en")
@@ -219,7 +222,10 @@ def inventory_input(inventory_file: str = "", *, seed: int = 20161126) -> InputD
     path = resolve_input_file(inventory_file, where="inventory_file")
     if path is None:
         return InputData(generate_inventory(seed=seed), Provenance(True, seed=seed))
-    return InputData(load_inventory(path), Provenance(False, files={path.name: _digest(path)}))
+    frame = load_inventory(path)
+    if "duplicate_group" not in frame.columns:  # optional: the researcher's near-duplicate flags
+        frame = frame.assign(duplicate_group=pd.Series(pd.NA, index=frame.index, dtype=object))
+    return InputData(frame, Provenance(False, files={path.name: _digest(path)}))
 
 
 def proposals_input(

@@ -1,9 +1,10 @@
 """The report on a researcher's own files (``params/examples/``) gives numbers computed by hand.
 
-Chapters 02 and 03 run through the report runner on the committed user-layout example (a CP949
-CSV and a labelled SPSS .sav with their codebook). The test recomputes the key figures straight
-from the files with pandas: column names and codes mapped by hand (``Q1_*`` trust, ``Q2_*`` CG
-perception, ``Q3_*``/``Q4_*`` importance/performance of T1-T5, ``RESP_TYPE`` 1/2/3, 97/99
+Chapters 01, 02 and 03 run through the report runner on the committed user-layout examples (a
+CP949 CSV and a labelled SPSS .sav with their codebook; a CP949 inventory). The test recomputes
+the key figures straight from the files with pandas: column names and codes mapped by hand
+(``Q1_*`` trust, ``Q2_*`` CG perception, ``Q3_*``/``Q4_*`` importance/performance of T1-T5,
+``RESP_TYPE`` 1/2/3, 97/99
 missing), scores and weighted means as weights x values summed by hand, never through the
 package's estimators or loaders.
 """
@@ -92,6 +93,19 @@ def test_03_on_the_labelled_sav_gives_the_hand_computed_importance(report):
         performance = float((pair.loc[both, f"Q4_{i}"] * w).sum() / w.sum())
         assert keys["importance"][task] == pytest.approx(importance, abs=1e-6)
         assert keys["performance"][task] == pytest.approx(performance, abs=1e-6)
+
+
+def test_01_on_the_cp949_inventory_gives_the_hand_summed_totals(report):
+    keys = _keys(report, "01_project_inventory-user")
+    raw = pd.read_csv(DATA / "inventory_user.csv", encoding="cp949")
+    smg = raw[raw["funding_source"] == "서울시 보조금"]  # the Korean label of an SMG grant
+    assert keys["n_projects"] == len(raw) == 141
+    assert keys["total_budget_mkrw"] == int(raw["budget_mkrw"].sum())
+    assert keys["n_smg_grant"] == len(smg)
+    assert keys["smg_grant_budget_mkrw"] == int(smg["budget_mkrw"].sum())
+    flagged = raw.dropna(subset=["duplicate_group"])
+    assert keys["n_duplicate_groups"] == flagged["duplicate_group"].nunique()
+    assert keys["n_projects_in_duplicate_groups"] == len(flagged)
 
 
 def test_outputs_name_the_user_files_and_their_sha256_not_synthetic(report):

@@ -39,6 +39,7 @@ from cgresearch.data.synth.survey import (
 )
 from cgresearch.data.synth.user_format import (
     USER_MISSING_CODES,
+    user_format_inventory,
     user_format_survey,
     write_user_format,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "panel_year",
     "stratum_sizes",
     "to_csv_bytes",
+    "user_format_inventory",
     "user_format_survey",
     "write_survey_sav",
     "write_synthetic",

@@ -26,7 +26,13 @@ from cgresearch.data.districts import load_districts
 from cgresearch.data.synth.survey import SurveyParams, codebook_frame, generate_survey
 from cgresearch.vocabulary import POLICY_TASKS, RESPONDENT_GROUPS
 
-__all__ = ["USER_DATA_LABEL", "USER_MISSING_CODES", "user_format_survey", "write_user_format"]
+__all__ = [
+    "USER_DATA_LABEL",
+    "USER_MISSING_CODES",
+    "user_format_inventory",
+    "user_format_survey",
+    "write_user_format",
+]
 
 #: The note column's text in every row: the data are synthetic, whatever the layout.
 USER_DATA_LABEL = "합성 자료(SYNTHETIC)"
@@ -138,13 +144,40 @@ def user_format_survey(
     return out.reset_index(drop=True), book.reset_index(drop=True)
 
 
+def user_format_inventory(seed: int = 20161126, every: int = 8) -> pd.DataFrame:
+    """Return part of the synthetic inventory as a user's file: Korean labels, no gu codes.
+
+    Every ``every``-th project of :func:`~cgresearch.data.synth.inventory.generate_inventory`
+    (141 of 1,126 by default), funding sources as their Korean labels (``서울시 보조금``), the
+    district by its Korean name only, the researcher's ``duplicate_group`` flags kept, the
+    ``NOTE`` column saying the data are synthetic.
+
+    Examples
+    --------
+    >>> inv = user_format_inventory(every=100)
+    >>> len(inv), "gu_code" in inv.columns, sorted(set(inv["funding_source"]))[0]
+    (12, False, '서울시 보조금')
+    """
+    from cgresearch.data.synth.inventory import generate_inventory
+    from cgresearch.vocabulary import FUNDING_SOURCES
+
+    inv = generate_inventory(seed=seed).iloc[::every].reset_index(drop=True)
+    inv = inv.drop(columns=["gu_code", "data_label"])
+    alone = inv["duplicate_group"].map(inv["duplicate_group"].value_counts()) < 2
+    inv["duplicate_group"] = inv["duplicate_group"].mask(alone)  # a group needs two projects
+    inv["funding_source"] = inv["funding_source"].map({c: t.ko for c, t in FUNDING_SOURCES.items()})
+    inv["NOTE"] = USER_DATA_LABEL
+    return inv
+
+
 def write_user_format(
     out_dir: str | Path, seed: int = 20170301, n_per_gu: dict[str, int] | None = None
 ) -> list[Path]:
     """Write the user-layout survey as a CP949 CSV and a labelled SPSS ``.sav``, and its codebook.
 
     Files: ``survey_user.csv`` (CP949, as Korean Excel saves it), ``survey_user.sav`` (value
-    labels for every coded variable, 97/99 user-missing), ``codebook_user.csv`` (UTF-8). The CSV
+    labels for every coded variable, 97/99 user-missing), ``codebook_user.csv`` (UTF-8) and
+    ``inventory_user.csv`` (CP949, :func:`user_format_inventory`). The CSV
     files are byte-identical for the same seed; the .sav carries its creation time.
 
     Examples
@@ -152,7 +185,7 @@ def write_user_format(
     >>> import tempfile
     >>> [p.name for p in write_user_format(tempfile.mkdtemp(), n_per_gu={"public": 2,
     ...     "cso": 2, "resident": 2})]
-    ['survey_user.csv', 'survey_user.sav', 'codebook_user.csv']
+    ['survey_user.csv', 'survey_user.sav', 'codebook_user.csv', 'inventory_user.csv']
     """
     import pyreadstat
 
@@ -189,4 +222,7 @@ def write_user_format(
     )
     book_path = folder / "codebook_user.csv"
     book_path.write_bytes(book.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    return [csv_path, sav_path, book_path]
+    inventory_path = folder / "inventory_user.csv"
+    inventory = user_format_inventory().to_csv(index=False, lineterminator="\n")
+    inventory_path.write_bytes(inventory.encode("cp949"))
+    return [csv_path, sav_path, book_path, inventory_path]

@@ -48,11 +48,27 @@ def test_both_files_map_back_through_the_codebook_to_the_generated_survey(files,
         )
 
 
-def test_the_csv_is_cp949_and_not_utf8(files):
-    raw = files[0].read_bytes()
+@pytest.mark.parametrize("which", [0, 3], ids=["survey", "inventory"])
+def test_the_csv_files_are_cp949_and_not_utf8(files, which):
+    raw = files[which].read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert "합성 자료(SYNTHETIC)" in raw.decode("cp949")
+
+
+def test_the_inventory_loads_with_korean_funding_labels_and_gu_names_only(files):
+    from cgresearch.data import load_inventory
+
+    raw = pd.read_csv(files[3], encoding="cp949")
+    got = load_inventory(files[3])
+    assert "gu_code" not in raw.columns
+    assert got["budget_mkrw"].sum() == raw["budget_mkrw"].sum()
+    # 서울시 보조금 is the Korean label of the package's smg_grant code
+    assert (got["funding_source"] == "smg_grant").sum() == (
+        raw["funding_source"] == "서울시 보조금"
+    ).sum()
+    # a duplicate group the example keeps has at least two projects
+    assert (raw["duplicate_group"].value_counts() >= 2).all()
 
 
 def test_the_same_seed_gives_the_same_csv_bytes(tmp_path, files):
