@@ -4,8 +4,7 @@ Chapters 01, 02 and 03 run through the report runner on the committed user-layou
 CP949 CSV and a labelled SPSS .sav with their codebook; a CP949 inventory). The test recomputes
 the key figures straight from the files with pandas: column names and codes mapped by hand
 (``Q1_*`` trust, ``Q2_*`` CG perception, ``Q3_*``/``Q4_*`` importance/performance of T1-T5,
-``RESP_TYPE`` 1/2/3, 97/99
-missing), scores and weighted means as weights x values summed by hand, never through the
+``RESP_TYPE`` 1/2/3, 97/99 missing), scores and weighted means as weights x values summed by hand, never through the
 package's estimators or loaders.
 """
 
