@@ -16,11 +16,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["CGResearchError", "InputError", "ModelError", "ParameterError", "closest_match"]
+__all__ = [
+    "CGResearchError",
+    "CGResearchWarning",
+    "InputError",
+    "ModelError",
+    "ParameterError",
+    "closest_match",
+]
 
 
 class CGResearchError(Exception):
     """Base class of every error that cgresearch reports to a user in plain words."""
+
+
+class CGResearchWarning(UserWarning):
+    """A notice to the user about input that was accepted with a caveat (e.g. read as CP949)."""
 
 
 class InputError(CGResearchError, ValueError):

@@ -53,10 +53,10 @@ envelope_result = solve_envelopes(
 envelopes = (
     envelope_result.table.set_index("adm_code")["amount_eok"] * 100 * proposal_share
 ).rename("envelope_mkrw")
-DATA = proposals_input(proposals_file, seed=seed, n=n_proposals)
-DATA_LABEL = DATA.provenance.describe("en")  # "synthetic (seed N)" or the file, its sha256
-SYNTHETIC, SOURCE = DATA.provenance.synthetic, DATA.provenance.source  # for captions
-proposals = DATA.frame
+INPUT = proposals_input(proposals_file, seed=seed, n=n_proposals)
+DATA_LABEL = INPUT.provenance.describe("en")  # "synthetic (seed N)" or the file, its sha256
+SYNTHETIC, SOURCE = INPUT.provenance.synthetic, INPUT.provenance.source  # for captions
+proposals = INPUT.frame
 print(
     f"{len(proposals):,} proposals asking ₩{proposals['cost_mkrw'].sum():,.0f} million; "
     f"envelopes for proposals ₩{envelopes.sum():,.0f} million ({proposal_share:.0%} of scenario "

@@ -21,13 +21,16 @@
 # perturb them with the stated noise to represent measurement uncertainty.
 
 # %% tags=["parameters"]
-sweep_file: str = "whatifs.toml"  # sweep spec, a file in scenarios/sweeps/ (base, axes, draws)
+sweep_file: str = "whatifs.toml"  # sweep spec in scenarios/sweeps/; whatifs_large.toml: big sweep
 draws: int = 0  # Monte Carlo draws per parameter point; 0 keeps the sweep file's number
 seed: int = 20261123  # seed of the Monte Carlo draws of the district indicators
 workers: int = 2  # local Dask worker processes
 batch_size: int = 0  # scenarios per Dask task; 0 chooses from the sweep size
-criterion: str = "formula_fit_pct"  # robust-pick criterion; one of: formula_fit_pct, metric.gini
-criterion_sense: str = "max"  # are larger or smaller criterion values better; one of: max, min
+weight_fit: float = 0.4  # least-regret weight of the formula fit (share of budget at targets)
+weight_equity: float = 0.2  # least-regret weight of equity (the measure below; lower is better)
+equity_measure: str = "metric.gini"  # per-capita equity; one of: metric.gini, metric.max_min_ratio
+weight_stability: float = 0.2  # least-regret weight of stability (share of last year's money moved)
+weight_bounds: float = 0.2  # least-regret weight of the number of gu held at a bound
 tornado_district: str = "종로구"  # district of the one-district tornado chart (Korean or English)
 output_dir: str = ""  # folder for figures, tables and key figures (set by the report runner)
 
@@ -35,15 +38,20 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 import matplotlib.pyplot as plt
 
 from cgresearch.figures.style import apply_style, caption, save
-from cgresearch.figures.sweeps import frontier_chart, mc_range_chart, tornado_chart
+from cgresearch.figures.sweeps import (
+    describe_point,
+    frontier_chart,
+    mc_range_chart,
+    tornado_chart,
+)
 from cgresearch.report import notebook_output_dir, record_key_figures, save_table
 from cgresearch.sweeps import (
     equity_efficiency_frontier,
     infeasible_groups,
+    least_regret_pick,
     load_sweep,
     monte_carlo_ranges,
     read_results,
-    robust_pick,
     run_sweep,
     scenario_table,
     tornado,
@@ -130,24 +138,41 @@ sensitivity.top()
 
 # %% [markdown]
 # ## The least-regret choice and its spread under indicator uncertainty
-# For each draw, a point's regret is how far its criterion falls short of the best point in that
-# draw; the pick has the smallest worst-case regret (a point infeasible in any draw cannot win).
+# A planner defends an allocation on more than its fit to the formula (the closest fit is simply
+# the least-constrained point). Each point is judged on four criteria: the **formula fit** (share
+# of the budget placed where the need formula puts it, higher is better), **equity** (Gini of
+# per-capita amounts, or the largest / smallest per-capita ratio; lower is better), **stability**
+# (share of last year's money that moves between gu; lower is better) and the number of gu **held
+# at a bound** (floor, cap, stability limit, equity bound; fewer is better). In each Monte Carlo
+# draw a criterion's regret is how far the point is from the best point, divided by the spread
+# between the best and the worst point (0 = best, 1 = worst), so criteria in different units
+# weigh as the weights say. The point's regret in a draw is the weighted sum; the pick has the
+# smallest worst-case regret over the draws (a point infeasible in any draw cannot win).
 
 # %%
-pick = robust_pick(results, criterion=criterion, sense=criterion_sense)
-save_table(pick.to_frame().head(20), "robust_ranking", OUT / "tables")
+weights = {
+    "formula_fit_pct": weight_fit,
+    equity_measure: weight_equity,
+    "stability_change_pct": weight_stability,
+    "n_at_bound": weight_bounds,
+}
+pick = least_regret_pick(results, weights=weights)
+ranking = pick.to_frame()
+save_table(ranking.head(20), "robust_ranking", OUT / "tables")
 ranges = monte_carlo_ranges(results, point=pick.point)
 save_table(ranges.to_frame(), "robust_pick_ranges", OUT / "tables")
 fig = mc_range_chart(ranges)
 text = caption(
     fig,
-    f"Envelopes of the least-regret point {pick.overrides} under {spec.n_draws} draws. " + NOTE,
+    f"Envelopes of the least-regret point ({describe_point(pick.overrides)}) under "
+    f"{spec.n_draws} draws. " + NOTE,
     synthetic=False,
 )
 save(fig, "robust_pick_ranges", OUT / "figures")
 plt.show()
 print(text)
-print(f"robust pick: point {pick.point} {pick.overrides}; max regret {pick.max_regret:.4g}")
+print(f"least-regret pick: point {pick.point} {pick.overrides}; max regret {pick.max_regret:.4g}")
+ranking.head(10)
 
 # %%
 counts = status.set_index("status")["scenarios"]
@@ -164,6 +189,6 @@ key = record_key_figures(
     robust_point=pick.point,
     robust_overrides=pick.overrides,
     robust_max_regret=round(pick.max_regret, 6),
-    robust_criterion=criterion,
+    robust_weights=pick.weights,
 )
 key

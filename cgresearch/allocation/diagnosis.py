@@ -1,7 +1,7 @@
 """Why an envelope scenario cannot be met, in a planner's words.
 
 The constraints of the envelope model fall into groups
-(:data:`~cgresearch.allocation.envelopes.GROUPS`): the total budget, floors, caps, year-on-year
+(:data:`~cgresearch.allocation.envelope_lp.GROUPS`): the total budget, floors, caps, year-on-year
 stability, performance tiers and the per-capita equity bound. When no allocation satisfies them
 all, :func:`diagnose`
 
@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.envelopes import (
+from cgresearch.allocation.envelope_lp import (
     GROUPS,
+    _box,
     _build_lp,
     _columns,
     _Data,
@@ -205,6 +206,8 @@ def _fix_text(data: _Data, group: str, el: _Elastic, setting: float = math.nan) 
         return f"raise the caps by {amount:.2f}억원 in total" + _by_district(data, el.slack, "cap_")
     if group == "stability":
         more = f"{amount:.2f}억원 more year-on-year change" + _by_district(data, el.slack, "stab_")
+        if s.stability_delta is None:
+            return f"allow {more} than the year-on-year change limits permit"
         if math.isnan(setting):
             return f"allow {more} than stability_delta = {s.stability_delta:g} permits"
         return (
@@ -256,7 +259,7 @@ def _headline(data: _Data, conflicts: tuple[str, ...]) -> str:
         lo, hi = _sum_of(data.stab_lo), _sum_of(data.stab_hi)
         if lo > budget or hi < budget:
             return (
-                f"the stability limits (previous amounts ± {s.stability_delta:g}) allow totals "
+                f"the year-on-year change limits allow totals "
                 f"from {lo:.2f} to {hi:.2f}억원, but the total is {budget:g}억원"
             )
     plain = [_PLAIN[g] for g in conflicts]
@@ -291,7 +294,6 @@ def _smallest_setting(data: _Data, key: str, start: float, hard: set[str]) -> fl
     Doubling finds a feasible value, bisection narrows it to a relative 1e-4 (the returned value
     is on the feasible side). ``None`` when no value up to 2³⁰ × start works.
     """
-    from cgresearch.allocation.envelopes import _prepare
 
     def ok(value: float) -> bool:
         scenario = data.scenario.with_overrides({key: value})
@@ -346,7 +348,7 @@ def _diagnose_data(data: _Data) -> Diagnosis:
                 data, "max_per_capita_ratio", float(s.max_per_capita_ratio or 1.0), hard | {group}
             )
             setting = math.nan if found is None else found
-        elif el.status == "optimal" and group == "stability":
+        elif el.status == "optimal" and group == "stability" and s.stability_delta is not None:
             found = _smallest_setting(
                 data, "stability_delta", float(s.stability_delta or 0.0), hard | {group}
             )
@@ -377,6 +379,91 @@ def _diagnose_data(data: _Data) -> Diagnosis:
         fixes=fixes,
         relaxation=_relaxation_frame(data, per_group),
     )
+
+
+_LOWER = (("floors", "floor"), ("stability", "stab_lo"), ("tiers", "tier_lo"))
+_UPPER = (("caps", "cap"), ("stability", "stab_hi"), ("tiers", "tier_hi"))
+_FIELDS = {
+    "floor": "floor",
+    "stab_lo": "stab_lo",
+    "tier_lo": "tier_lo",
+    "cap": "cap",
+    "stab_hi": "stab_hi",
+    "tier_hi": "tier_hi",
+}
+
+
+def _sources(data: _Data, bound: np.ndarray, sides: tuple[tuple[str, str], ...]) -> list[str]:
+    """The groups whose limit is the gu's effective bound, per gu ("" for none)."""
+    out = []
+    for i in range(data.n):
+        found = ""
+        for group, attr in sides:
+            value = getattr(data, _FIELDS[attr])[i]
+            if not np.isnan(value) and abs(value - bound[i]) <= 1e-12 * max(1.0, abs(value)):
+                found = group
+                break
+        out.append(found)
+    return out
+
+
+def _quick_diagnosis(data: _Data) -> Diagnosis:
+    """The cheap diagnosis a sweep records: no LP for per-gu bounds, one elastic LP otherwise.
+
+    Per-gu limits (floors, caps, stability, tiers) make a box ``lo_i ≤ x_i ≤ hi_i``: the
+    scenario is infeasible exactly when a gu's box is empty or the total is outside ``[Σ lo,
+    Σ hi]``. Only the per-capita equity bound couples the gu; then one elastic LP (the equity
+    bound soft, the rest hard) says whether it is the equity bound that cannot hold.
+    :func:`diagnose` gives the full explanation (irreducible set, smallest fixes) on demand.
+    """
+    budget = data.scenario.total_budget_eok
+    lo, hi = _box(data)
+    names = data.districts["name_ko"].to_numpy()
+    low_src, high_src = _sources(data, lo, _LOWER), _sources(data, hi, _UPPER)
+    crossed = np.flatnonzero(lo > hi + 1e-9)
+    if crossed.size:
+        i = int(crossed[0])
+        groups = {low_src[i], high_src[i]} - {""}
+        conflicts = tuple(g for g in GROUPS if g in groups)
+        more = f" (and {crossed.size - 1} more gu)" if crossed.size > 1 else ""
+        message = (
+            f"{names[i]}: its lower limit ({low_src[i] or 'zero'}, {lo[i]:.2f}억원) is above its "
+            f"upper limit ({high_src[i]}, {hi[i]:.2f}억원){more}: widen one of them"
+        )
+        return Diagnosis(False, message, conflicts)
+    scale = max(1.0, abs(budget))
+    if lo.sum() > budget + 1e-9 * scale:
+        groups = {"budget", *low_src} - {""}
+        conflicts = tuple(g for g in GROUPS if g in groups)
+        gap = lo.sum() - budget
+        message = (
+            f"the lower limits ({', '.join(_PLAIN[g] for g in conflicts if g != 'budget')}) sum "
+            f"to {lo.sum():.2f}억원, above the total of {budget:g}억원: raise the total by "
+            f"{gap:.2f}억원 or lower them by {gap:.2f}억원 in total"
+        )
+        return Diagnosis(False, message, conflicts)
+    if np.isfinite(hi).all() and hi.sum() < budget - 1e-9 * scale:
+        groups = {"budget", *high_src} - {""}
+        conflicts = tuple(g for g in GROUPS if g in groups)
+        gap = budget - hi.sum()
+        message = (
+            f"the upper limits ({', '.join(_PLAIN[g] for g in conflicts if g != 'budget')}) sum "
+            f"to {hi.sum():.2f}억원, below the total of {budget:g}억원: lower the total by "
+            f"{gap:.2f}억원 or raise them by {gap:.2f}억원 in total"
+        )
+        return Diagnosis(False, message, conflicts)
+    if data.scenario.max_per_capita_ratio is not None:
+        active = set(_active_groups(data))
+        el = _solve_groups(data, active - {"equity"}, {"equity"})
+        if el.status == "optimal":
+            return Diagnosis(
+                False,
+                f"the per-capita equity bound (max/min ≤ {data.scenario.max_per_capita_ratio:g}) "
+                "cannot hold with the other bounds: loosen max_per_capita_ratio (diagnose() says "
+                "by how much)",
+                ("equity",),
+            )
+    return Diagnosis(False, "no allocation satisfies every bound (diagnose() says why)")
 
 
 def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
@@ -443,7 +530,7 @@ def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
     )
 
 
-def diagnose(districts: pd.DataFrame, scenario: Scenario) -> Diagnosis:
+def diagnose(districts: pd.DataFrame, scenario: Scenario, *, quick: bool = False) -> Diagnosis:
     """Explain whether and why a scenario's bounds conflict.
 
     Parameters
@@ -452,6 +539,9 @@ def diagnose(districts: pd.DataFrame, scenario: Scenario) -> Diagnosis:
         One row per gu.
     scenario : Scenario
         The scenario to check.
+    quick : bool
+        The cheap diagnosis sweeps record (at most one LP; see :func:`_quick_diagnosis`)
+        instead of the full one (an irreducible conflict and the smallest fixes; a few dozen LPs).
 
     Returns
     -------
@@ -475,4 +565,10 @@ def diagnose(districts: pd.DataFrame, scenario: Scenario) -> Diagnosis:
         if diag is None:
             return Diagnosis(True, "the formula amounts meet every bound")
         return diag
+    if quick:
+        return (
+            _quick_diagnosis(data)
+            if not _feasible(data, set(_active_groups(data)))
+            else (Diagnosis(True, "the scenario is feasible: every bound can be met"))
+        )
     return _diagnose_data(data)

@@ -10,7 +10,11 @@ pabutools' own (its rules are not re-written here):
   satisfaction equal to *points × cost* (``Cost_Sat`` for approval ballots), so that welfare per
   cost is exactly the vote count or points;
 * ``"mes"`` — pabutools' ``method_of_equal_shares`` with cost satisfaction (``Cost_Sat``; on
-  cumulative ballots a voter supports a project she gave any points to), without completion;
+  cumulative ballots a voter supports a project she gave any points to), without completion by
+  default; ``completion`` completes it with pabutools' own tools (see :data:`MES_COMPLETIONS`):
+  ``"greedy"`` (``completion_by_rule_combination`` of MES then the greedy rule above), ``"add1"``
+  (MES's ``voter_budget_increment=1``: every voter's share grows by one currency unit until the
+  outcome is exhaustive or would overspend, as on equalshares.net) or ``"add1-greedy"`` (both);
 * ``"max-welfare"`` — our own knapsack MIP on HiGHS (:mod:`cgresearch.allocation.solver`):
   the funded set with the largest total votes or points within the budget, proven optimal.
 
@@ -47,6 +51,7 @@ from cgresearch.data.pabulib import pb_number as _number
 from cgresearch.errors import ModelError, ParameterError
 
 __all__ = [
+    "MES_COMPLETIONS",
     "PB_RULES",
     "PBElection",
     "PBOutcome",
@@ -58,6 +63,8 @@ __all__ = [
 
 #: Rules understood by :func:`pb_outcome` and ``cgresearch pb --rule``.
 PB_RULES = ("greedy", "mes", "max-welfare")
+#: Completion methods of the Method of Equal Shares (``cgresearch pb --completion``).
+MES_COMPLETIONS = ("greedy", "add1", "add1-greedy")
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ class PBOutcome:
     election : str
         Election name.
     rule : str
-        One of :data:`PB_RULES`.
+        One of :data:`PB_RULES`, with its completion (``"mes+greedy"`` ...).
     selected : tuple of str
         Funded project ids, as in the file, in file order.
     total_cost : int or float
@@ -95,11 +102,19 @@ class PBOutcome:
     solve_result: SolveResult | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"selected": [...], "total_cost": ..., "welfare": ...}`` (the CLI's JSON)."""
+        """Return the CLI's JSON: ``selected``, ``total_cost``, ``welfare``, ``budget``,
+        ``rule`` and ``projects`` (``project_id``, ``name``, ``cost``, ``votes``, ``score`` of
+        each funded project)."""
+        cols = ["project_id", "name", "cost", "votes", "score"]
         return {
             "selected": list(self.selected),
             "total_cost": self.total_cost,
             "welfare": self.welfare,
+            "budget": self.budget,
+            "rule": self.rule,
+            "projects": [
+                {c: _plain(row[c]) for c in cols} for row in self.projects.to_dict("records")
+            ],
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -111,7 +126,7 @@ class PBOutcome:
         unit = "approvals" if self.vote_type == "approval" else "points"
         lines = [
             f"{self.election}: rule {self.rule}, {len(self.selected)} projects funded",
-            self.projects[["project_id", "cost", "votes", "score"]].to_string(index=False)
+            self.projects[["project_id", "name", "cost", "votes", "score"]].to_string(index=False)
             if len(self.projects)
             else "(none)",
             f"total cost {self.total_cost:,} of budget {self.budget:,} "
@@ -119,6 +134,11 @@ class PBOutcome:
             f"welfare {self.welfare:,} ({unit} of funded projects)",
         ]
         return "\n".join(lines)
+
+
+def _plain(x: Any) -> Any:
+    """numpy scalars as plain Python numbers (for JSON)."""
+    return x.item() if hasattr(x, "item") else x
 
 
 def _outcome(election: PBElection, rule: str, ids: set[str], res: SolveResult | None) -> PBOutcome:
@@ -142,6 +162,11 @@ def _greedy_sat_class(election: PBElection) -> Any:
     pe = _pabutools()
     if election.vote_type == "approval":
         return pe.Cost_Sat
+    return _points_times_cost_class()
+
+
+def _points_times_cost_class() -> Any:
+    pe = _pabutools()
 
     def points_times_cost(
         instance: Any, profile: Any, ballot: Any, project: Any, precomputed_values: Any
@@ -184,6 +209,7 @@ def pb_outcome(
     election: PBElection,
     rule: str,
     *,
+    completion: str | None = None,
     solver: str = "highs",
     time_limit: float | None = None,
 ) -> PBOutcome:
@@ -195,6 +221,8 @@ def pb_outcome(
         From :func:`read_pb`.
     rule : {"greedy", "mes", "max-welfare"}
         See the module docstring.
+    completion : {None, "greedy", "add1", "add1-greedy"}
+        Completion of ``"mes"`` (pabutools'); an error for the other rules.
     solver, time_limit
         Passed to :func:`cgresearch.allocation.solver.solve` for ``"max-welfare"``.
 
@@ -211,24 +239,75 @@ def pb_outcome(
     """
     if rule not in PB_RULES:
         raise ParameterError(f"unknown rule {rule!r}: use one of {', '.join(PB_RULES)}")
+    _check_completion(rule, completion)
     if rule == "max-welfare":
         ids, res = _max_welfare_ids(election, solver=solver, time_limit=time_limit)
         return _outcome(election, rule, ids, res)
     _pabutools()
-    from pabutools.election import Cost_Sat
-    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+    from pabutools.rules import greedy_utilitarian_welfare
 
     if rule == "greedy":
         alloc = greedy_utilitarian_welfare(
             election.instance, election.profile, sat_class=_greedy_sat_class(election)
         )
     else:
-        alloc = method_of_equal_shares(election.instance, election.profile, sat_class=Cost_Sat)
+        alloc = mes_with_completion(election.instance, election.profile, completion)
+        if completion:
+            rule = f"mes+{completion}"
     return _outcome(election, rule, {str(p.name) for p in alloc}, None)
 
 
+def _check_completion(rule: str, completion: str | None) -> None:
+    if completion is None:
+        return
+    if rule != "mes":
+        raise ParameterError(
+            f"completion {completion!r} applies to rule 'mes' only (rule is {rule!r}); drop it"
+        )
+    if completion not in MES_COMPLETIONS:
+        raise ParameterError(
+            f"unknown completion {completion!r}: use one of {', '.join(MES_COMPLETIONS)}"
+        )
+
+
+def mes_with_completion(instance: Any, profile: Any, completion: str | None = None) -> Any:
+    """pabutools' MES (cost satisfaction) with one of :data:`MES_COMPLETIONS` (or none).
+
+    Returns pabutools' ``BudgetAllocation``. ``"greedy"`` completes with the greedy rule of
+    :func:`pb_outcome` (ordered by votes, or points, per unit of cost), through pabutools'
+    ``completion_by_rule_combination``; ``"add1"`` is MES's ``voter_budget_increment=1``.
+    """
+    _pabutools()
+    from pabutools.election import Cost_Sat
+    from pabutools.rules import (
+        completion_by_rule_combination,
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+    )
+
+    _check_completion("mes", completion)
+    mes_params: dict[str, Any] = {"sat_class": Cost_Sat}
+    if completion in ("add1", "add1-greedy"):
+        mes_params["voter_budget_increment"] = 1
+    if completion in (None, "add1"):
+        return method_of_equal_shares(instance, profile, **mes_params)
+    approval = isinstance(profile, _pabutools().AbstractApprovalProfile)
+    greedy_sat = Cost_Sat if approval else _points_times_cost_class()
+    return completion_by_rule_combination(
+        instance,
+        profile,
+        [method_of_equal_shares, greedy_utilitarian_welfare],
+        [mes_params, {"sat_class": greedy_sat}],
+    )
+
+
 def pb_outcome_from_file(
-    path: str | Path, rule: str, *, solver: str = "highs", time_limit: float | None = None
+    path: str | Path,
+    rule: str,
+    *,
+    completion: str | None = None,
+    solver: str = "highs",
+    time_limit: float | None = None,
 ) -> PBOutcome:
     """Read a ``.pb`` file and compute ``rule`` on it (what ``cgresearch pb`` runs).
 
@@ -236,12 +315,16 @@ def pb_outcome_from_file(
     --------
     >>> from cgresearch.paths import raw_data_dir
     >>> f = raw_data_dir() / "pabulib" / "Poland_Czestochowa_2020_Mirow.pb"
-    >>> pb_outcome_from_file(f, "greedy").to_dict()
-    {'selected': ['261'], 'total_cost': 232000, 'welfare': 1706}
+    >>> d = pb_outcome_from_file(f, "greedy").to_dict()
+    >>> d["selected"], d["total_cost"], d["welfare"]
+    (['261'], 232000, 1706)
     """
     if rule not in PB_RULES:
         raise ParameterError(f"unknown rule {rule!r}: use one of {', '.join(PB_RULES)}")
-    return pb_outcome(read_pb(path), rule, solver=solver, time_limit=time_limit)
+    _check_completion(rule, completion)
+    return pb_outcome(
+        read_pb(path), rule, completion=completion, solver=solver, time_limit=time_limit
+    )
 
 
 def _supports_any(ballot: Any, funded: set[Any]) -> bool:

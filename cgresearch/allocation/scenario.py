@@ -36,11 +36,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cgresearch.allocation.scenario_text import read_scenario_text, unreadable_number
 from cgresearch.errors import ParameterError, closest_match
 
 __all__ = [
     "FORMULA_RULES",
     "INDICATORS",
+    "MAX_AMOUNT_EOK",
     "OBJECTIVES",
     "Scenario",
     "load_scenario",
@@ -48,7 +50,16 @@ __all__ = [
 ]
 
 #: Objectives of the envelope model.
-OBJECTIVES: tuple[str, ...] = ("formula", "goal", "maxmin", "combined")
+OBJECTIVES: tuple[str, ...] = (
+    "equal_adjustment",
+    "proportional",
+    "least_squares",
+    "minmax_relative",
+    "formula",
+    "goal",
+    "maxmin",
+    "combined",
+)
 #: How the formula target is computed: weighted need shares, or the equalisation-grant shortfall.
 FORMULA_RULES: tuple[str, ...] = ("weighted", "shortfall")
 #: Need indicators a weight can name, and what each one measures (see ``envelopes``).
@@ -72,16 +83,50 @@ def _closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
+#: The largest amount a scenario may name, 억원 (1,000조원: above Korea's whole national budget);
+#: larger numbers overflow the solver's tolerances rather than mean anything.
+MAX_AMOUNT_EOK = 1e7
+#: The largest magnitude of any other number in a scenario (weights, ratios, seconds).
+_MAX_NUMBER = 1e9
+
+
+def _limit(key: str) -> float:
+    head = key.partition(".")[0].partition("[")[0]
+    return MAX_AMOUNT_EOK if head.endswith("_eok") or head == "tiers" else _MAX_NUMBER
+
+
 def _num(name: str, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise ParameterError(
-            f"scenario '{name}': {key} = {value!r} is not a number: give a number (억원 unless "
-            "the key says otherwise)"
+            f"scenario '{name}': {key} = {_short(value)} is not a number: give a number (억원 "
+            "unless the key says otherwise)"
         )
-    out = float(value)
-    if not math.isfinite(out):
-        raise ParameterError(f"scenario '{name}': {key} = {value!r} must be finite")
+    limit = _limit(key)
+    try:
+        out = float(value)
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out) or abs(out) > limit:
+        accepted = (
+            f"from 0 to {limit:,.0f} 억원"
+            if limit == MAX_AMOUNT_EOK
+            else f"between {-limit:,.0f} and {limit:,.0f}"
+        )
+        raise ParameterError(
+            f"scenario '{name}': {key} = {_short(value)} is out of range: give a finite number "
+            f"{accepted}"
+        )
     return out
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a value, cut to a readable length (a 5,000-digit number is not quoted whole)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = len(str(abs(value))) if abs(value) < 10**4000 else None
+        if digits is None or digits > 30:
+            return f"a {digits or 'more than 4,000'}-digit number"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -> PerDistrict:
@@ -103,6 +148,38 @@ def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -
     return v
 
 
+_NAME_MAX = 80
+
+
+def _checked_name(value: Any) -> str:
+    """The scenario name, refused when it could name a path outside the output folder."""
+    if not isinstance(value, str):
+        raise ParameterError(
+            f"scenario key 'name' = {_short(value)} must be text, e.g. name = \"need_goal\""
+        )
+    name = value
+    bad = [c for c in name if c in "/\\:" or ord(c) < 32 or ord(c) == 127]
+    if not name.strip() or name.strip(". ") == "" or bad or name != name.strip():
+        if bad:
+            why = f"contains {bad[0]!r}"
+        elif not name.strip():
+            why = "is empty"
+        elif name.strip(". ") == "":
+            why = "is only dots, which names a folder outside the output folder"
+        else:
+            why = "starts or ends with a space"
+        raise ParameterError(
+            f"scenario key 'name' = {name!r} {why}: the name is also the output folder's name, "
+            "so use letters, digits, '_', '-' or '.' (no '/', '\\', ':' and not '.' or '..')"
+        )
+    if len(name) > _NAME_MAX:
+        raise ParameterError(
+            f"scenario key 'name' is {len(name)} characters long: use at most {_NAME_MAX} (it "
+            "is also the output folder's name)"
+        )
+    return name
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One planner scenario for the district envelope model (all amounts in 억원).
@@ -113,11 +190,18 @@ class Scenario:
         Short name; also the output folder name of ``cgresearch allocate``.
     total_budget_eok : float
         Total to split across the districts, 억원 (allocations sum to it exactly).
-    objective : {"formula", "goal", "maxmin", "combined"}
+    objective : str
+        One of :data:`OBJECTIVES`. ``equal_adjustment`` (default): least squares to the formula
+        targets, so every gu not held by a bound gets its target plus one common adjustment
+        (unique, monotone); ``proportional``: its target times one common factor;
+        ``least_squares``: weighted least squares (``deviation`` weights) as a HiGHS QP;
+        ``minmax_relative``: the smallest common relative band around the targets, then least
+        squares (see :mod:`cgresearch.allocation.objectives`);
         ``formula``: the formula amounts as they are (bounds are checked, not enforced);
-        ``goal``: stay as close as possible (weighted absolute deviation) to the formula targets
-        within every bound; ``maxmin``: raise the worst-off district's need-weighted per-capita
-        amount first; ``combined``: ``combination`` weights of goal and maxmin.
+        ``goal``: least absolute deviation from the formula targets (L1 goal programming; not
+        unique: ties are broken by a fixed proportional rule); ``maxmin``: raise the worst-off
+        district's need-weighted per-capita amount first; ``combined``: ``combination``
+        weights of goal and maxmin.
     formula_rule : {"weighted", "shortfall"}
         ``weighted``: ``base_eok`` per gu plus the rest by weighted indicator shares;
         ``shortfall``: the equalisation-grant (조정교부금) rule, ``general_share`` of the total by
@@ -136,6 +220,15 @@ class Scenario:
         Last year's allocation (scalar: equal for every gu, e.g. 10; or a table).
     stability_delta : float or None
         Year-on-year limit: ``|x − previous| ≤ δ · previous`` (needs ``previous_eok``).
+    max_cut_pct, max_raise_pct : float or None
+        Asymmetric year-on-year limits in % of ``previous_eok``: ``x ≥ previous (1 − cut/100)``,
+        ``x ≤ previous (1 + raise/100)`` (e.g. cut at most 5, raise at most 10).
+    max_change_eok : float or None
+        Absolute year-on-year limit: ``|x − previous| ≤`` this (억원). All change limits that are
+        set hold together (with ``stability_delta``).
+    floor_per_capita_krw : float or None
+        A floor per resident: each gu gets at least ``population × this / 10⁸`` 억원 (KRW per
+        person; with ``floor_eok``, the larger floor holds).
     max_per_capita_ratio : float or None
         Per-capita equity bound: largest / smallest per-capita amount ≤ this ratio (≥ 1).
     tiers : dict
@@ -146,6 +239,10 @@ class Scenario:
         Goal weights: every 억원 alike, or each gu's deviation relative to its target.
     combination : dict
         ``{"goal": a, "maxmin": b}`` for the ``combined`` objective (a, b ≥ 0, a + b > 0).
+    rounding_unit_eok : float or None
+        Round the envelopes to whole units of this size (억원; 0.01 = 100만원) by the Webster
+        divisor method, keeping the total exact and the bounds (see
+        :mod:`cgresearch.allocation.rounding`); the total must be a whole number of units.
     time_limit_s : float or None
         Solver time limit in seconds.
     solver : str
@@ -159,12 +256,12 @@ class Scenario:
     Examples
     --------
     >>> Scenario(name="s", total_budget_eok=250.0).objective
-    'goal'
+    'equal_adjustment'
     """
 
     name: str
     total_budget_eok: float
-    objective: str = "goal"
+    objective: str = "equal_adjustment"
     formula_rule: str = "weighted"
     weights: dict[str, float] = field(default_factory=lambda: {"base": 0.5, "pop": 0.5})
     weights_sum: float = 1.0
@@ -174,12 +271,17 @@ class Scenario:
     cap_eok: PerDistrict = None
     previous_eok: PerDistrict = None
     stability_delta: float | None = None
+    max_cut_pct: float | None = None
+    max_raise_pct: float | None = None
+    max_change_eok: float | None = None
+    floor_per_capita_krw: float | None = None
     max_per_capita_ratio: float | None = None
     tiers: dict[str, tuple[float, float]] = field(default_factory=dict)
     grades: dict[str, str] = field(default_factory=dict)
     deviation: str = "absolute"
     combination: dict[str, float] = field(default_factory=lambda: {"goal": 0.5, "maxmin": 0.5})
     time_limit_s: float | None = None
+    rounding_unit_eok: float | None = None
     solver: str = "highs"
     description: str = ""
     source: str | None = field(default=None, compare=False)
@@ -195,11 +297,7 @@ class Scenario:
     # -- validation --------------------------------------------------------------------------
     def _validate(self) -> None:
         set_ = object.__setattr__
-        name = str(self.name)
-        if not name.strip() or any(c in name for c in "/\\"):
-            raise ParameterError(
-                f"scenario name {self.name!r} must be non-empty and contain no '/' or '\\'"
-            )
+        name = _checked_name(self.name)
         set_(self, "name", name)
         budget = _num(name, "total_budget_eok", self.total_budget_eok)
         if budget < 0:
@@ -273,6 +371,29 @@ class Scenario:
                     "allocation, e.g. previous_eok = 10)"
                 )
             set_(self, "stability_delta", delta)
+        if self.floor_per_capita_krw is not None:
+            v = _num(name, "floor_per_capita_krw", self.floor_per_capita_krw)
+            if v < 0:
+                raise ParameterError(
+                    f"scenario '{name}': floor_per_capita_krw = {v:g} must be ≥ 0 (KRW per person)"
+                )
+            set_(self, "floor_per_capita_krw", v)
+        for key in ("max_cut_pct", "max_raise_pct", "max_change_eok"):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            v = _num(name, key, value)
+            if v < 0 or (key == "max_cut_pct" and v > 100):
+                raise ParameterError(
+                    f"scenario '{name}': {key} = {v:g} must be "
+                    + ("between 0 and 100 (%)" if key == "max_cut_pct" else "≥ 0")
+                )
+            if self.previous_eok is None:
+                raise ParameterError(
+                    f"scenario '{name}': {key} needs previous_eok (last year's allocation, "
+                    "e.g. previous_eok = 10)"
+                )
+            set_(self, key, v)
         if self.max_per_capita_ratio is not None:
             ratio = _num(name, "max_per_capita_ratio", self.max_per_capita_ratio)
             if ratio < 1:
@@ -330,6 +451,25 @@ class Scenario:
                 "positive sum, e.g. combination = {goal = 0.5, maxmin = 0.5}"
             )
         set_(self, "combination", comb)
+        if self.rounding_unit_eok is not None:
+            unit = _num(name, "rounding_unit_eok", self.rounding_unit_eok)
+            if unit <= 0:
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. "
+                    "0.01 for 100만원)"
+                )
+            if unit > budget:
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g}억원 is larger than the "
+                    f"total of {budget:g}억원: use a smaller unit (e.g. 0.01 for 100만원)"
+                )
+            units = budget / unit
+            if abs(units - round(units)) > 1e-6 * max(1.0, units):
+                raise ParameterError(
+                    f"scenario '{name}': rounding_unit_eok = {unit:g}: the total of {budget:g}억원 "
+                    "is not a whole number of units: choose a unit that divides it"
+                )
+            set_(self, "rounding_unit_eok", unit)
         if self.time_limit_s is not None:
             t = _num(name, "time_limit_s", self.time_limit_s)
             if t <= 0:
@@ -467,10 +607,15 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"scenario file {p} not found: give the path of a .toml file")
+    text = read_scenario_text(p)
     try:
-        d = tomllib.loads(p.read_text(encoding="utf-8"))
+        d = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"scenario file {p}: not valid TOML: {exc}") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ParameterError(
+            f"scenario file {p}: {unreadable_number(text, exc, MAX_AMOUNT_EOK)}"
+        ) from exc
     d.setdefault("name", p.stem)
     try:
         return Scenario.from_dict(d, source=str(p))

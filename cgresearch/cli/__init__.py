@@ -16,28 +16,44 @@ Examples
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
 from cgresearch.cli import (
     allocate,
     dashboard,
     data,
+    duplicates,
     evaluate,
     pb,
     report,
+    seoul_pb,
     sweep,
     synth,
     uncertainty,
 )
-from cgresearch.errors import CGResearchError
+from cgresearch.errors import CGResearchError, CGResearchWarning
 
 __all__ = ["build_parser", "main"]
 
 Runner = Callable[[argparse.Namespace], int]
 
 # The order here is the order of `cgresearch --help`.
-_COMMANDS = [data, report, pb, allocate, evaluate, uncertainty, synth, sweep, dashboard]
+_COMMANDS = [
+    data,
+    report,
+    pb,
+    seoul_pb,
+    allocate,
+    duplicates,
+    evaluate,
+    uncertainty,
+    synth,
+    sweep,
+    dashboard,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,17 +69,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_notices(show: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a warning display so that cgresearch notices (e.g. a file read as CP949) are one
+    plain line on stderr, with no source line; every other warning is shown by ``show``."""
+
+    def _show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if issubclass(category, CGResearchWarning):
+            print(f"cgresearch: note: {message}", file=sys.stderr)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    return _show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit status."""
+    """Run the command line and return its exit status.
+
+    A :class:`~cgresearch.errors.CGResearchError` or an operating-system error on a named file is
+    printed as one line and gives exit status 2; Ctrl-C gives 130; a closed pipe (``cgresearch
+    allocate ... | head -1``) ends quietly with 141, as a process killed by SIGPIPE would.
+    """
     args = build_parser().parse_args(argv)
     func: Runner = args.func
     try:
-        return func(args)
+        with warnings.catch_warnings():  # restores the warning display on the way out
+            warnings.simplefilter("always", CGResearchWarning)
+            warnings.showwarning = _one_line_notices(warnings.showwarning)
+            status = func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        # The reader (e.g. `head`) has gone: send what is left of stdout to nowhere and stop.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except CGResearchError as exc:
         print(f"cgresearch {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"cgresearch {args.command}: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
+    except OSError as exc:
+        # FileNotFoundError, NotADirectoryError, FileExistsError, PermissionError, disk full ...
+        where = f": {exc.filename}" if exc.filename else ""
+        what = exc.strerror or str(exc)
+        print(f"cgresearch {args.command}: error: {what}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"cgresearch {args.command}: interrupted", file=sys.stderr)

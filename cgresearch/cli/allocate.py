@@ -25,7 +25,10 @@ def _run_allocate(args: argparse.Namespace) -> int:
     from cgresearch.allocation import load_scenario, solve_envelopes
     from cgresearch.data.districts import load_districts
     from cgresearch.figures.allocation import write_allocation
+    from cgresearch.outputs import check_output_folder
 
+    if args.out:  # refused before any work, by name
+        check_output_folder(args.out, option="--out")
     result = solve_envelopes(load_districts(), load_scenario(args.scenario))
     written = write_allocation(result, args.out, figures=not args.no_figures)
     print(result.summary())
@@ -50,7 +53,10 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
 def _run_compare(args: argparse.Namespace) -> int:
     from cgresearch.allocation import compare, load_scenario, solve_envelopes
     from cgresearch.data.districts import load_districts
+    from cgresearch.outputs import check_output_folder
 
+    if args.out:  # refused before any work, by name
+        check_output_folder(args.out, option="--out")
     districts = load_districts()
     a, b = (solve_envelopes(districts, load_scenario(path)) for path in (args.a, args.b))
     table = compare(a, b)
@@ -62,10 +68,11 @@ def _run_compare(args: argparse.Namespace) -> int:
     )
     gains = table[table["outcome"] == "gains"]
     losses = table[table["outcome"] == "loses"]
-    print(
-        f"{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원; "
-        f"{len(losses)} gu lose {-losses['change_eok'].sum():,.2f}억원"
+    gained = f"{len(gains)} gu gain {abs(gains['change_eok'].sum()):,.2f}억원" if len(gains) else ""
+    lost = (
+        f"{len(losses)} gu lose {abs(losses['change_eok'].sum()):,.2f}억원" if len(losses) else ""
     )
+    print("; ".join(p for p in (gained, lost) if p) or "no gu gains or loses")
     if args.out:
         from cgresearch.figures.allocation import write_comparison
 

@@ -148,7 +148,7 @@ def _render(result, fmt: str, lang: str) -> str:
     table = result.scores[cols].round(2)
     table.insert(1, tr("Rank", lang), result.ranks[root].astype("Int64"))
     table = table.sort_values(tr("Rank", lang), kind="stable")
-    table.index.name = tr("Unit", lang)
+    table.index.name = tr("Unit evaluated", lang)
     return table.to_string() + "\n"
 
 

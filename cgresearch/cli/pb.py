@@ -20,6 +20,19 @@ def _add_pb(sub: argparse._SubParsersAction) -> None:
         default="greedy",
         help="greedy by votes (default), Method of Equal Shares, or maximum welfare (MIP)",
     )
+    p.add_argument(
+        "--completion",
+        choices=("greedy", "add1", "add1-greedy"),
+        default=None,
+        help="complete MES (pabutools): by the greedy rule, by raising every voter's share one "
+        "unit at a time (add1; slow on large budgets), or both",
+    )
+    p.add_argument(
+        "--audit",
+        action="store_true",
+        help="add the fairness audit (pabutools' analysis): unspent budget, voters with "
+        "nothing, Gini of satisfaction, EJR/PJR on small approval elections",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     p.set_defaults(func=_run_pb)
 
@@ -27,13 +40,29 @@ def _add_pb(sub: argparse._SubParsersAction) -> None:
 def _run_pb(args: argparse.Namespace) -> int:
     import json
 
-    from cgresearch.allocation.pb import pb_outcome_from_file
+    from cgresearch.allocation.pb import pb_outcome, read_pb
+    from cgresearch.allocation.pb_audit import audit_outcome
+    from cgresearch.errors import ParameterError
 
-    outcome = pb_outcome_from_file(args.file, args.rule)
+    if args.completion and args.rule != "mes":
+        raise ParameterError(f"--completion applies to --rule mes only (rule is {args.rule})")
+    election = read_pb(args.file)
+    outcome = pb_outcome(election, args.rule, completion=args.completion)
+    audit = audit_outcome(election, outcome.selected) if args.audit else None
     if args.format == "json":
-        print(json.dumps(outcome.to_dict(), ensure_ascii=False))
+        d = outcome.to_dict()
+        if audit is not None:
+            d["audit"] = audit.to_dict()
+        print(json.dumps(d, ensure_ascii=False))
     else:
         print(outcome.describe())
+        if audit is not None:
+            print(
+                f"unspent {audit.unspent:,.0f} ({audit.unspent_share:.1%}); voters with nothing "
+                f"funded {audit.share_with_nothing:.1%}; Gini of cost satisfaction "
+                f"{audit.gini_cost_satisfaction:.3f}; {audit.jr_note}"
+                + ("" if audit.ejr is None else f": EJR {audit.ejr}, PJR {audit.pjr}")
+            )
     return 0
 
 

@@ -29,12 +29,22 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kernel", help="Jupyter kernel (default cgresearch, else python3)")
     p.add_argument("--jobs", type=int, help="notebooks run at once (default: the CPUs, at most 4)")
     p.add_argument("--quiet", action="store_true", help="no progress lines (default when $CI)")
+    p.add_argument(
+        "--lang",
+        default="ko",
+        help="edition: ko (Korean, default, in the report folder) or en (English, in its en/)",
+    )
     p.set_defaults(func=_run_report)
 
 
 def _run_report(args: argparse.Namespace) -> int:
+    from cgresearch.outputs import check_output_folder
     from cgresearch.report.runner import run_report
 
+    if args.out is not None and not args.out.is_dir():
+        # a file, a path below a file, or an unwritable place, named before any notebook runs
+        # (an existing report folder is fine: the runner swaps run folders inside it)
+        check_output_folder(args.out, option="--out")
     result = run_report(
         args.notebooks,
         params_dir=args.params_dir,
@@ -43,6 +53,7 @@ def _run_report(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         jobs=args.jobs,
         quiet=True if args.quiet else None,
+        lang=args.lang,
     )
     print(result.describe(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1

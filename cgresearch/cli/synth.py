@@ -28,9 +28,14 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_synth(args: argparse.Namespace) -> int:
-
     from cgresearch.data.synth import write_synthetic, write_user_format
+    from cgresearch.errors import ParameterError
+    from cgresearch.outputs import check_output_folder
 
+    if args.seed is not None and args.seed < 0:
+        raise ParameterError(f"--seed {args.seed}: give a whole number ≥ 0 (e.g. 20260101)")
+    if args.out:  # refused before any work, by name
+        check_output_folder(args.out, option="--out")
     if args.user_format:
         target = Path(args.out) if args.out else Path("outputs/data")
         kwargs = {} if args.seed is None else {"seed": args.seed}

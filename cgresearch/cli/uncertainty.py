@@ -110,7 +110,7 @@ def _render(result, fmt: str, lang: str) -> str:
         "q95": tr("Rank 95 %", lang),
     }
     shown = table.rename(columns=headers)
-    shown.index.name = tr("Unit", lang)
+    shown.index.name = tr("Unit evaluated", lang)
     if fmt == "csv":
         return shown.reset_index().to_csv(index=False, lineterminator="\n")
     out = shown.sort_values(headers["nominal"], kind="stable").round(3).to_string()

@@ -26,19 +26,20 @@ import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
 import panel as pn
 from bokeh.core.properties import value
-from bokeh.models import ColumnDataSource, HoverTool, LinearColorMapper
+from bokeh.models import ColorBar, ColumnDataSource, HoverTool, LinearColorMapper
 from bokeh.palettes import Cividis256, RdBu11
 from bokeh.plotting import figure
 
 from cgresearch.allocation import INDICATORS, OBJECTIVES, EnvelopeModel, Scenario, compare
 from cgresearch.dashboard import state
 from cgresearch.errors import CGResearchError
+from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_app", "serve"]
 
@@ -46,8 +47,12 @@ _LOG = logging.getLogger(__name__)
 _DEFAULT_BASE = "need_goal_stable"
 _UPLOADED = "(uploaded file)"
 _OBJECTIVE_LABELS = {
+    "equal_adjustment": "Formula + equal adjustment (default)",
+    "proportional": "Formula × common factor",
+    "least_squares": "Least squares to the formula",
+    "minmax_relative": "Smallest relative band, then least squares",
     "formula": "Formula as it is",
-    "goal": "Goal programming",
+    "goal": "Goal programming (L1, not unique)",
     "maxmin": "Max-min fairness",
     "combined": "Goal + max-min",
 }
@@ -77,7 +82,17 @@ _TABLE_TITLES = {
     "target_eok": "Formula target (억원)",
     "vs_base_eok": "Change vs base scenario (억원)",
     "binding": "Limits that bind",
+    "explanation": "Why this amount",
 }
+#: the colour bar's unit for each map column
+_MAP_UNITS = {
+    "amount_eok": "억원",
+    "per_capita_krw": "KRW",
+    "change_eok": "억원",
+    "vs_base_eok": "억원",
+}
+_DARK_TEXT = "#111111"
+_LIGHT_TEXT = "#ffffff"
 _SEOUL_LAT = 37.55
 
 
@@ -88,7 +103,14 @@ def _map_source(boundaries: pd.DataFrame) -> tuple[ColumnDataSource, ColumnDataS
 
     kx = math.cos(math.radians(_SEOUL_LAT))
     patches: dict[str, list[Any]] = {"xs": [], "ys": [], "adm_code": []}
-    labels: dict[str, list[Any]] = {"x": [], "y": [], "adm_code": [], "text": []}
+    labels: dict[str, list[Any]] = {
+        "x": [],
+        "y": [],
+        "adm_code": [],
+        "text": [],
+        "text_color": [],
+        "halo": [],
+    }
     for row in boundaries.itertuples(index=False):
         best = (0.0, 0.0, -1.0)
         for ring in row.rings:
@@ -103,6 +125,8 @@ def _map_source(boundaries: pd.DataFrame) -> tuple[ColumnDataSource, ColumnDataS
         labels["y"].append(best[1])
         labels["adm_code"].append(int(row.adm_code))
         labels["text"].append(f"{row.name_ko}\n{str(row.name_en).removesuffix('-gu')}")
+        labels["text_color"].append(_DARK_TEXT)
+        labels["halo"].append(_LIGHT_TEXT)
     n = len(patches["xs"])
     for col in ("name_ko", "name_en", "value", "amount_eok", "per_capita_krw", "change_eok"):
         patches[col] = [""] * n if col.startswith("name") else [math.nan] * n
@@ -142,10 +166,21 @@ def _map_figure(
         text_baseline="middle",
         text_font_size="8pt",
         text_font=value("NanumGothic, 'Noto Sans CJK KR', 'Malgun Gothic', sans-serif"),
-        text_color="#111111",
-        background_fill_color="white",
-        background_fill_alpha=0.55,
+        text_color="text_color",
+        background_fill_color="halo",
+        background_fill_alpha=0.35,
     )
+    bar = ColorBar(
+        color_mapper=mapper,
+        name="cg-colorbar",
+        title="억원",
+        title_text_font_size="9pt",
+        major_label_text_font_size="8pt",
+        label_standoff=6,
+        width=12,
+        location=(0, 0),
+    )
+    fig.add_layout(bar, "right")
     fig.add_tools(
         HoverTool(
             renderers=[glyph],
@@ -163,6 +198,43 @@ def _map_figure(
     return fig, mapper
 
 
+def _open_location(clean: Callable[[str], str]) -> tuple[Any, str]:
+    """The session's URL location, reading its query only through ``clean``; and the raw query.
+
+    Panel's own location parses the raw query (and fails on a 5,000-digit number), and the
+    browser sends its address back when the page opens, so a synced widget would receive the
+    link's raw values (``base=nosuch``). This location hands the synced widgets the link made
+    valid (``clean``: :func:`state.read_link`), whatever the address bar holds.
+    """
+    from panel.io.location import Location
+    from panel.util import parse_query
+
+    class _ValidLocation(Location):
+        @property
+        def query_params(self) -> dict[str, Any]:
+            return parse_query("?" + clean(self.search))
+
+    doc = pn.state.curdoc
+    context = getattr(doc, "session_context", None)
+    if doc is None or context is None:  # not served (tests, notebooks)
+        location = pn.state.location
+        return location, (location.search.lstrip("?") if location is not None else "")
+    raw = urlsplit(str(getattr(context.request, "uri", "") or "")).query
+    location = _ValidLocation.from_request(context.request)
+    pn.state._locations[doc] = location  # Panel has no public setter for a session's location
+    return location, raw
+
+
+def _notice_html(notices: tuple[str, ...], lang: Lang = "ko") -> str:
+    """The notice a link that cannot be honoured as it is shows above the results."""
+    if not notices:
+        return ""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notices)
+    head = tr("This link could not be opened exactly as shared.", lang)
+    rest = tr("The nearest valid scenario is shown; changed or ignored:", lang)
+    return f"<div id='cg-link-notice'><b>{head}</b> {rest}<ul>{items}</ul></div>"
+
+
 # --- the session ----------
 class _Dashboard:
     """One browser session: widgets, their URL sync and the views they drive."""
@@ -175,27 +247,40 @@ class _Dashboard:
     ) -> None:
         self.districts = districts
         self.scenarios = scenarios
-        self.location = pn.state.location
+        self.location, raw_query = _open_location(self._clean_query)
         self._suspended = True
         self.result: Any = None
         self.frame: pd.DataFrame | None = None
         self.scenario: Scenario | None = None
         self._seq = 0
 
-        default = _DEFAULT_BASE if _DEFAULT_BASE in scenarios else next(iter(scenarios))
+        # A shared link is read (and made valid) before any widget syncs with the address bar,
+        # so no value of the link can break the page; what is not honoured is said on the page.
+        link = self._read_link(raw_query)
+        if self.location is not None and link.notices:
+            self.location.search = "?" + urlencode(link.query(_UPLOADED))
+        self.link_notice = pn.pane.Alert(
+            _notice_html(link.notices),
+            alert_type="warning",
+            visible=bool(link.notices),
+            css_classes=["cg-link-notice"],
+            sizing_mode="stretch_width",
+        )
         self.base_select = pn.widgets.Select(
             label="Base scenario (scenarios/*.toml)",
             options=[*scenarios, _UPLOADED],
-            value=default,
+            value=link.base_name,
             css_classes=["cg-base"],
         )
-        self.upload_text = pn.widgets.TextInput(label="uploaded scenario", visible=False)
+        self.upload_text = pn.widgets.TextInput(
+            label="uploaded scenario", value=link.uploaded or "", visible=False
+        )
         self._sync(self.base_select, "base")
         self._sync(self.upload_text, "scenario")
         self.problem_text = ""
-        self.base = self._load_base()
+        self.base = link.base
 
-        values = state.values_from_scenario(self.base)
+        values = link.values
         self.controls = self._make_controls(values)
         for key, widget in self.controls.items():
             self._sync(widget, key)
@@ -204,7 +289,7 @@ class _Dashboard:
         self._make_tiers(values)
 
         self.map_select = pn.widgets.Select(
-            label="Colour the map by", options=_MAP_COLUMNS, value="amount_eok"
+            label="Colour the map by", options=_MAP_COLUMNS, value=link.map_column
         )
         self._sync(self.map_select, "map")
         self.upload = pn.widgets.FileInput(accept=".toml")
@@ -238,8 +323,10 @@ class _Dashboard:
         self.patches, self.labels = _map_source(boundaries)
         position = {int(c): i for i, c in enumerate(districts["adm_code"])}
         self._patch_rows = np.array([position[c] for c in self.patches.data["adm_code"]])
+        self._label_rows = np.array([position[c] for c in self.labels.data["adm_code"]])
         fig, self.mapper = _map_figure(self.patches, self.labels)
         self.fig = fig
+        self.colour_bar = fig.select_one({"name": "cg-colorbar"})
         self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_width")
 
         self.model = EnvelopeModel(districts, self.base)
@@ -250,6 +337,8 @@ class _Dashboard:
         self.map_select.param.watch(self._on_map_column, "value")
         self.base_select.param.watch(self._on_base, "value")
         self.upload.param.watch(self._on_upload, "value")
+        if self.location is not None:
+            self.location.param.watch(self._on_address, "search")
         self._suspended = False
         self.update()
 
@@ -261,6 +350,25 @@ class _Dashboard:
     def _unsync(self, widget: pn.widgets.Widget) -> None:
         if self.location is not None:
             self.location.unsync(widget)
+
+    def _read_link(self, query: str) -> state.LinkReading:
+        return state.read_link(
+            query,
+            self.scenarios,
+            default_base=_DEFAULT_BASE,
+            map_columns=_MAP_COLUMNS,
+            uploaded_label=_UPLOADED,
+        )
+
+    def _clean_query(self, search: str) -> str:
+        """The address bar's query made valid (what the synced widgets are given)."""
+        return urlencode(self._read_link(search).query(_UPLOADED))
+
+    def _on_address(self, event: Any) -> None:
+        """The browser sends its address when the page opens: show the valid link there too."""
+        reading = self._read_link(str(event.new or ""))
+        if reading.notices:
+            self.location.search = "?" + urlencode(reading.query(_UPLOADED))
 
     def _load_base(self) -> Scenario:
         name = self.base_select.value
@@ -319,6 +427,19 @@ class _Dashboard:
             step=0.05,
             value=float(values["delta"]),
         )
+        for key, label, end, step in (
+            ("cut", "Largest cut from last year (%; 0 = no limit)", 100.0, 1.0),
+            ("raise", "Largest raise from last year (%; 0 = no limit)", 100.0, 1.0),
+            ("pcfloor", "Per-capita floor (KRW per person; 0 = none)", 100_000.0, 1_000.0),
+        ):
+            controls[key] = pn.widgets.FloatSlider(
+                label=label,
+                start=0.0,
+                end=float(max(end, math.ceil(values[key] * 2 / step) * step)),
+                step=step,
+                value=float(values[key]),
+                format="0,0",
+            )
         controls["tiers"] = pn.widgets.Checkbox(
             label="Performance tiers (grade ranges below)", value=bool(values["tiers"])
         )
@@ -376,6 +497,7 @@ class _Dashboard:
         if self._suspended:
             return
         self.problem_text = ""
+        self.link_notice.visible = False  # the planner has moved on from the shared link
         self._suspended = True
         try:
             self.base = self._load_base()
@@ -470,6 +592,8 @@ class _Dashboard:
                 table["amount_eok"].to_numpy() - self.baseline.table["amount_eok"].to_numpy()
             )
         frame["binding"] = frame["binding"].astype(str)
+        why = result.explain("ko").set_index("adm_code")["text"]
+        frame["explanation"] = table["adm_code"].map(why).fillna("").to_numpy()
         return frame[list(_TABLE_TITLES)]
 
     def _draw_map(self, frame: pd.DataFrame) -> None:
@@ -491,6 +615,19 @@ class _Dashboard:
             hi = float(finite.max()) if finite.size else 1.0
             self.mapper.update(palette=Cividis256, low=lo, high=hi if hi > lo else lo + 1e-9)
         self.patches.data.update(data)
+        palette = list(self.mapper.palette)
+        fills = _fill_colours(
+            frame[column].to_numpy(dtype=float)[self._label_rows],
+            palette,
+            float(self.mapper.low),
+            float(self.mapper.high),
+        )
+        text = [_text_colour(c) for c in fills]
+        self.labels.data.update(
+            text_color=text,
+            halo=[_LIGHT_TEXT if t == _DARK_TEXT else _DARK_TEXT for t in text],
+        )
+        self.colour_bar.title = _MAP_UNITS[column]
         self.fig.title.text = next(k for k, v in _MAP_COLUMNS.items() if v == column)
 
     def _draw_status(self, result: Any) -> None:
@@ -619,11 +756,15 @@ class _Dashboard:
             c["cap"],
             c["previous"],
             c["delta"],
+            c["cut"],
+            c["raise"],
+            c["pcfloor"],
             c["tiers"],
             self.tier_box,
             width=360,
         )
         main = pn.Column(
+            self.link_notice,
             self.status,
             pn.Row(
                 pn.Column(self.map_select, self.map_pane, sizing_mode="stretch_width"),
@@ -661,6 +802,40 @@ def _table_formatters() -> dict[str, Any]:
         "target_eok": two,
         "vs_base_eok": NumberFormatter(format="+0,0.00", text_align="right"),
     }
+
+
+# --- readable labels on any fill ----------
+def _fill_colours(values: np.ndarray, palette: list[str], low: float, high: float) -> list[str]:
+    """The fill a :class:`LinearColorMapper` gives each value (grey where there is none).
+
+    Bokeh's rule: ``palette[floor((v − low) / (high − low) · N)]``, clipped to the palette, the
+    top value on the last colour.
+    """
+    n = len(palette)
+    span = high - low if high > low else 1.0
+    out = []
+    for v in values:
+        if not np.isfinite(v):
+            out.append("#d9d9d9")
+            continue
+        k = int(np.floor((v - low) / span * n))
+        out.append(palette[min(max(k, 0), n - 1)])
+    return out
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb`` (0 = black, 1 = white)."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _text_colour(fill: str) -> str:
+    """Dark or white text, whichever has the higher WCAG contrast ratio on ``fill``."""
+    lum = _luminance(fill)
+    dark = (lum + 0.05) / (_luminance(_DARK_TEXT) + 0.05)
+    light = (1.05) / (lum + 0.05)
+    return _DARK_TEXT if dark >= light else _LIGHT_TEXT
 
 
 # --- entry points ----------

@@ -28,10 +28,13 @@ from cgresearch.data.loaders import (
     validate_survey,
 )
 from cgresearch.data.pabulib import PBElection, check_pabulib, read_pb
+from cgresearch.data.pb_facts import FACT_UNITS, PB_SERIES, load_pb_facts, pb_series
 from cgresearch.data.register import load_register, register_years, validate_register
 from cgresearch.data.schemas import Problem, ValidationFailed
 
 __all__ = [
+    "FACT_UNITS",
+    "PB_SERIES",
     "Codebook",
     "CodebookVariable",
     "District",
@@ -47,9 +50,11 @@ __all__ = [
     "load_codebook",
     "load_districts",
     "load_inventory",
+    "load_pb_facts",
     "load_proposals",
     "load_register",
     "load_survey",
+    "pb_series",
     "read_pb",
     "read_table",
     "register_years",

@@ -27,8 +27,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from cgresearch import paths
+from cgresearch.errors import ParameterError
 from cgresearch.figures import style
 from cgresearch.figures.maps import district_map
+from cgresearch.outputs import staged_folder
 
 __all__ = [
     "allocation_bars",
@@ -256,9 +258,29 @@ def frontier_chart(
     return fig
 
 
+#: Files ``write_allocation`` and ``write_comparison`` may write (an older output without the
+#: cgresearch marker but holding only these names may be replaced).
+_ALLOCATION_FILES = tuple(
+    ["allocation.csv", "allocation.xlsx", "summary.txt", "scenario.toml", "comparison.csv"]
+    + [
+        f"{stem}.{ext}"
+        for stem in ("map_amount", "map_change", "bars", "bars_change")
+        for ext in ("png", "svg")
+    ]
+)
+
+
 def _outdir(name: str, outdir: str | Path | None) -> Path:
-    folder = Path(outdir) if outdir is not None else paths.outputs_dir() / "allocation" / name
-    folder.mkdir(parents=True, exist_ok=True)
+    """The output folder: ``outdir``, else ``outputs/allocation/<name>`` (never outside it)."""
+    if outdir is not None:
+        return Path(outdir)
+    root = paths.outputs_dir() / "allocation"
+    folder = root / name
+    if name in ("", ".", "..") or folder.resolve().parent != root.resolve():
+        raise ParameterError(
+            f"scenario name {name!r} cannot be a folder name inside {root}: give the scenario a "
+            "plain name (letters, digits, '_' or '-'), or pass --out"
+        )
     return folder
 
 
@@ -286,42 +308,45 @@ def write_allocation(
     list of Path
         The files written.
     """
-    folder = _outdir(result.scenario.name, outdir)
-    written: list[Path] = []
-    table = result.to_frame()
-    csv = folder / "allocation.csv"
-    table.to_csv(csv, index=False, encoding="utf-8", float_format="%.10g")
-    written.append(csv)
-    xlsx = folder / "allocation.xlsx"
-    metrics = pd.DataFrame({"metric": list(result.metrics), "value": list(result.metrics.values())})
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="allocation", index=False)
-        result.shadow_prices.to_excel(writer, sheet_name="shadow_prices", index=False)
-        metrics.to_excel(writer, sheet_name="metrics", index=False)
-        _scenario_frame(result).to_excel(writer, sheet_name="scenario", index=False)
-        if result.diagnosis is not None:
-            diag = result.diagnosis.fixes.copy()
-            diag.insert(0, "message", [result.diagnosis.message] + [""] * (len(diag) - 1))
-            diag.to_excel(writer, sheet_name="diagnosis", index=False)
-    written.append(xlsx)
-    summary = folder / "summary.txt"
-    summary.write_text(result.summary() + "\n", encoding="utf-8")
-    written.append(summary)
-    toml = folder / "scenario.toml"
-    toml.write_text(result.scenario.to_toml(), encoding="utf-8")
-    written.append(toml)
-    if figures and result.ok:
-        fig = allocation_map(result, "amount_eok")
-        written += style.save(fig, "map_amount", folder)
-        plt.close(fig)
-        if result.table["change_eok"].notna().all():
-            fig = allocation_map(result, "change_eok")
-            written += style.save(fig, "map_change", folder)
+    target = _outdir(result.scenario.name, outdir)
+    with staged_folder(target, command="allocate", known=_ALLOCATION_FILES) as folder:
+        written: list[Path] = []
+        table = result.to_frame()
+        csv = folder / "allocation.csv"
+        table.to_csv(csv, index=False, encoding="utf-8", float_format="%.10g")
+        written.append(csv)
+        xlsx = folder / "allocation.xlsx"
+        metrics = pd.DataFrame(
+            {"metric": list(result.metrics), "value": list(result.metrics.values())}
+        )
+        with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+            table.to_excel(writer, sheet_name="allocation", index=False)
+            result.shadow_prices.to_excel(writer, sheet_name="shadow_prices", index=False)
+            metrics.to_excel(writer, sheet_name="metrics", index=False)
+            _scenario_frame(result).to_excel(writer, sheet_name="scenario", index=False)
+            if result.diagnosis is not None:
+                diag = result.diagnosis.fixes.copy()
+                diag.insert(0, "message", [result.diagnosis.message] + [""] * (len(diag) - 1))
+                diag.to_excel(writer, sheet_name="diagnosis", index=False)
+        written.append(xlsx)
+        summary = folder / "summary.txt"
+        summary.write_text(result.summary() + "\n", encoding="utf-8")
+        written.append(summary)
+        toml = folder / "scenario.toml"
+        toml.write_text(result.scenario.to_toml(), encoding="utf-8")
+        written.append(toml)
+        if figures and result.ok:
+            fig = allocation_map(result, "amount_eok")
+            written += style.save(fig, "map_amount", folder)
             plt.close(fig)
-        fig = allocation_bars(result)
-        written += style.save(fig, "bars", folder)
-        plt.close(fig)
-    return written
+            if result.table["change_eok"].notna().all():
+                fig = allocation_map(result, "change_eok")
+                written += style.save(fig, "map_change", folder)
+                plt.close(fig)
+            fig = allocation_bars(result)
+            written += style.save(fig, "bars", folder)
+            plt.close(fig)
+    return [target / p.name for p in written]
 
 
 def write_comparison(
@@ -333,15 +358,16 @@ def write_comparison(
     """
     a = comparison.attrs.get("scenario_a", "A")
     b = comparison.attrs.get("scenario_b", "B")
-    folder = _outdir(f"compare_{a}_vs_{b}", outdir)
-    csv = folder / "comparison.csv"
-    comparison.to_csv(csv, index=False, encoding="utf-8", float_format="%.10g")
-    written = [csv]
-    if figures:
-        fig = comparison_map(comparison)
-        written += style.save(fig, "map_change", folder)
-        plt.close(fig)
-        fig = comparison_bars(comparison)
-        written += style.save(fig, "bars_change", folder)
-        plt.close(fig)
-    return written
+    target = _outdir(f"compare_{a}_vs_{b}", outdir)
+    with staged_folder(target, command="compare", known=_ALLOCATION_FILES) as folder:
+        csv = folder / "comparison.csv"
+        comparison.to_csv(csv, index=False, encoding="utf-8", float_format="%.10g")
+        written = [csv]
+        if figures:
+            fig = comparison_map(comparison)
+            written += style.save(fig, "map_change", folder)
+            plt.close(fig)
+            fig = comparison_bars(comparison)
+            written += style.save(fig, "bars_change", folder)
+            plt.close(fig)
+    return [target / p.name for p in written]

@@ -41,6 +41,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cgresearch import paths
+from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 
 __all__ = [
     "FONT_FAMILY",
@@ -49,6 +50,7 @@ __all__ = [
     "caption",
     "categorical_cmap",
     "convert_krw",
+    "data_label",
     "diverging_cmap",
     "format_krw",
     "hangul_font_path",
@@ -179,8 +181,20 @@ def convert_krw(value: float, from_unit: Unit, to_unit: Unit) -> float:
     return value * _UNIT_KRW[from_unit] / _UNIT_KRW[to_unit]
 
 
+def _unit_text(unit: Unit, lang: Lang) -> str:
+    if unit == "eok":
+        return tr("100 million KRW", lang)
+    if unit == "mkrw":
+        return tr("million KRW", lang)
+    return tr("KRW", lang)
+
+
 def set_krw_axis(
-    ax, axis: Literal["x", "y"] = "y", unit: Unit = "eok", label: str | None = None
+    ax,
+    axis: Literal["x", "y"] = "y",
+    unit: Unit = "eok",
+    label: str | None = None,
+    lang: Lang = DEFAULT_LANG,
 ) -> None:
     """Label an axis with its KRW unit and format its ticks with thousands separators.
 
@@ -193,30 +207,62 @@ def set_krw_axis(
     unit
         ``"eok"`` (억원 = 100 million KRW), ``"mkrw"`` (million KRW) or ``"krw"``.
     label
-        The quantity, e.g. ``"Allocation"``; the unit is appended in parentheses.
+        The quantity, e.g. ``"Allocation"`` (already in the edition's language); the unit is
+        appended in parentheses.
+    lang
+        The language of the unit (``억원`` in Korean, ``100 million KRW`` in English).
     """
-    unit_text = _UNIT_LABEL[unit]
-    text = f"{label} ({unit_text})" if label else f"Amount ({unit_text})"
+    unit_text = _unit_text(unit, lang)
+    text = f"{label} ({unit_text})" if label else tr("Amount ({unit})", lang, unit=unit_text)
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
     target.set_label_text(text)
 
 
-def caption(fig: Figure, text: str, *, synthetic: bool, source: str | None = None) -> str:
-    """Put a caption under a figure that says whether its data are real or synthetic.
+def data_label(*, synthetic: bool, source: str | None = None, lang: Lang = DEFAULT_LANG) -> str:
+    """Return the line that says whether a figure's or table's data are real or synthetic.
 
-    Returns the full caption text (notebooks also print it under the figure).
+    >>> data_label(synthetic=True, lang="en")
+    'Data: SYNTHETIC (seeded generator, not real responses)'
     """
     if synthetic:
-        label = "Data: SYNTHETIC (seeded generator in cgresearch.data.synth; not real responses)"
-    else:
-        label = "Data: real public data" + (f" ({source})" if source else "")
-    full = f"{text}\n{label}".strip()
-    fig.text(0.01, -0.02, full, ha="left", va="top", fontsize="small", wrap=True)
+        return tr("Data: SYNTHETIC (seeded generator, not real responses)", lang)
+    if source:
+        return tr("Data: real public data ({source})", lang, source=source)
+    return tr("Data: real public data", lang)
+
+
+def caption(
+    fig: Figure,
+    text: str,
+    *,
+    synthetic: bool,
+    source: str | None = None,
+    lang: Lang = DEFAULT_LANG,
+) -> str:
+    """Put a caption under a figure that says whether its data are real or synthetic.
+
+    The caption goes under everything already drawn (tick labels, axis labels, legends), so call
+    it when the figure is otherwise complete; it never overprints the x-axis label. Returns the
+    full caption text (notebooks also print it under the figure).
+    """
+    full = f"{text}\n{data_label(synthetic=synthetic, source=source, lang=lang)}".strip()
+    renderer = fig.canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)  # inches, everything drawn so far
+    width, height = fig.get_size_inches()
+    x = max(0.0, box.x0 / width) if box is not None else 0.01
+    y = (box.y0 / height) - 0.02 if box is not None else -0.02
+    fig.text(x, y, full, ha="left", va="top", fontsize="small", wrap=True)
     return full
 
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def save(
@@ -258,6 +304,7 @@ def save(
             os.close(fd)
             try:
                 fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata.get(fmt))
+                os.chmod(tmp, 0o666 & ~_umask())  # as tables: readable, not mkstemp's 0600
                 os.replace(tmp, target)
             finally:
                 if os.path.exists(tmp):

@@ -1,11 +1,11 @@
 """Survey figures: Likert bars, group-gap dumbbells, IPA, Borich ranking and Locus for Focus.
 
 Every function draws a result object computed in :mod:`cgresearch.survey` and returns the
-matplotlib :class:`~matplotlib.figure.Figure`; none computes an estimate. Labels may be Korean,
-English or both (``lang="ko" | "en" | "ko+en"``); the Hangul font and colour-blind-safe palettes
-come from :mod:`cgresearch.figures.style`. Add the real/synthetic caption with
-:func:`cgresearch.figures.style.caption` (``synthetic=`` is an argument of every function here,
-``None`` to omit it) and write files with :func:`cgresearch.figures.style.save`.
+matplotlib :class:`~matplotlib.figure.Figure`; none computes an estimate. Every text is Korean by
+default and English with ``lang="en"`` (:func:`cgresearch.i18n.tr`); the Hangul font and
+colour-blind-safe palettes come from :mod:`cgresearch.figures.style`. Add the real/synthetic
+caption with :func:`cgresearch.figures.style.caption` (``synthetic=`` is an argument of every
+function here, ``None`` to omit it) and write files with :func:`cgresearch.figures.style.save`.
 
 Examples
 --------
@@ -13,9 +13,11 @@ Examples
 >>> from cgresearch.survey.priorities import importance_performance, pairs_from_prefixes
 >>> from cgresearch.figures.survey import ipa_chart
 >>> df = pd.DataFrame({"imp_A": [5, 4], "perf_A": [2, 3], "imp_B": [3, 4], "perf_B": [4, 4]})
->>> fig = ipa_chart(importance_performance(df, pairs_from_prefixes(df.columns)), synthetic=True)
->>> fig.axes[0].get_xlabel()
-'Performance (mean score, 1–5 scale)'
+>>> ipa = importance_performance(df, pairs_from_prefixes(df.columns))
+>>> ipa_chart(ipa, lang="en", synthetic=True).axes[0].get_xlabel()
+'Performance (mean score, 5-point scale)'
+>>> ipa_chart(ipa, synthetic=True).axes[0].get_xlabel()
+'수행도(평균 점수, 5점 척도)'
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from cgresearch.errors import ParameterError
 from cgresearch.figures import style
+from cgresearch.formatting import scale_name
+from cgresearch.i18n import DEFAULT_LANG, Lang, check_lang, tr
 from cgresearch.vocabulary import RESPONDENT_GROUPS
 
 if TYPE_CHECKING:
@@ -46,71 +51,46 @@ __all__ = [
     "locus_for_focus_chart",
 ]
 
-_TEXT = {
-    "share": {"en": "Share of valid answers (%)", "ko": "응답 비율 (%)"},
-    "mean": {"en": "Weighted mean score", "ko": "가중 평균 점수"},
-    "importance": {"en": "Importance (mean score{scale})", "ko": "중요도 (평균 점수{scale})"},
-    "performance": {"en": "Performance (mean score{scale})", "ko": "수행도 (평균 점수{scale})"},
-    "gap": {"en": "Gap: importance - performance (score points)", "ko": "격차: 중요도 - 수행도"},
-    "borich": {"en": "Borich needs score (score points²)", "ko": "Borich 요구도 (점수²)"},
-    "ci": {"en": "{level:.0%} CI", "ko": "{level:.0%} 신뢰구간"},
-    "construct": {"en": "scale score", "ko": "척도 점수"},
-}
 
-
-def _lang_key(lang: str) -> str:
-    if lang not in ("en", "ko", "ko+en"):
-        raise ParameterError(f"lang must be 'en', 'ko' or 'ko+en', not {lang!r}")
-    return "ko" if lang == "ko" else "en"
-
-
-def _t(key: str, lang: str, **kw: object) -> str:
-    if lang == "ko+en":
-        return f"{_TEXT[key]['ko'].format(**kw)} / {_TEXT[key]['en'].format(**kw)}"
-    return _TEXT[key][_lang_key(lang)].format(**kw)
-
-
-def _scale_text(scale: tuple[float, float] | None) -> str:
-    return f", {scale[0]:g}–{scale[1]:g} scale" if scale else ""
-
-
-def _group_label(code: str, lang: str, labels: Mapping[str, str] | None) -> str:
+def _group_label(code: str, lang: Lang, labels: Mapping[str, str] | None) -> str:
     if labels and code in labels:
         return labels[code]
     term = RESPONDENT_GROUPS.get(code)
     if term is None:
         return code
-    if lang == "ko":
-        return term.ko
-    if lang == "ko+en":
-        return f"{term.ko} ({term.en})"
-    return term.en
+    return term.ko if lang == "ko" else term.en
 
 
-def _finish(fig: Figure, caption_text: str, synthetic: bool | None) -> Figure:
+def _scale_text(scale: tuple[float, float] | None, lang: Lang) -> str:
+    return f", {scale_name(scale[0], scale[1], lang)}" if scale else ""
+
+
+def _finish(fig: Figure, caption_text: str, synthetic: bool | None, lang: Lang) -> Figure:
     if synthetic is not None:
-        style.caption(fig, caption_text, synthetic=synthetic)
+        style.caption(fig, caption_text, synthetic=synthetic, lang=lang)
     return fig
 
 
 def likert_bars(
     dist: ResponseDistribution,
     *,
-    lang: str = "en",
+    lang: Lang = DEFAULT_LANG,
     group_labels: Mapping[str, str] | None = None,
     title: str | None = None,
     synthetic: bool | None = None,
 ) -> Figure:
     """Diverging stacked bars: one bar per item and group, disagreement left of 0, agreement right.
 
-    The neutral category (the middle code of an odd scale) is centred on 0. One rectangle is drawn
-    per code and bar, so a figure has ``len(codes) * items * groups`` rectangles.
+    Each item's wording is written once, as a heading over its block of group bars (the tick
+    labels name the groups). The neutral category (the middle code of an odd scale) is centred on
+    0. One rectangle is drawn per code and bar, so a figure has ``len(codes) * items * groups``
+    rectangles. The title sits above the response legend, never on it.
 
     Parameters
     ----------
     dist : ResponseDistribution
         From :func:`cgresearch.survey.scales.response_distribution`.
-    lang : {"en", "ko", "ko+en"}
+    lang : {"ko", "en"}
         Language of the axis text and group labels (item and code labels come from ``dist``).
     group_labels : mapping, optional
         Group code -> label (default: the respondent-group vocabulary, else the code).
@@ -118,6 +98,7 @@ def likert_bars(
     synthetic : bool, optional
         Add the real/synthetic data caption.
     """
+    lang = _lang(lang)
     style.apply_style()
     wide = dist.wide()
     codes = list(dist.codes)
@@ -129,49 +110,77 @@ def likert_bars(
         colours[neutral] = (0.8, 0.8, 0.8, 1.0)
     n_left = k // 2
     rows = list(wide.index)
-    fig_h = max(2.5, 0.35 * len(rows) + 1.5)
+    items = list(dict.fromkeys(item for item, _ in rows))
+    fig_h = max(2.5, 0.35 * (len(rows) + len(items)) + 1.8)
     fig, ax = plt.subplots(figsize=(9, fig_h))
-    ylabels = []
-    for pos, (item, grp) in enumerate(rows):
-        shares = wide.loc[(item, grp)].to_numpy(dtype=float) * 100
-        shares = np.nan_to_num(shares)
-        half = shares[neutral] / 2 if neutral is not None else 0.0
-        left = -(shares[:n_left].sum() + half)
-        for j in range(k):
-            ax.barh(pos, shares[j], left=left, color=colours[j], edgecolor="white", height=0.8)
-            left += shares[j]
-        ylabels.append(
-            f"{dist.item_labels.get(item, item)} · {_group_label(grp, lang, group_labels)}"
+    ticks: list[float] = []
+    ticklabels: list[str] = []
+    pos = 0
+    for item in items:
+        ax.text(
+            -99,
+            pos,
+            str(dist.item_labels.get(item, item)),
+            ha="left",
+            va="center",
+            fontweight="semibold",  # the shipped NanumGothicBold registers as weight 600
+            fontsize="small",
         )
+        pos += 1
+        for it, grp in rows:
+            if it != item:
+                continue
+            shares = np.nan_to_num(wide.loc[(it, grp)].to_numpy(dtype=float) * 100)
+            half = shares[neutral] / 2 if neutral is not None else 0.0
+            left = -(shares[:n_left].sum() + half)
+            for j in range(k):
+                ax.barh(pos, shares[j], left=left, color=colours[j], edgecolor="white", height=0.8)
+                left += shares[j]
+            ticks.append(pos)
+            ticklabels.append(_group_label(grp, lang, group_labels))
+            pos += 1
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(range(len(rows)), ylabels)
-    ax.invert_yaxis()
-    ax.set_xlabel(_t("share", lang))
+    ax.set_yticks(ticks, ticklabels)
+    ax.set_ylim(pos - 0.4, -0.6)
+    ax.set_xlabel(tr("Share of valid answers (%)", lang))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{abs(v):.0f}"))
-    lim = 100
-    ax.set_xlim(-lim, lim)
+    ax.set_xlim(-100, 100)
     handles = [Patch(facecolor=c, label=lab) for c, lab in zip(colours, dist.labels, strict=True)]
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=min(k, 5))
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=min(k, 5),
+        borderaxespad=0.3,
+    )
     if title:
-        fig.suptitle(title)
-    return _finish(fig, title or "Likert responses by group", synthetic)
+        ax.set_title(title, pad=44)  # above the one-row legend
+    return _finish(fig, title or tr("Likert responses by group", lang), synthetic, lang)
+
+
+def _lang(lang: str) -> Lang:
+    try:
+        return check_lang(lang)
+    except ParameterError as exc:
+        raise ParameterError(f"lang must be 'ko' or 'en', not {lang!r}") from exc
 
 
 def gap_dumbbell(
     gaps: GapTable,
     *,
     variables: Sequence[str] | None = None,
-    lang: str = "en",
+    lang: Lang = DEFAULT_LANG,
     group_labels: Mapping[str, str] | None = None,
     title: str | None = None,
     synthetic: bool | None = None,
 ) -> Figure:
-    """Dumbbell chart: each variable's group means on one line, with confidence intervals.
+    """Dumbbell chart: each variable's group means, with confidence intervals.
 
-    One marker per group and variable (with a horizontal CI bar) and one grey segment per variable
-    joining the lowest and highest group mean; construct scores are marked [scale score]. Uses
-    ``gaps.means`` (columns ``variable``, ``label``, ``kind``, ``group``, ``mean``, ``ci_lower``,
-    ``ci_upper``) and ``gaps.level``.
+    One marker per group and variable (with a horizontal CI bar), the groups a little apart
+    vertically, and one grey connector per variable that runs through its group markers (from the
+    lowest to the highest mean); construct scores are marked [scale score]. Uses ``gaps.means``
+    (columns ``variable``, ``label``, ``kind``, ``group``, ``mean``, ``ci_lower``, ``ci_upper``)
+    and ``gaps.level``.
 
     Parameters
     ----------
@@ -179,7 +188,9 @@ def gap_dumbbell(
         From :func:`cgresearch.survey.gaps.gap_table`.
     variables : sequence of str, optional
         Subset and order of variables (default: all, in table order).
+    lang : {"ko", "en"}
     """
+    lang = _lang(lang)
     style.apply_style()
     m = gaps.means
     order = list(variables) if variables is not None else list(dict.fromkeys(m["variable"]))
@@ -187,16 +198,19 @@ def gap_dumbbell(
     colours = style.palette(len(groups))
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.55 * len(order) + 1.5)))
     offsets = np.linspace(-0.2, 0.2, len(groups)) if len(groups) > 1 else np.zeros(1)
+    offset_of = dict(zip(groups, offsets, strict=True))
     ylabels = []
     for pos, var in enumerate(order):
         rows = m[m["variable"] == var]
         if rows.empty:
             raise ParameterError(f"variable {var!r} is not in the gap table")
+        # the connector joins the markers where they are drawn (mean, row + group offset)
+        pts = sorted((float(r["mean"]), pos + offset_of[r["group"]]) for _, r in rows.iterrows())
         ax.plot(
-            [rows["mean"].min(), rows["mean"].max()],
-            [pos, pos],
+            [x for x, _ in pts],
+            [y for _, y in pts],
             color="#999999",
-            linewidth=3,
+            linewidth=2.5,
             zorder=1,
             solid_capstyle="round",
         )
@@ -218,83 +232,129 @@ def gap_dumbbell(
             label=_group_label(str(grp), lang, group_labels),
         )
     kinds = m.drop_duplicates("variable").set_index("variable")["kind"]
-    mark = f" [{_t('construct', lang)}]"
+    mark = " [" + tr("scale score", lang) + "]"
     ylabels = [
         lab + mark if kinds.get(var) == "construct" else lab
         for lab, var in zip(ylabels, order, strict=True)
     ]
     ax.set_yticks(range(len(order)), ylabels)
     ax.invert_yaxis()
-    level = gaps.level
-    ax.set_xlabel(f"{_t('mean', lang)} ({_t('ci', lang, level=level)})")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=len(groups))
+    ax.set_xlabel(tr("Weighted mean score ({level}% CI)", lang, level=f"{gaps.level * 100:.0f}"))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(groups), borderaxespad=0.3)
     if title:
-        fig.suptitle(title)
-    return _finish(fig, title or "Group means with confidence intervals", synthetic)
+        ax.set_title(title, pad=44)
+    return _finish(fig, title or tr("Group means with confidence intervals", lang), synthetic, lang)
 
 
-def _label_points(
-    ax: Axes, xs: Sequence[float], ys: Sequence[float], labels: Sequence[str]
+def _numbered_points(
+    fig: Figure,
+    ax: Axes,
+    xs: Sequence[float],
+    ys: Sequence[float],
+    labels: Sequence[str],
+    colours: Sequence[str],
+    key: Sequence[tuple[str, str]],
+    lang: Lang,
 ) -> None:
-    """Label points; a point in the right half gets its label on its left, inside the axes."""
-    xs = [float(x) for x in xs]
-    mid = (min(xs) + max(xs)) / 2 if xs else 0.0
-    for x, y, lab in zip(xs, ys, labels, strict=True):
-        right = x > mid
+    """Draw numbered markers and, under the axes, the key: number → label, colour → meaning.
+
+    A number inside its marker never spills out of the axes or over another label, whatever the
+    length of the item names; the key below holds the names.
+    """
+    for i, (x, y, colour) in enumerate(zip(xs, ys, colours, strict=True), start=1):
+        ax.scatter([x], [y], s=260, color=colour, zorder=3, edgecolor="white")
         ax.annotate(
-            str(lab),
+            str(i),
             (x, y),
-            xytext=(-5 if right else 5, 4),
-            textcoords="offset points",
-            ha="right" if right else "left",
-            va="bottom",
+            ha="center",
+            va="center",
+            color="white",
             fontsize="small",
+            fontweight="semibold",
+            zorder=4,
         )
+    numbered = [
+        Line2D([], [], linestyle="", marker="o", color=colours[i], label=f"{i + 1}. {lab}")
+        for i, lab in enumerate(labels)
+    ]
+    meanings = [Patch(facecolor=c, label=text) for c, text in key]
+    legend = ax.legend(
+        handles=numbered,
+        title=tr("Items", lang),
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.13),
+        frameon=False,
+        fontsize="small",
+        alignment="left",
+    )
+    ax.add_artist(legend)
+    ax.legend(
+        handles=meanings,
+        title=tr("Colours", lang),
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.15 - 0.05 * (len(labels) + 1)),
+        frameon=False,
+        fontsize="small",
+        alignment="left",
+    )
+
+
+def _quadrant_colours(quadrants: Sequence[object], order: Sequence[object]) -> list[str]:
+    fixed = (style.PALETTE[5], style.PALETTE[0], "#999999", style.PALETTE[2])
+    colours = dict(zip(order, fixed, strict=True))
+    return [colours[q] for q in quadrants]
 
 
 def ipa_chart(
     ipa: IPAResult,
     *,
-    lang: str = "en",
+    lang: Lang = DEFAULT_LANG,
     scale: tuple[float, float] | None = (1, 5),
     title: str | None = None,
     synthetic: bool | None = None,
 ) -> Figure:
-    """IPA quadrant chart: performance (x) against importance (y), items labelled.
+    """IPA quadrant chart: performance (x) against importance (y), items numbered.
 
-    Dashed lines at ``ipa.x_cut`` and ``ipa.y_cut``; the four quadrant names in the corners.
+    Dashed lines at ``ipa.x_cut`` and ``ipa.y_cut``. Each item is a numbered marker coloured by its
+    quadrant; under the axes a key gives each number's item and each colour's quadrant name
+    ("Concentrate here" …), so no label runs out of the axes or over a marker.
     """
+    lang = _lang(lang)
     style.apply_style()
     t = ipa.table
-    fig, ax = plt.subplots(figsize=(7, 6))
-    ax.scatter(t["performance"], t["importance"], s=50, color=style.PALETTE[0], zorder=3)
-    _label_points(ax, t["performance"], t["importance"], t["label"])
+    fig, ax = plt.subplots(figsize=(7, 5.5))
+    names = {
+        (False, True): tr("Concentrate here (low performance, high importance)", lang),
+        (True, True): tr("Keep up the good work (high performance, high importance)", lang),
+        (False, False): tr("Low priority (low performance, low importance)", lang),
+        (True, False): tr("Possible overkill (high performance, low importance)", lang),
+    }
+    quads = [
+        (bool(p), bool(i)) for p, i in zip(t["high_performance"], t["high_importance"], strict=True)
+    ]
+    order = [(False, True), (True, True), (False, False), (True, False)]
+    colours = _quadrant_colours(quads, order)
     ax.axvline(ipa.x_cut, color="#555555", linestyle="--", linewidth=1)
     ax.axhline(ipa.y_cut, color="#555555", linestyle="--", linewidth=1)
     _pad_limits(ax, t["performance"], t["importance"], ipa.x_cut, ipa.y_cut)
-    names = {
-        ("left", "top"): ("Concentrate here", "집중 개선"),
-        ("right", "top"): ("Keep up the good work", "현상 유지"),
-        ("left", "bottom"): ("Low priority", "저순위"),
-        ("right", "bottom"): ("Possible overkill", "과잉 노력"),
-    }
-    for (h, v), (en, ko) in names.items():
-        text = ko if lang == "ko" else (f"{ko} / {en}" if lang == "ko+en" else en)
-        ax.text(
-            0.02 if h == "left" else 0.98,
-            0.98 if v == "top" else 0.02,
-            text,
-            transform=ax.transAxes,
-            ha=h,
-            va=v,
-            color="#555555",
-            fontsize="small",
-        )
-    ax.set_xlabel(_t("performance", lang, scale=_scale_text(scale)))
-    ax.set_ylabel(_t("importance", lang, scale=_scale_text(scale)))
+    present = [q for q in order if q in quads]
+    key = [(_quadrant_colours([q], order)[0], names[q]) for q in present]
+    _numbered_points(
+        fig, ax, t["performance"], t["importance"], list(t["label"]), colours, key, lang
+    )
+    ax.set_xlabel(tr("Performance (mean score{scale})", lang, scale=_scale_text(scale, lang)))
+    ax.set_ylabel(tr("Importance (mean score{scale})", lang, scale=_scale_text(scale, lang)))
     if title:
         ax.set_title(title)
-    return _finish(fig, title or f"Importance–performance analysis (cut: {ipa.cut})", synthetic)
+    cuts = {
+        "mean": tr("item means", lang),
+        "median": tr("item medians", lang),
+        "midpoint": tr("scale midpoint", lang),
+    }
+    default = tr(
+        "Importance–performance analysis (dividing lines: {cut})", lang, cut=cuts.get(ipa.cut, "")
+    )
+    return _finish(fig, title or default, synthetic, lang)
 
 
 def _pad_limits(
@@ -312,11 +372,12 @@ def borich_chart(
     borich: BorichResult,
     *,
     top_k: int | None = None,
-    lang: str = "en",
+    lang: Lang = DEFAULT_LANG,
     title: str | None = None,
     synthetic: bool | None = None,
 ) -> Figure:
     """Horizontal bars of Borich needs scores, highest need on top; the top-k highlighted."""
+    lang = _lang(lang)
     style.apply_style()
     t = borich.table
     top = set(borich.top(top_k)) if top_k is not None else set()
@@ -328,6 +389,7 @@ def borich_chart(
     )
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
+    ax.margins(x=0.15)  # room for the value labels at both ends
     for pos, v in enumerate(t["borich"]):
         ax.annotate(
             f"{v:.2f}",
@@ -338,48 +400,80 @@ def borich_chart(
             va="center",
             fontsize="small",
         )
-    ax.set_xlabel(_t("borich", lang))
+    ax.set_xlabel(tr("Borich needs score (score points squared)", lang))
     if top:
         ax.legend(
-            handles=[Patch(facecolor=style.PALETTE[5], label=f"Borich top {top_k}")],
+            handles=[
+                Patch(facecolor=style.PALETTE[5], label=tr("Borich top {k}", lang, k=top_k)),
+                Patch(facecolor=style.PALETTE[0], label=tr("Other items", lang)),
+            ],
             loc="lower right",
         )
     if title:
         ax.set_title(title)
-    kind = "weighted" if borich.weighted else "unweighted"
-    return _finish(fig, title or f"Borich needs scores ({kind})", synthetic)
+    default = (
+        tr("Borich needs scores (weighted)", lang)
+        if borich.weighted
+        else tr("Borich needs scores (unweighted)", lang)
+    )
+    return _finish(fig, title or default, synthetic, lang)
 
 
 def locus_for_focus_chart(
     lff: LocusForFocusResult,
     *,
-    lang: str = "en",
+    lang: Lang = DEFAULT_LANG,
     scale: tuple[float, float] | None = (1, 5),
     title: str | None = None,
     synthetic: bool | None = None,
 ) -> Figure:
     """Locus for Focus: mean importance (x) against mean gap (y), cut at the item means.
 
-    First-quadrant items (high importance, high gap) are drawn in the highlight colour; the
-    quadrant numbers 1–4 are written in the corners.
+    Items are numbered markers coloured by quadrant; first-quadrant items (high importance, large
+    gap: focus first) in the highlight colour. The quadrant numbers 1–4 are written in the
+    corners and explained, with the item names, in the key under the axes.
     """
+    lang = _lang(lang)
     style.apply_style()
     t = lff.table
-    first = t["quadrant"] == 1
-    fig, ax = plt.subplots(figsize=(7, 6))
-    ax.scatter(t.loc[~first, "importance"], t.loc[~first, "gap"], s=50, color=style.PALETTE[0])
-    ax.scatter(t.loc[first, "importance"], t.loc[first, "gap"], s=60, color=style.PALETTE[5])
-    _label_points(ax, t["importance"], t["gap"], t["label"])
+    fig, ax = plt.subplots(figsize=(7, 5.5))
+    meaning = {
+        1: tr("Quadrant 1: high importance, large gap (focus first)", lang),
+        2: tr("Quadrant 2: low importance, large gap", lang),
+        3: tr("Quadrant 3: low importance, small gap", lang),
+        4: tr("Quadrant 4: high importance, small gap", lang),
+    }
+    order = [1, 2, 3, 4]
+    quads = [int(q) for q in t["quadrant"]]
     ax.axvline(lff.x_cut, color="#555555", linestyle="--", linewidth=1)
     ax.axhline(lff.y_cut, color="#555555", linestyle="--", linewidth=1)
     _pad_limits(ax, t["importance"], t["gap"], lff.x_cut, lff.y_cut)
     corners = {1: (0.98, 0.98, "right", "top"), 2: (0.02, 0.98, "left", "top")}
     corners |= {3: (0.02, 0.02, "left", "bottom"), 4: (0.98, 0.02, "right", "bottom")}
     for q, (x, y, h, v) in corners.items():
-        text = f"{q}사분면" if lang == "ko" else f"Quadrant {q}"
-        ax.text(x, y, text, transform=ax.transAxes, ha=h, va=v, color="#555555", fontsize="small")
-    ax.set_xlabel(_t("importance", lang, scale=_scale_text(scale)))
-    ax.set_ylabel(_t("gap", lang))
+        ax.text(
+            x,
+            y,
+            tr("Quadrant {q}", lang, q=q),
+            transform=ax.transAxes,
+            ha=h,
+            va=v,
+            color="#555555",
+            fontsize="small",
+        )
+    key = [(_quadrant_colours([q], order)[0], meaning[q]) for q in order if q in quads]
+    _numbered_points(
+        fig,
+        ax,
+        t["importance"],
+        t["gap"],
+        list(t["label"]),
+        _quadrant_colours(quads, order),
+        key,
+        lang,
+    )
+    ax.set_xlabel(tr("Importance (mean score{scale})", lang, scale=_scale_text(scale, lang)))
+    ax.set_ylabel(tr("Gap: importance minus performance (score points)", lang))
     if title:
         ax.set_title(title)
-    return _finish(fig, title or "Locus for Focus", synthetic)
+    return _finish(fig, title or tr("Locus for Focus", lang), synthetic, lang)

@@ -21,25 +21,60 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from cgresearch.figures import style
+from cgresearch.i18n import Lang, tr
 
 if TYPE_CHECKING:
     from cgresearch.sweeps.analysis import Frontier, MonteCarloRanges, Tornado
 
-__all__ = ["frontier_chart", "mc_range_chart", "tornado_chart"]
-
-_AXIS_LABELS = {
-    "metric.gini": "Gini of per-capita amounts (lower = more equal)",
-    "metric.gini_pop": "Population-weighted Gini of per-capita amounts (lower = more equal)",
-    "metric.theil": "Theil index of per-capita amounts (lower = more equal)",
-    "metric.max_min_ratio": "Largest / smallest per-capita amount (lower = more equal)",
-    "formula_fit_pct": "Formula fit: % of the budget where the need formula puts it",
-    "min_per_capita_krw": "Smallest per-capita amount (KRW)",
-    "metric.total_abs_deviation_eok": "Total deviation from the formula targets (억원)",
-}
+__all__ = ["describe_point", "frontier_chart", "mc_range_chart", "tornado_chart"]
 
 
-def _label(column: str) -> str:
-    return _AXIS_LABELS.get(column, column.removeprefix("metric.").removeprefix("param."))
+def _label(column: str, lang: Lang = "ko") -> str:
+    """The reader's name of a result column or swept parameter (``param.`` prefix optional)."""
+    labels = {
+        "metric.gini": tr("Gini of per-capita amounts (lower = more equal)", lang),
+        "metric.gini_pop": tr(
+            "Population-weighted Gini of per-capita amounts (lower = more equal)", lang
+        ),
+        "metric.theil": tr("Theil index of per-capita amounts (lower = more equal)", lang),
+        "metric.max_min_ratio": tr(
+            "Largest / smallest per-capita amount (lower = more equal)", lang
+        ),
+        "formula_fit_pct": tr("Formula fit: % of the budget where the need formula puts it", lang),
+        "min_per_capita_krw": tr("Smallest per-capita amount (KRW)", lang),
+        "metric.total_abs_deviation_eok": tr(
+            "Total deviation from the formula targets (억원)", lang
+        ),
+        "total_budget_eok": tr("Total budget (억원)", lang),
+        "floor_eok": tr("Floor per gu (억원)", lang),
+        "cap_eok": tr("Cap per gu (억원)", lang),
+        "stability_delta": tr("Year-on-year limit δ", lang),
+        "max_per_capita_ratio": tr("Per-capita equity bound (largest / smallest)", lang),
+        "objective": tr("Objective", lang),
+    }
+    key = column.removeprefix("param.")
+    return labels.get(column, labels.get(key, key))
+
+
+def describe_point(overrides: dict, lang: Lang = "ko") -> str:
+    """Return a parameter point in the reader's words, e.g. ``총예산(억원) 250, 목적함수 ...``.
+
+    Examples
+    --------
+    >>> describe_point({"total_budget_eok": 250, "stability_delta": 0.3}, "en")
+    'Total budget (억원) 250, Year-on-year limit δ 0.3'
+    """
+    names = {
+        "equal_adjustment": tr("formula + equal adjustment", lang),
+        "proportional": tr("formula × common factor", lang),
+        "least_squares": tr("least squares to the formula", lang),
+        "minmax_relative": tr("smallest relative band", lang),
+    }
+    parts = []
+    for key, v in overrides.items():
+        shown = f"{v:g}" if isinstance(v, int | float) else names.get(str(v), str(v))
+        parts.append(f"{_label(key, lang)} {shown}")
+    return ", ".join(parts)
 
 
 def _finish(fig: Figure, text: str, synthetic: bool | None) -> Figure:
@@ -55,6 +90,7 @@ def frontier_chart(
     color_by: str | None = None,
     title: str | None = None,
     synthetic: bool | None = None,
+    lang: Lang = "ko",
 ) -> Figure:
     """Scatter every parameter point's equity against efficiency; join the Pareto frontier.
 
@@ -81,10 +117,15 @@ def frontier_chart(
             x, y, c=pts[color_by].to_numpy(float), cmap=style.sequential_cmap(), s=18, alpha=0.8
         )
         bar = fig.colorbar(sc, ax=ax)
-        bar.set_label(_label(color_by) + (" (억원)" if color_by.endswith("_eok") else ""))
+        bar.set_label(_label(color_by, lang))
     else:
         ax.scatter(
-            x, y, s=14, color=style.PALETTE[7], alpha=0.6, label="scenario (parameter point)"
+            x,
+            y,
+            s=14,
+            color=style.PALETTE[7],
+            alpha=0.6,
+            label=tr("scenario (parameter point)", lang),
         )
     on = frontier.pareto().sort_values(frontier.equity)
     ax.plot(
@@ -94,13 +135,16 @@ def frontier_chart(
         color=style.PALETTE[5],
         markersize=5,
         linewidth=1.6,
-        label=f"Pareto frontier ({len(on)} points)",
+        label=tr("Pareto frontier ({n} points)", lang, n=len(on)),
     )
-    ax.set_xlabel(_label(frontier.equity))
-    ax.set_ylabel(_label(frontier.efficiency))
+    ax.set_xlabel(_label(frontier.equity, lang))
+    ax.set_ylabel(_label(frontier.efficiency, lang))
     ax.legend(loc="best", fontsize="small")
-    ax.set_title(title or f"Equity–efficiency frontier across {len(pts):,} parameter points")
-    return _finish(fig, title or "Equity–efficiency frontier of the sweep", synthetic)
+    ax.set_title(
+        title
+        or tr("Equity–efficiency frontier across {n} parameter points", lang, n=f"{len(pts):,}")
+    )
+    return _finish(fig, title or tr("Equity–efficiency frontier of the sweep", lang), synthetic)
 
 
 def tornado_chart(
@@ -109,6 +153,7 @@ def tornado_chart(
     district: str | int | None = None,
     title: str | None = None,
     synthetic: bool | None = None,
+    lang: Lang = "ko",
 ) -> Figure:
     """Draw the tornado of parameter swings (억원).
 
@@ -127,19 +172,19 @@ def tornado_chart(
             ax.barh(i, hi - lo, left=lo, color=colors[0] if hi >= lo else colors[1], height=0.6)
             ax.text(lo, i, f"{r.low_level} ", ha="right" if hi >= lo else "left", va="center")
             ax.text(hi, i, f" {r.high_level}", ha="left" if hi >= lo else "right", va="center")
-        ax.set_yticks(range(len(rows)), list(rows["parameter"]))
+        ax.set_yticks(range(len(rows)), [_label(p, lang) for p in rows["parameter"]])
         name = f"{rows['name_ko'].iloc[0]} ({rows['name_en'].iloc[0]})"
-        style.set_krw_axis(ax, "x", unit="eok", label=f"Allocation of {name}")
+        style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation of {name}", lang, name=name))
         ends = rows[["amount_at_low_eok", "amount_at_high_eok"]].to_numpy(float)
         span = max(float(np.nanmax(ends) - np.nanmin(ends)), 1e-9)
         ax.set_xlim(np.nanmin(ends) - 0.2 * span, np.nanmax(ends) + 0.2 * span)
-        ax.set_title(title or f"Tornado: what moves {name}")
+        ax.set_title(title or tr("Tornado: what moves {name}", lang, name=name))
         handles = [
-            Line2D([], [], color=colors[0], lw=6, label="rises with the parameter"),
-            Line2D([], [], color=colors[1], lw=6, label="falls with the parameter"),
+            Line2D([], [], color=colors[0], lw=6, label=tr("rises with the parameter", lang)),
+            Line2D([], [], color=colors[1], lw=6, label=tr("falls with the parameter", lang)),
         ]
         ax.legend(handles=handles, loc="lower right", fontsize="small")
-        return _finish(fig, title or f"Tornado chart for {name}", synthetic)
+        return _finish(fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic)
     top = tornado.top().sort_values("swing_eok")
     params = sorted(tornado.table["parameter"].unique())
     colors = dict(zip(params, style.palette(len(params)), strict=True))
@@ -151,11 +196,11 @@ def tornado_chart(
         height=0.7,
     )
     ax.set_yticks(np.arange(len(top)), list(top["name_ko"]))
-    style.set_krw_axis(ax, "x", unit="eok", label="Swing of the district's allocation")
-    handles = [Line2D([], [], color=colors[p], lw=6, label=p) for p in params]
-    ax.legend(handles=handles, title="parameter", loc="lower right", fontsize="small")
-    ax.set_title(title or "Which parameter moves each district's allocation most")
-    return _finish(fig, title or "Largest parameter swing per district", synthetic)
+    style.set_krw_axis(ax, "x", unit="eok", label=tr("Swing of the district's allocation", lang))
+    handles = [Line2D([], [], color=colors[p], lw=6, label=_label(p, lang)) for p in params]
+    ax.legend(handles=handles, title=tr("parameter", lang), loc="lower right", fontsize="small")
+    ax.set_title(title or tr("Which parameter moves each district's allocation most", lang))
+    return _finish(fig, title or tr("Largest parameter swing per district", lang), synthetic)
 
 
 def mc_range_chart(
@@ -163,6 +208,7 @@ def mc_range_chart(
     *,
     title: str | None = None,
     synthetic: bool | None = None,
+    lang: Lang = "ko",
 ) -> Figure:
     """Draw each district's allocation range under Monte Carlo: min–max, outer percentiles, median.
 
@@ -175,16 +221,23 @@ def mc_range_chart(
     fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.3 * len(t)))
     y = np.arange(len(t))
     c = style.palette(3)
-    ax.hlines(y, t["min"], t["max"], color=c[0], linewidth=1, label="min–max")
+    ax.hlines(y, t["min"], t["max"], color=c[0], linewidth=1, label=tr("min–max", lang))
     if len(pct) >= 2:
         lo, hi = f"p{pct[0]:g}", f"p{pct[-1]:g}"
         ax.hlines(y, t[lo], t[hi], color=c[0], linewidth=5, alpha=0.6, label=f"{lo}–{hi}")
     mid = f"p{pct[len(pct) // 2]:g}" if pct else "mean"
-    ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else "mean")
+    ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else tr("mean", lang))
     ax.set_yticks(y, list(t["name_ko"]))
-    style.set_krw_axis(ax, "x", unit="eok", label="Allocation")
+    style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang))
     ax.legend(loc="lower right", fontsize="small")
     n = int(t["n"].max()) if len(t) else 0
-    scope = f"point {ranges.point}" if ranges.point is not None else "all points"
-    ax.set_title(title or f"Allocation under {n} Monte Carlo draws ({scope})")
-    return _finish(fig, title or "Monte Carlo range of each district's allocation", synthetic)
+    if ranges.point is not None:
+        scope = tr("point {point}", lang, point=ranges.point)
+    else:
+        scope = tr("all points", lang)
+    ax.set_title(
+        title or tr("Allocation under {n} Monte Carlo draws ({scope})", lang, n=n, scope=scope)
+    )
+    return _finish(
+        fig, title or tr("Monte Carlo range of each district's allocation", lang), synthetic
+    )

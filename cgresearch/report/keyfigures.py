@@ -23,9 +23,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cgresearch.errors import ParameterError
+from cgresearch.formatting import (
+    format_eok,
+    format_number,
+    format_p,
+    format_percent,
+    mkrw_to_eok,
+    term_name,
+)
+from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 from cgresearch.report._files import atomic_write_text
 
-__all__ = ["KEY_FIGURES_FILE", "read_key_figures", "record_key_figures"]
+__all__ = ["KEY_FIGURES_FILE", "key_figure_rows", "read_key_figures", "record_key_figures"]
 
 #: The file name, inside a run's output folder.
 KEY_FIGURES_FILE = "key_figures.json"
@@ -79,3 +89,93 @@ def record_key_figures(output_dir: str | os.PathLike[str], **figures: Any) -> di
     text = json.dumps(merged, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     atomic_write_text(folder / KEY_FIGURES_FILE, text)
     return dict(sorted(merged.items()))
+
+
+# --- the key figures as a reader sees them ------------------------------------------------------
+def _labels(lang: Lang) -> dict[str, str]:
+    """Names of the key figures the chapters record (a key not listed shows as words)."""
+    return {
+        "n_projects": tr("CG projects", lang),
+        "total_budget_mkrw": tr("Total budget of CG projects", lang),
+        "n_smg_grant": tr("SMG-grant projects", lang),
+        "smg_grant_budget_mkrw": tr("Budget of SMG-grant projects", lang),
+        "smg_grant_share_projects": tr("Share of projects funded by SMG grants", lang),
+        "smg_grant_share_budget": tr("Share of budget from SMG grants", lang),
+        "n_duplicate_groups": tr("Groups of duplicated projects", lang),
+        "n_projects_in_duplicate_groups": tr("Projects in duplicated groups", lang),
+        "duplicate_budget_mkrw": tr("Budget of duplicated projects", lang),
+        "n_respondents": tr("Respondents", lang),
+        "construct_means": tr("Weighted mean score", lang),
+        "construct_gap_p_values": tr("p-value of the group gap", lang),
+        "alpha": tr("Cronbach's alpha", lang),
+        "group": tr("Respondents analysed", lang),
+        "importance": tr("Importance (mean score)", lang),
+        "performance": tr("Performance (mean score)", lang),
+        "borich_rank": tr("Borich rank", lang),
+        "first_priority": tr("First priority", lang),
+        # names used inside the values
+        "all": tr("all respondents", lang),
+        "trust": tr("Trust", lang),
+        "cg_perception": tr("Perception of CG", lang),
+    }
+
+
+def _name(key: str, lang: Lang) -> str:
+    labels = _labels(lang)
+    if key in labels:
+        return labels[key]
+    try:
+        return term_name(key, lang)
+    except ParameterError:
+        return key.replace("_", " ")
+
+
+def _value(key: str, value: Any, lang: Lang) -> str:
+    if isinstance(value, bool):
+        return tr("yes", lang) if value else tr("no", lang)
+    if isinstance(value, str):
+        return _name(value, lang)
+    if isinstance(value, list):
+        return ", ".join(_value(key, v, lang) for v in value)
+    if not isinstance(value, int | float):
+        return str(value)
+    if key.endswith("_mkrw") or key.endswith("_eok"):
+        eok = mkrw_to_eok(value) if key.endswith("_mkrw") else float(value)
+        return format_eok(eok, lang, decimals=2)
+    if "share" in key:
+        return format_percent(float(value))
+    if "p_value" in key:
+        return format_p(float(value))
+    if isinstance(value, int):
+        return format_number(value)
+    return format_number(value, 2 if abs(value) >= 10 else 3)
+
+
+def key_figure_rows(figures: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> list[tuple[str, str]]:
+    """Return the key figures as ``(name, value)`` text rows for a reader, never raw JSON.
+
+    Names come from the catalogue and the vocabulary (no codes or column names); amounts in
+    million KRW are shown in 억원 with 2 decimals, shares as percentages, p-values as
+    ``"< 0.001"``; a nested figure (by construct, group or task) gives one row per entry.
+
+    Examples
+    --------
+    >>> key_figure_rows({"total_budget_mkrw": 7661500}, "en")
+    [('Total budget of CG projects', '76,615.00 (100 million KRW)')]
+    >>> key_figure_rows({"importance": {"T2": 4.1234}}, "ko")
+    [('중요도(평균 점수) · 협치로의 점진적 전환', '4.123')]
+    """
+    rows: list[tuple[str, str]] = []
+
+    def walk(key: str, label: str, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for sub, v in value.items():
+                parts = [_name(p, lang) for p in str(sub).replace("-", ":").split(":")]
+                sub_label = parts[0] if len(parts) == 1 else f"{parts[0]}: " + " – ".join(parts[1:])
+                walk(key, f"{label} · {sub_label}", v)
+        else:
+            rows.append((label, _value(key, value, lang)))
+
+    for key, value in figures.items():
+        walk(key, _name(key, lang), value)
+    return rows

@@ -1,4 +1,8 @@
-"""What a report notebook asks of the report machinery: where to write.
+"""What a report notebook asks of the report machinery: where to write, and its narrative.
+
+A chapter's narrative is written as ``show_markdown(tr("English text", lang))`` in a code cell, so
+the message catalogue is the single source of both editions' words and the notebook stays thin
+(the HTML page hides code, so the reader sees the text only).
 
 The runner passes ``output_dir`` (a staging folder it later swaps into ``outputs/<run id>/``).
 Opened by hand in JupyterLab, the parameter is ``""`` and the notebook writes to
@@ -16,7 +20,7 @@ from pathlib import Path
 
 from cgresearch import paths
 
-__all__ = ["notebook_output_dir"]
+__all__ = ["notebook_output_dir", "show_markdown"]
 
 
 def notebook_output_dir(output_dir: str, notebook: str) -> Path:
@@ -32,3 +36,13 @@ def notebook_output_dir(output_dir: str, notebook: str) -> Path:
     folder = Path(output_dir) if output_dir else paths.outputs_dir() / "lab" / notebook
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def show_markdown(text: str) -> None:
+    """Display ``text`` (Markdown, already in the edition's language) as a notebook output.
+
+    >>> show_markdown("## 재원별 사업")  # doctest: +SKIP
+    """
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))

@@ -44,6 +44,7 @@ from cgresearch import paths
 from cgresearch.errors import ParameterError, closest_match
 
 __all__ = [
+    "EDITION_PARAMETER",
     "RESERVED_PARAMETERS",
     "NotebookParameter",
     "ParameterSet",
@@ -58,6 +59,9 @@ __all__ = [
 
 #: Parameters the runner sets itself; every report notebook declares them, no file may set them.
 RESERVED_PARAMETERS: tuple[str, ...] = ("output_dir",)
+#: The edition's language: the runner sets it (``cgresearch report --lang en``) in every notebook
+#: that declares it (``lang: str = "ko"  # ...; one of: ko, en``); no file may set it.
+EDITION_PARAMETER = "lang"
 
 _FILE_KEYS = ("notebook", "title", "parameters", "expected_seconds")
 _MISSING = object()
@@ -458,6 +462,8 @@ def load_parameter_set(
     params_file: str | Path,
     notebooks_dir: str | Path | None = None,
     _declared_cache: dict[Path, dict[str, NotebookParameter]] | None = None,
+    *,
+    lang: str | None = None,
 ) -> ParameterSet:
     """Read and validate one parameter file against its notebook's declared parameters.
 
@@ -467,12 +473,16 @@ def load_parameter_set(
         A YAML file with ``notebook`` and optional ``title`` and ``parameters``.
     notebooks_dir
         Where notebooks live; default :func:`cgresearch.paths.notebooks_dir`.
+    lang
+        The edition (``"ko"`` or ``"en"``), set as the ``lang`` parameter of a notebook that
+        declares one and checked against its declared choices; ``None`` keeps the default.
 
     Raises
     ------
     ParameterError
         Naming the file and the parameter: unknown name (with the closest declared one), wrong
-        type, reserved name, unknown notebook, malformed YAML.
+        type, reserved name, unknown notebook, malformed YAML, a language the notebook does not
+        offer.
 
     Examples
     --------
@@ -523,6 +533,11 @@ def load_parameter_set(
             raise ParameterError(
                 f"{params_file}: parameter {name!r} is set by the report runner; remove it"
             )
+        if name == EDITION_PARAMETER and name in declared:
+            raise ParameterError(
+                f"{params_file}: parameter {name!r} is the edition's language, set by the report "
+                "runner; remove it and run `cgresearch report --lang en` for the English edition"
+            )
         if name not in declared:
             choices = [n for n in declared if n not in RESERVED_PARAMETERS]
             raise ParameterError(
@@ -534,6 +549,10 @@ def load_parameter_set(
         values[name] = coerce(value, declared[name].type, where=here)
         check_choices(declared[name], values[name], where=here)
         _check_input_file(name, values[name], here)
+    if lang is not None and EDITION_PARAMETER in declared:
+        here = f"{params_file}: report language (--lang) for notebook {notebook}"
+        values[EDITION_PARAMETER] = coerce(lang, declared[EDITION_PARAMETER].type, where=here)
+        check_choices(declared[EDITION_PARAMETER], values[EDITION_PARAMETER], where=here)
     title = doc.get("title", notebook)
     expected = doc.get("expected_seconds")
     if expected is not None and (
@@ -566,6 +585,8 @@ def load_parameter_sets(
     select: Sequence[str] = (),
     params_dir: str | Path | None = None,
     notebooks_dir: str | Path | None = None,
+    *,
+    lang: str | None = None,
 ) -> list[ParameterSet]:
     """Read and validate every ``*.yaml`` parameter file, or those selected.
 
@@ -575,6 +596,9 @@ def load_parameter_sets(
         Notebook stems, run ids (file stems) or their two-digit prefixes (``"03"``); empty = all.
     params_dir, notebooks_dir
         Default :func:`cgresearch.paths.params_dir` and :func:`cgresearch.paths.notebooks_dir`.
+    lang
+        The edition's language for notebooks that declare ``lang`` (see
+        :func:`load_parameter_set`).
 
     Raises
     ------
@@ -610,7 +634,7 @@ def load_parameter_sets(
             chosen += [h for h in hits if h not in chosen]
         files = chosen
     cache: dict[Path, dict[str, NotebookParameter]] = {}
-    return [load_parameter_set(f, notebooks_dir, cache) for f in files]
+    return [load_parameter_set(f, notebooks_dir, cache, lang=lang) for f in files]
 
 
 def _peek_notebook(params_file: Path) -> str:

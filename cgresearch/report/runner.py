@@ -41,10 +41,19 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
+from cgresearch.i18n import DEFAULT_LANG, check_lang, tr
 from cgresearch.report.inputs import check_inputs
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
 
-__all__ = ["FAILED_DIR", "ReportResult", "RunResult", "resolve_kernel", "run_report"]
+__all__ = [
+    "FAILED_DIR",
+    "ReportResult",
+    "RunResult",
+    "edition_dir",
+    "other_edition_link",
+    "resolve_kernel",
+    "run_report",
+]
 
 #: Sub-folder of the report folder that keeps the executed notebooks of failed runs.
 FAILED_DIR = "_failed"
@@ -162,6 +171,26 @@ def resolve_kernel(kernel_name: str | None = None) -> str:
             "`make env` registers the 'cgresearch' kernel"
         ) from exc
     return name
+
+
+def edition_dir(root: Path, lang: str) -> Path:
+    """Return the folder of an edition: the Korean one is ``root`` itself, English ``root/en``.
+
+    The two editions never overwrite each other; each has its own index, manifest and runs.
+
+    >>> edition_dir(Path("outputs"), "en").as_posix()
+    'outputs/en'
+    """
+    return root if check_lang(lang) == "ko" else root / "en"
+
+
+def other_edition_link(lang: str) -> tuple[str, str]:
+    """Return ``(language, relative link)`` of the other edition's index, from this index.
+
+    >>> other_edition_link("ko")
+    ('en', 'en/index.html')
+    """
+    return ("en", "en/index.html") if check_lang(lang) == "ko" else ("ko", "../index.html")
 
 
 def _is_ci() -> bool:
@@ -321,7 +350,6 @@ def _execute(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from cgresearch.report.html import notebook_html
     from cgresearch.report.provenance import output_digests, write_json
 
     run_stage = staging / pset.run_id
@@ -364,7 +392,8 @@ def _execute(
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
     (run_stage / f"{pset.run_id}.html").write_text(
-        notebook_html(executed, title=pset.title), encoding="utf-8"
+        _page(executed, pset),
+        encoding="utf-8",
     )
     seconds = time.perf_counter() - t0
     record = {
@@ -379,6 +408,14 @@ def _execute(
     with contextlib.suppress(FileNotFoundError):
         (out_dir / FAILED_DIR / executed_path.name).unlink()
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
+
+
+def _page(executed: Any, pset: ParameterSet) -> str:
+    """The run's HTML page in its edition's language (the ``lang`` parameter, if declared)."""
+    from cgresearch.report.html import notebook_html
+
+    lang = pset.parameters.get("lang", DEFAULT_LANG)
+    return notebook_html(executed, title=tr(pset.title, lang), lang=lang)
 
 
 _TYPICAL_RUN_SECONDS = 10.0
@@ -423,6 +460,7 @@ def run_report(
     quiet: bool | None = None,
     stream: TextIO | None = None,
     on_run_done: Callable[[RunResult], None] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> ReportResult:
     """Run the report's notebooks with their parameter sets; write outputs, index and manifest.
 
@@ -432,6 +470,8 @@ def run_report(
         Notebook stems, run ids or two-digit prefixes (``"03"``); empty runs every parameter file.
     params_dir, notebooks_dir, out_dir
         Default ``params/``, ``notebooks/`` and ``outputs/`` (from :mod:`cgresearch.paths`).
+        ``out_dir`` is the report's root: the Korean edition is written there, the English one
+        in its ``en/`` folder (:func:`edition_dir`).
     kernel_name
         The Jupyter kernel; default ``cgresearch`` when registered, else ``python3``.
     timeout
@@ -446,6 +486,9 @@ def run_report(
         Where progress lines go (default standard error).
     on_run_done
         Called with each :class:`RunResult` as it finishes.
+    lang
+        The edition: ``"ko"`` (default) or ``"en"``; passed as the ``lang`` parameter to every
+        notebook that declares it.
 
     Returns
     -------
@@ -468,7 +511,8 @@ def run_report(
     started = datetime.now(UTC).isoformat(timespec="seconds")
     p_dir = Path(params_dir) if params_dir is not None else paths.params_dir()
     n_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
-    sets = load_parameter_sets(select, p_dir, n_dir)  # validates before any kernel starts
+    lang = check_lang(lang)  # before any kernel starts and before anything is written
+    sets = load_parameter_sets(select, p_dir, n_dir, lang=lang)  # validates before any kernel
     check_inputs(sets)  # the user's data files load and match their codebooks, before any run
     all_ids = sorted({f.stem for f in [*p_dir.glob("*.yaml"), *p_dir.glob("*.yml")]})
     if timeout <= 0:
@@ -478,7 +522,7 @@ def run_report(
     if jobs < 1:
         raise ParameterError(f"jobs must be at least 1, got {jobs}")
     kernel = resolve_kernel(kernel_name)
-    out = Path(out_dir) if out_dir is not None else paths.outputs_dir()
+    out = edition_dir(Path(out_dir) if out_dir is not None else paths.outputs_dir(), lang)
     out.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(out)
     stream = stream or sys.stderr
@@ -529,7 +573,9 @@ def run_report(
             for r in results
             if not r.ok
         ]
-        index = write_index(records, out, git=git, failed=failed)
+        index = write_index(
+            records, out, git=git, failed=failed, lang=lang, other=other_edition_link(lang)
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         os.close(lock)

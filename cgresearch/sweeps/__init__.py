@@ -23,6 +23,20 @@ from cgresearch.sweeps.analysis import (
     scenario_table,
     tornado,
 )
+from cgresearch.sweeps.estimate import (
+    MAX_SCENARIOS,
+    MAX_SECONDS,
+    SweepEstimate,
+    count_scenarios,
+    estimate_sweep,
+    estimate_sweep_file,
+)
+from cgresearch.sweeps.regret import (
+    DEFAULT_REGRET_WEIGHTS,
+    REGRET_CRITERIA,
+    LeastRegretPick,
+    least_regret_pick,
+)
 from cgresearch.sweeps.run import (
     SweepRun,
     read_results,
@@ -41,19 +55,29 @@ from cgresearch.sweeps.spec import (
 )
 
 __all__ = [
+    "DEFAULT_REGRET_WEIGHTS",
+    "MAX_SCENARIOS",
+    "MAX_SECONDS",
+    "REGRET_CRITERIA",
     "Axis",
     "Batch",
     "Frontier",
     "InfeasibleGroups",
+    "LeastRegretPick",
     "MonteCarlo",
     "MonteCarloRanges",
     "Perturbation",
     "RobustPick",
+    "SweepEstimate",
     "SweepRun",
     "SweepSpec",
     "Tornado",
+    "count_scenarios",
     "equity_efficiency_frontier",
+    "estimate_sweep",
+    "estimate_sweep_file",
     "infeasible_groups",
+    "least_regret_pick",
     "load_sweep",
     "monte_carlo_ranges",
     "parameter_columns",

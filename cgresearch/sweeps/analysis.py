@@ -11,6 +11,12 @@ Scenario-level figures (:func:`scenario_table`) add two columns computed from th
     formula puts it (100 = exactly the formula targets). The efficiency axis of the frontier.
 ``min_per_capita_krw``
     The smallest per-capita amount of any district (the max–min view of equity).
+``stability_change_pct``
+    ``100 · Σ|amount − previous| / Σ previous``: how much of last year's money moves between gu
+    (0 = every gu keeps last year's amount). Only when the results have ``previous_eok``.
+``n_at_bound``
+    How many gu sit at a bound (floor, cap, stability limit, tier, equity bound): the gu whose
+    amount the planner must defend by a rule rather than by the formula. Only with ``binding``.
 
 Examples
 --------
@@ -100,6 +106,17 @@ def scenario_table(results: pd.DataFrame) -> pd.DataFrame:
         first["formula_fit_pct"] = 100.0 * (1.0 - moved / first["total_eok"])
     if "per_capita_krw" in results.columns:
         first["min_per_capita_krw"] = grouped["per_capita_krw"].min()
+    if "previous_eok" in results.columns:
+        moved = (results["amount_eok"] - results["previous_eok"]).abs()
+        moved = moved.groupby(results["scenario_id"]).sum(min_count=1)
+        last = results["previous_eok"].groupby(results["scenario_id"]).sum(min_count=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            first["stability_change_pct"] = 100.0 * moved / last.where(last > 0)
+    if "binding" in results.columns:
+        at = results["binding"].fillna("").astype(str) != ""
+        count = at.groupby(results["scenario_id"]).sum().astype(float)
+        optimal = first["status"] == "optimal"
+        first["n_at_bound"] = count.where(optimal)
     return first.reset_index()
 
 

@@ -41,7 +41,9 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -267,13 +269,18 @@ def run_sweep(
         spec.monte_carlo.check_columns(districts)
     if workers is not None and workers < 1:
         raise ParameterError(f"--workers must be at least 1, got {workers}")
+    if batch_size is not None and (isinstance(batch_size, bool) or batch_size < 1):
+        raise ParameterError(
+            f"--batch-size must be at least 1 scenario per task, got {batch_size}: give a "
+            "positive number, or leave it out for about ten tasks per worker"
+        )
     if max_batches is not None and max_batches < 0:
         raise ParameterError(f"--max-batches must not be negative, got {max_batches}")
     out = Path(out_dir) if out_dir is not None else paths.outputs_dir() / "sweeps" / spec.name
     fingerprint = _fingerprint(spec, districts)
     previous = _previous_manifest(out, fingerprint)
     n_workers_hint = workers or os.cpu_count() or 1
-    size = batch_size or spec.batch_size
+    size = batch_size if batch_size is not None else spec.batch_size
     if size is None and previous is not None:
         size = int(previous["batch_size"])
     if size is None:
@@ -285,6 +292,56 @@ def run_sweep(
         )
     batches = spec.batches(size)
     schema = _schema(spec, districts)
+    with _sweep_lock(out):
+        return _run_locked(
+            spec, out, districts, fingerprint, size, batches, schema, client, scheduler,
+            workers, max_batches, progress, started,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _sweep_lock(out: Path) -> Iterator[None]:
+    """Hold ``out/.lock`` for the run: a second sweep into the same folder is refused, by name.
+
+    (Without it the second would delete the first's half-written batch files as stale.)
+    """
+    import fcntl
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as exc:
+        raise ParameterError(
+            f"--out {out}: cannot write there ({exc.strerror}): give a folder you can write to"
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ParameterError(
+                f"--out {out}: another sweep is writing into this folder now: wait for it to "
+                "end (rerunning then resumes), or choose another --out"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _run_locked(
+    spec: SweepSpec,
+    out: Path,
+    districts: pd.DataFrame,
+    fingerprint: str,
+    size: int,
+    batches: list[Batch],
+    schema: pa.Schema,
+    client: Any | None,
+    scheduler: str | None,
+    workers: int | None,
+    max_batches: int | None,
+    progress: bool | None,
+    started: float,
+) -> SweepRun:
     _write_manifest(out, spec, fingerprint, size, len(batches), schema)
     folder = results_dir(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -421,7 +478,9 @@ def _solve_one(
     (arrays; no DataFrame is built per scenario).
     """
     try:
-        result = model.solve(overrides, diagnose=diagnose)
+        # The quick diagnosis (at most one LP), so a sweep's cost does not depend on how many
+        # points are infeasible; diagnose() gives the full explanation of one point on demand.
+        result = model.solve(overrides, diagnose="quick" if diagnose else False)
     except ParameterError as exc:
         return "invalid", str(exc), "", None, {}
     except (ModelError, CGResearchError) as exc:
@@ -565,6 +624,24 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 # --- Dask -------------------------------------------------------------------------------------
 @contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start worker processes with SIGINT ignored (an ignored signal stays ignored in a child).
+
+    Ctrl-C reaches every process of the terminal's foreground group; without this each worker
+    dies with its own traceback. Only this process then sees the KeyboardInterrupt, and closing
+    the cluster ends the workers quietly.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
 def _connect(client: Any | None, scheduler: str | None, workers: int | None) -> Iterator[Any]:
     """Yield a Dask client: the given one, one on ``scheduler``, or a new local cluster."""
     from distributed import Client, LocalCluster
@@ -580,14 +657,17 @@ def _connect(client: Any | None, scheduler: str | None, workers: int | None) -> 
         with remote:
             yield remote
         return
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,  # no dashboard; its HTTP server on a free port
-        scheduler_kwargs={"dashboard_address": ":0"},
-        silence_logs=logging.ERROR,
-    )
+    with _workers_ignore_ctrl_c():
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,  # no dashboard; its HTTP server on a free port
+            scheduler_kwargs={"dashboard_address": ":0"},
+            # CRITICAL: a worker whose scheduler closed under it (Ctrl-C) logs an ERROR with a
+            # traceback; task errors still reach this process as exceptions.
+            silence_logs=logging.CRITICAL,
+        )
     with cluster, Client(cluster) as local:
         yield local
 

@@ -87,6 +87,7 @@ _TOP_OPTIONS = {"sweep", "base_overrides", "axis", "monte_carlo"}
 _MC_OPTIONS = {"draws", "seed", "perturb"}
 _PERTURB_OPTIONS = {"sd", "relative_sd", "min", "max"}
 _MAX_SIMPLEX_POINTS = 1_000_000
+_MAX_CHECKS = 1_000  # grid points of one axis checked on the base scenario at load time
 # recomputed from perturbed counts (unless perturbed themselves): column -> (num, den, scale)
 _DERIVED = {
     "share_65plus_2017q1_pct": ("pop_65plus_2017q1", "pop_total_2017q1", 100.0),
@@ -388,6 +389,17 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     >>> load_sweep("whatifs.toml", {"monte_carlo.draws": 2}).n_draws
     2
     """
+    path, config = read_sweep_config(path)
+    for key, value in (overrides or {}).items():
+        _set_dotted(config, str(key), value, str(path))
+    return sweep_from_dict(config, source=str(path), folder=path.parent)
+
+
+def read_sweep_config(path: str | Path) -> tuple[Path, dict[str, Any]]:
+    """Find a sweep file (as given, else in ``scenarios/sweeps/``) and parse its TOML, unchecked.
+
+    Returns the path found and the parsed dictionary; :func:`load_sweep` validates it.
+    """
     path = Path(path)
     if not path.is_file() and not path.is_absolute():
         candidate = paths.scenarios_dir() / "sweeps" / path
@@ -395,12 +407,11 @@ def load_sweep(path: str | Path, overrides: Mapping[str, Any] | None = None) -> 
     if not path.is_file():
         raise ParameterError(f"{path}: sweep file not found")
     try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ParameterError(f"{path}: not valid TOML: {exc}") from exc
-    for key, value in (overrides or {}).items():
-        _set_dotted(config, str(key), value, str(path))
-    return sweep_from_dict(config, source=str(path), folder=path.parent)
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ParameterError(f"{path}: a value cannot be read: {exc}") from exc
 
 
 def _set_dotted(config: dict[str, Any], key: str, value: Any, where: str) -> None:
@@ -700,15 +711,18 @@ def _parse_simplex(raw: Mapping[str, Any], seed_seq: np.random.SeedSequence, whe
 def _validate_axis(base: Scenario, axis: Axis, others: dict[str, Value], where: str) -> None:
     """Check an axis's keys and values on the base scenario, fast and without false alarms.
 
-    Each checked point (every grid point; the first point of a simplex; the first point and the
-    low and high corners of a random or Latin-hypercube range) is applied to the base together
-    with the first point of every other axis (``others``). When *every* checked point is
+    Each checked point (every grid point, or 1,000 spread over a longer grid; the first point of
+    a simplex; the first point and the low and high corners of a random or Latin-hypercube
+    range) is applied to the base together with the first point of every other axis
+    (``others``). When *every* checked point is
     rejected, the axis itself is wrong (an unknown key, a value of the wrong type) and the first
     error is raised. When only some are, those combinations are legitimate questions with no
     valid scenario (a floor above a cap): the run records them with status ``"invalid"``.
     """
     if axis.kind == "grid":
-        checks = [axis.point(i) for i in range(len(axis))]
+        # every point of a usual grid; an even spread of _MAX_CHECKS points of a huge one
+        idx = np.unique(np.linspace(0, len(axis) - 1, min(len(axis), _MAX_CHECKS)).round())
+        checks = [axis.point(int(i)) for i in idx]
     elif axis.kind == "simplex":
         checks = [axis.point(0)]
     else:
@@ -722,6 +736,63 @@ def _validate_axis(base: Scenario, axis: Axis, others: dict[str, Value], where: 
             errors.append(exc)
     if len(errors) == len(checks):
         raise errors[0]
+    if axis.kind == "grid":
+        _validate_names(base, axis, others, where)
+    _validate_ranges(axis, where)
+
+
+#: Keys whose values have a range of their own, whatever the other keys say: (low, high, unit).
+_KEY_RANGES: dict[str, tuple[float, float, str]] = {
+    "max_cut_pct": (0.0, 100.0, "% of last year"),
+    "max_raise_pct": (0.0, math.inf, "% of last year"),
+    "max_change_eok": (0.0, math.inf, "억원 from last year"),
+    "floor_per_capita_krw": (0.0, math.inf, "KRW per person"),
+    "stability_delta": (0.0, math.inf, "0.1 = ±10%"),
+    "max_per_capita_ratio": (1.0, math.inf, "largest / smallest per-capita amount"),
+}
+
+
+def _validate_ranges(axis: Axis, where: str) -> None:
+    """Refuse a value outside its key's own range (a typo, not a question without an answer).
+
+    A cut limit of 150 % or a negative per-capita floor is wrong on every point, so the sweep
+    stops at load naming the axis, key and value, rather than recording every such point as
+    ``"invalid"``. Combinations (a floor above a cap) are still left to the run.
+    """
+    frame = axis.to_frame()
+    for key, (low, high, unit) in _KEY_RANGES.items():
+        if key not in frame.columns:
+            continue
+        for value in frame[key].tolist():
+            if not _is_number(value) or value is None:
+                continue
+            if not low <= float(value) <= high:
+                span = f"between {low:g} and {high:g}" if math.isfinite(high) else f"≥ {low:g}"
+                raise ParameterError(
+                    f"{where}: {key} = {value!r} must be {span} ({unit}); change the axis values"
+                )
+
+
+def _validate_names(base: Scenario, axis: Axis, others: dict[str, Value], where: str) -> None:
+    """Refuse a text value (an objective, deviation or rule name) the base rejects on its own.
+
+    A name is a choice, not a question with no answer: a misspelt ``objective =
+    "equal_adjustmnt"`` is refused at load, with the key and the value, rather than recorded as
+    ``"invalid"`` on every point.
+    """
+    for values in axis.values:
+        overrides = dict(zip(axis.keys, values, strict=True))
+        names = {k: v for k, v in overrides.items() if isinstance(v, str)}
+        if not names:
+            continue
+        try:
+            _apply(base, {**others, **overrides}, where)
+        except ParameterError:
+            for key, value in names.items():
+                try:
+                    base.with_overrides({key: value})
+                except ParameterError as exc:
+                    raise ParameterError(f"{where}: {exc}") from exc
 
 
 def _parse_monte_carlo(raw: Any, sweep_seed: int, where: str) -> MonteCarlo:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cgresearch.allocation import Scenario, diagnose, solve_envelopes
@@ -101,6 +101,7 @@ def test_infeasible_result_never_says_only_infeasible():
 def test_property_named_groups_truly_conflict_and_each_fix_restores_feasibility(n, f, gap):
     floors = {NAMES[i]: round(f[i], 3) for i in range(n)}
     total = round(sum(floors.values()) - gap, 3)
+    assume(total > 0)  # a negative total is a bad input, not a conflict
     d = _districts(n)
     s = Scenario(name="p", total_budget_eok=total, floor_eok=floors)
     diag = diagnose(d, s)
@@ -182,3 +183,36 @@ def test_formula_objective_with_conflicting_bounds_reports_the_bound_conflict_fi
     diag = diagnose(_districts(3), s)
     assert diag.conflicts == ("budget", "floors")
     assert diag.message.startswith("floors sum to 12억원, above the total of 10억원")
+
+
+def test_the_quick_diagnosis_a_sweep_records_solves_at_most_one_lp(monkeypatch):
+    import cgresearch.allocation.diagnosis as diagnosis_module
+    from cgresearch.allocation import EnvelopeModel
+
+    calls = []
+    original = diagnosis_module._solve_groups
+    monkeypatch.setattr(
+        diagnosis_module,
+        "_solve_groups",
+        lambda *a, **k: calls.append(1) or original(*a, **k),
+    )
+    d = _districts(3)
+    # Floors 4 x 3 = 12 above a total of 10: a gap of 2, found without any LP.
+    res = EnvelopeModel(d, Scenario(name="q", total_budget_eok=10, floor_eok=4)).solve(
+        diagnose="quick"
+    )
+    assert res.status == "infeasible" and calls == []
+    assert res.diagnosis.conflicts == ("budget", "floors")
+    assert "sum to 12.00억원, above the total of 10억원: raise the total by 2.00억원" in (
+        res.diagnosis.message
+    )
+    # Per-capita amounts equal within 1.01 but a cap forces one gu lower: one elastic LP.
+    s = Scenario(
+        name="q2",
+        total_budget_eok=30,
+        cap_eok={NAMES[0]: 1},
+        max_per_capita_ratio=1.01,
+    )
+    res = EnvelopeModel(d, s).solve(diagnose="quick")
+    assert res.status == "infeasible" and len(calls) == 1
+    assert res.diagnosis.conflicts == ("equity",)

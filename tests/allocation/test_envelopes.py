@@ -70,7 +70,7 @@ def test_goal_floor_forces_proportional_cuts_elsewhere():
     # which must come from 나구 and 다구; any split costs the same deviation (total 2), and the
     # tie-break cuts in proportion to the targets: 1 * 3/9 and 1 * 6/9 -> 8/3 and 16/3.
     d = _districts([100_000, 300_000, 600_000])
-    s = Scenario(name="g", total_budget_eok=10, weights={"pop": 1}, floor_eok=2)
+    s = Scenario(name="g", total_budget_eok=10, objective="goal", weights={"pop": 1}, floor_eok=2)
     res = solve_envelopes(d, s)
     assert res.status == "optimal"
     np.testing.assert_allclose(res.table["amount_eok"], [2.0, 8 / 3, 16 / 3], atol=1e-8)
@@ -303,7 +303,13 @@ def test_result_table_and_summary_speak_in_units():
 
 def test_a_time_limit_is_reported_as_time_limit_on_both_paths_never_as_optimal():
     d = load_districts()
-    s = Scenario(name="tl", total_budget_eok=250, floor_eok=8, time_limit_s=1e-9)
+    # The LP and QP paths (the closed forms need no solver, so no time limit applies to them).
+    for objective in ("goal", "least_squares"):
+        s = Scenario(
+            name="tl", total_budget_eok=250, objective=objective, floor_eok=8, time_limit_s=1e-9
+        )
+        assert solve_envelopes(d, s).status == "time_limit"
+    s = Scenario(name="tl", total_budget_eok=250, objective="goal", floor_eok=8, time_limit_s=1e-9)
     assert solve_envelopes(d, s).status == "time_limit"
     res = EnvelopeModel(d, s).solve()
     assert res.status == "time_limit" and "time limit" in res.message
@@ -314,7 +320,8 @@ def test_summary_merges_districts_that_share_a_bound_and_its_price():
     # each costs 2 per 억원 (the extra 억원 comes out of 다구), so one sentence names both.
     d = _districts([100_000, 200_000, 700_000])
     res = solve_envelopes(
-        d, Scenario(name="m", total_budget_eok=10, weights={"pop": 1}, floor_eok=3)
+        d,
+        Scenario(name="m", total_budget_eok=10, objective="goal", weights={"pop": 1}, floor_eok=3),
     )
     np.testing.assert_allclose(res.table["amount_eok"], [3.0, 3.0, 4.0], atol=1e-8)
     text = res.summary()
@@ -324,7 +331,14 @@ def test_summary_merges_districts_that_share_a_bound_and_its_price():
 def test_another_solver_through_pulp_finds_the_same_optimum_and_shadow_price():
     # CBC on the hand-derived goal case (unique optimum 2, 8/3, 16/3) and the max-min cap price.
     d = _districts([100_000, 300_000, 600_000])
-    s = Scenario(name="g", total_budget_eok=10, weights={"pop": 1}, floor_eok=2, solver="cbc")
+    s = Scenario(
+        name="g",
+        total_budget_eok=10,
+        objective="goal",
+        weights={"pop": 1},
+        floor_eok=2,
+        solver="cbc",
+    )
     res = EnvelopeModel(d, s).solve()
     np.testing.assert_allclose(res.table["amount_eok"], [2.0, 8 / 3, 16 / 3], atol=1e-6)
     mm = Scenario(

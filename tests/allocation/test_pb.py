@@ -91,14 +91,14 @@ def _greedy(raw: _Raw) -> set[str]:
     return chosen
 
 
-def _mes_cost_utilities(raw: _Raw) -> set[str]:
+def _mes_cost_utilities(raw: _Raw, start: Fraction | None = None) -> set[str]:
     # Method of Equal Shares with cost utilities (u_i(p) = cost(p) for every supporter): each
     # voter starts with budget/n; a project is affordable at rho if the supporters, each paying
     # min(b_i, rho * cost), cover its cost; fund the project with the smallest rho (ties: id as
     # a string), charge its supporters, repeat until nothing is affordable. A voter supports a
     # project she listed (pabutools' `in` test).
     n = len(raw.ballots)
-    money = [raw.budget / n] * n
+    money = [raw.budget / n if start is None else start] * n
     supporters: dict[str, list[int]] = {p: [] for p in raw.cost}
     for i, b in enumerate(raw.ballots):
         for p in b:
@@ -217,8 +217,15 @@ def test_cli_json_prints_exactly_selected_cost_and_welfare(
     raw = _raw(path)
     assert main(["pb", str(path), "--rule", "greedy", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"selected", "total_cost", "welfare"}
+    assert set(out) == {"selected", "total_cost", "welfare", "budget", "rule", "projects"}
     assert set(out["selected"]) == _greedy(raw)
+    score = _score(raw)
+    for row in out["projects"]:
+        assert row["cost"] == raw.cost[row["project_id"]]
+        assert row["score"] == score[row["project_id"]]
+        votes = sum(1 for b in raw.ballots if b.get(row["project_id"], 0) > 0)
+        assert row["votes"] == votes
+    assert [r["project_id"] for r in out["projects"]] == out["selected"]
     assert out["total_cost"] == sum(raw.cost[p] for p in out["selected"])
     assert out["welfare"] == sum(_score(raw)[p] for p in out["selected"])
     assert main(["pb", str(path), "--rule", "max-welfare"]) == 0
@@ -233,3 +240,94 @@ def test_unknown_rule_and_missing_file_are_user_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such Pabulib file"):
         read_pb(tmp_path / "missing.pb")
     assert main(["pb", str(tmp_path / "missing.pb"), "--rule", "mes"]) == 2
+
+
+def _supported(raw: _Raw) -> set[str]:
+    return {p for b in raw.ballots for p in b}
+
+
+def _complete_greedily(raw: _Raw, chosen: set[str]) -> set[str]:
+    """Fill the budget left after ``chosen`` by decreasing votes/points (ids as strings)."""
+    score, out = _score(raw), set(chosen)
+    left = raw.budget - sum(raw.cost[p] for p in chosen)
+    for p in sorted(set(raw.cost) - out, key=lambda p: (-score[p], p)):
+        if raw.cost[p] <= left:
+            out.add(p)
+            left -= raw.cost[p]
+    return out
+
+
+def _exhaustive(raw: _Raw, chosen: set[str]) -> bool:
+    left = raw.budget - sum(raw.cost[p] for p in chosen)
+    return all(raw.cost[p] > left for p in _supported(raw) - chosen)
+
+
+@pytest.mark.parametrize("path", PARAMS)
+def test_mes_with_greedy_completion_equals_equal_shares_then_vote_order(path: Path) -> None:
+    e, raw = _election(path), _raw(path)
+    mes = _mes_cost_utilities(raw)
+    expected = mes if _exhaustive(raw, mes) else _complete_greedily(raw, mes)
+    out = pb_outcome(e, "mes", completion="greedy")
+    assert set(out.selected) == expected
+    assert out.rule == "mes+greedy"
+    assert Fraction(out.total_cost) <= raw.budget
+
+
+def test_swiecie_mes_leaves_39_5_percent_unspent_and_completion_spends_more() -> None:
+    path = raw_data_dir() / "pabulib" / "Poland_Swiecie_2023.pb"
+    e, raw = _election(path), _raw(path)
+    mes = _mes_cost_utilities(raw)
+    unspent = 1 - sum(raw.cost[p] for p in mes) / raw.budget
+    assert round(float(unspent), 3) == 0.395  # the issue's figure
+    out = pb_outcome(e, "mes", completion="greedy")
+    completed = _complete_greedily(raw, mes)
+    assert set(out.selected) == completed
+    assert sum(raw.cost[p] for p in completed) > sum(raw.cost[p] for p in mes)
+
+
+def test_mes_add1_equals_iterated_equal_shares_on_dieppe() -> None:
+    # Iterated MES: raise every voter's starting money by 1 until the outcome is exhaustive,
+    # keeping the last outcome that fits in the budget (equalshares.net's "add1").
+    path = FILES[0]  # Canada_Stanford_Dataset_PB_Dieppe_2018 (small)
+    assert "Dieppe" in path.stem
+    e, raw = _election(path), _raw(path)
+    start = raw.budget / len(raw.ballots)
+    previous: set[str] = set()
+    while True:
+        chosen = _mes_cost_utilities(raw, start)
+        if sum(raw.cost[p] for p in chosen) > raw.budget:
+            expected = previous
+            break
+        if _exhaustive(raw, chosen):
+            expected = chosen
+            break
+        previous, start = chosen, start + 1
+    assert set(pb_outcome(e, "mes", completion="add1").selected) == expected
+
+
+def test_completion_is_refused_for_rules_other_than_mes(tmp_path: Path) -> None:
+    e = _election(FILES[0])
+    with pytest.raises(ParameterError, match="rule 'mes' only"):
+        pb_outcome(e, "greedy", completion="greedy")
+    with pytest.raises(ParameterError, match="greedy, add1, add1-greedy"):
+        pb_outcome(e, "mes", completion="exhaust")
+    assert main(["pb", str(FILES[0]), "--rule", "greedy", "--completion", "greedy"]) == 2
+
+
+def test_cli_audit_json_counts_unspent_and_voters_with_nothing_by_hand(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = raw_data_dir() / "pabulib" / "Netherlands_Amsterdam_179.pb"
+    raw = _raw(path)
+    argv = ["pb", str(path), "--rule", "mes", "--completion", "greedy", "--audit"]
+    assert main([*argv, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    chosen = set(out["selected"])
+    assert chosen == _complete_greedily(raw, _mes_cost_utilities(raw))
+    spent = sum(raw.cost[p] for p in chosen)
+    assert out["audit"]["unspent"] == pytest.approx(float(raw.budget - spent))
+    nothing = sum(1 for b in raw.ballots if not chosen & set(b)) / len(raw.ballots)
+    assert out["audit"]["share_with_nothing"] == pytest.approx(nothing)
+    assert out["audit"]["ejr"] is None and "not checked" in out["audit"]["jr_note"]
+    assert main(argv) == 0
+    assert "voters with nothing funded" in capsys.readouterr().out

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cgresearch.allocation import Scenario, load_scenario, solve_envelopes
-from cgresearch.allocation.scenario import resolve_per_district
+from cgresearch.allocation.scenario import MAX_AMOUNT_EOK, resolve_per_district
 from cgresearch.data.districts import load_districts
 from cgresearch.errors import ParameterError
-from cgresearch.paths import scenarios_dir
+from cgresearch.figures.allocation import _outdir
+from cgresearch.paths import outputs_dir, scenarios_dir
 
 
 def _base(**kw):
@@ -147,7 +150,7 @@ def test_cli_allocate_of_a_bad_file_is_one_plain_error(tmp_path, capsys):
 
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "b"\ntotal_budget_eok = -1\n', encoding="utf-8")
-    assert main(["allocate", str(bad), "--out", str(tmp_path)]) == 2
+    assert main(["allocate", str(bad), "--out", str(tmp_path / "out")]) == 2
     assert "total_budget_eok = -1 is negative" in capsys.readouterr().err
 
 
@@ -174,3 +177,55 @@ def test_scenarios_hash_by_content_and_pickle_for_dask_workers():
     res = solve_envelopes(load_districts(), a)
     back = pickle.loads(pickle.dumps(res))
     assert back.table["amount_eok"].tolist() == res.table["amount_eok"].tolist()
+
+
+# --- hardening (issue #10): names, encodings, ranges ----------------------------------------
+@pytest.mark.parametrize("name", ["..", ".", "", "   ", "a/b", "..\\x", "/abs", "C:x", "a\nb"])
+def test_a_name_that_could_leave_the_output_folder_is_refused_naming_the_key(name):
+    with pytest.raises(ParameterError, match=r"scenario key 'name'"):
+        _base(name=name)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=0, max_size=90))
+def test_any_accepted_name_stays_inside_the_allocation_folder(name):
+    try:
+        scenario = _base(name=name)
+    except ParameterError:
+        return
+    root = (outputs_dir() / "allocation").resolve()
+    folder = _outdir(scenario.name, None)
+    assert folder.resolve().parent == root
+    assert folder.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("total_budget_eok = 1e300", "total_budget_eok"),
+        ("total_budget_eok = nan", "total_budget_eok"),
+        ("total_budget_eok = inf", "total_budget_eok"),
+        ("total_budget_eok = 10_000_001", "total_budget_eok"),
+        ("total_budget_eok = 250\nfloor_eok = 1e300", "floor_eok"),
+        ('total_budget_eok = 250\ncap_eok = { "종로구" = 1e20 }', "cap_eok.종로구"),
+    ],
+)
+def test_a_number_out_of_range_names_the_key_and_the_accepted_range(tmp_path, text, key):
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\n{text}\n', encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_scenario(path)
+    assert f"{key} = " in str(err.value)
+    assert f"from 0 to {MAX_AMOUNT_EOK:,.0f} 억원" in str(err.value)
+
+
+def test_a_400_digit_number_is_named_by_its_length_not_quoted(tmp_path):
+    with pytest.raises(ParameterError, match=r"total_budget_eok = a 400-digit number is out"):
+        _base(total_budget_eok=int("9" * 400))
+
+
+def test_the_largest_accepted_budget_still_solves_to_its_total():
+    # 10,000,000 억원 split by the formula: the allocations sum to the total (to 1e-6 relative).
+    result = solve_envelopes(load_districts(), _base(total_budget_eok=MAX_AMOUNT_EOK))
+    assert result.ok
+    assert result.table["amount_eok"].sum() == pytest.approx(MAX_AMOUNT_EOK, rel=1e-6)

@@ -174,3 +174,59 @@ def test_cli_rejects_a_port_outside_the_tcp_range_with_a_plain_message(capsys: A
     assert main(["dashboard", "--port", "70000", "--no-show"]) == 2
     err = capsys.readouterr().err
     assert "--port 70000 is not a TCP port" in err and "Traceback" not in err
+
+
+def test_each_gu_row_carries_the_library_explanation_of_its_amount(dash: Any, districts: Any):
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    why = solve_envelopes(districts, base).explain("ko").set_index("name_ko")["text"]
+    shown = dash.table.value.set_index("name_ko")["explanation"]
+    assert len(shown) == 25 and (shown != "").all()
+    for name, text in why.items():
+        assert shown[name] == text, name
+
+
+def test_map_has_a_colour_bar_whose_unit_follows_the_coloured_column(dash: Any) -> None:
+    bar = dash.fig.select_one({"name": "cg-colorbar"})
+    assert bar is not None and bar.color_mapper is dash.mapper
+    assert bar.title == "억원"
+    dash.map_select.value = "per_capita_krw"
+    assert bar.title == "KRW"
+    dash.map_select.value = "change_eok"
+    assert bar.title == "억원"
+
+
+# WCAG 2 contrast: (L1 + 0.05) / (L2 + 0.05) with L the relative luminance; black text on
+# Cividis' darkest blue #00204D has about 1.2:1, white about 16:1; on its yellow #FFE945 black
+# about 16:1 and white about 1.3:1 (luminances 0.0148 and 0.78, worked from the sRGB formula).
+@pytest.mark.parametrize(
+    ("fill", "text"),
+    [
+        ("#00204D", "#ffffff"),
+        ("#FFE945", "#111111"),
+        ("#053061", "#ffffff"),
+        ("#f7f7f7", "#111111"),
+    ],
+)
+def test_map_labels_are_white_on_dark_fills_and_dark_on_light_fills(fill: str, text: str) -> None:
+    assert app._text_colour(fill) == text
+
+
+def test_every_map_label_has_the_text_colour_its_fill_asks_for(dash: Any) -> None:
+    fills = app._fill_colours(
+        dash.frame["amount_eok"].to_numpy(float)[dash._label_rows],
+        list(dash.mapper.palette),
+        dash.mapper.low,
+        dash.mapper.high,
+    )
+    # independent luminance: the mean of the sRGB channels is a rough, monotone stand-in that
+    # agrees with WCAG away from mid-greys; labels on very dark / very light fills must match it
+    for fill, colour in zip(fills, dash.labels.data["text_color"], strict=True):
+        mean = sum(int(fill[i : i + 2], 16) for i in (1, 3, 5)) / 3
+        if mean < 60:
+            assert colour == "#ffffff", fill
+        elif mean > 200:
+            assert colour == "#111111", fill
+    # the lowest allocation gets the palette's first colour, the highest its last
+    amounts = dash.frame["amount_eok"].to_numpy(float)[dash._label_rows]
+    assert fills[int(np.argmin(amounts))] == dash.mapper.palette[0]
+    assert fills[int(np.argmax(amounts))] == dash.mapper.palette[-1]

@@ -243,3 +243,76 @@ def test_base_switch_and_uploaded_file_travel_in_the_link(
         _check_view(again, expected)
     finally:
         again.close()
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        "9" * 5000,  # Panel itself cannot parse it
+        "abc",  # Panel parses it as text; the synced slider must never receive it
+    ],
+)
+def test_a_link_that_cannot_be_honoured_says_so_and_opens_the_nearest_valid_view(
+    browser: Any, dashboard_url: str, districts: Any, base: Any, budget: str
+) -> None:
+    # An unknown base, an unknown map layer, a bad budget and a negative weight: the page opens
+    # need_goal_stable with w_pop at 0 (the slider's lower end) and lists all four.
+    expected = solve_envelopes(
+        districts,
+        base.with_overrides(
+            {"weights": {"base": 0.2, "elderly": 0.2, "fiscal_need": 0.2}, "weights_sum": 0.6}
+        ),
+    )
+    page = browser.new_page()
+    try:
+        response = page.goto(f"{dashboard_url}?base=nosuch&map=nosuch&budget={budget}&w_pop=-1")
+        assert response is not None and response.status == 200
+        _wait_status(page, "optimal", base.total_budget_eok)
+        notice = page.inner_text("#cg-link-notice")
+        assert "이 링크는 공유된 그대로 열 수 없습니다." in notice  # Korean first
+        for culprit in ("base=nosuch", "map=nosuch", "budget=", "w_pop=-1은(는) 음수"):
+            assert culprit in notice, culprit
+        _check_view(page, expected)
+        assert "Traceback" not in page.inner_text("body")
+        # the address bar now holds the view shown, which reopens without a notice
+        again = browser.new_page()
+        try:
+            again.goto(page.url)
+            _wait_status(again, "optimal", base.total_budget_eok)
+            _check_view(again, expected)
+            assert again.locator("#cg-link-notice").count() == 0
+        finally:
+            again.close()
+    finally:
+        page.close()
+
+
+def test_page_shows_a_colour_bar_in_eok_and_each_gu_explanation(
+    browser: Any, dashboard_url: str, districts: Any, base: Any
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(dashboard_url)
+        _wait_status(page, "optimal", base.total_budget_eok)
+        # The map's colour bar is a Bokeh model drawn on the canvas: read it from the page's
+        # Bokeh document (by the name the app gives it), with its unit as title.
+        title = page.evaluate(
+            "() => { for (const d of Bokeh.documents) { const m = "
+            "d.get_model_by_name('cg-colorbar'); if (m) return m.title; } return null; }"
+        )
+        assert title == "억원"
+        # Every gu's explanation cell holds the library's sentence for the base scenario.
+        want = solve_envelopes(districts, base).explain("ko")
+        want = dict(zip(want["name_ko"], want["text"], strict=True))
+        page.wait_for_selector('.tabulator-cell[tabulator-field="explanation"]')
+        names = page.locator('.tabulator-cell[tabulator-field="name_ko"]').all_inner_texts()
+        texts = page.locator('.tabulator-cell[tabulator-field="explanation"]').all_inner_texts()
+        shown = {n.strip(): t.strip() for n, t in zip(names, texts, strict=True)}
+        assert len(shown) == 25
+        for name, text in want.items():
+            assert shown[name] == text, name
+        out = outputs_dir() / "dashboard"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / "dashboard_colourbar.png"), full_page=True)
+    finally:
+        page.close()

@@ -116,3 +116,26 @@ def test_frontier_caption_says_synthetic_when_the_frontier_is_marked_synthetic()
     fig = frontier_chart(frontier)
     assert any("SYNTHETIC" in t.get_text() for t in fig.texts)
     assert fig.axes[0].xaxis_inverted()
+
+
+def test_rerunning_a_scenario_that_became_infeasible_leaves_no_maps_of_the_earlier_run(tmp_path):
+    from cgresearch.allocation import load_scenario
+    from cgresearch.paths import scenarios_dir
+
+    infeasible = load_scenario(scenarios_dir() / "cut_2022_infeasible.toml")
+    # the same name, before the cut: 25 floors of 9억원 = 225억원 fit in 250억원
+    feasible = infeasible.with_overrides({"total_budget_eok": 250})
+    districts = load_districts()
+    first = solve_envelopes(districts, feasible)
+    assert first.ok
+    out = tmp_path / "cut"
+    write_allocation(first, out)
+    assert (out / "map_amount.png").exists() and (out / "bars.svg").exists()
+    second = solve_envelopes(districts, infeasible)
+    assert second.status == "infeasible"
+    written = write_allocation(second, out)
+    shown = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert shown == sorted(p.name for p in written)
+    assert shown == ["allocation.csv", "allocation.xlsx", "scenario.toml", "summary.txt"]
+    assert "infeasible" in (out / "summary.txt").read_text(encoding="utf-8")
+    assert pd.ExcelFile(out / "allocation.xlsx").sheet_names[-1] == "diagnosis"

@@ -108,10 +108,26 @@ def test_axis_label_carries_the_unit_and_ticks_use_thousands_separators() -> Non
     plt.close(fig)
 
 
-def test_caption_says_whether_data_are_synthetic_or_real() -> None:
+def test_caption_says_whether_data_are_synthetic_or_real_in_the_editions_language() -> None:
     fig = plt.figure()
-    assert "SYNTHETIC" in style.caption(fig, "x", synthetic=True)
-    assert "real public data (S04)" in style.caption(fig, "y", synthetic=False, source="S04")
+    assert "합성 자료(SYNTHETIC)" in style.caption(fig, "x", synthetic=True)
+    assert "실제 공공 자료(S04)" in style.caption(fig, "y", synthetic=False, source="S04")
+    english = style.caption(fig, "y", synthetic=False, source="S04", lang="en")
+    assert english == "y\nData: real public data (S04)"
+    plt.close(fig)
+
+
+def test_the_caption_sits_below_the_x_axis_label_and_never_over_it() -> None:
+    # the defect found in the Borich chart: a short figure's x label was overprinted
+    fig, ax = plt.subplots(figsize=(6, 2))
+    ax.barh(["a", "b"], [1, 2])
+    ax.set_xlabel("x label")
+    style.caption(fig, "A caption", synthetic=True)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    label_box = ax.xaxis.label.get_window_extent(renderer)
+    caption_box = fig.texts[-1].get_window_extent(renderer)
+    assert caption_box.y1 < label_box.y0  # display coordinates: y grows upwards
     plt.close(fig)
 
 

@@ -91,8 +91,11 @@ def test_frontier_chart_joins_exactly_the_pareto_points(tmp_path):
     np.testing.assert_allclose(line.get_xdata(), [0.05, 0.10, 0.20])
     np.testing.assert_allclose(line.get_ydata(), [60, 80, 90])
     assert len(ax.collections[0].get_offsets()) == 5
-    assert "Gini" in ax.get_xlabel()
-    assert any("Data: real" in t.get_text() for t in fig.texts)
+    assert "지니계수" in ax.get_xlabel()  # Korean by default
+    assert any("자료: 실제 공공 자료" in t.get_text() for t in fig.texts)
+    english = frontier_chart(frontier, lang="en")
+    assert "Gini" in english.axes[0].get_xlabel()
+    assert any("Data: real" in t.get_text() for t in english.texts)
     _renders(fig, tmp_path, "frontier")
 
 
@@ -138,7 +141,10 @@ def test_tornado_chart_for_one_district_spans_low_to_high_levels(tmp_path):
     # budget at 200: 4·2 + 0.1·7 = 8.7 (mean floor 7); at 300: 4·3 + 0.7 = 12.7
     budget = max(bars, key=lambda b: b.get_width())
     assert budget.get_x() == pytest.approx(8.7) and budget.get_width() == pytest.approx(4.0)
-    assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "total_budget_eok"
+    # the reader's name of the parameter, not its key: Korean by default, English on request
+    assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "총예산(억원)"
+    english = tornado_chart(t, district="종로구", lang="en").axes[0]
+    assert [tick.get_text() for tick in english.get_yticklabels()][-1] == "Total budget (억원)"
     _renders(fig, tmp_path, "tornado_one")
 
 
@@ -158,3 +164,16 @@ def test_mc_range_chart_draws_min_max_and_percentile_spans(tmp_path):
     assert [tick.get_text() for tick in ax.get_yticklabels()] == ["종로구", "중구", "용산구"]
     assert "억원" in ax.get_xlabel()
     _renders(fig, tmp_path, "mc_ranges")
+
+
+def test_a_parameter_point_is_described_in_words_not_keys():
+    from cgresearch.figures.sweeps import describe_point
+
+    point = {"total_budget_eok": 250, "objective": "proportional", "max_per_capita_ratio": 3.5}
+    assert describe_point(point) == (
+        "총예산(억원) 250, 목적함수 공식 × 공통 배율, 1인당 형평 한도(최대/최소) 3.5"
+    )
+    assert describe_point(point, "en") == (
+        "Total budget (억원) 250, Objective formula × common factor, "
+        "Per-capita equity bound (largest / smallest) 3.5"
+    )

@@ -55,13 +55,14 @@ def test_01_inventory_reports_the_published_totals(report):
     assert keys["smg_grant_budget_mkrw"] == 6_060_700
     assert round(keys["smg_grant_share_projects"], 3) == 0.817  # 920 / 1126 = 0.81705
     assert keys["smg_grant_share_budget"] == pytest.approx(6_060_700 / 7_661_500, abs=5e-5)
+    # the Korean edition's tables: headers with units, amounts in 억원 (= million KRW / 100)
     by_gu = pd.read_csv(run / "tables" / "budget_by_gu.csv")
     assert len(by_gu) == 25
-    assert by_gu["total"].sum() == 7_661_500
+    assert by_gu["합계(억원)"].sum() == pytest.approx(76_615, abs=1e-6)
     groups = pd.read_csv(run / "tables" / "duplicate_groups.csv")
     assert len(groups) == keys["n_duplicate_groups"]
-    assert groups["n_projects"].sum() == keys["n_projects_in_duplicate_groups"]
-    assert (groups["n_projects"] >= 2).all()
+    assert groups["사업 수(건)"].sum() == keys["n_projects_in_duplicate_groups"]
+    assert (groups["사업 수(건)"] >= 2).all()
     for name in ("funding_sources", "budget_by_gu", "projects_by_gu_and_task"):
         assert (run / "figures" / f"{name}.png").is_file()
         assert (run / "figures" / f"{name}.svg").is_file()
@@ -174,7 +175,7 @@ def test_05_selection_respects_envelopes_and_pb_max_welfare_is_the_best_affordab
         assert keys["pb"][rule]["welfare"] <= best
 
 
-def test_06_sweep_counts_and_robust_pick_equal_direct_solves_of_every_smoke_scenario(report):
+def test_06_sweep_counts_and_least_regret_pick_equal_direct_solves_of_every_smoke_scenario(report):
     from itertools import product
 
     import numpy as np
@@ -188,38 +189,62 @@ def test_06_sweep_counts_and_robust_pick_equal_direct_solves_of_every_smoke_scen
     keys = _keys(run)
     p = yaml.safe_load((SMOKE_PARAMS / "06_scenario_whatifs.yaml").read_text(encoding="utf-8"))
     draws = p["parameters"]["draws"]
-    # whatifs_smoke.toml: need_goal_stable with cap 25; floor {4, 8} x stability_delta {0.3, 1.0}
-    # x max_per_capita_ratio {10, 1.5} = 8 points (last axis fastest), each under every draw.
-    axes = {"floor_eok": [4, 8], "stability_delta": [0.3, 1.0], "max_per_capita_ratio": [10, 1.5]}
+    # whatifs_smoke.toml: need_goal_stable with cap 25; floor {4, 8} x max_per_capita_ratio
+    # {10, 3.5} x objective {equal_adjustment, proportional} = 8 points (last axis fastest).
+    axes = {
+        "floor_eok": [4, 8],
+        "max_per_capita_ratio": [10, 3.5],
+        "objective": ["equal_adjustment", "proportional"],
+    }
     points = [dict(zip(axes, values, strict=True)) for values in product(*axes.values())]
     assert keys["n_points"] == len(points) == 8
     assert keys["n_draws"] == draws == 3
     assert keys["n_scenarios"] == keys["n_optimal"] + keys["n_not_optimal"] == 8 * draws
-    # Every scenario solved here through the PuLP path on the same perturbed districts.
+    # Every scenario solved here with solve_envelopes on the same perturbed districts.
     base = load_scenario(paths.scenarios_dir() / "need_goal_stable.toml")
     base = base.with_overrides({"cap_eok": 25})
     mc = load_sweep(p["parameters"]["sweep_file"], {"monte_carlo.seed": keys["mc_seed"]})
     districts = load_districts()
-    fit = np.full((len(points), draws), np.nan)  # formula fit (%), nan when not optimal
+    # criteria per point and draw (nan when not optimal): formula fit (%), Gini of per-capita
+    # amounts, share of last year's money moved (%), gu at a bound
+    crit = np.full((4, len(points), draws), np.nan)
     amounts = {}
     for d in range(draws):
         perturbed = mc.monte_carlo.perturb_districts(districts, d)
         for i, overrides in enumerate(points):
             res = solve_envelopes(perturbed, base.with_overrides(overrides))
             if res.ok:
-                x, t = res.table["amount_eok"], res.table["target_eok"]
-                # share of the budget at the formula targets: 1 - (1/2) sum|x - t| / sum x
-                fit[i, d] = 100 * (1 - 0.5 * (x - t).abs().sum() / x.sum())
+                t = res.table
+                x, target, last = t["amount_eok"], t["target_eok"], t["previous_eok"]
+                pc = np.sort(t["per_capita_krw"].to_numpy())
+                n = len(pc)
+                # Gini = Σ (2k − n − 1) y_(k) / (n Σ y), y sorted ascending (k = 1..n)
+                gini = float(((2 * np.arange(1, n + 1) - n - 1) * pc).sum() / (n * pc.sum()))
+                crit[:, i, d] = [
+                    100 * (1 - 0.5 * (x - target).abs().sum() / x.sum()),
+                    gini,
+                    100 * (x - last).abs().sum() / last.sum(),
+                    int((t["binding"].fillna("") != "").sum()),
+                ]
                 amounts[i, d] = x.to_numpy()
-    assert keys["n_optimal"] == int(np.isfinite(fit).sum())
-    # Least maximum regret (regret = best fit in the draw minus the point's fit; a point not
-    # optimal in some draw has unbounded regret).
-    regret = np.where(np.isfinite(fit), np.nanmax(fit, axis=0) - fit, np.inf).max(axis=1)
-    assert keys["robust_criterion"] == "formula_fit_pct"
+    assert keys["n_optimal"] == int(np.isfinite(crit[0]).sum()) == 8 * draws
+    # Least worst-case weighted regret; each criterion's regret divided by its spread in the draw.
+    weights = np.array([0.4, 0.2, 0.2, 0.2])  # the notebook's defaults (fit, Gini, moved, bounds)
+    better_high = np.array([1.0, -1.0, -1.0, -1.0])
+    score = crit * better_high[:, None, None]
+    best, worst = score.max(axis=1, keepdims=True), score.min(axis=1, keepdims=True)
+    spread = np.where(np.isclose(best, worst, rtol=1e-9, atol=1e-12), np.inf, best - worst)
+    regret = (weights[:, None, None] * (best - score) / spread).sum(axis=0).max(axis=1)
+    assert keys["robust_weights"] == pytest.approx(
+        {"formula_fit_pct": 0.4, "metric.gini": 0.2, "stability_change_pct": 0.2, "n_at_bound": 0.2}
+    )
     assert keys["robust_max_regret"] == pytest.approx(regret.min(), abs=1e-5)
     pick = keys["robust_point"]
     assert regret[pick] == pytest.approx(regret.min(), abs=1e-9)
-    assert keys["robust_overrides"] == pytest.approx(points[pick])
+    assert keys["robust_overrides"] == points[pick]
+    # The pick is not simply the closest fit to the formula (the least-constrained point).
+    fit_only = (crit[0].max(axis=0) - crit[0]).max(axis=1)
+    assert regret[pick] <= regret[int(np.argmin(fit_only))]
     # The recorded Monte Carlo range of the pick: min and max of each district over the draws.
     ranges = pd.read_csv(run / "tables" / "robust_pick_ranges.csv").sort_values("adm_code")
     direct = np.array([amounts[pick, d] for d in range(draws)])
@@ -320,3 +345,67 @@ def test_07_evaluation_index_grades_monitoring_and_envelopes_agree_with_direct_c
     for name in ("index_map", "pillar_heatmap", "rank_intervals", "grade_probabilities",
                  "sobol", "monitoring", "envelopes"):  # fmt: skip
         assert (run / "figures" / f"{name}.png").is_file()
+
+
+def test_08_series_equal_the_facts_file_and_rules_recount_from_the_saved_ballots(report):
+    import csv
+    import math
+
+    run = _run(report, "08_participatory_budget")
+    keys = _keys(run)
+    tables = run / "tables"
+    # Part 1: the series figures are rows of the facts file, read here with the csv module
+    facts_path = paths.raw_data_dir() / "seoul" / "governance_budget_facts.csv"
+    with facts_path.open(encoding="utf-8") as fh:
+        facts = list(csv.DictReader(fh))
+    proposals_2016 = [
+        r for r in facts if r["year"] == "2016" and r["metric"] == "citizen proposals"
+    ]
+    assert keys["series_proposals_2016"] == float(proposals_2016[0]["value"]) == 3815
+    series = pd.read_csv(tables / "pb_series.csv", keep_default_na=True)
+    published = {
+        (int(r["year"]), float(r["value"]), r["source_ids"])
+        for r in facts
+        if r["year"] and r["value"].replace(".", "", 1).isdigit()
+    }
+    for r in series.dropna(subset=["value"]).itertuples():
+        assert (int(r.year), float(r.value), r.source_ids) in published
+    total = series[series["series"] == "total_eok"]
+    assert keys["series_gap_years_total"] == int(total["value"].isna().sum()) > 0
+
+    # Part 2: Seoul's rule re-run here from the saved vote table: rank by score (ties by id),
+    # fund what fits in each contest's envelope
+    votes = pd.read_csv(tables / "votes.csv", dtype={"proposal_id": str})
+    env = pd.read_csv(tables / "envelopes.csv").set_index("contest")["envelope_eok"]
+    chosen = set()
+    for contest, g in votes.groupby("contest"):
+        left = env[contest]
+        for r in g.sort_values(["score", "proposal_id"], ascending=[False, True]).itertuples():
+            if r.cost_eok <= left + 1e-9:
+                chosen.add(r.proposal_id)
+                left -= r.cost_eok
+    seoul = pd.read_csv(tables / "selected_seoul.csv", dtype={"proposal_id": str})
+    assert set(seoul["proposal_id"]) == chosen
+    ballots = pd.read_csv(tables / "ballots.csv", dtype={"proposal_id": str, "voter_id": str})
+    cost = votes.set_index("proposal_id")["cost_eok"]
+    pairs_of_names = (("seoul", "seoul"), ("mes+greedy", "mes_greedy"), ("max-welfare",) * 2)
+    for rule, name in pairs_of_names:
+        sel = pd.read_csv(tables / f"selected_{name}.csv", dtype={"proposal_id": str})
+        funded = set(sel["proposal_id"])
+        spent = sel.groupby("contest")["cost_eok"].sum()
+        assert all(spent[c] <= env[c] + 1e-6 for c in spent.index)
+        k = keys["rules"][rule]
+        assert k["n_funded"] == len(sel)
+        assert k["spent_eok"] == pytest.approx(cost[list(funded)].sum())
+        # voters none of whose projects is funded, and the Gini of money on a voter's projects
+        on = ballots["proposal_id"].isin(funded)
+        sat = ballots.assign(s=ballots["proposal_id"].map(cost).where(on, 0.0))
+        per_voter = sat.groupby("voter_id")["s"].sum().to_numpy()
+        assert k["share_with_nothing"] == pytest.approx((per_voter == 0).mean(), abs=1e-9)
+        n, tot = len(per_voter), per_voter.sum()
+        pairs = abs(per_voter[:, None] - per_voter[None, :]).sum()
+        assert k["gini_satisfaction"] == pytest.approx(pairs / (2 * n * tot), abs=1e-6)
+    assert keys["rules"]["max-welfare"]["n_funded"] > 0
+    assert not math.isnan(keys["envelopes_eok"])
+    assert (run / "figures" / "pb_series.png").is_file()
+    assert (run / "figures" / "gains_mes_greedy.png").is_file()

@@ -4,8 +4,8 @@ Chapters 01, 02 and 03 run through the report runner on the committed user-layou
 CP949 CSV and a labelled SPSS .sav with their codebook; a CP949 inventory). The test recomputes
 the key figures straight from the files with pandas: column names and codes mapped by hand
 (``Q1_*`` trust, ``Q2_*`` CG perception, ``Q3_*``/``Q4_*`` importance/performance of T1-T5,
-``RESP_TYPE`` 1/2/3, 97/99 missing), scores and weighted means as weights x values summed by hand, never through the
-package's estimators or loaders.
+``RESP_TYPE`` 1/2/3, 97/99 missing), scores and weighted means as weights x values summed by
+hand, never through the package's estimators or loaders.
 """
 
 from __future__ import annotations
@@ -116,11 +116,12 @@ def test_outputs_name_the_user_files_and_their_sha256_not_synthetic(report):
     assert real["codebook_file"]["sha256"] == book_digest
     assert "02_perception_gap-user" not in manifest["synthetic_seeds"]
     table = pd.read_csv(report.out_dir / "02_perception_gap-user" / "tables" / "group_means.csv")
-    assert table["Data"].str.contains(f"survey_user.csv (sha256 {digest[:12]})", regex=False).all()
-    assert not table["Data"].str.contains("synthetic", case=False).any()
+    label = table["자료"]  # the Korean edition's data column ("Data")
+    assert label.str.contains(f"survey_user.csv(sha256 {digest[:12]})", regex=False).all()
+    assert not label.str.contains("synthetic|합성", case=False).any()
     index = (report.out_dir / "index.html").read_text(encoding="utf-8")
     sav_digest = hashlib.sha256((DATA / "survey_user.sav").read_bytes()).hexdigest()
-    assert f"survey_user.sav (sha256 {sav_digest[:12]})" in index
+    assert f"survey_user.sav(sha256 {sav_digest[:12]})" in index
     assert digest[:12] in index
     page = report.out_dir / "02_perception_gap-user" / "02_perception_gap-user.ipynb"
     assert f"survey_user.csv, sha256 {digest[:12]}" in page.read_text(encoding="utf-8")

@@ -188,3 +188,52 @@ def test_choices_listed_in_the_help_comment_are_enforced_for_parameter_files(tmp
     _write(tmp_path / "p", "pick.yaml", "notebook: pick\nparameters:\n  cut: median\n")
     (s,) = load_parameter_sets(params_dir=tmp_path / "p", notebooks_dir=nb_dir)
     assert s.parameters == {"cut": "median"}
+
+
+def _edition_notebooks(tmp_path: Path) -> Path:
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    (nb_dir / "chapter.py").write_text(
+        '# %% tags=["parameters"]\n'
+        'lang: str = "ko"  # edition language (set by the runner); one of: ko, en\n'
+        'output_dir: str = ""  # out\n',
+        encoding="utf-8",
+    )
+    (nb_dir / "plain.py").write_text(
+        '# %% tags=["parameters"]\noutput_dir: str = ""  # out\n', encoding="utf-8"
+    )
+    _write(tmp_path / "p", "chapter.yaml", "notebook: chapter\n")
+    _write(tmp_path / "p", "plain.yaml", "notebook: plain\n")
+    return nb_dir
+
+
+def test_the_edition_language_reaches_the_notebooks_that_declare_it(tmp_path):
+    nb_dir = _edition_notebooks(tmp_path)
+    sets = load_parameter_sets(params_dir=tmp_path / "p", notebooks_dir=nb_dir, lang="en")
+    assert {s.run_id: s.parameters for s in sets} == {"chapter": {"lang": "en"}, "plain": {}}
+    default = load_parameter_sets(params_dir=tmp_path / "p", notebooks_dir=nb_dir)
+    assert default[0].parameters == {"lang": "ko"}  # Korean first
+
+
+def test_a_language_the_notebook_does_not_offer_is_refused_naming_the_choices(tmp_path):
+    nb_dir = _edition_notebooks(tmp_path)
+    with pytest.raises(
+        ParameterError, match=r"report language \(--lang\).*'fr' is not one of ko, en"
+    ):
+        load_parameter_sets(params_dir=tmp_path / "p", notebooks_dir=nb_dir, lang="fr")
+
+
+def test_a_parameter_file_may_not_set_the_edition_language(tmp_path):
+    nb_dir = _edition_notebooks(tmp_path)
+    _write(tmp_path / "p", "chapter.yaml", "notebook: chapter\nparameters:\n  lang: en\n")
+    with pytest.raises(ParameterError, match=r"'lang' is the edition's language.*--lang en"):
+        load_parameter_sets(params_dir=tmp_path / "p", notebooks_dir=nb_dir)
+
+
+def test_the_report_chapters_01_to_03_declare_the_edition_language():
+    from cgresearch import paths
+
+    for stem in ("01_project_inventory", "02_perception_gap", "03_policy_demand"):
+        declared = declared_parameters(paths.notebooks_dir() / f"{stem}.py")
+        assert declared["lang"].default == "ko", stem
+        assert "one of: ko, en" in declared["lang"].help, stem

@@ -72,6 +72,39 @@ def test_invalid_parameter_file_stops_the_cli_with_status_2_before_any_kernel(
     assert not (tmp_path / "out").exists()
 
 
+def test_an_unknown_edition_language_exits_2_before_any_kernel_and_keeps_previous_outputs(
+    tmp_path, monkeypatch, capsys
+):
+    params = _params(tmp_path / "params", tiny_a="notebook: tiny\n")
+    out = tmp_path / "out"
+    _fake_previous_run(out, "tiny_a")
+    before = _snapshot(out)
+
+    def _no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started for an unknown language")
+
+    monkeypatch.setattr("papermill.execute_notebook", _no_kernel)
+    monkeypatch.setattr("cgresearch.report.runner.paths.notebooks_dir", lambda: FIXTURES)
+    status = main(["report", "--params-dir", str(params), "--out", str(out), "--lang", "fr"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "language 'fr' is not available: use 'ko'" in err
+    assert _snapshot(out) == before
+
+
+def test_the_editions_live_apart_korean_at_the_root_english_in_en():
+    from cgresearch.report.runner import edition_dir, other_edition_link
+
+    root = Path("outputs")
+    assert edition_dir(root, "ko") == root
+    assert edition_dir(root, "en") == root / "en"
+    # each index links the other: en/index.html from the root, ../index.html back
+    assert (root / other_edition_link("ko")[1]).as_posix() == "outputs/en/index.html"
+    back = edition_dir(root, "en") / other_edition_link("en")[1]
+    assert os.path.normpath(back) == os.path.normpath(root / "index.html")
+
+
 def test_unknown_kernel_is_refused_naming_the_installed_ones(tmp_path):
     params = _params(tmp_path / "params", tiny_a="notebook: tiny\n")
     with pytest.raises(ParameterError, match="no Jupyter kernel named 'no-such-kernel'"):
@@ -243,7 +276,7 @@ def test_failing_cell_is_reported_and_keeps_previous_outputs_while_other_runs_go
     assert json.loads((out / "tiny_a" / "key_figures.json").read_text())["total"] == 4.5
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["failed_runs"] == ["tiny_b"]
-    assert "Failed runs" in (out / "index.html").read_text(encoding="utf-8")
+    assert "실패한 실행" in (out / "index.html").read_text(encoding="utf-8")  # "Failed runs"
     shutil.rmtree(out / "_failed")
     assert not list(out.glob(".staging-*"))
     assert os.listdir(out / "tiny_b")

@@ -37,11 +37,62 @@ def test_a_table_name_with_a_folder_is_refused(tmp_path):
         save_table(pd.DataFrame({"a": [1]}), "../escape", tmp_path)
 
 
+def test_headers_units_and_the_synthetic_flag_reach_both_files(tmp_path):
+    from cgresearch.report.columns import headers
+
+    table = pd.DataFrame({"budget_eok": [606.07, 115.5], "share_projects": [81.71, 18.29]})
+    names = headers(table.columns, "ko")
+    label = "합성 자료(SYNTHETIC, 시드 생성기)"
+    csv, xlsx = save_table(table, "t", tmp_path, headers=names, data_label=label, unit="억원")
+    assert csv.read_text(encoding="utf-8").splitlines() == [
+        "예산(억원),사업 비율(%),자료",
+        f'606.07,81.71,"{label}"',  # quoted: the label holds a comma
+        f'115.5,18.29,"{label}"',
+    ]
+    book = openpyxl.load_workbook(xlsx)
+    data, notes = book.worksheets
+    header = [c.value for c in next(data.iter_rows(max_row=1))]
+    assert header == ["예산(억원)", "사업 비율(%)", "자료"]
+    assert all(c.font.bold for c in next(data.iter_rows(max_row=1)))
+    assert data["A2"].number_format == "#,##0.00"  # 억원 with thousands separators
+    assert data.column_dimensions["A"].width >= len("예산(억원)")
+    rows = {r[0].value: r[1].value for r in notes.iter_rows()}
+    assert notes.title == "주석"
+    assert rows["자료"] == label and rows["단위"] == "억원"
+
+
+def test_the_english_edition_translates_headers_and_the_notes_sheet(tmp_path):
+    from cgresearch.report.columns import headers
+
+    table = pd.DataFrame({"T2": [3]}, index=pd.Index(["종로구"], name="gu_name"))
+    csv, xlsx = save_table(
+        table,
+        "t",
+        tmp_path,
+        index=True,
+        headers=headers(["gu_name", "T2"], "en"),
+        data_label="SYNTHETIC",
+        lang="en",
+    )
+    assert csv.read_text(encoding="utf-8").splitlines()[0] == (
+        "District (gu),Seeking an incremental change towards CG (projects),Data"
+    )
+    assert openpyxl.load_workbook(xlsx).worksheets[1].title == "Notes"
+
+
+def test_a_column_without_a_display_header_is_refused_naming_where_to_add_it():
+    from cgresearch.errors import ParameterError
+    from cgresearch.report.columns import headers
+
+    with pytest.raises(ParameterError, match=r"'floor_eok' has no display header.*columns\.py"):
+        headers(["floor_eok"], "ko")
+
+
 def test_a_data_label_becomes_the_last_column_of_every_row_in_csv_and_excel(tmp_path):
     table = pd.DataFrame({"gu": ["종로구", "중구"], "n": [3, 4]})
-    csv, xlsx = save_table(table, "t", tmp_path, data_label="synthetic (seed 5)")
+    csv, xlsx = save_table(table, "t", tmp_path, data_label="synthetic (seed 5)", lang="en")
     got = pd.read_csv(csv)
     assert got.columns.tolist() == ["gu", "n", "Data"]
     assert got["Data"].tolist() == ["synthetic (seed 5)"] * 2
-    assert pd.read_excel(xlsx)["Data"].tolist() == ["synthetic (seed 5)"] * 2
+    assert pd.read_excel(xlsx, sheet_name=0)["Data"].tolist() == ["synthetic (seed 5)"] * 2
     assert table.columns.tolist() == ["gu", "n"]  # the caller's table is not changed

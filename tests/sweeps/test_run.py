@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cgresearch.allocation import Scenario, solve_envelopes
+from cgresearch.allocation import Scenario, diagnose, solve_envelopes
 from cgresearch.cli import main
 from cgresearch.data import load_districts
 from cgresearch.errors import ParameterError
@@ -111,7 +111,14 @@ def test_sweep_results_equal_direct_solves_on_the_perturbed_districts(client, di
             assert rows["metric.gini"].iloc[0] == pytest.approx(direct.metrics["gini"], abs=1e-9)
             assert rows["adm_code"].tolist() == direct.table["adm_code"].tolist()
         else:
-            assert rows["message"].iloc[0] == direct.diagnosis.message
+            # the sweep records the quick diagnosis (at most one LP per infeasible point)
+            quick = diagnose(
+                spec.monte_carlo.perturb_districts(districts, draw),
+                base.with_overrides(overrides),
+                quick=True,
+            )
+            assert rows["message"].iloc[0] == quick.message
+            assert set(quick.conflicts) == set(direct.diagnosis.conflicts)
             assert rows["amount_eok"].isna().all()
 
 
@@ -244,3 +251,86 @@ def test_progress_bar_counts_batches_on_a_terminal():
     quiet = io.StringIO()
     _Progress(3, quiet, enabled=False, skipped=0).update(3)
     assert quiet.getvalue() == ""
+
+
+def _wait_for(condition, what: str, limit_s: float = 300.0) -> None:
+    """Wait for an event on disk or in the process table (polled; the limit only stops a hang)."""
+    import time
+
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_ctrl_c_ends_a_sweep_cleanly_and_a_rerun_resumes(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "sweep"
+    cmd = [
+        sys.executable, "-m", "cgresearch.cli", "sweep", "whatifs.toml",
+        "--workers", "2", "--batch-size", "5", "--out", str(out),
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        _wait_for(lambda: any(out.glob("results/*.parquet")), "the first batch file")
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    assert "interrupted; rerun to resume" in err
+    assert "Traceback" not in err and "distributed" not in err
+
+    def group_gone() -> bool:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    _wait_for(group_gone, "the worker processes to end")
+    done = len(list(out.glob("results/*.parquet")))
+    assert 0 < done < 144  # 720 scenarios in batches of 5
+    assert not list(out.glob("results/*.tmp"))
+    again = subprocess.run(
+        [*cmd[:-2], "--out", str(out), "--max-batches", "1"], capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert f"{done} already on disk" in again.stdout
+
+
+def test_a_second_sweep_into_a_folder_in_use_is_refused_naming_it(tmp_path) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "busy"
+    out.mkdir()
+    fd = os.open(out / ".lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the first sweep holds it while it runs
+    try:
+        spec = sweep_from_dict(
+            {"sweep": {"name": "busy", "base": BASE}, "axis": [{"key": "floor_eok", "values": [8]}]}
+        )
+        with pytest.raises(ParameterError, match=r"busy: another sweep is writing into this"):
+            run_sweep(spec, out_dir=out, workers=1)
+    finally:
+        os.close(fd)
+    assert not (out / "results").exists()
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_a_batch_size_below_one_is_refused_not_replaced(tmp_path, size) -> None:
+    spec = sweep_from_dict(
+        {"sweep": {"name": "b", "base": BASE}, "axis": [{"key": "floor_eok", "values": [8]}]}
+    )
+    with pytest.raises(ParameterError, match=rf"--batch-size must be at least 1.*got {size}"):
+        run_sweep(spec, out_dir=tmp_path / "o", batch_size=size, workers=1)
+    assert not (tmp_path / "o").exists()

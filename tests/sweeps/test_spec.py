@@ -258,3 +258,67 @@ def test_load_sweep_overrides_sweep_keys_and_finds_files_in_scenarios_sweeps():
         load_sweep("whatifs_smoke.toml", {"axis.key": "floor_eok"})
     with pytest.raises(ParameterError, match="'drawz'"):
         load_sweep("whatifs_smoke.toml", {"monte_carlo.drawz": 5})
+
+
+def test_the_objective_is_a_sweep_axis_and_each_point_solves_with_its_objective():
+    spec = sweep_from_dict(
+        {
+            "sweep": {"name": "objectives", "base": "need_goal_stable.toml"},
+            "axis": [{"key": "objective", "values": ["equal_adjustment", "proportional"]}],
+        }
+    )
+    assert [spec.overrides(i) for i in range(spec.n_points)] == [
+        {"objective": "equal_adjustment"},
+        {"objective": "proportional"},
+    ]
+    assert spec.base.with_overrides(spec.overrides(1)).objective == "proportional"
+
+
+def test_a_misspelt_objective_on_an_axis_is_refused_at_load_with_key_and_suggestion():
+    with pytest.raises(ParameterError) as info:
+        sweep_from_dict(
+            {
+                "sweep": {"name": "typo", "base": "need_goal_stable.toml"},
+                "axis": [{"key": "objective", "values": ["equal_adjustment", "proportionall"]}],
+            }
+        )
+    message = str(info.value)
+    assert "[[axis]] 1" in message and "objective" in message and "'proportionall'" in message
+    assert "did you mean 'proportional'" in message
+
+
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("max_cut_pct", [5, 10]),
+        ("max_raise_pct", [10, 20]),
+        ("max_change_eok", [1, 2]),
+        ("floor_per_capita_krw", [20_000, 30_000]),
+    ],
+)
+def test_change_limits_and_per_capita_floor_are_sweep_axes(key, values):
+    spec = spec_of({"key": key, "values": values})
+    assert [spec.overrides(i) for i in range(2)] == [{key: v} for v in values]
+    scenario = spec.base.with_overrides(spec.overrides(1))
+    assert getattr(scenario, key) == values[1]
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "bad"),
+    [
+        ("max_cut_pct", [5, 150], "max_cut_pct = 150"),
+        ("max_raise_pct", [10, -1], "max_raise_pct = -1"),
+        ("max_change_eok", [-0.5, 1], "max_change_eok = -0.5"),
+        ("floor_per_capita_krw", [20_000, -3], "floor_per_capita_krw = -3"),
+    ],
+)
+def test_an_axis_value_outside_its_key_range_is_refused_at_load_with_the_key(key, values, bad):
+    # one bad value among good ones is a typo, not a question without an answer
+    with pytest.raises(ParameterError, match=r"\[\[axis\]\] 1: ") as info:
+        spec_of({"key": key, "values": values})
+    assert bad in str(info.value)
+
+
+def test_a_sampled_change_limit_range_outside_its_bounds_is_refused():
+    with pytest.raises(ParameterError, match="max_cut_pct"):
+        spec_of({"kind": "random", "n": 5, "ranges": {"max_cut_pct": [101, 120]}})

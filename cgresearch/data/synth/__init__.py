@@ -5,6 +5,8 @@
 - :func:`generate_proposals`: resident project proposals per gu and dong.
 - :func:`generate_evaluation_panel`: CG evaluation indicators, 25 gu × 3 years (4 real columns).
 - :func:`generate_register`: the action-task register of the monitoring system.
+- :func:`generate_seoul_pb_proposals` / :func:`generate_seoul_pb_ballots`: one year of Seoul's
+  citizen participatory budget in the structure of a budget-system file.
 
 Examples
 --------
@@ -28,6 +30,12 @@ from cgresearch.data.synth.export import SYNTHETIC_FILES, write_survey_sav, writ
 from cgresearch.data.synth.inventory import INVENTORY_COLUMNS, InventoryParams, generate_inventory
 from cgresearch.data.synth.monitoring import REGISTER_TASKS, generate_register
 from cgresearch.data.synth.proposals import PROPOSAL_COLUMNS, ProposalParams, generate_proposals
+from cgresearch.data.synth.seoul_pb import (
+    SEOUL_PB_PROPOSAL_COLUMNS,
+    SeoulPBParams,
+    generate_seoul_pb_ballots,
+    generate_seoul_pb_proposals,
+)
 from cgresearch.data.synth.survey import (
     SURVEY_CODEBOOK,
     SURVEY_COLUMNS,
@@ -50,6 +58,7 @@ __all__ = [
     "INVENTORY_COLUMNS",
     "PROPOSAL_COLUMNS",
     "REGISTER_TASKS",
+    "SEOUL_PB_PROPOSAL_COLUMNS",
     "SURVEY_CODEBOOK",
     "SURVEY_COLUMNS",
     "SYNTHETIC_FILES",
@@ -59,6 +68,7 @@ __all__ = [
     "EvaluationParams",
     "InventoryParams",
     "ProposalParams",
+    "SeoulPBParams",
     "SurveyParams",
     "apportion",
     "codebook_frame",
@@ -69,6 +79,8 @@ __all__ = [
     "generate_inventory",
     "generate_proposals",
     "generate_register",
+    "generate_seoul_pb_ballots",
+    "generate_seoul_pb_proposals",
     "generate_survey",
     "panel_year",
     "stratum_sizes",

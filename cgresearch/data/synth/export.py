@@ -33,6 +33,8 @@ from cgresearch.data.synth.survey import (
     codebook_frame,
     generate_survey,
 )
+from cgresearch.errors import ParameterError
+from cgresearch.outputs import check_output_folder, staged_folder
 
 __all__ = ["SYNTHETIC_FILES", "write_survey_sav", "write_synthetic"]
 
@@ -139,9 +141,16 @@ def write_synthetic(out_dir: Path | None = None, seed: int | None = None) -> lis
     Parameters
     ----------
     out_dir : Path, optional
-        Target folder (default ``outputs/data/``); created if missing.
+        Target folder (default ``outputs/data/``); created if missing. It is written whole or
+        not at all (staged, then swapped in under a lock; see :mod:`cgresearch.outputs`), so
+        it must be new, empty or an earlier synthetic output.
     seed : int, optional
-        One seed for all three generators (default: each generator's own default seed).
+        One seed (≥ 0) for all three generators (default: each generator's own default seed).
+
+    Raises
+    ------
+    ParameterError
+        A negative seed, or an output folder that cannot be written (named).
 
     Returns
     -------
@@ -150,8 +159,13 @@ def write_synthetic(out_dir: Path | None = None, seed: int | None = None) -> lis
         evaluation panel (and its last year as COINr data + meta), action register, README.
     """
     out = Path(out_dir) if out_dir is not None else paths.outputs_dir() / "data"
-    out.mkdir(parents=True, exist_ok=True)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ParameterError(
+            f"seed = {seed!r} must be a whole number ≥ 0 (e.g. 20260101): numpy's generators "
+            "take no negative seeds"
+        )
     kw = {} if seed is None else {"seed": seed}
+    check_output_folder(out, option="output folder", known=SYNTHETIC_FILES.values())
     survey = generate_survey(**kw)
     panel = generate_evaluation_panel(**kw)
     tables = {
@@ -164,19 +178,22 @@ def write_synthetic(out_dir: Path | None = None, seed: int | None = None) -> lis
         "evaluation_meta": evaluation_meta(),
         "register": generate_register(**kw),
     }
-    written = []
-    for key, df in tables.items():
-        path = out / SYNTHETIC_FILES[key]
-        path.write_bytes(to_csv_bytes(df))
-        written.append(path)
-    written.append(write_survey_sav(survey, out / SYNTHETIC_FILES["survey_sav"]))
-    params = {
-        "InventoryParams": InventoryParams(),
-        "SurveyParams": SurveyParams(),
-        "ProposalParams": ProposalParams(),
-        "EvaluationParams": EvaluationParams(),
-    }
-    readme = out / SYNTHETIC_FILES["readme"]
-    readme.write_text(_readme(seed, params), encoding="utf-8")
-    written.append(readme)
+    names = []
+    with staged_folder(
+        out, command="synth", option="output folder", known=SYNTHETIC_FILES.values()
+    ) as stage:
+        for key, df in tables.items():
+            (stage / SYNTHETIC_FILES[key]).write_bytes(to_csv_bytes(df))
+            names.append(SYNTHETIC_FILES[key])
+        write_survey_sav(survey, stage / SYNTHETIC_FILES["survey_sav"])
+        names.append(SYNTHETIC_FILES["survey_sav"])
+        params = {
+            "InventoryParams": InventoryParams(),
+            "SurveyParams": SurveyParams(),
+            "ProposalParams": ProposalParams(),
+            "EvaluationParams": EvaluationParams(),
+        }
+        (stage / SYNTHETIC_FILES["readme"]).write_text(_readme(seed, params), encoding="utf-8")
+        names.append(SYNTHETIC_FILES["readme"])
+    written = [out / name for name in names]
     return written

@@ -6,8 +6,11 @@ projects worth ₩6,060,700 million. No project list is public, so this module d
 those four totals exactly and is otherwise plausible: projects spread over the gu roughly with
 population, over the five policy tasks and seven strategies, three funding sources and the years
 2014-2016; heavy-tailed (log-normal) budgets; and groups of near-duplicate projects run by different
-departments of the same gu (pending issue P2, "fragmentation and duplication"). Every row is
-labelled ``data_label = "synthetic"``.
+departments of the same gu (pending issue P2, "fragmentation and duplication"), each department
+wording the shared project its own way (other words for the action, spacing of compounds, a
+framing, word order, a suffix), while projects that are not duplicates serve different people, so
+a title-based detector has real work to do (:mod:`cgresearch.allocation.fragmentation`). Every row
+is labelled ``data_label = "synthetic"``.
 
 Examples
 --------
@@ -111,6 +114,36 @@ _VARIANTS: tuple[tuple[str, str], ...] = (
     (" 2단계", " phase 2"),
     (" 시범", " pilot"),
 )
+# How another department words the same project (Korean only; the English title stays a gloss of
+# the original): other wordings of the action, a different spacing of compound topics, a
+# department's framing before the title, the action put first, and the variant suffix above.
+_ACTION_WORDINGS: dict[str, tuple[str, ...]] = {
+    "지원사업": ("지원 사업", "지원 프로그램", "지원"),
+    "공모사업": ("공모 지원", "주민 공모", "공모"),
+    "네트워크 구축": ("네트워크 조성", "연계망 구축", "네트워크 운영"),
+    "운영": ("운영 지원", "상시 운영", "운영 사업"),
+    "활성화 사업": ("활성화 지원", "활성화 프로젝트", "활성화"),
+}
+_FRAMINGS: tuple[str, ...] = ("찾아가는", "주민과 함께하는", "우리 동네", "함께 만드는", "제2차")
+# Whom a project serves (Korean, English). Projects of one gu with the same topic and action
+# serve different people unless they are a planted duplicate group, so that two projects share a
+# title only when they are labelled duplicates ("협치 교육 for elders" and "... for youth" are
+# near-misses, not duplicates).
+_TARGETS: tuple[tuple[str, str], ...] = (
+    ("어르신", "older people"),
+    ("청소년", "teenagers"),
+    ("아동", "children"),
+    ("1인가구", "single households"),
+    ("다문화가족", "multicultural families"),
+    ("장애인", "people with disabilities"),
+    ("소상공인", "small businesses"),
+    ("여성", "women"),
+    ("청년", "young adults"),
+    ("마을활동가", "village activists"),
+    ("주민", "residents"),
+    ("신중년", "people in their fifties and sixties"),
+)
+_WORDING_STREAM = 14  # the wording draws come from their own stream: other columns are unchanged
 # Main strategies of each policy task (the rest are drawn uniformly).
 _TASK_STRATEGIES: dict[str, tuple[str, ...]] = {
     "T1": ("S1", "S4"),
@@ -188,6 +221,53 @@ class InventoryParams:
             raise ParameterError("years must not be empty")
 
 
+def _targets(
+    gu_idx: np.ndarray,
+    task: np.ndarray,
+    topic: np.ndarray,
+    action: np.ndarray,
+    group: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Index into :data:`_TARGETS` per project: one per planted group, distinct within a gu's
+    projects of the same topic and action (while there are targets enough)."""
+    target = np.zeros(len(gu_idx), dtype=int)
+    buckets: dict[tuple, dict[str, list[int]]] = {}
+    for i, key in enumerate(zip(gu_idx, task, topic, action, strict=True)):
+        unit = group[i] or f"#{i}"
+        buckets.setdefault(key, {}).setdefault(unit, []).append(i)
+    for units in buckets.values():
+        order = rng.permutation(len(_TARGETS))
+        for k, rows in enumerate(units.values()):
+            target[rows] = order[k % len(_TARGETS)]
+    return target
+
+
+def _reword(
+    gu: str, topic: str, action: str, suffix: str, target: int, rng: np.random.Generator
+) -> str:
+    """The title ``gu target topic action``; for a variant (``suffix`` given, possibly empty of
+    text but not the original) another department's wording: one to three of five rewordings."""
+    who = _TARGETS[target][0]
+    if not suffix:
+        return f"{gu} {who} {topic} {action}"
+    kinds = rng.permutation(5)[: int(rng.integers(1, 4))]
+    head = ""
+    if 0 in kinds:
+        options = _ACTION_WORDINGS[action]
+        action = options[int(rng.integers(len(options)))]
+    if 1 in kinds:
+        topic = topic.replace(" ", "") if " " in topic else " ".join(topic.split())
+        if topic == "마을공동체":
+            topic = "마을 공동체"
+        elif topic == "민관협치회의":
+            topic = "민관 협치 회의"
+    if 2 in kinds:
+        head = _FRAMINGS[int(rng.integers(len(_FRAMINGS)))] + " "
+    body = f"{action}({who} {topic})" if 3 in kinds else f"{who} {topic} {action}"
+    return f"{gu} {head}{body}{suffix if 4 in kinds else ''}"
+
+
 def generate_inventory(seed: int = 20161126, params: InventoryParams | None = None) -> pd.DataFrame:
     """Draw the synthetic CG project inventory.
 
@@ -250,7 +330,7 @@ def generate_inventory(seed: int = 20161126, params: InventoryParams | None = No
     source = np.where(smg, "smg_grant", np.where(joint, "joint", "borough_own"))
 
     # Near-duplicate groups: same gu, task, topic and action; different departments and years
-    # close together; titles differ by a variant suffix.
+    # close together; each variant is the original reworded by its department (_reword).
     group = np.full(n, "", dtype=object)
     free = np.ones(n, dtype=bool)
     target = round(p.duplicate_share * n)
@@ -285,19 +365,27 @@ def generate_inventory(seed: int = 20161126, params: InventoryParams | None = No
         budget[~smg] = apportion(p.total_budget_mkrw - p.smg_grant_budget_mkrw, raw[~smg], 1)
 
     names = districts["name_ko"].to_numpy()
-    title_ko = [
+    template = [
         f"{names[gi]} {_TOPICS[t][tp][0]} {_ACTIONS[a][0]}{_VARIANTS[v][0]}"
         for gi, t, tp, a, v in zip(gu_idx, task, topic, action, variant, strict=True)
     ]
+    wording = np.random.default_rng([seed, _WORDING_STREAM])
+    target = _targets(gu_idx, task, topic, action, group, wording)
+    rows = list(zip(gu_idx, task, topic, action, variant, target, strict=True))
+    title_ko = [
+        _reword(names[gi], _TOPICS[t][tp][0], _ACTIONS[a][0], _VARIANTS[v][0], tg, wording)
+        for gi, t, tp, a, v, tg in rows
+    ]
     names_en = districts["name_en"].to_numpy()
     title_en = [
-        f"{names_en[gi]} {_TOPICS[t][tp][1]} {_ACTIONS[a][1]}{_VARIANTS[v][1]}"
-        for gi, t, tp, a, v in zip(gu_idx, task, topic, action, variant, strict=True)
+        f"{names_en[gi]} {_TOPICS[t][tp][1]} {_ACTIONS[a][1]} ({_TARGETS[tg][1]}){_VARIANTS[v][1]}"
+        for gi, t, tp, a, v, tg in rows
     ]
     df = pd.DataFrame(
         {
             "title_ko": title_ko,
             "title_en": title_en,
+            "_template": template,
             "gu_code": districts["adm_code"].to_numpy()[gu_idx].astype(np.int64),
             "gu_name": names[gu_idx],
             "policy_task": task,
@@ -311,7 +399,8 @@ def generate_inventory(seed: int = 20161126, params: InventoryParams | None = No
             ),
         }
     )
-    df = df.sort_values(["gu_code", "year", "title_ko", "department"], kind="stable")
+    # sorted by the template title, so that the rewording keeps the rows (and ids) in place
+    df = df.sort_values(["gu_code", "year", "_template", "department"], kind="stable")
     df.insert(0, "project_id", [f"P{i:04d}" for i in range(1, n + 1)])
     df["data_label"] = SYNTHETIC_LABEL
     return df.reset_index(drop=True)[list(INVENTORY_COLUMNS)]

@@ -24,6 +24,7 @@ import pandas as pd
 
 from cgresearch.data.districts import load_districts
 from cgresearch.data.synth.survey import SurveyParams, codebook_frame, generate_survey
+from cgresearch.outputs import check_output_folder, staged_folder
 from cgresearch.vocabulary import POLICY_TASKS, RESPONDENT_GROUPS
 
 __all__ = [
@@ -170,6 +171,15 @@ def user_format_inventory(seed: int = 20161126, every: int = 8) -> pd.DataFrame:
     return inv
 
 
+#: The files :func:`write_user_format` writes, in its order.
+USER_FORMAT_FILES = (
+    "survey_user.csv",
+    "survey_user.sav",
+    "codebook_user.csv",
+    "inventory_user.csv",
+)
+
+
 def write_user_format(
     out_dir: str | Path, seed: int = 20170301, n_per_gu: dict[str, int] | None = None
 ) -> list[Path]:
@@ -178,7 +188,9 @@ def write_user_format(
     Files: ``survey_user.csv`` (CP949, as Korean Excel saves it), ``survey_user.sav`` (value
     labels for every coded variable, 97/99 user-missing), ``codebook_user.csv`` (UTF-8) and
     ``inventory_user.csv`` (CP949, :func:`user_format_inventory`). The CSV
-    files are byte-identical for the same seed; the .sav carries its creation time.
+    files are byte-identical for the same seed; the .sav carries its creation time. The folder
+    is written whole or not at all (staged, then swapped in; see :mod:`cgresearch.outputs`), so
+    it must be new, empty or an earlier output of this function.
 
     Examples
     --------
@@ -187,13 +199,25 @@ def write_user_format(
     ...     "cso": 2, "resident": 2})]
     ['survey_user.csv', 'survey_user.sav', 'codebook_user.csv', 'inventory_user.csv']
     """
+    folder = Path(out_dir)
+    check_output_folder(folder, option="output folder", known=USER_FORMAT_FILES)
+    survey, book = user_format_survey(seed, n_per_gu)
+    inventory = user_format_inventory().to_csv(index=False, lineterminator="\n")
+    with staged_folder(
+        folder, command="synth --user-format", option="output folder", known=USER_FORMAT_FILES
+    ) as stage:
+        _write_user_files(stage, survey, book, inventory)
+    return [folder / name for name in USER_FORMAT_FILES]
+
+
+def _write_user_files(
+    folder: Path, survey: pd.DataFrame, book: pd.DataFrame, inventory: str
+) -> None:
+    """Write the four user-layout files into ``folder`` (the staging folder)."""
     import pyreadstat
 
     from cgresearch.data.codebook import _labels
 
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    survey, book = user_format_survey(seed, n_per_gu)
     csv_path = folder / "survey_user.csv"
     csv_path.write_bytes(survey.to_csv(index=False, lineterminator="\n").encode("cp949"))
     sav_path = folder / "survey_user.sav"
@@ -223,6 +247,4 @@ def write_user_format(
     book_path = folder / "codebook_user.csv"
     book_path.write_bytes(book.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     inventory_path = folder / "inventory_user.csv"
-    inventory = user_format_inventory().to_csv(index=False, lineterminator="\n")
     inventory_path.write_bytes(inventory.encode("cp949"))
-    return [csv_path, sav_path, book_path, inventory_path]

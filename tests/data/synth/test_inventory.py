@@ -79,8 +79,21 @@ def test_duplicate_groups_are_near_duplicates_across_departments(inv: pd.DataFra
     assert (groups["policy_task"].nunique() == 1).all()
     assert (groups["department"].nunique() == sizes).all()  # each member in its own department
     for _, g in groups:
-        shortest = min(g["title_ko"], key=len)
-        assert all(t.startswith(shortest) for t in g["title_ko"])  # same title, variant suffix
+        gu = g["gu_name"].iloc[0]
+        assert all(t.startswith(gu + " ") for t in g["title_ko"])
+
+
+def test_duplicates_are_reworded_not_only_suffixed_and_only_duplicates_share_a_title(
+    inv: pd.DataFrame,
+) -> None:
+    groups = inv.dropna(subset=["duplicate_group"]).groupby("duplicate_group")["title_ko"]
+    # the same title plus a suffix would make detection trivial: most groups are reworded
+    suffixed = [all(t.startswith(min(g, key=len)) for t in g) for _, g in groups]
+    assert sum(suffixed) < 0.5 * len(suffixed)
+    # two projects of one gu share a title only if they are labelled one duplicate group
+    for _, same in inv.groupby(["gu_code", "title_ko"]):
+        if len(same) > 1:
+            assert same["duplicate_group"].notna().all() and same["duplicate_group"].nunique() == 1
 
 
 def test_same_seed_gives_identical_csv_bytes_and_another_seed_does_not() -> None:

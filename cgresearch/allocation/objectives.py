@@ -1,0 +1,462 @@
+"""Objectives of the envelope model that give one answer: least squares and its closed forms.
+
+When floors, caps, stability limits or tiers force money away from the formula targets ``t``,
+the least-absolute-deviation objective (``goal``) has many optima and a solver picks one. The
+objectives here are strictly convex in the amounts, so the allocation is unique:
+
+``equal_adjustment`` (the default)
+    Least squares ``min ½ Σ (x_i − t_i)²`` subject to ``Σ x_i = B`` and each gu's bounds. Its
+    solution is the water-filling closed form ``x_i = clip(t_i + λ, lo_i, hi_i)``: every gu not
+    held by a bound gets its formula target plus the same *common adjustment* ``λ`` (억원).
+``proportional``
+    Least squares relative to the targets, ``min ½ Σ (x_i − t_i)² / t_i``; closed form
+    ``x_i = clip(λ t_i, lo_i, hi_i)``: every free gu gets its target times a common factor.
+``least_squares``
+    ``min ½ Σ w_i (x_i − t_i)²`` with the scenario's deviation weights (``w_i = 1`` or, for
+    ``deviation = "relative"``, ``∝ 1/t_i``) as a convex QP on HiGHS (highspy,
+    ``passHessian``). Without an equity bound it equals ``equal_adjustment`` (absolute) or
+    ``proportional`` (relative); it is also how those two are solved when a per-capita equity
+    bound (not a per-gu box) is set.
+``minmax_relative``
+    Lexicographic: first the smallest band ``M`` with ``|x_i − t_i| ≤ M t_i`` for every gu (an LP),
+    then least squares within that band (a QP).
+
+Here ``lo_i`` is the largest of 0, the floor, the lower stability limit and the tier minimum,
+and ``hi_i`` the smallest of the cap, the upper stability limit and the tier maximum. The closed
+forms are solved exactly by sorting the breakpoints of the piecewise-linear ``Σ x_i(λ)``.
+
+Which of the five properties each objective has (hypothesis-tested in
+``tests/allocation/test_objectives_properties.py``; see ``scenarios/README.md``) is recorded
+in :data:`OBJECTIVE_PROPERTIES`.
+
+Examples
+--------
+>>> import numpy as np
+>>> x, lam = water_fill(np.array([7.1, 10.0, 12.9]), np.ones(3),
+...                     np.array([8.0, 0, 0]), np.full(3, np.inf), 30.0)
+>>> x.round(6).tolist(), round(lam, 6)
+([8.0, 9.55, 12.45], -0.45)
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from cgresearch.allocation.envelope_lp import _LP, _box, _columns, _Data, _Solution
+from cgresearch.errors import ModelError
+
+__all__ = [
+    "DEFAULT_OBJECTIVE",
+    "OBJECTIVE_PROPERTIES",
+    "UNIQUE_OBJECTIVES",
+    "water_fill",
+]
+
+#: The default objective of a scenario.
+DEFAULT_OBJECTIVE = "equal_adjustment"
+#: Objectives with a unique optimum (strictly convex in the amounts), solved here.
+UNIQUE_OBJECTIVES: tuple[str, ...] = (
+    "equal_adjustment",
+    "proportional",
+    "least_squares",
+    "minmax_relative",
+)
+_CLOSED_FORMS = ("equal_adjustment", "proportional")
+_PROPERTIES = ("unique", "resource", "need", "symmetry", "order", "continuity")
+#: objective -> property -> "yes" / "no" / a condition; as tested (box bounds: floors, caps,
+#: stability limits and tiers; the per-capita equity bound is not a box).
+OBJECTIVE_PROPERTIES: dict[str, dict[str, str]] = {
+    "equal_adjustment": dict.fromkeys(_PROPERTIES, "yes"),
+    "least_squares": dict.fromkeys(_PROPERTIES, "yes"),
+    "proportional": {
+        **dict.fromkeys(_PROPERTIES, "yes"),
+        "resource": "only with base_eok = 0 (targets proportional to the total)",
+    },
+    "minmax_relative": {
+        **dict.fromkeys(_PROPERTIES, "yes"),
+        "resource": "not proved (no counterexample found)",
+        "need": "not proved (no counterexample found)",
+        "continuity": "not proved",
+    },
+    "goal": {
+        "unique": "no (ties broken by a fixed proportional rule and the solver's path)",
+        "resource": "no",
+        "need": "no",
+        "symmetry": "no",
+        "order": "no",
+        "continuity": "no",
+    },
+}
+_TOL = 1e-9
+
+
+def water_fill(
+    base: np.ndarray,
+    slope: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    total: float,
+) -> tuple[np.ndarray, float]:
+    """Return ``x_i = clip(base_i + λ slope_i, lower_i, upper_i)`` with ``Σ x_i = total``, and λ.
+
+    ``Σ x_i(λ)`` is non-decreasing and piecewise linear in λ with breakpoints where a gu meets a
+    bound; the segment holding ``total`` is found by sorting them, and λ is then solved from
+    the gu strictly between their bounds. ``slope = 1`` gives the equal adjustment, ``base = 0``
+    and ``slope = t`` the proportional one.
+
+    Parameters
+    ----------
+    base, slope : ndarray
+        Per gu; ``slope ≥ 0``.
+    lower, upper : ndarray
+        Per gu bounds (``upper`` may be ``inf``); ``lower ≤ upper``.
+    total : float
+        The sum the amounts must reach, between ``Σ lower`` and ``Σ upper``.
+
+    Returns
+    -------
+    x : ndarray
+    lam : float
+        The multiplier (any value of an interval where every gu is at a bound: its left end).
+
+    Raises
+    ------
+    ModelError
+        When ``total`` is outside ``[Σ lower, Σ upper]`` or a lower bound is above its upper.
+
+    Examples
+    --------
+    >>> x, lam = water_fill(np.zeros(2), np.array([1.0, 3.0]), np.zeros(2), np.array([2.0, 9]), 8)
+    >>> x.tolist(), lam
+    ([2.0, 6.0], 2.0)
+    """
+    base, slope = np.asarray(base, float), np.asarray(slope, float)
+    lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+    if np.any(lower > upper + _TOL) or not (
+        lower.sum() - _TOL * max(1.0, abs(total))
+        <= total
+        <= upper.sum() + _TOL * max(1.0, abs(total))
+    ):
+        raise ModelError(
+            f"water_fill: the total {total:g} is outside the bounds' range "
+            f"[{lower.sum():g}, {upper.sum():g}] or a lower bound is above its upper bound"
+        )
+    moving = slope > 0
+    fixed_x = np.clip(base, lower, upper)
+
+    def amounts(lam: float) -> np.ndarray:
+        return np.where(moving, np.clip(base + lam * slope, lower, upper), fixed_x)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo_bp = (lower - base) / slope
+        hi_bp = (upper - base) / slope
+    points = np.concatenate([lo_bp[moving], hi_bp[moving]])
+    points = np.unique(points[np.isfinite(points)])
+    if points.size == 0:
+        return fixed_x, 0.0
+    x_at = np.clip(base[None, :] + points[:, None] * slope[None, :], lower, upper)
+    sums = np.where(moving[None, :], x_at, fixed_x[None, :]).sum(axis=1)
+    tol = _TOL * max(1.0, abs(total))
+    k = int(np.searchsorted(sums, total - tol))
+    if k < points.size and (k == 0 or abs(sums[k] - total) <= tol):
+        return amounts(float(points[k])), float(points[k])
+    # Inside a segment (or beyond the last breakpoint): Σ x is linear in λ over the gu strictly
+    # between their bounds; solve λ from them exactly.
+    probe = float(points[-1] + 1.0) if k == points.size else float((points[k - 1] + points[k]) / 2)
+    inside = moving & (base + probe * slope > lower) & (base + probe * slope < upper)
+    rest = float(np.where(inside, 0.0, amounts(probe)).sum())
+    moving_sum = float(slope[inside].sum())
+    if moving_sum <= 0:
+        return amounts(probe), probe
+    lam = (total - rest - float(base[inside].sum())) / moving_sum
+    return amounts(lam), float(lam)
+
+
+# --- the box of each gu -------------------------------------------------------------------------
+def _uses_closed_form(data: _Data) -> bool:
+    return data.scenario.objective in _CLOSED_FORMS and data.scenario.max_per_capita_ratio is None
+
+
+def _solve_unique(data: _Data, lp: _LP) -> _Solution:
+    """Solve a :data:`UNIQUE_OBJECTIVES` scenario (closed form, or HiGHS QP)."""
+    if _uses_closed_form(data):
+        return _closed_form(data, lp)
+    if data.scenario.objective == "minmax_relative":
+        return _minmax_relative(data, lp)
+    return _qp(data, lp)
+
+
+def _closed_form(data: _Data, lp: _LP) -> _Solution:
+    start = time.perf_counter()
+    s = data.scenario
+    lo, hi = _box(data)
+    budget = s.total_budget_eok
+    scale = max(1.0, abs(budget))
+    if np.any(lo > hi + _TOL * scale) or not (
+        lo.sum() <= budget + _TOL * scale and budget <= hi.sum() + _TOL * scale
+    ):
+        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+    t = data.target
+    if s.objective == "equal_adjustment":
+        x, lam = water_fill(t, np.ones(data.n), lo, hi, budget)
+        multiplier = lam
+    else:
+        x, factor = water_fill(np.zeros(data.n), t, lo, hi, budget)
+        # w_i (x_i − t_i) with w_i = 1/(n σ_i) = B/(n t_i): (factor − 1) B / n.
+        multiplier = (factor - 1.0) * budget / data.n
+    values = np.zeros(len(lp.col_names))
+    values[: data.n] = x
+    improvement = _kkt_improvement(data, lp, x, multiplier, lo, hi)
+    elapsed = time.perf_counter() - start
+    return _Solution(
+        "optimal",
+        "optimal solution found",
+        values,
+        improvement,
+        elapsed,
+        multiplier=multiplier,
+    )
+
+
+def _kkt_improvement(
+    data: _Data, lp: _LP, x: np.ndarray, lam: float, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
+    """Row prices of ``½ Σ w (x − t)²`` at the closed form (improvement per unit rhs increase).
+
+    A gu at its lower bound has ``ν_i = w_i (x_i − t_i) − λ ≥ 0``, at its upper bound
+    ``η_i = λ − w_i (x_i − t_i) ≥ 0``: the reduced cost of its amount.
+    """
+    imp = np.zeros(len(lp.row_names))
+    _bound_prices(data, lp, x, data.weight * (x - data.target) - lam, lo, hi, imp)
+    imp[0] = -lam
+    return imp
+
+
+def _bound_prices(
+    data: _Data,
+    lp: _LP,
+    x: np.ndarray,
+    reduced: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    imp: np.ndarray,
+) -> None:
+    """Put each gu's reduced cost (d objective / d bound) on the first row holding that bound."""
+    scale = np.maximum(1.0, np.abs(x))
+    n = data.n
+    at_lo = np.flatnonzero((np.abs(x - lo) <= 1e-9 * scale) & (reduced > 0))
+    at_hi = np.flatnonzero((np.abs(x - hi) <= 1e-9 * scale) & (reduced < 0))
+    # Row blocks of _structure: budget, goal, floor, cap, stab_lo, stab_hi, tier_lo, tier_hi.
+    lower = ((2, data.floor), (4, data.stab_lo), (6, data.tier_lo))
+    upper = ((3, data.cap), (5, data.stab_hi), (7, data.tier_hi))
+    for where, rows in ((at_lo, lower), (at_hi, upper)):
+        for i in where.tolist():
+            for block, bound in rows:
+                if abs(bound[i] - x[i]) <= 1e-9 * scale[i]:
+                    imp[1 + (block - 1) * n + i] = -reduced[i]
+                    break
+
+
+# --- HiGHS: the QP and the min-max LP ----------------------------------------------------------
+def _group_rows(data: _Data, lp: _LP, extra_cols: int = 0):
+    """The budget and equity rows over the columns x, pc_lo, pc_hi (+ ``extra_cols``).
+
+    Each gu's floors, caps, stability limits and tier are column bounds (:func:`_box`).
+    """
+    n = data.n
+    cols = _columns(n)
+    keep = np.array([*range(n), cols["lo"], cols["hi"]])
+    col_of = np.full(len(lp.col_names), -1)
+    col_of[keep] = np.arange(keep.size)
+    active = np.isin(lp.row_group, ("budget", "equity")) & ~np.isnan(lp.rhs)
+    rows = np.flatnonzero(active)
+    row_of = np.full(len(lp.row_names), -1)
+    row_of[rows] = np.arange(rows.size)
+    lo, hi = lp.row_bounds()
+    nz = active[lp.a_row] & (lp.a_val != 0)
+    return (
+        keep.size + extra_cols,
+        rows,
+        lo[rows],
+        hi[rows],
+        row_of[lp.a_row[nz]],
+        col_of[lp.a_col[nz]],
+        lp.a_val[nz],
+    )
+
+
+def _run_highs(
+    ncol: int,
+    col_lb: np.ndarray,
+    col_ub: np.ndarray,
+    cost: np.ndarray,
+    row_lb: np.ndarray,
+    row_ub: np.ndarray,
+    e_row: np.ndarray,
+    e_col: np.ndarray,
+    e_val: np.ndarray,
+    hessian: np.ndarray | None,
+    time_limit: float | None,
+):
+    """One HiGHS solve: returns (status word, solution or None)."""
+    import highspy
+
+    from cgresearch.allocation.solver import _new_highs
+
+    # Shift every column to a zero lower bound (x = y + lb): HiGHS' QP solver can fail on tiny
+    # positive lower bounds (a "Solve error" at lb = 1e-6), never on zero ones.
+    shift = np.where(np.isfinite(col_lb), col_lb, 0.0)
+    col_lb, col_ub = col_lb - shift, col_ub - shift
+    activity = np.bincount(e_row, weights=e_val * shift[e_col], minlength=row_lb.size)
+    row_lb, row_ub = row_lb - activity, row_ub - activity
+    if hessian is not None:
+        cost = cost + hessian * shift
+    h = _new_highs()
+    h.setOptionValue("qp_regularization_value", 0.0)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    inf = highspy.kHighsInf
+    h.addVars(ncol, col_lb, np.where(np.isinf(col_ub), inf, col_ub))
+    h.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
+    order = np.argsort(e_row, kind="stable")
+    m = row_lb.size
+    starts = np.searchsorted(e_row[order], np.arange(m)).astype(np.int32)
+    h.addRows(
+        m,
+        np.where(np.isinf(row_lb), -inf, row_lb),
+        np.where(np.isinf(row_ub), inf, row_ub),
+        int(e_val.size),
+        starts,
+        e_col[order].astype(np.int32),
+        e_val[order],
+    )
+    if hessian is not None:
+        on = np.flatnonzero(hessian != 0).astype(np.int32)  # explicit zeros upset HiGHS' QP
+        starts = np.searchsorted(on, np.arange(ncol + 1)).astype(np.int32)
+        h.passHessian(ncol, int(on.size), 1, starts, on, hessian[on])  # 1: triangular
+    h.run()
+    S = highspy.HighsModelStatus
+    ms = h.getModelStatus()
+    if ms == S.kOptimal:
+        sol = h.getSolution()
+        return "optimal", (np.asarray(sol.col_value, dtype=float) + shift, sol)
+    if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        return "infeasible", None
+    if ms in (S.kTimeLimit, S.kIterationLimit):
+        return "time_limit", None
+    raise ModelError(f"HiGHS could not solve the envelope model: {h.modelStatusToString(ms)}")
+
+
+def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
+    """``min ½ Σ w (x − t)²`` over every active constraint group (optionally within a band)."""
+    start = time.perf_counter()
+    n = data.n
+    ncol, rows, rlo, rhi, er, ec, ev = _group_rows(data, lp)
+    w, t = data.weight, data.target
+    cost = np.zeros(ncol)
+    cost[:n] = -w * t
+    hess = np.zeros(ncol)
+    hess[:n] = w
+    lo, hi = _box(data)
+    if np.any(lo > hi):
+        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+    col_lb = np.zeros(ncol)
+    col_ub = np.full(ncol, np.inf)
+    col_lb[:n], col_ub[:n] = lo, hi
+    if data.scenario.max_per_capita_ratio is None:
+        col_ub[n : n + 2] = 0.0  # the per-capita band columns are in no row: pin them
+    if band is not None:
+        col_lb[:n] = np.maximum(lo, t * (1 - band))
+        col_ub[:n] = np.minimum(hi, t * (1 + band))
+        col_lb[:n] = np.minimum(col_lb[:n], col_ub[:n])
+    status, sol = _run_highs(
+        ncol, col_lb, col_ub, cost, rlo, rhi, er, ec, ev, hess, data.scenario.time_limit_s
+    )
+    elapsed = time.perf_counter() - start
+    if sol is None:
+        return _message(status, data, elapsed)
+    x, sol = sol
+    values = np.zeros(len(lp.col_names))
+    cols = _columns(n)
+    values[:n] = x[:n]
+    values[cols["lo"]], values[cols["hi"]] = x[n], x[n + 1]
+    improvement = np.zeros(len(lp.row_names))
+    improvement[rows] = -np.asarray(sol.row_dual, dtype=float) + 0.0
+    reduced = np.asarray(sol.col_dual, dtype=float)[:n]
+    _bound_prices(data, lp, x[:n], reduced, lo, hi, improvement)
+    lam = float(np.asarray(sol.row_dual)[0]) if rows.size and rows[0] == 0 else None
+    return _Solution(
+        "optimal",
+        "optimal solution found",
+        values,
+        improvement,
+        elapsed,
+        multiplier=lam,
+        band=band,
+    )
+
+
+def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
+    """Stage 1: the least band ``M`` with ``|x_i − t_i| ≤ M t_i``; stage 2: least squares in it."""
+    start = time.perf_counter()
+    n = data.n
+    ncol, rows, rlo, rhi, er, ec, ev = _group_rows(data, lp, extra_cols=1)
+    m_col = ncol - 1
+    t = data.target
+    idx = np.arange(n)
+    m0 = rows.size
+    # x_i − t_i M ≤ t_i and x_i + t_i M ≥ t_i
+    er = np.concatenate([er, m0 + idx, m0 + idx, m0 + n + idx, m0 + n + idx])
+    ec = np.concatenate([ec, idx, np.full(n, m_col), idx, np.full(n, m_col)])
+    ev = np.concatenate([ev, np.ones(n), -t, np.ones(n), t])
+    rlo = np.concatenate([rlo, np.full(n, -np.inf), t])
+    rhi = np.concatenate([rhi, t, np.full(n, np.inf)])
+    cost = np.zeros(ncol)
+    cost[m_col] = 1.0
+    lo, hi = _box(data)
+    if np.any(lo > hi):
+        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+    col_lb, col_ub = np.zeros(ncol), np.full(ncol, np.inf)
+    col_lb[:n], col_ub[:n] = lo, hi
+    if data.scenario.max_per_capita_ratio is None:
+        col_ub[n : n + 2] = 0.0  # the per-capita band columns are in no row: pin them
+    status, sol = _run_highs(
+        ncol,
+        col_lb,
+        col_ub,
+        cost,
+        rlo,
+        rhi,
+        er,
+        ec,
+        ev,
+        None,
+        data.scenario.time_limit_s,
+    )
+    if sol is None:
+        return _message(status, data, time.perf_counter() - start)
+    band = float(sol[0][m_col])
+    out = _qp(data, lp, band=band * (1 + 1e-12) + 1e-13)
+    return _Solution(
+        out.status,
+        out.message,
+        out.values,
+        out.improvement,
+        time.perf_counter() - start,
+        multiplier=out.multiplier,
+        band=band,
+    )
+
+
+def _message(status: str, data: _Data, elapsed: float) -> _Solution:
+    if status == "infeasible":
+        return _Solution("infeasible", "no allocation satisfies every bound", None, None, elapsed)
+    return _Solution(
+        status,
+        f"stopped by the time limit of {data.scenario.time_limit_s:g} s before optimality",
+        None,
+        None,
+        elapsed,
+    )

@@ -1,0 +1,284 @@
+"""Output folders written whole or not at all: stage in a sibling folder, then swap in under a lock.
+
+Every command that writes an output folder (``allocate``, ``compare --out``, ``synth``) writes it
+through :func:`staged_folder`: the files go into a hidden staging folder next to the target, and
+only when the writer has finished does the staging folder replace the target, by directory renames
+under an exclusive lock on the parent folder. So one run's folder is always exactly one run's
+complete output: concurrent runs into one folder leave the last finisher's files (never a mix or a
+half-written Excel file), and a run that fails or is interrupted leaves the previous folder as it
+was. A staging folder left by a killed process (its lock is free) is removed by the next run.
+
+The target is checked first (:func:`check_output_folder`): a path that is a file, lies below a
+file, cannot be written, is the current folder, or is a folder holding files that cgresearch did
+not write is refused with a :class:`~cgresearch.errors.ParameterError` naming the path, before any
+work is done. The report runner (``report/runner.py``) follows the same stage-then-swap and lock
+ideas for its run folders.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as d:
+...     target = pathlib.Path(d) / "run"
+...     with staged_folder(target, command="demo") as stage:
+...         _ = (stage / "table.csv").write_text("a,b\\n1,2\\n")
+...     sorted(p.name for p in target.iterdir() if not p.name.startswith("."))
+['table.csv']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Collection, Iterator
+from pathlib import Path
+
+from cgresearch.errors import ParameterError
+
+__all__ = ["MARKER_NAME", "check_output_folder", "staged_folder"]
+
+#: The file that marks a folder as written by cgresearch (command name and files, as JSON).
+MARKER_NAME = ".cgresearch-output.json"
+_STAGE_PREFIX = ".cgresearch-staging-"
+_TRASH_PREFIX = ".cgresearch-old-"
+_LOCK_NAME = ".lock"
+
+
+def _is_ours(folder: Path, known: Collection[str]) -> bool:
+    """True when ``folder`` is empty, carries the marker, or holds only ``known`` file names."""
+    names = {p.name for p in folder.iterdir()}
+    if not names or MARKER_NAME in names:
+        return True
+    return bool(known) and names <= set(known)
+
+
+def check_output_folder(
+    target: str | Path, *, option: str = "--out", known: Collection[str] = ()
+) -> Path:
+    """Check that ``target`` can be (re)written as an output folder; return its absolute path.
+
+    Parameters
+    ----------
+    target : str or Path
+        The folder to write (created if missing, replaced whole if it holds an earlier output).
+    option : str
+        How the user gave the path (named in messages), e.g. ``"--out"``.
+    known : collection of str
+        File names the command writes: a folder without the cgresearch marker but holding only
+        these names (an output of an older version) may be replaced too.
+
+    Raises
+    ------
+    ParameterError
+        The path is a file, lies below a file, cannot be written, is (or contains) the current
+        folder, or is a folder with files that cgresearch did not write.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.NamedTemporaryFile() as f:
+    ...     try:
+    ...         check_output_folder(f.name)
+    ...     except ParameterError as exc:
+    ...         print("is a file" in str(exc))
+    True
+    """
+    shown = str(target)
+    path = Path(os.path.abspath(os.path.expanduser(str(target))))
+    if os.path.lexists(path) and not path.is_dir():
+        raise ParameterError(
+            f"{option} {shown}: is a file, not a folder: give the path of a folder (it is "
+            "created if missing)"
+        )
+    probe = path
+    while not os.path.lexists(probe) and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ParameterError(
+            f"{option} {shown}: {probe} is a file, so no folder can be made below it: give a "
+            "folder path that does not pass through a file"
+        )
+    writable = probe.parent if probe == path else probe
+    if not os.access(writable, os.W_OK | os.X_OK):
+        raise ParameterError(
+            f"{option} {shown}: cannot write in {writable} (permission denied): give a folder "
+            "you can write to"
+        )
+    cwd = Path.cwd().resolve()
+    if path.is_dir() and (cwd == path.resolve() or path.resolve() in cwd.parents):
+        raise ParameterError(
+            f"{option} {shown}: is the current folder (or holds it), which would be replaced "
+            "whole: give a new sub-folder, e.g. out/"
+        )
+    if path.is_dir() and not _is_ours(path, known):
+        strangers = sorted(p.name for p in path.iterdir() if p.name not in set(known))
+        raise ParameterError(
+            f"{option} {shown}: the folder holds files cgresearch did not write (e.g. "
+            f"'{strangers[0]}'), which a new run would replace: give a new or empty folder"
+        )
+    return path
+
+
+@contextlib.contextmanager
+def _dir_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` itself (no lock file left behind)."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _in_use(stage: Path) -> bool:
+    """True while the process that made staging folder ``stage`` still holds its lock."""
+    import fcntl
+
+    try:
+        fd = os.open(stage / _LOCK_NAME, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _remove_leftovers(parent: Path) -> None:
+    """Remove staging folders of dead runs and old folders a run did not finish deleting."""
+    for folder in parent.glob(f"{_STAGE_PREFIX}*"):
+        if folder.is_dir() and not _in_use(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in parent.glob(f"{_TRASH_PREFIX}*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _make_parent(parent: Path, option: str, shown: str) -> None:
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(
+            f"{option} {shown}: cannot create {parent} ({exc.strerror}): give a folder you can "
+            "write to"
+        ) from exc
+
+
+@contextlib.contextmanager
+def staged_folder(
+    target: str | Path,
+    *,
+    command: str,
+    option: str = "--out",
+    known: Collection[str] = (),
+) -> Iterator[Path]:
+    """Yield a staging folder; when the block ends without error, it replaces ``target`` whole.
+
+    Parameters
+    ----------
+    target : str or Path
+        The output folder (checked by :func:`check_output_folder`, created if missing).
+    command : str
+        The command writing it (recorded in the folder's marker file, ``.cgresearch-output.json``).
+    option, known
+        See :func:`check_output_folder`.
+
+    Yields
+    ------
+    Path
+        An empty folder on the same file system as ``target``: write every file there.
+
+    Notes
+    -----
+    The swap (two renames) and the creation and clean-up of staging folders happen under an
+    exclusive lock on the parent folder, so concurrent runs swap one after another and never
+    remove each other's staging folders. If the block raises, the staging folder is removed and
+    ``target`` is left as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with staged_folder(pathlib.Path(d) / "out", command="demo") as stage:
+    ...         _ = (stage / "a.txt").write_text("1")
+    ...     (pathlib.Path(d) / "out" / "a.txt").read_text()
+    '1'
+    """
+    import fcntl
+
+    shown = str(target)
+    path = check_output_folder(target, option=option, known=known)
+    parent = path.parent
+    _make_parent(parent, option, shown)
+    with _dir_lock(parent):
+        _remove_leftovers(parent)
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{_stem(path.name)}-", dir=parent))
+        except OSError as exc:
+            raise ParameterError(
+                f"{option} {shown}: cannot write in {parent} ({exc.strerror}): give a folder "
+                "you can write to"
+            ) from exc
+        lock = os.open(stage / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        yield stage
+        files = sorted(
+            str(p.relative_to(stage))
+            for p in stage.rglob("*")
+            if p.is_file() and p.name != _LOCK_NAME
+        )
+        marker = {"command": command, "files": files}
+        (stage / MARKER_NAME).write_text(json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
+        os.chmod(stage, 0o777 & ~_umask())
+        with _dir_lock(parent):
+            # Checked again under the lock: another process may have put files there meanwhile.
+            check_output_folder(target, option=option, known=known)
+            os.unlink(stage / _LOCK_NAME)
+            old = _swap_in(stage, path, parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        os.close(lock)
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _stem(name: str) -> str:
+    """The start of a folder name for a sibling's prefix (file names are limited to 255 bytes)."""
+    return name.encode("utf-8")[:60].decode("utf-8", errors="ignore")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _swap_in(new: Path, target: Path, parent: Path) -> Path | None:
+    """Put folder ``new`` in place of ``target``; return the old folder to delete, if any."""
+    if not target.exists():
+        os.replace(new, target)
+        return None
+    old = Path(tempfile.mkdtemp(prefix=f"{_TRASH_PREFIX}{_stem(target.name)}-", dir=parent))
+    os.rmdir(old)
+    os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError as exc:  # put the previous output back rather than leave nothing
+        os.replace(old, target)
+        if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise ParameterError(
+                f"{target}: another program wrote into the folder during the run: run again"
+            ) from exc
+        raise
+    return old

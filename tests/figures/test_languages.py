@@ -1,0 +1,284 @@
+"""Every figure of the package renders in both editions: no missing glyph, no English left in the
+Korean edition, no raw identifier (snake_case column names, T1–T5 codes) a reader would see.
+
+``FIGURES`` is the registry: one line per figure function, with a small input built here. A figure
+added later is covered by adding its line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from cgresearch.figures import inventory as inv
+from cgresearch.figures import style
+from cgresearch.figures import survey as sv
+from cgresearch.formatting import raw_identifiers
+from cgresearch.i18n import Lang
+from cgresearch.survey.design import SurveyDesign
+from cgresearch.survey.gaps import gap_table
+from cgresearch.survey.priorities import (
+    borich,
+    importance_performance,
+    locus_for_focus,
+    pairs_from_prefixes,
+)
+from cgresearch.survey.scales import LikertItem, LikertScale, response_distribution
+from cgresearch.vocabulary import POLICY_TASKS
+
+PAIRS = pd.DataFrame(
+    {
+        "imp_T1": [5, 4, 5, 4],
+        "perf_T1": [2, 3, 2, 3],
+        "imp_T2": [4, 4, 3, 3],
+        "perf_T2": [4, 3, 3, 4],
+        "imp_T3": [3, 4, 4, 5],
+        "perf_T3": [4, 4, 5, 5],
+    }
+)
+SURVEY = pd.DataFrame(
+    {
+        "group": ["public", "cso", "resident"] * 4,
+        "q1": [5, 2, 3, 4, 2, 4, 5, 1, 3, 4, 3, 3],
+        "q2": [3, 3, 4, 2, 4, 5, 3, 4, 4, 2, 5, 4],
+    }
+)
+
+
+def _task_labels(lang: Lang) -> dict[str, str]:
+    return {c: (t.ko if lang == "ko" else t.en) for c, t in POLICY_TASKS.items()}
+
+
+def _scale() -> LikertScale:
+    return LikertScale(
+        "trust",
+        (
+            LikertItem("q1", "구청을 신뢰한다", "I trust the gu office"),
+            LikertItem("q2", "참여", "I take part"),
+        ),
+        label_ko="신뢰",
+        label_en="Trust",
+    )
+
+
+def _likert(lang: Lang) -> Figure:
+    dist = response_distribution(SURVEY, _scale(), group="group", lang=lang)
+    return sv.likert_bars(
+        dist, lang=lang, title="신뢰" if lang == "ko" else "Trust", synthetic=True
+    )
+
+
+def _dumbbell(lang: Lang) -> Figure:
+    gaps = gap_table(SurveyDesign(SURVEY), _scale(), "group", lang=lang, chisq=False)
+    return sv.gap_dumbbell(gaps, lang=lang, synthetic=True)
+
+
+def _ipa(lang: Lang) -> Figure:
+    pairs = pairs_from_prefixes(PAIRS.columns)
+    return sv.ipa_chart(
+        importance_performance(PAIRS, pairs, labels=_task_labels(lang)), lang=lang, synthetic=True
+    )
+
+
+def _borich(lang: Lang) -> Figure:
+    pairs = pairs_from_prefixes(PAIRS.columns)
+    res = borich(PAIRS, pairs, labels=_task_labels(lang))
+    return sv.borich_chart(res, top_k=1, lang=lang, synthetic=True)
+
+
+def _lff(lang: Lang) -> Figure:
+    pairs = pairs_from_prefixes(PAIRS.columns)
+    res = locus_for_focus(PAIRS, pairs, labels=_task_labels(lang))
+    return sv.locus_for_focus_chart(res, lang=lang, synthetic=True)
+
+
+_SOURCES = pd.DataFrame(
+    {"n_projects": [920, 150, 56], "budget_mkrw": [6_060_700, 1_000_000, 600_800]},
+    index=pd.Index(["smg_grant", "borough_own", "joint"], name="funding_source"),
+)
+
+
+def _funding(lang: Lang) -> Figure:
+    fig = inv.funding_source_chart(_SOURCES, lang=lang)
+    style.caption(fig, "", synthetic=True, lang=lang)
+    return fig
+
+
+def _by_gu(lang: Lang) -> Figure:
+    table = pd.DataFrame(
+        {"smg_grant": [100.0, 300.0], "joint": [50.0, 0.0]}, index=["종로구", "중구"]
+    )
+    fig = inv.district_budget_chart(table, lang=lang)
+    style.caption(fig, "", synthetic=True, lang=lang)
+    return fig
+
+
+def _heatmap(lang: Lang) -> Figure:
+    table = pd.DataFrame(
+        [[1, 2, 0, 3, 1], [3, 4, 1, 0, 2]], index=["종로구", "중구"], columns=list(POLICY_TASKS)
+    )
+    fig = inv.task_heatmap(table, lang=lang)
+    style.caption(fig, "", synthetic=True, lang=lang)
+    return fig
+
+
+#: One line per figure function of the package: (name, draw(lang) -> Figure).
+FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
+    ("survey.likert_bars", _likert),
+    ("survey.gap_dumbbell", _dumbbell),
+    ("survey.ipa_chart", _ipa),
+    ("survey.borich_chart", _borich),
+    ("survey.locus_for_focus_chart", _lff),
+    ("inventory.funding_source_chart", _funding),
+    ("inventory.district_budget_chart", _by_gu),
+    ("inventory.task_heatmap", _heatmap),
+]
+
+
+def figure_texts(fig: Figure) -> list[str]:
+    """Every text a reader sees: titles, axis labels, tick labels, legends, annotations."""
+    found = [t.get_text() for t in fig.texts]
+    if fig._suptitle is not None:
+        found.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        found += [ax.get_title(loc) for loc in ("left", "center", "right")]
+        found += [ax.get_xlabel(), ax.get_ylabel()]
+        found += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        found += [t.get_text() for t in ax.texts]
+        legends = [a for a in ax.artists if isinstance(a, matplotlib.legend.Legend)]
+        if ax.get_legend() is not None:
+            legends.append(ax.get_legend())
+        for legend in legends:
+            found += [t.get_text() for t in legend.get_texts()]
+            found.append(legend.get_title().get_text())
+    return [t for t in found if t.strip()]
+
+
+#: Words that stay in Latin letters in the Korean edition (names of methods and bodies).
+_KEPT = {"Borich", "IPA", "SYNTHETIC", "CG", "SMG", "KRW"}
+_ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,:()-]+[A-Za-z]{2,}){2,}")
+
+
+_KEPT_PHRASES = ("Locus for Focus",)
+
+
+def _english_runs(text: str) -> list[str]:
+    """Runs of three or more Latin words (not kept names) left in a Korean text."""
+    for phrase in _KEPT_PHRASES:
+        text = text.replace(phrase, "")
+    runs = _ENGLISH_RUN.findall(text)
+    return [r for r in runs if set(re.findall(r"[A-Za-z]+", r)) - _KEPT]
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+class _FontLog(logging.Handler):
+    """Collects matplotlib's font-fallback messages ("findfont: Failed to find font weight …")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _draw(draw: Callable[[Lang], Figure], lang: Lang) -> tuple[Figure, list[str]]:
+    """Draw a figure; return it with every missing glyph and every font fallback."""
+    style.apply_style()
+    log = _FontLog()
+    logger = logging.getLogger("matplotlib.font_manager")
+    logger.addHandler(log)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig = draw(lang)
+            fig.canvas.draw()
+    finally:
+        logger.removeHandler(log)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    return fig, missing + log.messages
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize(("name", "draw"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_every_figure_renders_every_character_with_the_shipped_font(name, draw, lang):
+    fig, missing = _draw(draw, lang)
+    assert not missing, f"{name} ({lang}): {missing}"
+    assert figure_texts(fig), f"{name} ({lang}) has no text at all"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize(("name", "draw"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_no_figure_shows_a_raw_identifier(name, draw, lang):
+    fig, _ = _draw(draw, lang)
+    raw = {t: raw_identifiers(t) for t in figure_texts(fig) if raw_identifiers(t)}
+    assert not raw, f"{name} ({lang}) shows raw identifiers: {raw}"
+
+
+@pytest.mark.parametrize(("name", "draw"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_the_korean_edition_of_every_figure_has_no_english_sentence_left(name, draw):
+    fig, _ = _draw(draw, "ko")
+    left = {t: _english_runs(t) for t in figure_texts(fig) if _english_runs(t)}
+    assert not left, f"{name}: untranslated text {left}"
+
+
+@pytest.mark.parametrize(("name", "draw"), FIGURES, ids=[n for n, _ in FIGURES])
+def test_the_english_edition_of_every_figure_has_no_hangul_outside_place_names(name, draw):
+    fig, _ = _draw(draw, "en")
+    gu = re.compile(r"^[\uac00-\ud7a3]+구$")  # district names stay Korean in both editions
+    hangul = [
+        t for t in figure_texts(fig) if re.search("[\uac00-\ud7a3]", t) and not gu.match(t.strip())
+    ]
+    assert not hangul, f"{name}: Korean text in the English edition {hangul}"
+
+
+def test_the_checks_catch_english_raw_identifiers_and_missing_glyphs():
+    # guards the tests above: each check fires on a figure that has the defect
+    assert _english_runs("Share of valid answers (%)") == ["Share of valid answers"]
+    assert _english_runs("Borich 요구도") == []
+    assert raw_identifiers("cg_perception [scale score]") == ["cg_perception"]
+    assert raw_identifiers("T3. 제도 기반") == ["T3"]
+
+    def tofu(lang: Lang) -> Figure:
+        fig, ax = plt.subplots()
+        ax.set_title("종로구", family="DejaVu Sans")
+        return fig
+
+    _, missing = _draw(tofu, "ko")
+    assert missing
+
+    def heavy(lang: Lang) -> Figure:  # the shipped Hangul font has no weight 900
+        fig, ax = plt.subplots()
+        ax.set_title("종로구", fontweight="black")
+        return fig
+
+    _, fallback = _draw(heavy, "ko")
+    assert any("findfont" in m for m in fallback), fallback
+
+
+def test_figure_files_are_written_readable_like_tables(tmp_path):
+    import os
+
+    fig = _borich("ko")
+    old = os.umask(0o022)
+    try:
+        written = style.save(fig, "borich", outdir=tmp_path)
+    finally:
+        os.umask(old)
+    assert [oct(p.stat().st_mode & 0o777) for p in written] == ["0o644", "0o644"]
