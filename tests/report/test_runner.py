@@ -378,24 +378,34 @@ def test_parallel_runs_start_longest_first_by_last_timing_else_the_files_hint(
     )
     started: list[str] = []
     lock = threading.Lock()
+    # the two workers take the first two runs together; the third starts only when one is done,
+    # so the first two to start are the two longest, in either order (no timing involved)
+    both_started = threading.Barrier(2, timeout=60)
 
     def _record(nb, output_path, parameters, **kwargs):
         with lock:
             started.append(Path(output_path).stem)
+            first_two = len(started) <= 2
+        if first_two:
+            both_started.wait()
         nbformat.write(nb, output_path)
         return nb
 
     monkeypatch.setattr("papermill.execute_notebook", _record)
     out = tmp_path / "out"
     _report(params, out, jobs=2)
-    assert started[0] == "tiny_c"  # never run: the hint (50 s) beats the typical 10 s
-    # tiny_b took 100 s last time: it goes first now, ahead of tiny_c's hint
-    record = json.loads((out / "tiny_b" / "run.json").read_text(encoding="utf-8"))
-    record["timing"]["seconds"] = 100.0
-    (out / "tiny_b" / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    assert "tiny_c" in started[:2]  # never run: the hint (50 s) beats the typical 10 s
+    # now every run has a last duration, which beats the file's hint: tiny_b took 100 s last
+    # time, tiny_c 5 s and tiny_a 1 s, so tiny_a (not tiny_c, despite its 50 s hint) waits
+    for run_id, seconds in {"tiny_a": 1.0, "tiny_b": 100.0, "tiny_c": 5.0}.items():
+        record = json.loads((out / run_id / "run.json").read_text(encoding="utf-8"))
+        record["timing"]["seconds"] = seconds
+        (out / run_id / "run.json").write_text(json.dumps(record), encoding="utf-8")
     started.clear()
+    both_started.reset()
     result = _report(params, out, jobs=2)
-    assert started[0] == "tiny_b"
+    assert set(started[:2]) == {"tiny_b", "tiny_c"}
+    assert started[2] == "tiny_a"  # the shortest run starts last
     assert [r.run_id for r in result.runs] == ["tiny_a", "tiny_b", "tiny_c"]  # reported in order
 
 
