@@ -7,6 +7,7 @@
 # ---
 
 # %% tags=["parameters"]
+inventory_file: str = ""  # your inventory (CSV, xlsx; path from project root); "": synthetic
 seed: int = 20161126  # seed of the synthetic inventory generator
 top_groups: int = 10  # how many duplicate/fragmentation groups to list
 lang: str = "ko"  # edition's language (set by the report runner, --lang); one of: ko, en
@@ -18,13 +19,13 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cgresearch.data.synth import generate_inventory
 from cgresearch.figures.inventory import district_budget_chart, funding_source_chart, task_heatmap
 from cgresearch.figures.style import apply_style, caption, save
 from cgresearch.formatting import format_eok, format_number, format_percent, mkrw_to_eok
 from cgresearch.i18n import tr
 from cgresearch.report import (
     headers,
+    inventory_input,
     notebook_output_dir,
     record_key_figures,
     save_table,
@@ -34,17 +35,26 @@ from cgresearch.vocabulary import FUNDING_SOURCES, POLICY_TASKS
 
 OUT = notebook_output_dir(output_dir, "01_project_inventory")
 apply_style()
-DATA = tr("SYNTHETIC data (seeded generator)", lang)
-SYNTH_NOTE = tr(
-    "Synthetic inventory (seed {seed}) keeping the published totals of Seoul Institute "
-    "2016-PR-24; district names are real.",
-    lang,
-    seed=seed,
+INPUT = inventory_input(inventory_file, seed=seed)  # the user's file or the synthetic inventory
+SYNTHETIC, SOURCE = INPUT.provenance.synthetic, INPUT.provenance.source  # for captions
+# DATA labels every table row: the synthetic flag, or the user's file and its sha256
+DATA = (
+    tr("SYNTHETIC data (seeded generator)", lang) if SYNTHETIC else INPUT.provenance.describe(lang)
+)
+SYNTH_NOTE = (
+    tr(
+        "Synthetic inventory (seed {seed}) keeping the published totals of Seoul Institute "
+        "2016-PR-24; district names are real.",
+        lang,
+        seed=seed,
+    )
+    if SYNTHETIC
+    else tr("Inventory: {label}.", lang, label=INPUT.provenance.describe(lang))
 )
 
 
 def table(frame: pd.DataFrame, name: str, index: bool = True) -> None:
-    """Save a table with headers (and units) of this edition and the synthetic data label."""
+    """Save a table with headers (and units) of this edition and the data label (DATA)."""
     names = [*frame.columns, *(frame.index.names if index else [])]
     save_table(
         frame,
@@ -59,7 +69,7 @@ def table(frame: pd.DataFrame, name: str, index: bool = True) -> None:
     )
 
 
-inventory = generate_inventory(seed=seed)
+inventory = INPUT.frame
 show_markdown(
     tr(
         "# 01 · The CG project inventory of Seoul's 25 gu\n\n"
@@ -71,6 +81,8 @@ show_markdown(
         budget=format_eok(mkrw_to_eok(7_661_500), lang, decimals=0),
     )
 )
+if not SYNTHETIC:
+    show_markdown(tr("This run reads your inventory instead: {label}.", lang, label=SOURCE))
 
 # %%
 show_markdown(tr("## Projects and budget by funding source", lang))
@@ -95,7 +107,8 @@ fig = funding_source_chart(by_source, lang=lang)
 text = caption(
     fig,
     tr("Projects and budget (100 million KRW) by funding source.", lang) + " " + SYNTH_NOTE,
-    synthetic=True,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
     lang=lang,
 )
 save(fig, "funding_sources", OUT / "figures")
@@ -136,7 +149,8 @@ fig = district_budget_chart(by_gu, lang=lang)
 text = caption(
     fig,
     tr("Budget (100 million KRW) by district, stacked by funding source.", lang) + " " + SYNTH_NOTE,
-    synthetic=True,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
     lang=lang,
 )
 save(fig, "budget_by_gu", OUT / "figures")
@@ -155,7 +169,8 @@ text = caption(
     tr("Project counts by district and the five policy tasks of 'CG Seoul 2.0'.", lang)
     + " "
     + SYNTH_NOTE,
-    synthetic=True,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
     lang=lang,
 )
 save(fig, "projects_by_gu_and_task", OUT / "figures")

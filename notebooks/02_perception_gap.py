@@ -7,6 +7,8 @@
 # ---
 
 # %% tags=["parameters"]
+survey_file: str = ""  # your survey (CSV, xlsx, sav; path from project root); "": synthetic
+codebook_file: str = ""  # codebook of survey_file's columns and codes; "": the package's names
 seed: int = 20170301  # seed of the synthetic survey generator
 n_per_gu: dict[str, int] = {"public": 20, "cso": 12, "resident": 40}  # sample size per gu and group
 reference: str = "public"  # respondent group whose gaps to the others come first
@@ -21,8 +23,6 @@ from dataclasses import replace
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cgresearch.data.loaders import validate_survey
-from cgresearch.data.synth import SurveyParams, codebook_frame, generate_survey
 from cgresearch.figures.style import apply_style, caption, save
 from cgresearch.figures.survey import gap_dumbbell, likert_bars
 from cgresearch.formatting import format_number
@@ -34,6 +34,7 @@ from cgresearch.report import (
     record_key_figures,
     save_table,
     show_markdown,
+    survey_input,
 )
 from cgresearch.survey import SurveyDesign, cronbach_alpha, gap_table, response_distribution
 from cgresearch.survey.scales import scales_from_codebook
@@ -42,16 +43,27 @@ from cgresearch.vocabulary import RESPONDENT_GROUPS
 OUT = notebook_output_dir(output_dir, "02_perception_gap")
 apply_style()
 GROUP_LABELS = {g: (t.en if lang == "en" else t.ko) for g, t in RESPONDENT_GROUPS.items()}
-SYNTH_NOTE = tr(
-    "Synthetic survey (seed {seed}, stratified 25 gu x 3 groups, design weights).", lang, seed=seed
+INPUT = survey_input(survey_file, codebook_file, seed=seed, n_per_gu=n_per_gu)
+SYNTHETIC, SOURCE = INPUT.provenance.synthetic, INPUT.provenance.source  # for captions
+SYNTH_NOTE = (
+    tr(
+        "Synthetic survey (seed {seed}, stratified 25 gu x 3 groups, design weights).",
+        lang,
+        seed=seed,
+    )
+    if SYNTHETIC
+    else tr("Survey: {label}, design weights.", lang, label=INPUT.provenance.describe(lang))
 )
-DATA = tr("SYNTHETIC data (seeded generator)", lang)
+# DATA labels every table row: the synthetic flag, or the user's file and its sha256
+DATA = (
+    tr("SYNTHETIC data (seeded generator)", lang) if SYNTHETIC else INPUT.provenance.describe(lang)
+)
 CONSTRUCTS = {"trust": (tr("Trust", "ko"), tr("Trust", "en"))}
 CONSTRUCTS["cg_perception"] = (tr("Perception of CG", "ko"), tr("Perception of CG", "en"))
 
 
 def table(frame: pd.DataFrame, name: str) -> None:
-    """Save a table with headers (and units) of this edition and the synthetic data label."""
+    """Save a table with headers (and units) of this edition and the data label (DATA)."""
     kinds = {"item": tr("question", lang), "construct": tr("scale score", lang)}
     shown = frame.drop(columns=["variable"], errors="ignore").replace(GROUP_LABELS)
     if "kind" in shown:
@@ -81,12 +93,13 @@ show_markdown(
         lang,
     )
 )
+if not SYNTHETIC:
+    show_markdown(tr("This run reads your survey instead: {label}.", lang, label=SOURCE))
 
-raw = generate_survey(seed=seed, params=SurveyParams(n_per_gu=n_per_gu))
-survey = validate_survey(raw, source="synthetic survey")
+survey = INPUT.frame
 scales = {
     name: replace(scale, label_ko=CONSTRUCTS[name][0], label_en=CONSTRUCTS[name][1])
-    for name, scale in scales_from_codebook(codebook_frame(), ["trust", "cg_perception"]).items()
+    for name, scale in scales_from_codebook(INPUT.codebook, ["trust", "cg_perception"]).items()
 }
 design = SurveyDesign(survey, strata="stratum", weights="weight", fpc="fpc")
 show_markdown(
@@ -107,7 +120,8 @@ for name, scale in scales.items():
     text = caption(
         fig,
         tr("Weighted response shares, {scale} items.", lang, scale=title) + " " + SYNTH_NOTE,
-        synthetic=True,
+        synthetic=SYNTHETIC,
+        source=SOURCE,
         lang=lang,
     )
     save(fig, f"likert_{name}", OUT / "figures")
@@ -136,7 +150,8 @@ text = caption(
     tr("Weighted means by group ({level}% CIs).", lang, level=f"{level * 100:.0f}")
     + " "
     + SYNTH_NOTE,
-    synthetic=True,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
     lang=lang,
 )
 save(fig, "gap_dumbbell", OUT / "figures")

@@ -7,6 +7,8 @@
 # ---
 
 # %% tags=["parameters"]
+survey_file: str = ""  # your survey (CSV, xlsx, sav; path from project root); "": synthetic
+codebook_file: str = ""  # codebook of survey_file's columns and codes; "": the package's names
 seed: int = 20170301  # seed of the synthetic survey generator
 n_per_gu: dict[str, int] = {"public": 20, "cso": 12, "resident": 40}  # sample size per gu and group
 group: str = "all"  # respondents analysed; one of: all, public, cso, resident
@@ -21,8 +23,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from cgresearch.data.loaders import validate_survey
-from cgresearch.data.synth import SurveyParams, generate_survey
 from cgresearch.figures.style import apply_style, caption, save
 from cgresearch.figures.survey import borich_chart, ipa_chart, locus_for_focus_chart
 from cgresearch.formatting import format_number
@@ -34,15 +34,16 @@ from cgresearch.report import (
     record_key_figures,
     save_table,
     show_markdown,
+    survey_input,
 )
 from cgresearch.survey import pairs_from_prefixes, policy_priorities
 from cgresearch.vocabulary import POLICY_TASKS, RESPONDENT_GROUPS
 
 OUT = notebook_output_dir(output_dir, "03_policy_demand")
 apply_style()
-survey = validate_survey(
-    generate_survey(seed=seed, params=SurveyParams(n_per_gu=n_per_gu)), source="synthetic survey"
-)
+INPUT = survey_input(survey_file, codebook_file, seed=seed, n_per_gu=n_per_gu)
+SYNTHETIC, SOURCE = INPUT.provenance.synthetic, INPUT.provenance.source  # for captions
+survey = INPUT.frame
 respondents = survey if group == "all" else survey[survey["group"] == group]
 if group == "all":
     who = tr("all respondents", lang)
@@ -50,14 +51,27 @@ else:
     who = RESPONDENT_GROUPS[group].ko if lang == "ko" else RESPONDENT_GROUPS[group].en
 pairs = pairs_from_prefixes(respondents.columns)
 labels = {t: (term.en if lang == "en" else term.ko) for t, term in POLICY_TASKS.items()}
-SYNTH_NOTE = tr(
-    "Synthetic survey (seed {seed}), {who}, n = {n}, design-weighted.",
-    lang,
-    seed=seed,
-    who=who,
-    n=format_number(len(respondents)),
+SYNTH_NOTE = (
+    tr(
+        "Synthetic survey (seed {seed}), {who}, n = {n}, design-weighted.",
+        lang,
+        seed=seed,
+        who=who,
+        n=format_number(len(respondents)),
+    )
+    if SYNTHETIC
+    else tr(
+        "Survey: {label}, {who}, n = {n}, design-weighted.",
+        lang,
+        label=INPUT.provenance.describe(lang),
+        who=who,
+        n=format_number(len(respondents)),
+    )
 )
-DATA = tr("SYNTHETIC data (seeded generator)", lang)
+# DATA labels every table row: the synthetic flag, or the user's file and its sha256
+DATA = (
+    tr("SYNTHETIC data (seeded generator)", lang) if SYNTHETIC else INPUT.provenance.describe(lang)
+)
 show_markdown(
     tr(
         "# 03 · Policy demand: importance vs performance of the five CG policy tasks\n\n"
@@ -69,6 +83,8 @@ show_markdown(
         n=format_number(len(respondents)),
     )
 )
+if not SYNTHETIC:
+    show_markdown(tr("This run reads your survey instead: {label}.", lang, label=SOURCE))
 
 # %%
 result = policy_priorities(
@@ -99,7 +115,13 @@ shown.rename(columns=headers(shown.columns, lang))
 # %%
 show_markdown(tr("## Importance-Performance Analysis", lang))
 fig = ipa_chart(result.ipa, lang=lang)
-text = caption(fig, tr("IPA quadrants.", lang) + " " + SYNTH_NOTE, synthetic=True, lang=lang)
+text = caption(
+    fig,
+    tr("IPA quadrants.", lang) + " " + SYNTH_NOTE,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
+    lang=lang,
+)
 save(fig, "ipa", OUT / "figures")
 plt.show()
 print(text)
@@ -108,7 +130,11 @@ print(text)
 show_markdown(tr("## Borich needs scores", lang))
 fig = borich_chart(result.borich, top_k=top_k, lang=lang)
 text = caption(
-    fig, tr("Borich needs scores, ranked.", lang) + " " + SYNTH_NOTE, synthetic=True, lang=lang
+    fig,
+    tr("Borich needs scores, ranked.", lang) + " " + SYNTH_NOTE,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
+    lang=lang,
 )
 save(fig, "borich", OUT / "figures")
 plt.show()
@@ -118,7 +144,11 @@ print(text)
 show_markdown(tr("## Locus for Focus", lang))
 fig = locus_for_focus_chart(result.lff, lang=lang)
 text = caption(
-    fig, tr("Locus for Focus quadrants.", lang) + " " + SYNTH_NOTE, synthetic=True, lang=lang
+    fig,
+    tr("Locus for Focus quadrants.", lang) + " " + SYNTH_NOTE,
+    synthetic=SYNTHETIC,
+    source=SOURCE,
+    lang=lang,
 )
 save(fig, "locus_for_focus", OUT / "figures")
 plt.show()

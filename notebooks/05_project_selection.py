@@ -19,6 +19,7 @@ from typing import Optional
 
 scenario: str = "need_goal_stable"  # envelope scenario scenarios/<name>.toml
 proposal_share: float = 1.0  # share of each gu's envelope open to resident proposals
+proposals_file: str = ""  # your proposals (CSV, xlsx; path from project root); "": synthetic
 seed: int = 20190831  # seed of the synthetic proposals generator
 n_proposals: Optional[int] = None  # number of proposals (None: the generator's default)
 score: str = "score"  # what the selection maximises; one of: score, votes
@@ -39,9 +40,8 @@ from cgresearch.allocation import (
     solve_envelopes,
 )
 from cgresearch.data import load_districts
-from cgresearch.data.synth import generate_proposals
 from cgresearch.figures.style import apply_style, caption, palette, save, set_krw_axis
-from cgresearch.report import notebook_output_dir, record_key_figures, save_table
+from cgresearch.report import notebook_output_dir, proposals_input, record_key_figures, save_table
 
 OUT = notebook_output_dir(output_dir, "05_project_selection")
 apply_style()
@@ -53,7 +53,10 @@ envelope_result = solve_envelopes(
 envelopes = (
     envelope_result.table.set_index("adm_code")["amount_eok"] * 100 * proposal_share
 ).rename("envelope_mkrw")
-proposals = generate_proposals(seed=seed, n=n_proposals)
+INPUT = proposals_input(proposals_file, seed=seed, n=n_proposals)
+DATA_LABEL = INPUT.provenance.describe("en")  # "synthetic (seed N)" or the file, its sha256
+SYNTHETIC, SOURCE = INPUT.provenance.synthetic, INPUT.provenance.source  # for captions
+proposals = INPUT.frame
 print(
     f"{len(proposals):,} proposals asking ₩{proposals['cost_mkrw'].sum():,.0f} million; "
     f"envelopes for proposals ₩{envelopes.sum():,.0f} million ({proposal_share:.0%} of scenario "
@@ -69,9 +72,9 @@ print(
     f"status {selection.status}: {len(selection.selected)} funded, total {score} "
     f"{selection.objective:,.1f}"
 )
-save_table(selection.selected, "funded_proposals", OUT / "tables")
-save_table(selection.spend, "spend_by_gu", OUT / "tables")
-save_table(selection.area_spend, "spend_by_policy_task", OUT / "tables")
+save_table(selection.selected, "funded_proposals", OUT / "tables", data_label=DATA_LABEL)
+save_table(selection.spend, "spend_by_gu", OUT / "tables", data_label=DATA_LABEL)
+save_table(selection.area_spend, "spend_by_policy_task", OUT / "tables", data_label=DATA_LABEL)
 
 names = districts.set_index("adm_code")["name_ko"]
 spend = selection.spend.assign(name=lambda d: d["gu"].map(names)).sort_values("envelope")
@@ -87,9 +90,9 @@ ax.set_title("Resident proposals funded within each gu's envelope")
 fig.tight_layout()
 text = caption(
     fig,
-    f"Proposals: synthetic (seed {seed}); envelopes from scenario '{scenario}' on real district "
-    "data.",
-    synthetic=True,
+    f"Proposals: {DATA_LABEL}; envelopes from scenario '{scenario}' on real district data.",
+    synthetic=SYNTHETIC,
+    source=SOURCE,
 )
 save(fig, "spend_by_gu", OUT / "figures")
 plt.show()

@@ -13,7 +13,9 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         help="run the notebooks with every parameter set in params/ and write outputs/",
         description="Validate every parameter file, run each notebook with papermill, and write "
         "figures, tables, executed notebooks, the HTML report and manifest.json under outputs/. "
-        "Exit status 1 when a notebook fails, 2 when a parameter file is invalid.",
+        "Exit status 1 when a notebook fails, 2 when a parameter file or an input file it "
+        "names (survey_file, codebook_file, inventory_file, proposals_file) is invalid; then "
+        "nothing is written.",
     )
     p.add_argument(
         "notebooks",

@@ -17,11 +17,18 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, help="one seed for all generators (default: their own)")
     p.add_argument("--out", metavar="DIR", help="target folder (default outputs/data/)")
+    p.add_argument(
+        "--user-format",
+        action="store_true",
+        help="write instead a small synthetic survey in a researcher's layout (other column "
+        "names, codes 97/99, coded groups and gu) as CP949 CSV and labelled .sav, with its "
+        "codebook (how params/examples/data/ is made)",
+    )
     p.set_defaults(func=_run_synth)
 
 
 def _run_synth(args: argparse.Namespace) -> int:
-    from cgresearch.data.synth import write_synthetic
+    from cgresearch.data.synth import write_synthetic, write_user_format
     from cgresearch.errors import ParameterError
     from cgresearch.outputs import check_output_folder
 
@@ -29,6 +36,12 @@ def _run_synth(args: argparse.Namespace) -> int:
         raise ParameterError(f"--seed {args.seed}: give a whole number ≥ 0 (e.g. 20260101)")
     if args.out:  # refused before any work, by name
         check_output_folder(args.out, option="--out")
+    if args.user_format:
+        target = Path(args.out) if args.out else Path("outputs/data")
+        kwargs = {} if args.seed is None else {"seed": args.seed}
+        for path in write_user_format(target, **kwargs):
+            print(path)
+        return 0
     for path in write_synthetic(Path(args.out) if args.out else None, seed=args.seed):
         print(path)
     return 0

@@ -19,23 +19,29 @@ import importlib
 from typing import Any
 
 __all__ = [
+    "InputData",
     "NotebookParameter",
     "ParameterSet",
+    "Provenance",
     "ReportResult",
     "RunResult",
     "build_manifest",
+    "check_inputs",
     "coerce",
     "declared_parameters",
     "headers",
+    "inventory_input",
     "key_figure_rows",
     "load_parameter_sets",
     "notebook_html",
     "notebook_output_dir",
+    "proposals_input",
     "read_key_figures",
     "record_key_figures",
     "run_report",
     "save_table",
     "show_markdown",
+    "survey_input",
     "write_index",
 ]
 
@@ -58,6 +64,12 @@ _WHERE = {
     "read_key_figures": "keyfigures",
     "record_key_figures": "keyfigures",
     "save_table": "tables",
+    "InputData": "inputs",
+    "Provenance": "inputs",
+    "check_inputs": "inputs",
+    "inventory_input": "inputs",
+    "proposals_input": "inputs",
+    "survey_input": "inputs",
 }
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from cgresearch.i18n import DEFAULT_LANG, Lang, check_lang, tr
 from cgresearch.report._files import atomic_write_text
+from cgresearch.report.inputs import data_line
 from cgresearch.report.keyfigures import key_figure_rows
 
 __all__ = ["notebook_html", "write_index"]
@@ -163,6 +164,10 @@ def _run_section(run: Mapping[str, Any], lang: Lang) -> list[str]:
         f'<a href="{_e(rid)}/{_e(rid)}.ipynb">{w["nb"]}</a></p>'
     )
     params = run.get("parameters", {})
+    # synthetic (seed N), or the real files read and their sha256
+    data = data_line(params, lang, notebook_file=run.get("notebook_file"))
+    if data:
+        out.append(f"<p><b>{_e(data)}</b></p>")
     if params:
         rows = "".join(
             f"<tr><th>{_e(k)}</th><td>{_e(_fmt(v))}</td></tr>" for k, v in params.items()

@@ -548,6 +548,7 @@ def load_parameter_set(
         here = f"{params_file}: parameter {name!r}"
         values[name] = coerce(value, declared[name].type, where=here)
         check_choices(declared[name], values[name], where=here)
+        _check_input_file(name, values[name], here)
     if lang is not None and EDITION_PARAMETER in declared:
         here = f"{params_file}: report language (--lang) for notebook {notebook}"
         values[EDITION_PARAMETER] = coerce(lang, declared[EDITION_PARAMETER].type, where=here)
@@ -570,6 +571,14 @@ def load_parameter_set(
         overrides=tuple(given),
         expected_seconds=None if expected is None else float(expected),
     )
+
+
+def _check_input_file(name: str, value: Any, where: str) -> None:
+    """A data-file parameter (``survey_file`` ...) that is set must name an existing file."""
+    from cgresearch.report.inputs import FILE_PARAMETERS, resolve_input_file
+
+    if name in FILE_PARAMETERS and isinstance(value, str) and value:
+        resolve_input_file(value, where=where)
 
 
 def load_parameter_sets(

@@ -3,7 +3,8 @@
 It records the git commit and whether the work tree had uncommitted changes, the sha256 of
 ``uv.lock``, the installed package versions, the sha256 of every raw input file (checked against
 ``data/MANIFEST``), of the notebooks, parameter files and scenarios, the seeds of the synthetic
-generators, each run's validated parameters and the sha256 of each output figure and table.
+generators, each real input file a run read (``real_inputs``: parameter, file, sha256), each
+run's validated parameters and the sha256 of each output figure and table.
 Everything that changes from one run to the next (timestamps, durations) sits in the one
 top-level field ``"timing"``; without it two runs of the same commit give byte-identical files.
 
@@ -134,7 +135,21 @@ def output_digests(run_dir: Path) -> dict[str, str]:
 
 
 def _seeds(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    if any(parameters.get(name) for name in _file_parameters()):
+        return {}  # the run read the user's files, not the generator's data
     return {k: v for k, v in parameters.items() if "seed" in k.lower()}
+
+
+def _file_parameters() -> tuple[str, ...]:
+    from cgresearch.report.inputs import FILE_PARAMETERS
+
+    return FILE_PARAMETERS
+
+
+def _real_inputs(parameters: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    from cgresearch.report.inputs import input_file_digests
+
+    return input_file_digests(parameters)
 
 
 def build_manifest(
@@ -171,6 +186,9 @@ def build_manifest(
             "packages": package_versions(),
         },
         "inputs": input_files(params_dir, notebooks_dir),
+        "real_inputs": {
+            r["run_id"]: f for r in run_list if (f := _real_inputs(r.get("parameters", {})))
+        },
         "synthetic_seeds": {
             r["run_id"]: s for r in run_list if (s := _seeds(r.get("parameters", {})))
         },

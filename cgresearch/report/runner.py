@@ -54,6 +54,7 @@ from cgresearch.report.kernels import (
     kernels_import_this_package,
     resolve_kernel,
 )
+from cgresearch.report.inputs import check_inputs
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
 from cgresearch.report.progress import ReportProgress
 from cgresearch.report.staging import (
@@ -509,7 +510,11 @@ def run_report(
     Raises
     ------
     ParameterError
-        Before any kernel starts: an invalid parameter file, an unknown selection or kernel.
+        Before any kernel starts: an invalid parameter file, an unknown selection or kernel, an
+        input file (``survey_file`` ...) that does not exist.
+    InputError
+        Before any kernel starts: a user's input file that breaks its schema or its codebook
+        (:func:`cgresearch.report.inputs.check_inputs`); nothing is written.
     """
     from cgresearch.report.html import write_index
     from cgresearch.report.provenance import build_manifest, git_state, write_json
@@ -520,6 +525,7 @@ def run_report(
     n_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
     lang = check_lang(lang)  # before any kernel starts and before anything is written
     sets = load_parameter_sets(select, p_dir, n_dir, lang=lang)  # validates before any kernel
+    check_inputs(sets)  # the user's data files load and match their codebooks, before any run
     all_ids = sorted({f.stem for f in [*p_dir.glob("*.yaml"), *p_dir.glob("*.yml")]})
     if timeout <= 0:
         raise ParameterError(f"timeout must be a positive number of seconds, got {timeout}")

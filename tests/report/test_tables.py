@@ -86,3 +86,13 @@ def test_a_column_without_a_display_header_is_refused_naming_where_to_add_it():
 
     with pytest.raises(ParameterError, match=r"'floor_eok' has no display header.*columns\.py"):
         headers(["floor_eok"], "ko")
+
+
+def test_a_data_label_becomes_the_last_column_of_every_row_in_csv_and_excel(tmp_path):
+    table = pd.DataFrame({"gu": ["종로구", "중구"], "n": [3, 4]})
+    csv, xlsx = save_table(table, "t", tmp_path, data_label="synthetic (seed 5)", lang="en")
+    got = pd.read_csv(csv)
+    assert got.columns.tolist() == ["gu", "n", "Data"]
+    assert got["Data"].tolist() == ["synthetic (seed 5)"] * 2
+    assert pd.read_excel(xlsx, sheet_name=0)["Data"].tolist() == ["synthetic (seed 5)"] * 2
+    assert table.columns.tolist() == ["gu", "n"]  # the caller's table is not changed

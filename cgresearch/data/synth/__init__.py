@@ -45,6 +45,12 @@ from cgresearch.data.synth.survey import (
     generate_survey,
     stratum_sizes,
 )
+from cgresearch.data.synth.user_format import (
+    USER_MISSING_CODES,
+    user_format_inventory,
+    user_format_survey,
+    write_user_format,
+)
 
 __all__ = [
     "EVALUATION_INDICATORS",
@@ -57,6 +63,7 @@ __all__ = [
     "SURVEY_COLUMNS",
     "SYNTHETIC_FILES",
     "SYNTHETIC_LABEL",
+    "USER_MISSING_CODES",
     "CodebookItem",
     "EvaluationParams",
     "InventoryParams",
@@ -78,6 +85,9 @@ __all__ = [
     "panel_year",
     "stratum_sizes",
     "to_csv_bytes",
+    "user_format_inventory",
+    "user_format_survey",
     "write_survey_sav",
     "write_synthetic",
+    "write_user_format",
 ]
