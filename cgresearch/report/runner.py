@@ -48,13 +48,13 @@ from cgresearch import paths
 from cgresearch.errors import ParameterError
 from cgresearch.i18n import DEFAULT_LANG, check_lang, tr
 from cgresearch.report.failures import failure_message
+from cgresearch.report.inputs import check_inputs
 from cgresearch.report.kernels import (
     KernelOwner,
     kernel_config,
     kernels_import_this_package,
     resolve_kernel,
 )
-from cgresearch.report.inputs import check_inputs
 from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
 from cgresearch.report.progress import ReportProgress
 from cgresearch.report.staging import (
