@@ -22,6 +22,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from cgresearch.figures import inventory as inv
+from cgresearch.figures import pb as pbf
+from cgresearch.figures import selection as sel
 from cgresearch.figures import style
 from cgresearch.figures import survey as sv
 from cgresearch.formatting import raw_identifiers
@@ -133,6 +135,27 @@ def _heatmap(lang: Lang) -> Figure:
     return fig
 
 
+def _spend(lang: Lang) -> Figure:
+    spend = pd.DataFrame({"gu": [11110, 11140], "envelope": [500.0, 300.0], "spent": [450.0, 300.0]})
+    fig = sel.envelope_spend_chart(spend, {11110: "종로구", 11140: "중구"}, lang)
+    style.caption(fig, "", synthetic=True, lang=lang)
+    return fig
+
+
+def _pb_rules(lang: Lang) -> Figure:
+    rules = pd.DataFrame(
+        {
+            "rule": ["greedy", "mes", "max-welfare"],
+            "n_funded": [3, 5, 4],
+            "spent_share": [0.95, 0.8, 0.99],
+            "share_with_funded": [0.6, 0.75, 0.7],
+        }
+    )
+    fig = pbf.pb_rules_chart(rules, lang)
+    style.caption(fig, "", synthetic=True, lang=lang)
+    return fig
+
+
 #: One line per figure function of the package: (name, draw(lang) -> Figure).
 FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("survey.likert_bars", _likert),
@@ -143,6 +166,8 @@ FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("inventory.funding_source_chart", _funding),
     ("inventory.district_budget_chart", _by_gu),
     ("inventory.task_heatmap", _heatmap),
+    ("selection.envelope_spend_chart", _spend),
+    ("pb.pb_rules_chart", _pb_rules),
 ]
 
 
