@@ -84,7 +84,13 @@ def envelope_spend_chart(
     ax.set_yticks(y, data["name"])
     ax.set_ylabel(tr("District (gu)", lang))
     style.set_krw_axis(ax, "x", "eok", label=tr("Envelope for proposals", lang), lang=lang)
-    ax.legend(loc="lower right", title=tr("Share of the envelope spent at the bar's end", lang))
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09),
+        ncol=2,
+        frameon=False,
+        title=tr("Share of the envelope spent at the bar's end", lang),
+    )
     ax.set_title(tr("Resident proposals funded within each gu's envelope", lang))
     fig.tight_layout()
     return fig
