@@ -136,7 +136,9 @@ def _heatmap(lang: Lang) -> Figure:
 
 
 def _spend(lang: Lang) -> Figure:
-    spend = pd.DataFrame({"gu": [11110, 11140], "envelope": [500.0, 300.0], "spent": [450.0, 300.0]})
+    spend = pd.DataFrame(
+        {"gu": [11110, 11140], "envelope": [500.0, 300.0], "spent": [450.0, 300.0]}
+    )
     fig = sel.envelope_spend_chart(spend, {11110: "종로구", 11140: "중구"}, lang)
     style.caption(fig, "", synthetic=True, lang=lang)
     return fig
