@@ -77,10 +77,10 @@ def describe_point(overrides: dict, lang: Lang = "ko") -> str:
     return ", ".join(parts)
 
 
-def _finish(fig: Figure, text: str, synthetic: bool | None) -> Figure:
+def _finish(fig: Figure, text: str, synthetic: bool | None, lang: Lang = "ko") -> Figure:
     fig.tight_layout()  # keep tick and axis labels inside the figure, above the caption
     if synthetic is not None:
-        style.caption(fig, text, synthetic=synthetic)
+        style.caption(fig, text, synthetic=synthetic, lang=lang)
     return fig
 
 
@@ -144,7 +144,9 @@ def frontier_chart(
         title
         or tr("Equity–efficiency frontier across {n} parameter points", lang, n=f"{len(pts):,}")
     )
-    return _finish(fig, title or tr("Equity–efficiency frontier of the sweep", lang), synthetic)
+    return _finish(
+        fig, title or tr("Equity–efficiency frontier of the sweep", lang), synthetic, lang
+    )
 
 
 def tornado_chart(
@@ -157,35 +159,75 @@ def tornado_chart(
 ) -> Figure:
     """Draw the tornado of parameter swings (억원).
 
-    With ``district``, the classic tornado of that district: one bar per parameter from its
-    allocation at the parameter's lowest level to that at its highest, largest swing on top.
-    Without, one bar per district: the swing of the parameter that moves it most, coloured by
-    that parameter.
+    With ``district``, the true tornado of that district: a base line at its mean allocation over
+    every optimal scenario, and per parameter (largest swing on top) one bar from the base to
+    the district's mean allocation at the parameter's lowest level and one to that at its
+    highest level, each end labelled with the level. Without, one bar per district: the swing
+    of the parameter that moves it most, coloured by that parameter (the legend lists only the
+    parameters drawn).
     """
     style.apply_style()
     if district is not None:
-        rows = tornado.for_district(district).iloc[::-1]
-        fig, ax = plt.subplots(figsize=(7.5, 1.8 + 0.55 * len(rows)))
+        rows = tornado.for_district(district).sort_values("swing_eok", ascending=True)
+        rows = rows.reset_index(drop=True)
+        fig, ax = plt.subplots(figsize=(7.5, 2.0 + 0.6 * len(rows)))
         colors = style.palette(2)
+        base = float(rows["base_eok"].iloc[0])
         for i, r in enumerate(rows.itertuples(index=False)):
-            lo, hi = r.amount_at_low_eok, r.amount_at_high_eok
-            ax.barh(i, hi - lo, left=lo, color=colors[0] if hi >= lo else colors[1], height=0.6)
-            ax.text(lo, i, f"{r.low_level} ", ha="right" if hi >= lo else "left", va="center")
-            ax.text(hi, i, f" {r.high_level}", ha="left" if hi >= lo else "right", va="center")
+            for value, level, colour in (
+                (r.amount_at_low_eok, r.low_level, colors[0]),
+                (r.amount_at_high_eok, r.high_level, colors[1]),
+            ):
+                ax.barh(i, value - base, left=base, color=colour, height=0.6)
+                right = value >= base
+                ax.text(
+                    value,
+                    i,
+                    f" {level}" if right else f"{level} ",
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize="small",
+                )
+        ax.axvline(base, color="black", lw=1.2)
         ax.set_yticks(range(len(rows)), [_label(p, lang) for p in rows["parameter"]])
-        name = f"{rows['name_ko'].iloc[0]} ({rows['name_en'].iloc[0]})"
-        style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation of {name}", lang, name=name))
+        name = rows["name_ko"].iloc[0] if lang == "ko" else rows["name_en"].iloc[0]
+        style.set_krw_axis(
+            ax, "x", unit="eok", label=tr("Allocation of {name}", lang, name=name), lang=lang
+        )
         ends = rows[["amount_at_low_eok", "amount_at_high_eok"]].to_numpy(float)
-        span = max(float(np.nanmax(ends) - np.nanmin(ends)), 1e-9)
-        ax.set_xlim(np.nanmin(ends) - 0.2 * span, np.nanmax(ends) + 0.2 * span)
+        lo = min(float(np.nanmin(ends)), base)
+        hi = max(float(np.nanmax(ends)), base)
+        span = max(hi - lo, 1e-9)
+        ax.set_xlim(lo - 0.3 * span, hi + 0.3 * span)
         ax.set_title(title or tr("Tornado: what moves {name}", lang, name=name))
         handles = [
-            Line2D([], [], color=colors[0], lw=6, label=tr("rises with the parameter", lang)),
-            Line2D([], [], color=colors[1], lw=6, label=tr("falls with the parameter", lang)),
+            Line2D(
+                [], [], color=colors[0], lw=6, label=tr("at the parameter's lowest level", lang)
+            ),
+            Line2D(
+                [], [], color=colors[1], lw=6, label=tr("at the parameter's highest level", lang)
+            ),
+            Line2D(
+                [],
+                [],
+                color="black",
+                lw=1.2,
+                label=tr("base: mean over all scenarios ({value})", lang, value=f"{base:,.2f}"),
+            ),
         ]
-        ax.legend(handles=handles, loc="lower right", fontsize="small")
-        return _finish(fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic)
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.18),
+            ncol=1,
+            frameon=False,
+            fontsize="small",
+        )
+        return _finish(
+            fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic, lang
+        )
     top = tornado.top().sort_values("swing_eok")
+    drawn = sorted(top["parameter"].unique())  # the legend lists only parameters with a bar
     params = sorted(tornado.table["parameter"].unique())
     colors = dict(zip(params, style.palette(len(params)), strict=True))
     fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.3 * len(top)))
@@ -195,12 +237,12 @@ def tornado_chart(
         color=[colors[p] for p in top["parameter"]],
         height=0.7,
     )
-    ax.set_yticks(np.arange(len(top)), list(top["name_ko"]))
+    ax.set_yticks(np.arange(len(top)), list(top["name_ko" if lang == "ko" else "name_en"]))
     style.set_krw_axis(ax, "x", unit="eok", label=tr("Swing of the district's allocation", lang))
-    handles = [Line2D([], [], color=colors[p], lw=6, label=_label(p, lang)) for p in params]
+    handles = [Line2D([], [], color=colors[p], lw=6, label=_label(p, lang)) for p in drawn]
     ax.legend(handles=handles, title=tr("parameter", lang), loc="lower right", fontsize="small")
     ax.set_title(title or tr("Which parameter moves each district's allocation most", lang))
-    return _finish(fig, title or tr("Largest parameter swing per district", lang), synthetic)
+    return _finish(fig, title or tr("Largest parameter swing per district", lang), synthetic, lang)
 
 
 def mc_range_chart(
