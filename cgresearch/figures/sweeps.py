@@ -43,11 +43,11 @@ def _label(column: str, lang: Lang = "ko") -> str:
         "formula_fit_pct": tr("Formula fit: % of the budget where the need formula puts it", lang),
         "min_per_capita_krw": tr("Smallest per-capita amount (KRW)", lang),
         "metric.total_abs_deviation_eok": tr(
-            "Total deviation from the formula targets (억원)", lang
+            "Total deviation from the formula targets (100 million KRW)", lang
         ),
-        "total_budget_eok": tr("Total budget (억원)", lang),
-        "floor_eok": tr("Floor per gu (억원)", lang),
-        "cap_eok": tr("Cap per gu (억원)", lang),
+        "total_budget_eok": tr("Total budget (100 million KRW)", lang),
+        "floor_eok": tr("Floor per gu (100 million KRW)", lang),
+        "cap_eok": tr("Cap per gu (100 million KRW)", lang),
         "stability_delta": tr("Year-on-year limit δ", lang),
         "max_per_capita_ratio": tr("Per-capita equity bound (largest / smallest)", lang),
         "objective": tr("Objective", lang),
@@ -62,7 +62,7 @@ def describe_point(overrides: dict, lang: Lang = "ko") -> str:
     Examples
     --------
     >>> describe_point({"total_budget_eok": 250, "stability_delta": 0.3}, "en")
-    'Total budget (억원) 250, Year-on-year limit δ 0.3'
+    'Total budget (100 million KRW) 250, Year-on-year limit δ 0.3'
     """
     names = {
         "equal_adjustment": tr("formula + equal adjustment", lang),
@@ -170,7 +170,7 @@ def tornado_chart(
     if district is not None:
         rows = tornado.for_district(district).sort_values("swing_eok", ascending=True)
         rows = rows.reset_index(drop=True)
-        fig, ax = plt.subplots(figsize=(7.5, 2.0 + 0.6 * len(rows)))
+        fig, ax = plt.subplots(figsize=(9, 1.8 + 0.6 * len(rows)))
         colors = style.palette(2)
         base = float(rows["base_eok"].iloc[0])
         for i, r in enumerate(rows.itertuples(index=False)):
@@ -215,14 +215,7 @@ def tornado_chart(
                 label=tr("base: mean over all scenarios ({value})", lang, value=f"{base:,.2f}"),
             ),
         ]
-        ax.legend(
-            handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.18),
-            ncol=1,
-            frameon=False,
-            fontsize="small",
-        )
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
         return _finish(
             fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic, lang
         )
@@ -230,7 +223,7 @@ def tornado_chart(
     drawn = sorted(top["parameter"].unique())  # the legend lists only parameters with a bar
     params = sorted(tornado.table["parameter"].unique())
     colors = dict(zip(params, style.palette(len(params)), strict=True))
-    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.3 * len(top)))
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.3 * len(top)))
     ax.barh(
         np.arange(len(top)),
         top["swing_eok"],
@@ -238,9 +231,17 @@ def tornado_chart(
         height=0.7,
     )
     ax.set_yticks(np.arange(len(top)), list(top["name_ko" if lang == "ko" else "name_en"]))
-    style.set_krw_axis(ax, "x", unit="eok", label=tr("Swing of the district's allocation", lang))
+    style.set_krw_axis(
+        ax, "x", unit="eok", label=tr("Swing of the district's allocation", lang), lang=lang
+    )
     handles = [Line2D([], [], color=colors[p], lw=6, label=_label(p, lang)) for p in drawn]
-    ax.legend(handles=handles, title=tr("parameter", lang), loc="lower right", fontsize="small")
+    ax.legend(
+        handles=handles,
+        title=tr("parameter", lang),
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+        fontsize="small",
+    )
     ax.set_title(title or tr("Which parameter moves each district's allocation most", lang))
     return _finish(fig, title or tr("Largest parameter swing per district", lang), synthetic, lang)
 
@@ -270,7 +271,7 @@ def mc_range_chart(
     mid = f"p{pct[len(pct) // 2]:g}" if pct else "mean"
     ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else tr("mean", lang))
     ax.set_yticks(y, list(t["name_ko"]))
-    style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang))
+    style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang), lang=lang)
     ax.legend(loc="lower right", fontsize="small")
     n = int(t["n"].max()) if len(t) else 0
     if ranges.point is not None:

@@ -26,6 +26,7 @@ from cgresearch.figures import pb as pbf
 from cgresearch.figures import selection as sel
 from cgresearch.figures import style
 from cgresearch.figures import survey as sv
+from cgresearch.figures import sweeps as sw
 from cgresearch.formatting import raw_identifiers
 from cgresearch.i18n import Lang
 from cgresearch.survey.design import SurveyDesign
@@ -158,6 +159,40 @@ def _pb_rules(lang: Lang) -> Figure:
     return fig
 
 
+def _tornado_table():
+    from cgresearch.sweeps.analysis import tornado
+
+    rows = []
+    for sid, (budget, floor) in enumerate([(200, 6), (200, 8), (300, 6), (300, 8)]):
+        for code, ko, en, a in [
+            (11110, "종로구", "Jongno-gu", 4.0),
+            (11140, "중구", "Jung-gu", 0.5),
+        ]:
+            rows.append(
+                {
+                    "scenario_id": sid,
+                    "point": sid,
+                    "draw": 0,
+                    "param.total_budget_eok": budget,
+                    "param.floor_eok": floor,
+                    "status": "optimal",
+                    "adm_code": code,
+                    "name_ko": ko,
+                    "name_en": en,
+                    "amount_eok": a * budget / 100 + floor,
+                }
+            )
+    return tornado(pd.DataFrame(rows))
+
+
+def _tornado_one(lang: Lang) -> Figure:
+    return sw.tornado_chart(_tornado_table(), district="종로구", synthetic=True, lang=lang)
+
+
+def _tornado_all(lang: Lang) -> Figure:
+    return sw.tornado_chart(_tornado_table(), synthetic=True, lang=lang)
+
+
 #: One line per figure function of the package: (name, draw(lang) -> Figure).
 FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("survey.likert_bars", _likert),
@@ -170,6 +205,8 @@ FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("inventory.task_heatmap", _heatmap),
     ("selection.envelope_spend_chart", _spend),
     ("pb.pb_rules_chart", _pb_rules),
+    ("sweeps.tornado_chart(district)", _tornado_one),
+    ("sweeps.tornado_chart", _tornado_all),
 ]
 
 

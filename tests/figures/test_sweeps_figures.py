@@ -150,7 +150,9 @@ def test_tornado_chart_for_one_district_is_a_true_tornado_around_its_base(tmp_pa
     # the reader's name of the parameter, not its key: Korean by default, English on request
     assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "총예산(억원)"
     english = tornado_chart(t, district="종로구", lang="en").axes[0]
-    assert [tick.get_text() for tick in english.get_yticklabels()][-1] == "Total budget (억원)"
+    assert [tick.get_text() for tick in english.get_yticklabels()][
+        -1
+    ] == "Total budget (100 million KRW)"
     _renders(fig, tmp_path, "tornado_one")
 
 
@@ -180,6 +182,6 @@ def test_a_parameter_point_is_described_in_words_not_keys():
         "총예산(억원) 250, 목적함수 공식 × 공통 배율, 1인당 형평 한도(최대/최소) 3.5"
     )
     assert describe_point(point, "en") == (
-        "Total budget (억원) 250, Objective formula × common factor, "
+        "Total budget (100 million KRW) 250, Objective formula × common factor, "
         "Per-capita equity bound (largest / smallest) 3.5"
     )
