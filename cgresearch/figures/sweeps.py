@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from cgresearch.figures import style
 from cgresearch.i18n import Lang, tr
@@ -137,6 +138,7 @@ def frontier_chart(
         linewidth=1.6,
         label=tr("Pareto frontier ({n} points)", lang, n=len(on)),
     )
+    ax.xaxis.set_major_locator(MaxNLocator(5))  # few ticks: Gini values have many digits
     ax.set_xlabel(_label(frontier.equity, lang))
     ax.set_ylabel(_label(frontier.efficiency, lang))
     ax.legend(loc="best", fontsize="small")
@@ -174,12 +176,13 @@ def tornado_chart(
         colors = style.palette(2)
         base = float(rows["base_eok"].iloc[0])
         for i, r in enumerate(rows.itertuples(index=False)):
-            for value, level, colour in (
-                (r.amount_at_low_eok, r.low_level, colors[0]),
-                (r.amount_at_high_eok, r.high_level, colors[1]),
+            for value, level, colour, is_high in (
+                (r.amount_at_low_eok, r.low_level, colors[0], False),
+                (r.amount_at_high_eok, r.high_level, colors[1], True),
             ):
                 ax.barh(i, value - base, left=base, color=colour, height=0.6)
-                right = value >= base
+                # a level that leaves the district at its base: low on the left, high on the right
+                right = value > base or (value == base and is_high)
                 ax.text(
                     value,
                     i,
@@ -197,7 +200,7 @@ def tornado_chart(
         ends = rows[["amount_at_low_eok", "amount_at_high_eok"]].to_numpy(float)
         lo = min(float(np.nanmin(ends)), base)
         hi = max(float(np.nanmax(ends)), base)
-        span = max(hi - lo, 1e-9)
+        span = hi - lo if hi - lo > 1e-6 else max(abs(base) * 0.05, 1.0)
         ax.set_xlim(lo - 0.3 * span, hi + 0.3 * span)
         ax.set_title(title or tr("Tornado: what moves {name}", lang, name=name))
         handles = [
