@@ -6,14 +6,6 @@
 #     name: cgresearch
 # ---
 
-# %% [markdown]
-# # 05 · Project selection under the district envelopes, and participatory-budgeting rules
-#
-# Part 1 funds resident proposals (**synthetic**, `cgresearch.data.synth.generate_proposals`)
-# within each gu's envelope from a planner scenario (real district data), maximising their total
-# score with a MIP (PuLP + HiGHS). Part 2 compares participatory-budgeting rules (greedy, Method of
-# Equal Shares, welfare-maximising MIP) on **real** votes from Pabulib.
-
 # %% tags=["parameters"]
 from typing import Optional
 
@@ -25,11 +17,13 @@ n_proposals: Optional[int] = None  # number of proposals (None: the generator's 
 score: str = "score"  # what the selection maximises; one of: score, votes
 pb_election: str = "Poland_Warszawa_2022_Wawer"  # Pabulib file data/raw/pabulib/<name>.pb
 pb_rules: list[str] = ["greedy", "mes", "max-welfare"]  # PB rules; one of: greedy, mes, max-welfare
+lang: str = "ko"  # edition's language (set by the report runner, --lang); one of: ko, en
 output_dir: str = ""  # folder for figures, tables and key figures (set by the report runner)
 
 # %%
+# 05 · Project selection under the district envelopes, and participatory-budgeting rules. The
+# narrative is in the message catalogue (cgresearch/locale/ko/LC_MESSAGES/cgresearch.po).
 import matplotlib.pyplot as plt
-import numpy as np
 
 from cgresearch import paths
 from cgresearch.allocation import (
@@ -40,8 +34,18 @@ from cgresearch.allocation import (
     solve_envelopes,
 )
 from cgresearch.data import load_districts
-from cgresearch.figures.style import apply_style, caption, palette, save, set_krw_axis
-from cgresearch.report import notebook_output_dir, proposals_input, record_key_figures, save_table
+from cgresearch.figures.pb import pb_rules_chart
+from cgresearch.figures.selection import envelope_spend_chart
+from cgresearch.figures.style import apply_style, caption, data_label, save
+from cgresearch.formatting import format_eok, format_number, mkrw_to_eok
+from cgresearch.i18n import tr
+from cgresearch.report import (
+    notebook_output_dir,
+    proposals_input,
+    record_key_figures,
+    save_table,
+    show_markdown,
+)
 
 OUT = notebook_output_dir(output_dir, "05_project_selection")
 apply_style()
@@ -49,82 +53,106 @@ districts = load_districts()
 envelope_result = solve_envelopes(
     districts, load_scenario(paths.scenarios_dir() / f"{scenario}.toml")
 )
-# 1 억원 = 100 million KRW; proposals cost million KRW (mkrw)
+# 1 억원 = 100 million KRW; proposals cost million KRW (the selection works in that unit, the
+# report shows 억원)
 envelopes = (
     envelope_result.table.set_index("adm_code")["amount_eok"] * 100 * proposal_share
 ).rename("envelope_mkrw")
 INPUT = proposals_input(proposals_file, seed=seed, n=n_proposals)
-DATA_LABEL = INPUT.provenance.describe("en")  # "synthetic (seed N)" or the file, its sha256
+DATA_LABEL = INPUT.provenance.describe(lang)  # "synthetic (seed N)" or the file, its sha256
 SYNTHETIC, SOURCE = INPUT.provenance.synthetic, INPUT.provenance.source  # for captions
 proposals = INPUT.frame
-print(
-    f"{len(proposals):,} proposals asking ₩{proposals['cost_mkrw'].sum():,.0f} million; "
-    f"envelopes for proposals ₩{envelopes.sum():,.0f} million ({proposal_share:.0%} of scenario "
-    f"'{scenario}')"
+show_markdown(
+    tr(
+        "# 05 · Project selection under the district envelopes, and participatory-budgeting "
+        "rules\n\n"
+        "Part 1 funds resident proposals (**synthetic**, seeded generator) within each gu's "
+        "envelope from a planner scenario (real district data), maximising their total score "
+        "with a MIP (PuLP + HiGHS). Part 2 compares participatory-budgeting rules (greedy, the "
+        "Method of Equal Shares (MES), welfare-maximising MIP) on **real** votes from Pabulib.\n\n"
+        "{n} proposals ask for {asked}; the envelopes open to proposals total {open} "
+        "({share} of scenario {scenario}).",
+        lang,
+        n=format_number(len(proposals)),
+        asked=format_eok(mkrw_to_eok(proposals["cost_mkrw"].sum()), lang),
+        open=format_eok(mkrw_to_eok(envelopes.sum()), lang),
+        share=f"{proposal_share:.0%}",
+        scenario=scenario,
+    )
 )
-
-# %% [markdown]
-# ## Part 1 · Proposals funded within the envelopes (MIP)
 
 # %%
+show_markdown(tr("## Part 1 · Proposals funded within the envelopes (MIP)", lang))
 selection = select_projects(proposals, envelopes, score=score)
-print(
-    f"status {selection.status}: {len(selection.selected)} funded, total {score} "
-    f"{selection.objective:,.1f}"
+show_markdown(
+    tr(
+        "Solver status {status}: {n} proposals funded, spending {spent} of {open}.",
+        lang,
+        status=selection.status,
+        n=format_number(len(selection.selected)),
+        spent=format_eok(mkrw_to_eok(selection.spend["spent"].sum()), lang),
+        open=format_eok(mkrw_to_eok(envelopes.sum()), lang),
+    )
 )
-save_table(selection.selected, "funded_proposals", OUT / "tables", data_label=DATA_LABEL)
-save_table(selection.spend, "spend_by_gu", OUT / "tables", data_label=DATA_LABEL)
-save_table(selection.area_spend, "spend_by_policy_task", OUT / "tables", data_label=DATA_LABEL)
+NOTE = tr("Amounts in million KRW in the tables of this selection", lang)
+for frame, name in (
+    (selection.selected, "funded_proposals"),
+    (selection.spend, "spend_by_gu"),
+    (selection.area_spend, "spend_by_policy_task"),
+):
+    save_table(frame, name, OUT / "tables", data_label=DATA_LABEL, unit=NOTE, lang=lang)
 
-names = districts.set_index("adm_code")["name_ko"]
-spend = selection.spend.assign(name=lambda d: d["gu"].map(names)).sort_values("envelope")
-fig, ax = plt.subplots(figsize=(8, 7))
-y = np.arange(len(spend))
-ax.barh(y, spend["envelope"], color=palette(2)[1], alpha=0.45, label="Envelope")
-ax.barh(y, spend["spent"], height=0.5, color=palette(1)[0], label="Funded proposals")
-ax.set_yticks(y, spend["name"])
-ax.set_ylabel("District (gu)")
-set_krw_axis(ax, "x", "mkrw", label="Amount")
-ax.legend(loc="lower right")
-ax.set_title("Resident proposals funded within each gu's envelope")
-fig.tight_layout()
+names = districts.set_index("adm_code")["name_ko" if lang == "ko" else "name_en"]
+fig = envelope_spend_chart(selection.spend, names.to_dict(), lang)
 text = caption(
     fig,
-    f"Proposals: {DATA_LABEL}; envelopes from scenario '{scenario}' on real district data.",
+    tr(
+        "Proposals: {label}; envelopes from scenario {scenario} on real district data; "
+        "hatched: envelope left unspent.",
+        lang,
+        label=DATA_LABEL,
+        scenario=scenario,
+    ),
     synthetic=SYNTHETIC,
     source=SOURCE,
+    lang=lang,
 )
 save(fig, "spend_by_gu", OUT / "figures")
 plt.show()
 print(text)
 selection.area_spend
 
-# %% [markdown]
-# ## Part 2 · Participatory-budgeting rules on real Pabulib votes
-
 # %%
+show_markdown(tr("## Part 2 · Participatory-budgeting rules on real Pabulib votes", lang))
 election = read_pb(paths.raw_data_dir() / "pabulib" / f"{pb_election}.pb")
 rules = compare_pb_rules(election, pb_rules)
-save_table(rules, "pb_rules", OUT / "tables")
-print(
-    f"{election.name}: {len(election.projects)} projects, budget {election.budget:,}, "
-    f"{election.vote_type} ballots"
+save_table(
+    rules,
+    "pb_rules",
+    OUT / "tables",
+    data_label=data_label(synthetic=False, source=f"Pabulib, {pb_election}.pb", lang=lang),
+    lang=lang,
 )
-
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
-colours = palette(len(rules))
-axes[0].bar(rules["rule"], rules["spent_share"] * 100, color=colours)
-axes[0].set_ylabel("Budget spent (%)")
-axes[0].set_title("Budget used")
-axes[1].bar(rules["rule"], rules["share_with_funded"] * 100, color=colours)
-axes[1].set_ylabel("Voters with a funded project (%)")
-axes[1].set_title("Voters served")
-for ax in axes:
-    ax.set_ylim(0, 105)
-    ax.set_xlabel("Rule")
-fig.tight_layout()
+show_markdown(
+    tr(
+        "{name}: {n} projects, budget {budget} (local currency), {kind} ballots. Greedy funds "
+        "projects by votes, skipping what no longer fits; the Method of Equal Shares (MES) gives "
+        "every voter an equal share of the budget to spend on the projects they approve; the MIP "
+        "maximises the total approval score.",
+        lang,
+        name=election.name,
+        n=format_number(len(election.projects)),
+        budget=format_number(election.budget),
+        kind=election.vote_type,
+    )
+)
+fig = pb_rules_chart(rules, lang)
 text = caption(
-    fig, f"PB rules on {election.name}.", synthetic=False, source=f"Pabulib, {pb_election}.pb"
+    fig,
+    tr("Participatory-budgeting rules on {name}.", lang, name=election.name),
+    synthetic=False,
+    source=f"Pabulib, {pb_election}.pb",
+    lang=lang,
 )
 save(fig, "pb_rules", OUT / "figures")
 plt.show()

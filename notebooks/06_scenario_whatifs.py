@@ -32,6 +32,7 @@ equity_measure: str = "metric.gini"  # per-capita equity; one of: metric.gini, m
 weight_stability: float = 0.2  # least-regret weight of stability (share of last year's money moved)
 weight_bounds: float = 0.2  # least-regret weight of the number of gu held at a bound
 tornado_district: str = "종로구"  # district of the one-district tornado chart (Korean or English)
+lang: str = "ko"  # edition's language (set by the report runner, --lang); one of: ko, en
 output_dir: str = ""  # folder for figures, tables and key figures (set by the report runner)
 
 # %%
@@ -44,6 +45,7 @@ from cgresearch.figures.sweeps import (
     mc_range_chart,
     tornado_chart,
 )
+from cgresearch.i18n import tr
 from cgresearch.report import notebook_output_dir, record_key_figures, save_table
 from cgresearch.sweeps import (
     equity_efficiency_frontier,
@@ -61,9 +63,15 @@ OUT = notebook_output_dir(output_dir, "06_scenario_whatifs")
 apply_style()
 overrides = {"monte_carlo.seed": seed, **({"monte_carlo.draws": draws} if draws else {})}
 spec = load_sweep(sweep_file, overrides)
-NOTE = (
-    f"Sweep '{spec.name}': {spec.n_points:,} parameter points × {spec.n_draws} Monte Carlo draws "
-    f"(seed {seed}) of the real district indicators; base scenario '{spec.base.name}'."
+NOTE = tr(
+    "Sweep {sweep}: {points} parameter points × {draws} Monte Carlo draws (seed {seed}) of the "
+    "real district indicators; base scenario {base}.",
+    lang,
+    sweep=spec.name,
+    points=f"{spec.n_points:,}",
+    draws=spec.n_draws,
+    seed=seed,
+    base=spec.base.name,
 )
 print(NOTE)
 spec.points_frame().head()
@@ -114,8 +122,21 @@ groups
 frontier = equity_efficiency_frontier(results)
 save_table(frontier.pareto(), "frontier", OUT / "tables")
 first_key = f"param.{spec.parameter_keys[0]}" if spec.parameter_keys else None
-fig = frontier_chart(frontier, color_by=first_key)
-text = caption(fig, "Equity–efficiency frontier across the sweep. " + NOTE, synthetic=False)
+fig = frontier_chart(frontier, color_by=first_key, lang=lang)
+# title and caption count the same points: those with a feasible scenario (the frontier's points)
+text = caption(
+    fig,
+    tr(
+        "Equity–efficiency frontier across the {n} parameter points with at least one optimal "
+        "draw (of {total} swept; the others are infeasible in every draw). ",
+        lang,
+        n=f"{len(frontier.points):,}",
+        total=f"{spec.n_points:,}",
+    )
+    + NOTE,
+    synthetic=False,
+    lang=lang,
+)
 save(fig, "frontier", OUT / "figures")
 plt.show()
 print(text)
@@ -129,14 +150,30 @@ frontier.pareto()
 # %%
 sensitivity = tornado(results)
 save_table(sensitivity.to_frame(), "tornado", OUT / "tables")
-fig = tornado_chart(sensitivity)
-text = caption(fig, "Largest parameter swing per district (억원). " + NOTE, synthetic=False)
+fig = tornado_chart(sensitivity, lang=lang)
+text = caption(
+    fig,
+    tr("Largest parameter swing per district (100 million KRW). ", lang) + NOTE,
+    synthetic=False,
+    lang=lang,
+)
 save(fig, "tornado", OUT / "figures")
 plt.show()
 print(text)
 
-fig = tornado_chart(sensitivity, district=tornado_district)
-text = caption(fig, f"Tornado chart for {tornado_district} (억원). " + NOTE, synthetic=False)
+fig = tornado_chart(sensitivity, district=tornado_district, lang=lang)
+text = caption(
+    fig,
+    tr(
+        "Tornado chart for {name}: bars from the base line (mean over all scenarios) to the "
+        "mean allocation at each parameter's lowest and highest level (100 million KRW). ",
+        lang,
+        name=tornado_district,
+    )
+    + NOTE,
+    synthetic=False,
+    lang=lang,
+)
 save(fig, "tornado_district", OUT / "figures")
 plt.show()
 print(text)
@@ -167,12 +204,18 @@ ranking = pick.to_frame()
 save_table(ranking.head(20), "robust_ranking", OUT / "tables")
 ranges = monte_carlo_ranges(results, point=pick.point)
 save_table(ranges.to_frame(), "robust_pick_ranges", OUT / "tables")
-fig = mc_range_chart(ranges)
+fig = mc_range_chart(ranges, lang=lang)
 text = caption(
     fig,
-    f"Envelopes of the least-regret point ({describe_point(pick.overrides)}) under "
-    f"{spec.n_draws} draws. " + NOTE,
+    tr(
+        "Envelopes of the least-regret point ({point}) under {draws} draws. ",
+        lang,
+        point=describe_point(pick.overrides, lang),
+        draws=spec.n_draws,
+    )
+    + NOTE,
     synthetic=False,
+    lang=lang,
 )
 save(fig, "robust_pick_ranges", OUT / "figures")
 plt.show()

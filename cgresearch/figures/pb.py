@@ -23,7 +23,14 @@ from cgresearch.figures import style
 from cgresearch.figures.maps import district_map
 from cgresearch.i18n import Lang, tr
 
-__all__ = ["gains_map", "pb_series_chart", "rule_comparison_chart", "rule_label", "series_label"]
+__all__ = [
+    "gains_map",
+    "pb_rules_chart",
+    "pb_series_chart",
+    "rule_comparison_chart",
+    "rule_label",
+    "series_label",
+]
 
 
 def series_label(series: str, lang: Lang = "ko") -> str:
@@ -48,6 +55,8 @@ def rule_label(rule: str, lang: Lang = "ko") -> str:
         return tr("Seoul's rule (rank by votes)", lang)
     if rule == "max-welfare":
         return tr("Max welfare (MIP)", lang)
+    if rule == "greedy":
+        return tr("Greedy (by votes, skipping what no longer fits)", lang)
     if rule.startswith("mes+"):
         return tr("MES + {completion} completion", lang, completion=rule[4:])
     if rule == "mes":
@@ -133,6 +142,54 @@ def rule_comparison_chart(table: pd.DataFrame, lang: Lang = "ko") -> Figure:
             ax.text(vi, yi, " " + fmt.format(vi), va="center", fontsize="small")
         top = float(np.nanmax(v)) if np.isfinite(v).any() else 0.0
         ax.set_xlim(0, top * 1.35 if top > 0 else 1.0)
+    fig.tight_layout()
+    return fig
+
+
+def pb_rules_chart(rules: pd.DataFrame, lang: Lang = "ko") -> Figure:
+    """Projects funded, budget used and voters served by each rule of one Pabulib election.
+
+    Parameters
+    ----------
+    rules : DataFrame
+        The table of :func:`cgresearch.allocation.compare_pb_rules` (``rule``, ``n_funded``,
+        ``spent_share``, ``share_with_funded``).
+    lang : {"ko", "en"}
+        The edition's language.
+
+    Returns
+    -------
+    Figure
+        Three panels of horizontal bars, rules by their names (e.g. "균등분배법(MES, 보완 없음)"),
+        each bar labelled with its value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"rule": ["greedy", "mes"], "n_funded": [3, 4],
+    ...                   "spent_share": [0.9, 0.8], "share_with_funded": [0.7, 0.8]})
+    >>> fig = pb_rules_chart(t, "en")  # doctest: +SKIP
+    """
+    style.apply_style()
+    panels = [
+        ("n_funded", tr("Projects funded (count)", lang), 1.0, "{:,.0f}"),
+        ("spent_share", tr("Budget spent (%)", lang), 100.0, "{:.1f}"),
+        ("share_with_funded", tr("Voters with a funded project (%)", lang), 100.0, "{:.1f}"),
+    ]
+    fig, axes = plt.subplots(1, len(panels), figsize=(10, 0.6 * len(rules) + 1.8))
+    colours = style.palette(len(rules))
+    labels = [textwrap.fill(rule_label(r, lang), 18) for r in rules["rule"]]
+    y = np.arange(len(rules))
+    for ax, (col, title, scale, fmt) in zip(axes, panels, strict=True):
+        v = rules[col].to_numpy(float) * scale
+        ax.barh(y, v, color=colours)
+        ax.set_yticks(y, labels if ax is axes[0] else [""] * len(y))
+        ax.invert_yaxis()
+        ax.set_title(textwrap.fill(title, 20), fontsize="medium")
+        for yi, vi in zip(y, v, strict=True):
+            ax.text(vi, yi, " " + fmt.format(vi), va="center", fontsize="small")
+        top = float(np.nanmax(v)) if np.isfinite(v).any() else 0.0
+        ax.set_xlim(0, top * 1.3 if top > 0 else 1.0)
     fig.tight_layout()
     return fig
 

@@ -41,6 +41,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cgresearch import paths
+from cgresearch.formatting import format_eok
 from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 
 __all__ = [
@@ -160,16 +161,30 @@ def categorical_cmap(n: int) -> ListedColormap:
     return ListedColormap(palette(n), name=f"okabe_ito_{n}")
 
 
-def format_krw(value: float, unit: Unit = "eok", decimals: int = 1) -> str:
-    """Format an amount already expressed in ``unit`` with thousands separators and the unit.
+def format_krw(
+    value: float, unit: Unit = "eok", decimals: int = 1, lang: Lang = DEFAULT_LANG
+) -> str:
+    """Format an amount given in ``unit`` in the report's one unit, 억원 (100 million KRW).
 
+    Parameters
+    ----------
+    value
+        The amount, expressed in ``unit``.
+    unit
+        ``"eok"`` (억원), ``"mkrw"`` (million KRW) or ``"krw"``; converted to 억원.
+    decimals
+        Decimal places of the 억원 figure.
+    lang
+        ``"ko"`` (``억원``) or ``"en"`` (``100 million KRW``).
+
+    Examples
+    --------
     >>> format_krw(7661500, unit="mkrw", decimals=0)
-    '7,661,500 million KRW'
-    >>> format_krw(10.5)
-    '10.5억원'
+    '76,615억원'
+    >>> format_krw(10.5, lang="en")
+    '10.5 (100 million KRW)'
     """
-    number = f"{value:,.{decimals}f}"
-    return f"{number}억원" if unit == "eok" else f"{number} {_UNIT_LABEL[unit]}"
+    return format_eok(convert_krw(value, unit, "eok"), lang, decimals=decimals)
 
 
 def convert_krw(value: float, from_unit: Unit, to_unit: Unit) -> float:

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from cgresearch.figures import style
 from cgresearch.i18n import Lang, tr
@@ -43,11 +44,11 @@ def _label(column: str, lang: Lang = "ko") -> str:
         "formula_fit_pct": tr("Formula fit: % of the budget where the need formula puts it", lang),
         "min_per_capita_krw": tr("Smallest per-capita amount (KRW)", lang),
         "metric.total_abs_deviation_eok": tr(
-            "Total deviation from the formula targets (억원)", lang
+            "Total deviation from the formula targets (100 million KRW)", lang
         ),
-        "total_budget_eok": tr("Total budget (억원)", lang),
-        "floor_eok": tr("Floor per gu (억원)", lang),
-        "cap_eok": tr("Cap per gu (억원)", lang),
+        "total_budget_eok": tr("Total budget (100 million KRW)", lang),
+        "floor_eok": tr("Floor per gu (100 million KRW)", lang),
+        "cap_eok": tr("Cap per gu (100 million KRW)", lang),
         "stability_delta": tr("Year-on-year limit δ", lang),
         "max_per_capita_ratio": tr("Per-capita equity bound (largest / smallest)", lang),
         "objective": tr("Objective", lang),
@@ -62,7 +63,7 @@ def describe_point(overrides: dict, lang: Lang = "ko") -> str:
     Examples
     --------
     >>> describe_point({"total_budget_eok": 250, "stability_delta": 0.3}, "en")
-    'Total budget (억원) 250, Year-on-year limit δ 0.3'
+    'Total budget (100 million KRW) 250, Year-on-year limit δ 0.3'
     """
     names = {
         "equal_adjustment": tr("formula + equal adjustment", lang),
@@ -77,10 +78,10 @@ def describe_point(overrides: dict, lang: Lang = "ko") -> str:
     return ", ".join(parts)
 
 
-def _finish(fig: Figure, text: str, synthetic: bool | None) -> Figure:
+def _finish(fig: Figure, text: str, synthetic: bool | None, lang: Lang = "ko") -> Figure:
     fig.tight_layout()  # keep tick and axis labels inside the figure, above the caption
     if synthetic is not None:
-        style.caption(fig, text, synthetic=synthetic)
+        style.caption(fig, text, synthetic=synthetic, lang=lang)
     return fig
 
 
@@ -137,6 +138,7 @@ def frontier_chart(
         linewidth=1.6,
         label=tr("Pareto frontier ({n} points)", lang, n=len(on)),
     )
+    ax.xaxis.set_major_locator(MaxNLocator(5))  # few ticks: Gini values have many digits
     ax.set_xlabel(_label(frontier.equity, lang))
     ax.set_ylabel(_label(frontier.efficiency, lang))
     ax.legend(loc="best", fontsize="small")
@@ -144,7 +146,9 @@ def frontier_chart(
         title
         or tr("Equity–efficiency frontier across {n} parameter points", lang, n=f"{len(pts):,}")
     )
-    return _finish(fig, title or tr("Equity–efficiency frontier of the sweep", lang), synthetic)
+    return _finish(
+        fig, title or tr("Equity–efficiency frontier of the sweep", lang), synthetic, lang
+    )
 
 
 def tornado_chart(
@@ -157,50 +161,92 @@ def tornado_chart(
 ) -> Figure:
     """Draw the tornado of parameter swings (억원).
 
-    With ``district``, the classic tornado of that district: one bar per parameter from its
-    allocation at the parameter's lowest level to that at its highest, largest swing on top.
-    Without, one bar per district: the swing of the parameter that moves it most, coloured by
-    that parameter.
+    With ``district``, the true tornado of that district: a base line at its mean allocation over
+    every optimal scenario, and per parameter (largest swing on top) one bar from the base to
+    the district's mean allocation at the parameter's lowest level and one to that at its
+    highest level, each end labelled with the level. Without, one bar per district: the swing
+    of the parameter that moves it most, coloured by that parameter (the legend lists only the
+    parameters drawn).
     """
     style.apply_style()
     if district is not None:
-        rows = tornado.for_district(district).iloc[::-1]
-        fig, ax = plt.subplots(figsize=(7.5, 1.8 + 0.55 * len(rows)))
+        rows = tornado.for_district(district).sort_values("swing_eok", ascending=True)
+        rows = rows.reset_index(drop=True)
+        fig, ax = plt.subplots(figsize=(9, 1.8 + 0.6 * len(rows)))
         colors = style.palette(2)
+        base = float(rows["base_eok"].iloc[0])
         for i, r in enumerate(rows.itertuples(index=False)):
-            lo, hi = r.amount_at_low_eok, r.amount_at_high_eok
-            ax.barh(i, hi - lo, left=lo, color=colors[0] if hi >= lo else colors[1], height=0.6)
-            ax.text(lo, i, f"{r.low_level} ", ha="right" if hi >= lo else "left", va="center")
-            ax.text(hi, i, f" {r.high_level}", ha="left" if hi >= lo else "right", va="center")
+            for value, level, colour, is_high in (
+                (r.amount_at_low_eok, r.low_level, colors[0], False),
+                (r.amount_at_high_eok, r.high_level, colors[1], True),
+            ):
+                ax.barh(i, value - base, left=base, color=colour, height=0.6)
+                # a level that leaves the district at its base: low on the left, high on the right
+                right = value > base or (value == base and is_high)
+                ax.text(
+                    value,
+                    i,
+                    f" {level}" if right else f"{level} ",
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize="small",
+                )
+        ax.axvline(base, color="black", lw=1.2)
         ax.set_yticks(range(len(rows)), [_label(p, lang) for p in rows["parameter"]])
-        name = f"{rows['name_ko'].iloc[0]} ({rows['name_en'].iloc[0]})"
-        style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation of {name}", lang, name=name))
+        name = rows["name_ko"].iloc[0] if lang == "ko" else rows["name_en"].iloc[0]
+        style.set_krw_axis(
+            ax, "x", unit="eok", label=tr("Allocation of {name}", lang, name=name), lang=lang
+        )
         ends = rows[["amount_at_low_eok", "amount_at_high_eok"]].to_numpy(float)
-        span = max(float(np.nanmax(ends) - np.nanmin(ends)), 1e-9)
-        ax.set_xlim(np.nanmin(ends) - 0.2 * span, np.nanmax(ends) + 0.2 * span)
+        lo = min(float(np.nanmin(ends)), base)
+        hi = max(float(np.nanmax(ends)), base)
+        span = hi - lo if hi - lo > 1e-6 else max(abs(base) * 0.05, 1.0)
+        ax.set_xlim(lo - 0.3 * span, hi + 0.3 * span)
         ax.set_title(title or tr("Tornado: what moves {name}", lang, name=name))
         handles = [
-            Line2D([], [], color=colors[0], lw=6, label=tr("rises with the parameter", lang)),
-            Line2D([], [], color=colors[1], lw=6, label=tr("falls with the parameter", lang)),
+            Line2D(
+                [], [], color=colors[0], lw=6, label=tr("at the parameter's lowest level", lang)
+            ),
+            Line2D(
+                [], [], color=colors[1], lw=6, label=tr("at the parameter's highest level", lang)
+            ),
+            Line2D(
+                [],
+                [],
+                color="black",
+                lw=1.2,
+                label=tr("base: mean over all scenarios ({value})", lang, value=f"{base:,.2f}"),
+            ),
         ]
-        ax.legend(handles=handles, loc="lower right", fontsize="small")
-        return _finish(fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic)
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
+        return _finish(
+            fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic, lang
+        )
     top = tornado.top().sort_values("swing_eok")
+    drawn = sorted(top["parameter"].unique())  # the legend lists only parameters with a bar
     params = sorted(tornado.table["parameter"].unique())
     colors = dict(zip(params, style.palette(len(params)), strict=True))
-    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.3 * len(top)))
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.3 * len(top)))
     ax.barh(
         np.arange(len(top)),
         top["swing_eok"],
         color=[colors[p] for p in top["parameter"]],
         height=0.7,
     )
-    ax.set_yticks(np.arange(len(top)), list(top["name_ko"]))
-    style.set_krw_axis(ax, "x", unit="eok", label=tr("Swing of the district's allocation", lang))
-    handles = [Line2D([], [], color=colors[p], lw=6, label=_label(p, lang)) for p in params]
-    ax.legend(handles=handles, title=tr("parameter", lang), loc="lower right", fontsize="small")
+    ax.set_yticks(np.arange(len(top)), list(top["name_ko" if lang == "ko" else "name_en"]))
+    style.set_krw_axis(
+        ax, "x", unit="eok", label=tr("Swing of the district's allocation", lang), lang=lang
+    )
+    handles = [Line2D([], [], color=colors[p], lw=6, label=_label(p, lang)) for p in drawn]
+    ax.legend(
+        handles=handles,
+        title=tr("parameter", lang),
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+        fontsize="small",
+    )
     ax.set_title(title or tr("Which parameter moves each district's allocation most", lang))
-    return _finish(fig, title or tr("Largest parameter swing per district", lang), synthetic)
+    return _finish(fig, title or tr("Largest parameter swing per district", lang), synthetic, lang)
 
 
 def mc_range_chart(
@@ -228,7 +274,7 @@ def mc_range_chart(
     mid = f"p{pct[len(pct) // 2]:g}" if pct else "mean"
     ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else tr("mean", lang))
     ax.set_yticks(y, list(t["name_ko"]))
-    style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang))
+    style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang), lang=lang)
     ax.legend(loc="lower right", fontsize="small")
     n = int(t["n"].max()) if len(t) else 0
     if ranges.point is not None:

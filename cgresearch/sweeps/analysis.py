@@ -242,8 +242,9 @@ class Tornado:
         One row per district × parameter: ``parameter``, ``low_level`` / ``high_level`` (the
         parameter's lowest and highest level or bin), ``amount_at_low_eok`` /
         ``amount_at_high_eok`` (the district's mean allocation at those levels, over every other
-        parameter and draw), ``swing_eok`` (largest minus smallest level mean) and ``rank``
-        (1 = the parameter that moves the district most).
+        parameter and draw), ``swing_eok`` (largest minus smallest level mean), ``rank``
+        (1 = the parameter that moves the district most) and ``base_eok`` (the district's mean
+        allocation over every optimal scenario: the tornado's base line).
     """
 
     table: pd.DataFrame
@@ -326,7 +327,8 @@ def tornado(results: pd.DataFrame, *, bins: int = 5) -> Tornado:
         table.groupby("adm_code")["swing_eok"].rank(ascending=False, method="first").astype(int)
     )
     cols = ["adm_code", "name_ko", "name_en", "parameter", "low_level", "high_level"]
-    cols += ["amount_at_low_eok", "amount_at_high_eok", "swing_eok", "rank"]
+    cols += ["amount_at_low_eok", "amount_at_high_eok", "swing_eok", "rank", "base_eok"]
+    table["base_eok"] = table["adm_code"].map(ok.groupby("adm_code")["amount_eok"].mean())
     table = table[cols].sort_values(["adm_code", "rank"]).reset_index(drop=True)
     return Tornado(table)
 

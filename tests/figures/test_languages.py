@@ -22,8 +22,11 @@ import pytest
 from matplotlib.figure import Figure
 
 from cgresearch.figures import inventory as inv
+from cgresearch.figures import pb as pbf
+from cgresearch.figures import selection as sel
 from cgresearch.figures import style
 from cgresearch.figures import survey as sv
+from cgresearch.figures import sweeps as sw
 from cgresearch.formatting import raw_identifiers
 from cgresearch.i18n import Lang
 from cgresearch.survey.design import SurveyDesign
@@ -133,6 +136,63 @@ def _heatmap(lang: Lang) -> Figure:
     return fig
 
 
+def _spend(lang: Lang) -> Figure:
+    spend = pd.DataFrame(
+        {"gu": [11110, 11140], "envelope": [500.0, 300.0], "spent": [450.0, 300.0]}
+    )
+    fig = sel.envelope_spend_chart(spend, {11110: "종로구", 11140: "중구"}, lang)
+    style.caption(fig, "", synthetic=True, lang=lang)
+    return fig
+
+
+def _pb_rules(lang: Lang) -> Figure:
+    rules = pd.DataFrame(
+        {
+            "rule": ["greedy", "mes", "max-welfare"],
+            "n_funded": [3, 5, 4],
+            "spent_share": [0.95, 0.8, 0.99],
+            "share_with_funded": [0.6, 0.75, 0.7],
+        }
+    )
+    fig = pbf.pb_rules_chart(rules, lang)
+    style.caption(fig, "", synthetic=True, lang=lang)
+    return fig
+
+
+def _tornado_table():
+    from cgresearch.sweeps.analysis import tornado
+
+    rows = []
+    for sid, (budget, floor) in enumerate([(200, 6), (200, 8), (300, 6), (300, 8)]):
+        for code, ko, en, a in [
+            (11110, "종로구", "Jongno-gu", 4.0),
+            (11140, "중구", "Jung-gu", 0.5),
+        ]:
+            rows.append(
+                {
+                    "scenario_id": sid,
+                    "point": sid,
+                    "draw": 0,
+                    "param.total_budget_eok": budget,
+                    "param.floor_eok": floor,
+                    "status": "optimal",
+                    "adm_code": code,
+                    "name_ko": ko,
+                    "name_en": en,
+                    "amount_eok": a * budget / 100 + floor,
+                }
+            )
+    return tornado(pd.DataFrame(rows))
+
+
+def _tornado_one(lang: Lang) -> Figure:
+    return sw.tornado_chart(_tornado_table(), district="종로구", synthetic=True, lang=lang)
+
+
+def _tornado_all(lang: Lang) -> Figure:
+    return sw.tornado_chart(_tornado_table(), synthetic=True, lang=lang)
+
+
 #: One line per figure function of the package: (name, draw(lang) -> Figure).
 FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("survey.likert_bars", _likert),
@@ -143,6 +203,10 @@ FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("inventory.funding_source_chart", _funding),
     ("inventory.district_budget_chart", _by_gu),
     ("inventory.task_heatmap", _heatmap),
+    ("selection.envelope_spend_chart", _spend),
+    ("pb.pb_rules_chart", _pb_rules),
+    ("sweeps.tornado_chart(district)", _tornado_one),
+    ("sweeps.tornado_chart", _tornado_all),
 ]
 
 

@@ -135,7 +135,12 @@ def test_krw_units_convert_at_one_eok_per_hundred_million_krw() -> None:
     # 1 억원 = 100,000,000 KRW (data/raw/seoul/README.md, "Unit warning").
     assert style.convert_krw(1, "eok", "krw") == 100_000_000
     assert style.convert_krw(7_661_500, "mkrw", "eok") == 76_615
-    assert style.format_krw(7_661_500, unit="mkrw", decimals=0) == "7,661,500 million KRW"
+    # one unit across the report: 7,661,500 million KRW = 76,615 억원 (÷ 100), in both editions
+    assert style.format_krw(7_661_500, unit="mkrw", decimals=0) == "76,615억원"
+    assert style.format_krw(7_661_500, unit="mkrw", decimals=0, lang="en") == (
+        "76,615 (100 million KRW)"
+    )
+    assert style.format_krw(250_000_000, unit="krw", lang="ko") == "2.5억원"
 
 
 def test_palette_is_okabe_ito_and_cycles() -> None:

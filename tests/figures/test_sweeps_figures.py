@@ -93,7 +93,7 @@ def test_frontier_chart_joins_exactly_the_pareto_points(tmp_path):
     assert len(ax.collections[0].get_offsets()) == 5
     assert "지니계수" in ax.get_xlabel()  # Korean by default
     assert any("자료: 실제 공공 자료" in t.get_text() for t in fig.texts)
-    english = frontier_chart(frontier, lang="en")
+    english = frontier_chart(frontier, synthetic=False, lang="en")
     assert "Gini" in english.axes[0].get_xlabel()
     assert any("Data: real" in t.get_text() for t in english.texts)
     _renders(fig, tmp_path, "frontier")
@@ -132,19 +132,27 @@ def test_tornado_chart_has_one_bar_per_district_of_its_largest_swing(tmp_path):
         _renders(fig, tmp_path, "tornado")
 
 
-def test_tornado_chart_for_one_district_spans_low_to_high_levels(tmp_path):
+def test_tornado_chart_for_one_district_is_a_true_tornado_around_its_base(tmp_path):
     t = tornado(_factorial())
     fig = tornado_chart(t, district="종로구")
     ax = fig.axes[0]
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
-    assert len(bars) == 2
-    # budget at 200: 4·2 + 0.1·7 = 8.7 (mean floor 7); at 300: 4·3 + 0.7 = 12.7
-    budget = max(bars, key=lambda b: b.get_width())
-    assert budget.get_x() == pytest.approx(8.7) and budget.get_width() == pytest.approx(4.0)
+    # 종로구 = 4·budget/100 + 0.1·floor. Base: the mean over the 6 scenarios = 4·2.5 + 0.1·7 = 10.7
+    # budget 200 -> 8.7, 300 -> 12.7 (bars -2, +2); floor 6 -> 10.6, 8 -> 10.8 (bars -0.1, +0.1)
+    assert len(bars) == 4
+    assert all(b.get_x() == pytest.approx(10.7) for b in bars)
+    assert sorted(round(b.get_width(), 9) for b in bars) == [-2.0, -0.1, 0.1, 2.0]
+    base_lines = [
+        line for line in ax.get_lines() if list(line.get_xdata()) == pytest.approx([10.7, 10.7])
+    ]
+    assert len(base_lines) == 1
+    assert len(ax.get_legend().get_texts()) == 3  # lowest level, highest level, base
     # the reader's name of the parameter, not its key: Korean by default, English on request
     assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "총예산(억원)"
     english = tornado_chart(t, district="종로구", lang="en").axes[0]
-    assert [tick.get_text() for tick in english.get_yticklabels()][-1] == "Total budget (억원)"
+    assert [tick.get_text() for tick in english.get_yticklabels()][
+        -1
+    ] == "Total budget (100 million KRW)"
     _renders(fig, tmp_path, "tornado_one")
 
 
@@ -174,6 +182,6 @@ def test_a_parameter_point_is_described_in_words_not_keys():
         "총예산(억원) 250, 목적함수 공식 × 공통 배율, 1인당 형평 한도(최대/최소) 3.5"
     )
     assert describe_point(point, "en") == (
-        "Total budget (억원) 250, Objective formula × common factor, "
+        "Total budget (100 million KRW) 250, Objective formula × common factor, "
         "Per-capita equity bound (largest / smallest) 3.5"
     )

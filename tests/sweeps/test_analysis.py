@@ -119,6 +119,8 @@ def test_tornado_recovers_the_main_effects_of_an_additive_factorial():
     assert rows.loc["p1", "amount_at_high_eok"] == pytest.approx(4.5)
     assert (rows.loc["p1", "low_level"], rows.loc["p1", "high_level"]) == ("1", "3")
     assert rows.loc["p2", "swing_eok"] == pytest.approx(1.0)
+    # base line: 종로구 mean over the 6 optimal runs = 1·2 + 0.1·15 = 3.5 (infeasible left out)
+    assert rows["base_eok"].tolist() == pytest.approx([3.5, 3.5])
 
 
 def test_tornado_bins_a_sampled_parameter_into_quantiles():
