@@ -90,6 +90,7 @@ OBJECTIVE_PROPERTIES: dict[str, dict[str, str]] = {
     },
 }
 _TOL = 1e-9
+_QP_ITERATIONS = 20_000
 
 
 def water_fill(
@@ -315,6 +316,9 @@ def _run_highs(
         cost = cost + hessian * shift
     h = _new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
+    # HiGHS' QP solver can cycle on degenerate problems without regularisation: bound its
+    # iterations and retry once with its default regularisation (1e-7) before giving up.
+    h.setOptionValue("qp_iteration_limit", _QP_ITERATIONS)
     if time_limit:
         h.setOptionValue("time_limit", float(time_limit))
     inf = highspy.kHighsInf
@@ -339,6 +343,11 @@ def _run_highs(
     h.run()
     S = highspy.HighsModelStatus
     ms = h.getModelStatus()
+    if hessian is not None and ms in (S.kIterationLimit, S.kSolveError):
+        h.setOptionValue("qp_regularization_value", 1e-7)
+        h.clearSolver()
+        h.run()
+        ms = h.getModelStatus()
     if ms == S.kOptimal:
         sol = h.getSolution()
         return "optimal", (np.asarray(sol.col_value, dtype=float) + shift, sol)
@@ -453,9 +462,13 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
 def _message(status: str, data: _Data, elapsed: float) -> _Solution:
     if status == "infeasible":
         return _Solution("infeasible", "no allocation satisfies every bound", None, None, elapsed)
+    limit = data.scenario.time_limit_s
     return _Solution(
         status,
-        f"stopped by the time limit of {data.scenario.time_limit_s:g} s before optimality",
+        f"stopped by the time limit of {limit:g} s before optimality"
+        if limit
+        else "HiGHS' QP solver stopped at its iteration limit before optimality: solve this "
+        "scenario with objective = 'goal' or drop max_per_capita_ratio",
         None,
         None,
         elapsed,
