@@ -376,10 +376,22 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     col_lb[:n], col_ub[:n] = lo, hi
     if data.scenario.max_per_capita_ratio is None:
         col_ub[n : n + 2] = 0.0  # the per-capita band columns are in no row: pin them
+    sigma = 1.0
+    if data.scenario.max_per_capita_ratio is not None:
+        # The band columns (the lowest and highest per-capita amount, KRW per person) are about
+        # k = KRW per person per 억원 times larger than the amounts, and HiGHS' QP solver cycles on
+        # that scaling (iteration limit even on two gu). Measure them in units of sigma instead:
+        # the rows are the same rows (same activity, same duals); only the two columns rescale.
+        sigma = max(float(np.max(np.abs(data.k * t))), 1e-300) / max(float(np.max(t)), 1e-300)
+        ev = np.where((ec == n) | (ec == n + 1), ev * sigma, ev)
     if band is not None:
         col_lb[:n] = np.maximum(lo, t * (1 - band))
         col_ub[:n] = np.minimum(hi, t * (1 + band))
         col_lb[:n] = np.minimum(col_lb[:n], col_ub[:n])
+    if data.scenario.max_per_capita_ratio is not None:
+        # HiGHS' QP solver returns a non-optimal vertex as "optimal" on this semi-definite band
+        # (seen on two gu): solve it exactly instead, by a convex search over the band's level.
+        return _equity_exact(data, lp, col_lb[:n], col_ub[:n], start)
     status, sol = _run_highs(
         ncol, col_lb, col_ub, cost, rlo, rhi, er, ec, ev, hess, data.scenario.time_limit_s
     )
@@ -390,7 +402,7 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     values = np.zeros(len(lp.col_names))
     cols = _columns(n)
     values[:n] = x[:n]
-    values[cols["lo"]], values[cols["hi"]] = x[n], x[n + 1]
+    values[cols["lo"]], values[cols["hi"]] = x[n] * sigma, x[n + 1] * sigma
     improvement = np.zeros(len(lp.row_names))
     improvement[rows] = -np.asarray(sol.row_dual, dtype=float) + 0.0
     reduced = np.asarray(sol.col_dual, dtype=float)[:n]
@@ -404,6 +416,90 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
         elapsed,
         multiplier=lam,
         band=band,
+    )
+
+
+def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: float) -> _Solution:
+    """``min ½ Σ w (x − t)²`` with ``Σ x = B``, the box, and ``max k x ≤ r · min k x``, exactly.
+
+    For a fixed lowest per-capita level ``L`` the band is a box, ``L/k_i ≤ x_i ≤ rL/k_i``, and the
+    problem is a weighted water-fill (``x_i = clip(t_i + λ/w_i, …)``). Its optimal value is convex
+    in ``L`` (a partial minimum of a convex problem), so a golden-section search over the
+    feasible interval of ``L`` finds the optimum; amounts are exact to about 1e-12 of the budget.
+    The equity bound's own shadow price is not reported (0); the budget's is ``λ``.
+    """
+    s = data.scenario
+    budget, r = s.total_budget_eok, float(s.max_per_capita_ratio)
+    k, t, w = data.k, data.target, data.weight
+    scale = max(1.0, abs(budget))
+
+    def box(level: float) -> tuple[np.ndarray, np.ndarray]:
+        return np.maximum(lo, level / k), np.minimum(hi, r * level / k)
+
+    def feasible(level: float) -> bool:
+        a, b = box(level)
+        return bool(np.all(a <= b + _TOL * scale)) and a.sum() <= budget + _TOL * scale <= (
+            b.sum() + 2 * _TOL * scale
+        )
+
+    # L lies where every gu's band meets its box and the sums bracket the budget: an interval.
+    low_end = float(np.max(k * lo) / r)
+    high_end = float(np.min(np.where(np.isfinite(hi), k * hi, np.inf)))
+    high_end = min(high_end, float(np.max(k) * budget))
+    if not np.isfinite(high_end) or high_end < low_end:
+        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+    grid = np.linspace(low_end, high_end, 201)
+    ok = np.array([feasible(v) for v in grid])
+    if not ok.any():
+        return _Solution(
+            "infeasible",
+            "no allocation satisfies every bound and the per-capita equity bound",
+            None,
+            None,
+            time.perf_counter() - start,
+        )
+    first, last = int(np.argmax(ok)), int(len(ok) - 1 - np.argmax(ok[::-1]))
+    a_lo = grid[max(first - 1, 0)] if first > 0 else grid[0]
+    b_hi = grid[min(last + 1, len(grid) - 1)]
+    for _ in range(200):  # tighten the feasible interval's ends by bisection
+        mid = (a_lo + grid[first]) / 2
+        a_lo, grid[first] = (a_lo, mid) if feasible(mid) else (mid, grid[first])
+        mid = (grid[last] + b_hi) / 2
+        grid[last], b_hi = (mid, b_hi) if feasible(mid) else (grid[last], mid)
+    left, right = float(grid[first]), float(grid[last])
+
+    def solve(level: float) -> tuple[float, np.ndarray, float]:
+        a, b = box(level)
+        x, lam = water_fill(t, 1.0 / w, np.minimum(a, b), b, budget)
+        return float(0.5 * np.sum(w * (x - t) ** 2)), x, lam
+
+    golden = (np.sqrt(5.0) - 1) / 2
+    c, d = right - golden * (right - left), left + golden * (right - left)
+    fc, fd = solve(c)[0], solve(d)[0]
+    for _ in range(200):
+        if right - left <= 1e-15 * max(1.0, abs(right)):
+            break
+        if fc <= fd:
+            right, d, fd = d, c, fc
+            c = right - golden * (right - left)
+            fc = solve(c)[0]
+        else:
+            left, c, fc = c, d, fd
+            d = left + golden * (right - left)
+            fd = solve(d)[0]
+    _, x, lam = solve((left + right) / 2)
+    values = np.zeros(len(lp.col_names))
+    cols = _columns(data.n)
+    values[: data.n] = x
+    values[cols["lo"]], values[cols["hi"]] = float(np.min(k * x)), float(np.max(k * x))
+    improvement = _kkt_improvement(data, lp, x, lam, lo, hi)
+    return _Solution(
+        "optimal",
+        "optimal solution found",
+        values,
+        improvement,
+        time.perf_counter() - start,
+        multiplier=lam,
     )
 
 

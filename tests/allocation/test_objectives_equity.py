@@ -1,0 +1,96 @@
+"""The unique objectives under a per-capita equity bound (``max_per_capita_ratio``).
+
+HiGHS' QP solver returned a non-optimal vertex as "optimal" on this problem (two gu were enough),
+so the bound is solved by a convex search over the band's level; these tests check it against a
+hand-worked case and against scipy's SLSQP on random small cases.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import minimize
+
+from cgresearch.allocation import Scenario, solve_envelopes
+
+
+def _two_gu() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"adm_code": [1, 2], "name_ko": ["가구", "나구"], "pop_total_2017q1": [100_000, 200_000]}
+    )
+
+
+def test_targets_inside_the_equity_bound_are_kept() -> None:
+    # base 0.5 / population 0.5 of 5억: targets 2.0833 and 2.9167, per capita ratio 1.43 < 2
+    s = Scenario(
+        name="r", total_budget_eok=5.0, weights={"base": 0.5, "pop": 0.5}, max_per_capita_ratio=2.0
+    )
+    x = solve_envelopes(_two_gu(), s).table["amount_eok"].to_numpy()
+    np.testing.assert_allclose(x, [5 * (0.25 + 0.5 / 3), 5 * (0.25 + 0.5 * 2 / 3)], atol=1e-9)
+
+
+def test_a_binding_equity_bound_gives_the_hand_worked_amounts() -> None:
+    # equal targets 2.5 and 2.5; per capita 2.5/1e5 vs 2.5/2e5 is a ratio of 2 > 1.5, so the
+    # bound binds: x1/1e5 = 1.5 x2/2e5, i.e. x1 = 0.75 x2, and x1 + x2 = 5: x2 = 20/7, x1 = 15/7
+    s = Scenario(name="r", total_budget_eok=5.0, weights={"base": 1.0}, max_per_capita_ratio=1.5)
+    result = solve_envelopes(_two_gu(), s)
+    assert result.status == "optimal"
+    x = result.table["amount_eok"].to_numpy()
+    np.testing.assert_allclose(x, [float(Fraction(15, 7)), float(Fraction(20, 7))], atol=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    pops=st.lists(st.integers(50_000, 600_000), min_size=3, max_size=6),
+    base=st.floats(0.0, 1.0),
+    total=st.floats(20.0, 200.0),
+    ratio=st.floats(1.05, 3.0),
+)
+def test_the_equity_bounded_least_squares_equals_an_independent_slsqp_solve(
+    pops: list[int], base: float, total: float, ratio: float
+) -> None:
+    d = pd.DataFrame(
+        {
+            "adm_code": range(1, len(pops) + 1),
+            "name_ko": [f"{i}구" for i in range(len(pops))],
+            "pop_total_2017q1": pops,
+        }
+    )
+    s = Scenario(
+        name="r",
+        total_budget_eok=total,
+        weights={"base": base, "pop": 1.0 - base},
+        max_per_capita_ratio=ratio,
+    )
+    result = solve_envelopes(d, s)
+    assert result.status == "optimal"
+    x = result.table["amount_eok"].to_numpy()
+    t = result.table["target_eok"].to_numpy()
+    p = np.asarray(pops, float)
+    # the same problem written out by hand: min Σ (x − t)², Σ x = total, x_i/p_i ≤ r x_j/p_j
+    cons = [{"type": "eq", "fun": lambda v: v.sum() - total}]
+    for i in range(len(p)):
+        for j in range(len(p)):
+            if i != j:
+                cons.append(
+                    {"type": "ineq", "fun": lambda v, i=i, j=j: ratio * v[j] / p[j] - v[i] / p[i]}
+                )
+    ref = minimize(
+        lambda v: float(np.sum((v - t) ** 2)),
+        t.copy(),
+        constraints=cons,
+        bounds=[(0, None)] * len(p),
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 500},
+    )
+    assert ref.success
+    assert np.sum((x - t) ** 2) <= ref.fun + 1e-7 * max(1.0, ref.fun)
+    np.testing.assert_allclose(x, ref.x, atol=1e-4 * total)
+    pc = x / p
+    assert pc.max() <= ratio * pc.min() * (1 + 1e-9)
+    assert x.sum() == pytest.approx(total, abs=1e-9 * total)
