@@ -389,8 +389,7 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
         col_ub[:n] = np.minimum(hi, t * (1 + band))
         col_lb[:n] = np.minimum(col_lb[:n], col_ub[:n])
     if data.scenario.max_per_capita_ratio is not None:
-        # HiGHS' QP solver returns a non-optimal vertex as "optimal" on this semi-definite band
-        # (seen on two gu): solve it exactly instead, by a convex search over the band's level.
+        # HiGHS' QP solver returns non-optimal points as "optimal" here: solved exactly instead
         return _equity_exact(data, lp, col_lb[:n], col_ub[:n], start)
     status, sol = _run_highs(
         ncol, col_lb, col_ub, cost, rlo, rhi, er, ec, ev, hess, data.scenario.time_limit_s
@@ -422,51 +421,55 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
 def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: float) -> _Solution:
     """``min ½ Σ w (x − t)²`` with ``Σ x = B``, the box, and ``max k x ≤ r · min k x``, exactly.
 
-    For a fixed lowest per-capita level ``L`` the band is a box, ``L/k_i ≤ x_i ≤ rL/k_i``, and the
+    HiGHS' QP solver returns non-optimal points as "optimal" on this problem (HiGHS 1.16, even
+    on two gu, in the band and in the pairwise form), so it is solved here without it. For a
+    fixed lowest per-capita level ``L`` the band is a box, ``L/k_i ≤ x_i ≤ rL/k_i``, and the
     problem is a weighted water-fill (``x_i = clip(t_i + λ/w_i, …)``). Its optimal value is convex
-    in ``L`` (a partial minimum of a convex problem), so a golden-section search over the
-    feasible interval of ``L`` finds the optimum; amounts are exact to about 1e-12 of the budget.
-    The equity bound's own shadow price is not reported (0); the budget's is ``λ``.
+    in ``L`` (a partial minimum of a convex problem) on an interval found by bisection, so a
+    golden-section search finds the optimum. The equity bound's own shadow price is not
+    reported (0); the budget's is ``λ``.
     """
     s = data.scenario
     budget, r = s.total_budget_eok, float(s.max_per_capita_ratio)
     k, t, w = data.k, data.target, data.weight
     scale = max(1.0, abs(budget))
+    infeasible = _Solution(
+        "infeasible",
+        "no allocation satisfies every bound and the per-capita equity bound",
+        None,
+        None,
+        time.perf_counter() - start,
+    )
+    if np.any(lo > hi):
+        return infeasible
 
     def box(level: float) -> tuple[np.ndarray, np.ndarray]:
         return np.maximum(lo, level / k), np.minimum(hi, r * level / k)
 
-    def feasible(level: float) -> bool:
-        a, b = box(level)
-        return bool(np.all(a <= b + _TOL * scale)) and a.sum() <= budget + _TOL * scale <= (
-            b.sum() + 2 * _TOL * scale
-        )
+    # every gu's band meets its box: max k lo / r ≤ L ≤ min k hi
+    left, right = float(np.max(k * lo) / r), float(np.min(k * hi))
+    right = min(right, float(np.max(k)) * budget)  # no gu gets more than the budget
 
-    # L lies where every gu's band meets its box and the sums bracket the budget: an interval.
-    low_end = float(np.max(k * lo) / r)
-    high_end = float(np.min(np.where(np.isfinite(hi), k * hi, np.inf)))
-    high_end = min(high_end, float(np.max(k) * budget))
-    if not np.isfinite(high_end) or high_end < low_end:
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
-    grid = np.linspace(low_end, high_end, 201)
-    ok = np.array([feasible(v) for v in grid])
-    if not ok.any():
-        return _Solution(
-            "infeasible",
-            "no allocation satisfies every bound and the per-capita equity bound",
-            None,
-            None,
-            time.perf_counter() - start,
-        )
-    first, last = int(np.argmax(ok)), int(len(ok) - 1 - np.argmax(ok[::-1]))
-    a_lo = grid[max(first - 1, 0)] if first > 0 else grid[0]
-    b_hi = grid[min(last + 1, len(grid) - 1)]
-    for _ in range(200):  # tighten the feasible interval's ends by bisection
-        mid = (a_lo + grid[first]) / 2
-        a_lo, grid[first] = (a_lo, mid) if feasible(mid) else (mid, grid[first])
-        mid = (grid[last] + b_hi) / 2
-        grid[last], b_hi = (mid, b_hi) if feasible(mid) else (grid[last], mid)
-    left, right = float(grid[first]), float(grid[last])
+    def bisect(pred, a: float, b: float) -> float:
+        """The boundary between a (pred false) and b (pred true), for a monotone pred."""
+        for _ in range(200):
+            mid = (a + b) / 2
+            a, b = (a, mid) if pred(mid) else (mid, b)
+            if b - a <= 1e-15 * max(1.0, abs(b)):
+                break
+        return b
+
+    if left > right:
+        return infeasible
+    # Σ upper(L) ≥ B (non-decreasing in L) and Σ lower(L) ≤ B (non-decreasing in L)
+    if box(right)[1].sum() < budget - _TOL * scale or box(left)[0].sum() > budget + _TOL * scale:
+        return infeasible
+    if box(left)[1].sum() < budget:
+        left = bisect(lambda v: box(v)[1].sum() >= budget, left, right)
+    if box(right)[0].sum() > budget:
+        right = -bisect(lambda v: box(-v)[0].sum() <= budget, -right, -left)
+    if left > right * (1 + 1e-12):
+        return infeasible
 
     def solve(level: float) -> tuple[float, np.ndarray, float]:
         a, b = box(level)
@@ -476,8 +479,8 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
     golden = (np.sqrt(5.0) - 1) / 2
     c, d = right - golden * (right - left), left + golden * (right - left)
     fc, fd = solve(c)[0], solve(d)[0]
-    for _ in range(200):
-        if right - left <= 1e-15 * max(1.0, abs(right)):
+    for _ in range(300):
+        if right - left <= 1e-14 * max(1.0, abs(right)):
             break
         if fc <= fd:
             right, d, fd = d, c, fc
