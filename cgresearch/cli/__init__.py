@@ -34,7 +34,7 @@ from cgresearch.cli import (
     synth,
     uncertainty,
 )
-from cgresearch.cli._lang import add_lang_option, default_lang
+from cgresearch.cli._lang import add_lang_option, resolve_lang
 from cgresearch.errors import CGResearchError, CGResearchWarning
 from cgresearch.i18n import Lang, tr
 
@@ -103,9 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Runner = args.func
     command = args.command
     try:
-        if args.lang is None:  # neither `cgresearch --lang` nor the command's own --lang
-            args.lang = default_lang()
-    except CGResearchError as exc:  # a CGRESEARCH_LANG that is not ko or en
+        args.lang = resolve_lang(args.lang)  # --lang, else $CGRESEARCH_LANG, else ko
+    except CGResearchError as exc:  # --lang fr: one plain line (in English: no language yet)
         print(f"cgresearch {command}: error: {exc}", file=sys.stderr)
         return 2
     lang: Lang = args.lang

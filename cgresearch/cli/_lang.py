@@ -35,12 +35,29 @@ def default_lang() -> Lang:
     return check_lang(value) if value else DEFAULT_LANG
 
 
+def resolve_lang(given: str | None) -> Lang:
+    """Return the language asked for by ``--lang`` (``given``), else by ``CGRESEARCH_LANG``,
+    else Korean.
+
+    Raises
+    ------
+    ParameterError
+        When either names a language other than ``ko`` or ``en`` (e.g. ``--lang fr``).
+
+    Examples
+    --------
+    >>> resolve_lang("en")
+    'en'
+    """
+    return default_lang() if given is None else check_lang(given)
+
+
 def add_lang_option(p: argparse.ArgumentParser, *, global_option: bool = False) -> None:
     """Declare ``--lang`` on ``p``: on a sub-command it is set only when given, so that the
     global ``cgresearch --lang`` is not overwritten by a sub-command's default."""
     p.add_argument(
         "--lang",
-        choices=LANGUAGES,
+        metavar="{" + ",".join(LANGUAGES) + "}",  # checked by resolve_lang: one plain error
         default=None if global_option else argparse.SUPPRESS,
         help=f"language of what is printed: ko (Korean, the default, or ${ENV_VAR}) or en",
     )

@@ -130,9 +130,11 @@ def test_an_infeasible_scenario_exits_1_in_both_languages(
 def test_a_bad_language_exits_2_with_one_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(SystemExit) as info:  # argparse names the choices
-        cli.main(["--lang", "fr", "data", "verify"])
-    assert info.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
+    bad = (["--lang", "fr", "data", "verify"], ["compare", "a.toml", "b.toml", "--lang", "fr"])
+    for argv in bad:
+        status, out, err = _run(argv, capsys)
+        assert status == 2 and out == "" and err.count("\n") == 1
+        assert "error: language 'fr' is not available: use 'ko'" in err
     monkeypatch.setenv("CGRESEARCH_LANG", "fr")
     status, out, err = _run(["data", "verify"], capsys)
     assert status == 2 and out == ""
