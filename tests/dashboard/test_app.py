@@ -157,8 +157,8 @@ def test_csv_and_excel_downloads_hold_the_table_shown(dash: Any) -> None:
     csv = pd.read_csv(io.StringIO(dash._csv_file().getvalue()))
     np.testing.assert_allclose(csv["amount_eok"], shown["amount_eok"])
     xlsx = pd.read_excel(dash._xlsx_file(), sheet_name="allocation")
-    assert list(xlsx.columns) == list(app._TABLE_TITLES.values())
-    np.testing.assert_allclose(xlsx["Allocation (억원)"], shown["amount_eok"])
+    assert list(xlsx.columns) == list(app._table_titles("ko").values())  # Korean by default
+    np.testing.assert_allclose(xlsx["배분액(억원)"], shown["amount_eok"])
 
 
 def test_choosing_uploaded_without_a_file_says_so_and_keeps_a_base(dash: Any) -> None:

@@ -316,3 +316,42 @@ def test_page_shows_a_colour_bar_in_eok_and_each_gu_explanation(
         page.screenshot(path=str(out / "dashboard_colourbar.png"), full_page=True)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "absent", "toggle"),
+    [
+        (
+            "",
+            ["예산과 목적함수", "CSV 내려받기", "배분액(억원)"],
+            "Budget and objective",
+            "lang=en",
+        ),
+        (
+            "?lang=en",
+            ["Budget and objective", "Download CSV", "Allocation (억원)"],
+            "예산과 목적함수",
+            "?base=",
+        ),
+    ],
+)
+def test_the_page_is_korean_by_default_and_english_with_lang_en(
+    browser: Any,
+    dashboard_url: str,
+    base: Any,
+    query: str,
+    shown: list[str],
+    absent: str,
+    toggle: str,
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{dashboard_url}{query}")
+        _wait_status(page, "optimal", base.total_budget_eok)
+        for text in shown:  # a heading, a button and a table header
+            assert page.get_by_text(text, exact=True).count() >= 1, text
+        assert page.get_by_text(absent, exact=True).count() == 0
+        href = page.locator("#cg-lang-toggle").get_attribute("href") or ""
+        assert toggle in href and ("lang=en" in href) == (query == "")
+    finally:
+        page.close()
