@@ -661,28 +661,38 @@ class _Dashboard:
 
     def _draw_status(self, result: Any) -> None:
         s = result.scenario
+        lang = self.lang
         total = float(result.metrics["total_eok"])
+        line = tr(
+            "Scenario {name} ({objective}): {total} across {n} gu.",
+            lang,
+            name=f"<b>{html.escape(s.name)}</b>",
+            objective=html.escape(_objective_labels(lang).get(s.objective, s.objective)),
+            total=f'<b><span id="cg-total">{total:,.2f}</span>억원</b>',
+            n=len(result.table),
+        )
         self.status.object = (
             f'<div id="cg-status" data-status="{result.status}" data-total="{total:.6f}" '
-            f'style="font-size:1.05em">Scenario <b>{html.escape(s.name)}</b> '
-            f"({_objective_labels(self.lang).get(s.objective, s.objective)}): "
-            f'<b><span id="cg-total">{total:,.2f}</span>억원</b> across {len(result.table)} gu. '
+            f'style="font-size:1.05em">{line} '
             f"{html.escape(result.objective_label)} = {result.objective_value:,.4g}.</div>"
         )
 
     def _draw_metrics(self, result: Any) -> None:
+        lang = self.lang
         rows = [
-            ("Gini of per-capita amounts", "gini", "{:.4f}"),
-            ("Theil of per-capita amounts", "theil", "{:.4f}"),
-            ("Largest / smallest per-capita amount", "max_min_ratio", "{:.3f}"),
-            ("Gini, population-weighted", "gini_pop", "{:.4f}"),
+            (tr("Gini of per-capita amounts", lang), "gini", "{:.4f}"),
+            (tr("Theil of per-capita amounts", lang), "theil", "{:.4f}"),
+            (tr("Largest / smallest per-capita amount", lang), "max_min_ratio", "{:.3f}"),
+            (tr("Gini, population-weighted", lang), "gini_pop", "{:.4f}"),
             (
-                "Smallest need-weighted per-capita amount (KRW)",
+                tr("Smallest need-weighted per-capita amount (KRW)", lang),
                 "min_need_weighted_per_capita_krw",
                 "{:,.0f}",
             ),
         ]
         base = self.baseline.metrics if self.baseline is not None else {}
+        equity = tr("Equity", lang)
+        this, other = tr("this scenario", lang), tr("base scenario", lang)
         body = "".join(
             f"<tr><td>{label}</td><td class='cg-metric' data-key='{key}' style='text-align:right'>"
             f"{fmt.format(result.metrics[key])}</td><td style='text-align:right'>"
@@ -691,28 +701,36 @@ class _Dashboard:
             if key in result.metrics
         )
         self.metrics.object = (
-            "<h4>Equity</h4><table><tr><th></th><th>this scenario</th>"
-            f"<th>base scenario</th></tr>{body}</table>"
+            f"<h4>{equity}</h4><table><tr><th></th>"
+            f"<th>{this}</th><th>{other}</th></tr>"
+            f"{body}</table>"
         )
 
     def _draw_gains(self, table: pd.DataFrame | None) -> None:
+        lang = self.lang
         if table is None:
-            self.gains.object = "<p>The base scenario has no allocation to compare with.</p>"
+            text = tr("The base scenario has no allocation to compare with.", lang)
+            self.gains.object = f"<p>{text}</p>"
             return
         gains = table[table["outcome"] == "gains"]
         losses = table[table["outcome"] == "loses"]
 
         def names(frame: pd.DataFrame) -> str:
+            column = "name_ko" if lang == "ko" else "name_en"
             return ", ".join(
-                f"{r.name_ko} {r.change_eok:+,.2f}" for r in frame.head(5).itertuples(index=False)
+                f"{name} {change:+,.2f}"
+                for name, change in zip(
+                    frame[column].head(5), frame["change_eok"].head(5), strict=True
+                )
             )
 
+        against = tr("Against the base scenario", lang)
         self.gains.object = (
-            "<h4>Against the base scenario</h4>"
-            f"<p>{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원"
-            f"{': ' + names(gains) if len(gains) else ''}{' …' if len(gains) > 5 else ''}.<br>"
-            f"{len(losses)} gu lose {abs(losses['change_eok'].sum()):,.2f}억원"
-            f"{': ' + names(losses.iloc[::-1]) if len(losses) else ''}"
+            f"<h4>{against}</h4><p>"
+            + tr("{n} gu gain {amount}", lang, n=len(gains), amount=_eok(gains, lang))
+            + f"{': ' + names(gains) if len(gains) else ''}{' …' if len(gains) > 5 else ''}.<br>"
+            + tr("{n} gu lose {amount}", lang, n=len(losses), amount=_eok(losses, lang))
+            + f"{': ' + names(losses.iloc[::-1]) if len(losses) else ''}"
             f"{' …' if len(losses) > 5 else ''}.</p>"
         )
 
@@ -720,19 +738,22 @@ class _Dashboard:
         texts = [str(t) for t in result.shadow_prices["text"].tolist() if str(t)]
         items = "".join(f"<li>{html.escape(t)}</li>" for t in texts[:8])
         more = f"<li>… and {len(texts) - 8} more</li>" if len(texts) > 8 else ""
-        self.shadow.object = "<h4>What the limits cost (shadow prices)</h4>" + (
-            f"<ul>{items}{more}</ul>" if texts else "<p>No limit binds at a cost.</p>"
+        heading = tr("What the limits cost (shadow prices)", self.lang)
+        none = tr("No limit binds at a cost.", self.lang)
+        self.shadow.object = f"<h4>{heading}</h4>" + (
+            f"<ul>{items}{more}</ul>" if texts else f"<p>{none}</p>"
         )
 
     def _show_problem(self, status: str, message: str) -> None:
         self.result = None
         self.frame = None
         empty = pd.DataFrame(columns=list(_TABLE_COLUMNS))
+        nothing = tr("No allocation for this scenario.", self.lang)
         with pn.io.hold():
             self.status.object = (
                 f'<div id="cg-status" data-status="{html.escape(status)}" data-total="" '
                 'style="border-left:4px solid #d55e00;padding:0.4em 0.8em;background:#fff4ec">'
-                "<b>No allocation for this scenario.</b> "
+                f"<b>{nothing}</b> "
                 f'<span id="cg-problem">{html.escape(message)}</span></div>'
             )
             self.table.value = empty
@@ -829,6 +850,13 @@ class _Dashboard:
             pn.Row(sidebar, main, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
+
+
+def _eok(rows: pd.DataFrame, lang: Lang) -> str:
+    """The absolute sum of ``rows``' changes in 억원, formatted as the report prints amounts."""
+    from cgresearch.formatting import format_eok
+
+    return format_eok(abs(float(rows["change_eok"].sum())), lang)
 
 
 def _language_toggle(location: Any, lang: Lang) -> str:

@@ -73,7 +73,7 @@ def test_budget_change_shows_the_library_allocation_and_change_against_the_base(
     shown = dash.table.value.set_index("name_ko")["vs_base_eok"]
     np.testing.assert_allclose(shown, change.loc[shown.index, "change_eok"], atol=1e-6)
     gains = change[change["outcome"] == "gains"]
-    assert f"{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원" in dash.gains.object
+    assert f"{len(gains)}개 구 증가 {gains['change_eok'].sum():,.2f}억원" in dash.gains.object
     for text in expected.shadow_prices["text"].head(8):
         assert text.replace("'", "&#x27;") in dash.shadow.object
     assert f"{expected.metrics['gini']:.4f}" in dash.metrics.object

@@ -205,7 +205,7 @@ def _wait_name(page: Any, name: str) -> None:
         "(n) => { const find = (r) => { const e = r.querySelector('#cg-status'); if (e) return e; "
         "for (const x of r.querySelectorAll('*')) { if (x.shadowRoot) { const f = "
         "find(x.shadowRoot); if (f) return f; } } return null; }; const el = find(document); "
-        "return el && el.textContent.includes('Scenario ' + n + ' ('); }",
+        "return el && el.textContent.includes('시나리오 ' + n + ' ('); }",
         arg=name,
         timeout=30_000,
     )
