@@ -852,6 +852,31 @@ class _Dashboard:
         )
 
 
+_FONT_ROUTE = "cg-fonts"
+
+
+def _webfont() -> Any:
+    """Serve the NanumGothic TTF that ``figures.style`` uses as a webfont; return its folder.
+
+    The page's CSS declares it with ``@font-face`` (document-wide, so Panel's shadow roots see it
+    too) and puts it first in the font stack, so a browser without a Korean font shows Hangul.
+    """
+    from cgresearch.figures.style import hangul_font_path
+
+    regular, bold = hangul_font_path("regular"), hangul_font_path("bold")
+    css = (
+        f"@font-face {{ font-family: 'NanumGothic'; font-weight: 400; "
+        f"src: url('/{_FONT_ROUTE}/{regular.name}') format('truetype'); }}\n"
+        f"@font-face {{ font-family: 'NanumGothic'; font-weight: 700; "
+        f"src: url('/{_FONT_ROUTE}/{bold.name}') format('truetype'); }}\n"
+        "body, .bk-root { font-family: NanumGothic, 'Noto Sans CJK KR', 'Malgun Gothic', "
+        "sans-serif; }\n"
+    )
+    if css not in pn.config.raw_css:
+        pn.config.raw_css = [*pn.config.raw_css, css]
+    return regular.parent
+
+
 def _eok(rows: pd.DataFrame, lang: Lang) -> str:
     """The absolute sum of ``rows``' changes in 억원, formatted as the report prints amounts."""
     from cgresearch.formatting import format_eok
@@ -976,6 +1001,7 @@ def serve(
         raise ParameterError(f"--port {port} is not a TCP port: give a number from 1 to 65535")
     _scenarios()  # fail before serving when there is nothing to start from
     pn.config.throttled = True  # sliders solve on release, not on every pixel of a drag
+    fonts = _webfont()  # Hangul on a browser without a Korean font
     origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
     server = pn.serve(
         {"/": build_app},
@@ -986,6 +1012,7 @@ def serve(
         start=False,
         title="cgresearch: budget allocation dashboard",
         verbose=False,
+        static_dirs={_FONT_ROUTE: str(fonts)},
     )
     url = f"http://{host}:{port}/"
     if announce is not None:

@@ -355,3 +355,24 @@ def test_the_page_is_korean_by_default_and_english_with_lang_en(
         assert toggle in href and ("lang=en" in href) == (query == "")
     finally:
         page.close()
+
+
+def test_the_page_serves_nanumgothic_as_a_webfont_for_hangul(
+    browser: Any, dashboard_url: str, base: Any
+) -> None:
+    from cgresearch.figures.style import hangul_font_path
+
+    page = browser.new_page()
+    try:
+        font = page.request.get(f"{dashboard_url}cg-fonts/NanumGothic.ttf")
+        # the very bytes of the TTF that the figures use (a TrueType file starts 00 01 00 00)
+        assert font.status == 200 and font.body() == hangul_font_path("regular").read_bytes()
+        page.goto(dashboard_url)
+        _wait_status(page, "optimal", base.total_budget_eok)
+        declared = page.evaluate(
+            "() => [...document.fonts].filter((f) => f.family.replace(/['\"]/g, '') === "
+            "'NanumGothic').length"
+        )
+        assert declared >= 1  # the page's @font-face, not only a system font
+    finally:
+        page.close()
