@@ -427,7 +427,7 @@ def _read_value(key: str, text: str, like: Any, lang: Lang) -> tuple[Any, str | 
             lang,
             item=item,
             maybe=maybe,
-            kept=kept,
+            kept=f"'{like}'",  # a name, quoted like the hint
             choices=", ".join(OBJECTIVES),
         )
     if isinstance(like, bool):
