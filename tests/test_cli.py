@@ -27,7 +27,12 @@ def test_a_user_error_prints_one_line_and_exits_2(
         raise InputError("districts.csv, row 3, column 'name_ko': unknown district '종노구'")
 
     monkeypatch.setattr(cli_data, "_run_data_verify", broken)
-    assert cli.main(["data", "verify"]) == 2
+    assert cli.main(["data", "verify"]) == 2  # Korean by default: the prefix says 오류
+    err = capsys.readouterr().err
+    assert err == (
+        "cgresearch data: 오류: districts.csv, row 3, column 'name_ko': unknown district '종노구'\n"
+    )
+    assert cli.main(["--lang", "en", "data", "verify"]) == 2
     err = capsys.readouterr().err
     assert err == (
         "cgresearch data: error: districts.csv, row 3, column 'name_ko': "
@@ -162,7 +167,8 @@ def test_a_cp949_scenario_is_solved_with_a_one_line_note(
 ) -> None:
     path = tmp_path / "notepad.toml"
     path.write_bytes('name = "메모장"\ntotal_budget_eok = 250\n'.encode("cp949"))
-    assert cli.main(["allocate", str(path), "--out", str(tmp_path / "o"), "--no-figures"]) == 0
+    argv = ["allocate", str(path), "--out", str(tmp_path / "o"), "--no-figures", "--lang", "en"]
+    assert cli.main(argv) == 0
     captured = capsys.readouterr()
     assert "cgresearch: note: scenario file" in captured.err and "CP949" in captured.err
     assert "scenario: 메모장" in captured.out

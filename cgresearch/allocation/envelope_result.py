@@ -20,7 +20,8 @@ from cgresearch.allocation.explain import _explain, bound_lists
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import _KRW_PER_EOK, _per_capita
 from cgresearch.errors import ModelError, ParameterError
-from cgresearch.i18n import Lang
+from cgresearch.formatting import format_eok
+from cgresearch.i18n import Lang, tr
 
 __all__ = ["EnvelopeResult", "compare"]
 
@@ -162,27 +163,71 @@ class EnvelopeResult:
         return _explain(self._data, x, self._sol, labels, lang)
 
     def summary(self, lang: Lang = "en") -> str:
-        """Return a short plain-text summary for planners (every gu at a bound is named)."""
+        """Return a short plain-text summary for planners (every gu at a bound is named).
+
+        Parameters
+        ----------
+        lang : {"ko", "en"}
+            Language of the sentences; gu are named in it and amounts are in 억원
+            (``cgresearch.formatting.format_eok``).
+
+        Examples
+        --------
+        >>> result.summary("ko").splitlines()[1]  # doctest: +SKIP
+        '총예산: 250.00억원, 25개 구'
+        """
         s = self.scenario
+        names = "name_ko" if lang == "ko" else "name_en"
         lines = [
-            f"scenario: {s.name} ({s.objective}, formula rule {s.formula_rule})",
-            f"total budget: {s.total_budget_eok:,.2f}억원 across {len(self.table)} gu",
+            tr(
+                "scenario: {name} ({objective}, formula rule {rule})",
+                lang,
+                name=s.name,
+                objective=s.objective,
+                rule=s.formula_rule,
+            ),
+            tr(
+                "total budget: {amount} across {n} gu",
+                lang,
+                amount=format_eok(s.total_budget_eok, lang),
+                n=len(self.table),
+            ),
         ]
         if not self.ok:
-            lines.append(f"status: {self.status}: {self.message}")
+            lines.append(
+                tr("status: {status}: {message}", lang, status=self.status, message=self.message)
+            )
         else:
             m = self.metrics
-            lines.append(f"status: optimal; {self.objective_label} = {self.objective_value:,.6g}")
             lines.append(
-                f"equity of per-capita amounts: Gini {m['gini']:.4f}, Theil {m['theil']:.4f}, "
-                f"max/min {m['max_min_ratio']:.3f}"
+                tr(
+                    "status: optimal; {label} = {value}",
+                    lang,
+                    label=_objective_label(s, lang),
+                    value=f"{self.objective_value:,.6g}",
+                )
             )
-            amounts = self.table.set_index("name_ko")["amount_eok"]
+            lines.append(
+                tr(
+                    "equity of per-capita amounts: Gini {gini}, Theil {theil}, max/min {ratio}",
+                    lang,
+                    gini=f"{m['gini']:.4f}",
+                    theil=f"{m['theil']:.4f}",
+                    ratio=f"{m['max_min_ratio']:.3f}",
+                )
+            )
+            amounts = self.table.set_index(names)["amount_eok"]
             top = amounts[amounts >= amounts.max() - _BIND_TOL]
             bottom = amounts[amounts <= amounts.min() + _BIND_TOL]
             lines.append(
-                f"largest: {', '.join(top.index)} {top.iloc[0]:.2f}억원; smallest: "
-                f"{', '.join(bottom.index)} {bottom.iloc[0]:.2f}억원"
+                tr(
+                    "largest: {top} {top_amount}; smallest: {bottom} {bottom_amount}",
+                    lang,
+                    top=", ".join(top.index),
+                    top_amount=format_eok(top.iloc[0], lang),
+                    bottom=", ".join(bottom.index),
+                    bottom_amount=format_eok(bottom.iloc[0], lang),
+                )
             )
             lines += bound_lists(self.explain(lang), lang)
             for text in _condensed(self.shadow_prices, s):
@@ -193,17 +238,18 @@ class EnvelopeResult:
 _UNIQUE = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
 
 
-def _objective_label(scenario: Scenario) -> str:
+def _objective_label(scenario: Scenario, lang: Lang = "en") -> str:
     if scenario.objective in _UNIQUE:
-        return (
+        return tr(
             "half the weighted sum of squared deviations from the formula targets "
-            "(억원², lower is better)"
+            "(억원², lower is better)",
+            lang,
         )
     if scenario.objective in ("goal", "formula"):
-        return "weighted deviation from the formula targets (억원, lower is better)"
+        return tr("weighted deviation from the formula targets (억원, lower is better)", lang)
     if scenario.objective == "maxmin":
-        return "smallest need-weighted per-capita amount (KRW, higher is better)"
-    return "combined score (deviation share minus max-min share, lower is better)"
+        return tr("smallest need-weighted per-capita amount (KRW, higher is better)", lang)
+    return tr("combined score (deviation share minus max-min share, lower is better)", lang)
 
 
 def _binding_labels(data: _Data, x: np.ndarray) -> list[str]:

@@ -34,7 +34,9 @@ from cgresearch.cli import (
     synth,
     uncertainty,
 )
+from cgresearch.cli._lang import add_lang_option, resolve_lang
 from cgresearch.errors import CGResearchError, CGResearchWarning
+from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_parser", "main"]
 
@@ -63,19 +65,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Collaborative-governance research for Seoul: surveys, autonomy-budget "
         "allocation and reproducible reports.",
     )
+    add_lang_option(parser, global_option=True)
     sub = parser.add_subparsers(dest="command", required=True)
     for command in _COMMANDS:
         command.add(sub)
+    # `cgresearch X --lang en` means `cgresearch --lang en X`
+    for command_parser in sub.choices.values():
+        if "--lang" not in command_parser._option_string_actions:
+            add_lang_option(command_parser)
     return parser
 
 
-def _one_line_notices(show: Callable[..., None]) -> Callable[..., None]:
+def _one_line_notices(show: Callable[..., None], lang: Lang = "ko") -> Callable[..., None]:
     """Wrap a warning display so that cgresearch notices (e.g. a file read as CP949) are one
     plain line on stderr, with no source line; every other warning is shown by ``show``."""
 
     def _show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
         if issubclass(category, CGResearchWarning):
-            print(f"cgresearch: note: {message}", file=sys.stderr)
+            print(tr("cgresearch: note: {message}", lang, message=message), file=sys.stderr)
         else:
             show(message, category, filename, lineno, file, line)
 
@@ -88,13 +95,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     A :class:`~cgresearch.errors.CGResearchError` or an operating-system error on a named file is
     printed as one line and gives exit status 2; Ctrl-C gives 130; a closed pipe (``cgresearch
     allocate ... | head -1``) ends quietly with 141, as a process killed by SIGPIPE would.
+
+    Every line printed for a person is in ``--lang`` (``ko`` by default, or ``$CGRESEARCH_LANG``);
+    the command finds the language in ``args.lang``.
     """
     args = build_parser().parse_args(argv)
     func: Runner = args.func
+    command = args.command
+    try:
+        args.lang = resolve_lang(args.lang)  # --lang, else $CGRESEARCH_LANG, else ko
+    except CGResearchError as exc:  # --lang fr: one plain line (in English: no language yet)
+        print(f"cgresearch {command}: error: {exc}", file=sys.stderr)
+        return 2
+    lang: Lang = args.lang
     try:
         with warnings.catch_warnings():  # restores the warning display on the way out
             warnings.simplefilter("always", CGResearchWarning)
-            warnings.showwarning = _one_line_notices(warnings.showwarning)
+            warnings.showwarning = _one_line_notices(warnings.showwarning, lang)
             status = func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return status
@@ -104,14 +121,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 141
     except CGResearchError as exc:
-        print(f"cgresearch {args.command}: error: {exc}", file=sys.stderr)
+        print(
+            tr("cgresearch {command}: error: {message}", lang, command=command, message=exc),
+            file=sys.stderr,
+        )
         return 2
     except OSError as exc:
         # FileNotFoundError, NotADirectoryError, FileExistsError, PermissionError, disk full ...
         where = f": {exc.filename}" if exc.filename else ""
         what = exc.strerror or str(exc)
-        print(f"cgresearch {args.command}: error: {what}{where}", file=sys.stderr)
+        print(
+            tr(
+                "cgresearch {command}: error: {message}",
+                lang,
+                command=command,
+                message=what + where,
+            ),
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
-        print(f"cgresearch {args.command}: interrupted", file=sys.stderr)
+        print(tr("cgresearch {command}: interrupted", lang, command=command), file=sys.stderr)
         return 130

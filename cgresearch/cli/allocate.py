@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+from cgresearch.i18n import Lang, tr
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _add_allocate(sub: argparse._SubParsersAction) -> None:
@@ -31,8 +37,8 @@ def _run_allocate(args: argparse.Namespace) -> int:
         check_output_folder(args.out, option="--out")
     result = solve_envelopes(load_districts(), load_scenario(args.scenario))
     written = write_allocation(result, args.out, figures=not args.no_figures)
-    print(result.summary())
-    print(f"wrote {len(written)} files to {written[0].parent}")
+    print(result.summary(args.lang))
+    print(tr("wrote {n} files to {folder}", args.lang, n=len(written), folder=written[0].parent))
     return 0 if result.ok else 1
 
 
@@ -60,25 +66,59 @@ def _run_compare(args: argparse.Namespace) -> int:
     districts = load_districts()
     a, b = (solve_envelopes(districts, load_scenario(path)) for path in (args.a, args.b))
     table = compare(a, b)
-    print(f"from '{a.scenario.name}' to '{b.scenario.name}' (억원):")
-    print(
-        table[
-            ["name_ko", "name_en", "amount_a_eok", "amount_b_eok", "change_eok", "outcome"]
-        ].to_string(index=False, float_format=lambda v: f"{v:,.2f}")
-    )
-    gains = table[table["outcome"] == "gains"]
-    losses = table[table["outcome"] == "loses"]
-    gained = f"{len(gains)} gu gain {abs(gains['change_eok'].sum()):,.2f}억원" if len(gains) else ""
-    lost = (
-        f"{len(losses)} gu lose {abs(losses['change_eok'].sum()):,.2f}억원" if len(losses) else ""
-    )
-    print("; ".join(p for p in (gained, lost) if p) or "no gu gains or loses")
+    print(_comparison_text(table, a.scenario.name, b.scenario.name, args.lang))
     if args.out:
         from cgresearch.figures.allocation import write_comparison
 
         written = write_comparison(table, args.out)
-        print(f"wrote {len(written)} files to {written[0].parent}")
+        print(
+            tr("wrote {n} files to {folder}", args.lang, n=len(written), folder=written[0].parent)
+        )
     return 0
+
+
+def _comparison_text(table: pd.DataFrame, name_a: str, name_b: str, lang: Lang) -> str:
+    """The comparison as printed: a heading, one row per gu (its name, amounts in 억원 formatted
+    by ``cgresearch.formatting``, the outcome in words) and a line of who gains and who loses."""
+    import pandas as pd
+
+    from cgresearch.formatting import format_eok, format_number
+
+    def _two_decimals(v: float) -> str:
+        return format_number(v, 2)
+
+    outcome = {
+        "gains": tr("gains", lang),
+        "loses": tr("loses", lang),
+        "unchanged": tr("unchanged", lang),
+    }
+    shown = pd.DataFrame(
+        {
+            tr("District", lang): table["name_ko" if lang == "ko" else "name_en"],
+            tr("A (100 million KRW)", lang): table["amount_a_eok"].map(
+                lambda v: format_number(v, 2)
+            ),
+            tr("B (100 million KRW)", lang): table["amount_b_eok"].map(
+                lambda v: format_number(v, 2)
+            ),
+            tr("Change (100 million KRW)", lang): table["change_eok"].map(
+                lambda v: ("+" if v > 0 else "") + format_number(v, 2)
+            ),
+            tr("Outcome", lang): table["outcome"].map(outcome),
+        }
+    )
+    gains = table[table["outcome"] == "gains"]
+    losses = table[table["outcome"] == "loses"]
+    parts = []
+    if len(gains):
+        amount = format_eok(abs(gains["change_eok"].sum()), lang)
+        parts.append(tr("{n} gu gain {amount}", lang, n=len(gains), amount=amount))
+    if len(losses):
+        amount = format_eok(abs(losses["change_eok"].sum()), lang)
+        parts.append(tr("{n} gu lose {amount}", lang, n=len(losses), amount=amount))
+    heading = tr("from '{a}' to '{b}':", lang, a=name_a, b=name_b)
+    last = "; ".join(parts) or tr("no gu gains or loses", lang)
+    return "\n".join([heading, shown.to_string(index=False), last])
 
 
 def add(sub: argparse._SubParsersAction) -> None:

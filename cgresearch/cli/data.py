@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cgresearch.i18n import tr
+
 
 def _add_data(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("data", help="check or rewrite the raw-data manifest (data/MANIFEST)")
@@ -34,7 +36,7 @@ def _run_data_manifest(args: argparse.Namespace) -> int:
     from cgresearch.data.manifest import compute_manifest, write_manifest
 
     if args.write:
-        print(f"wrote {write_manifest()}")
+        print(tr("wrote {path}", args.lang, path=write_manifest()))
     else:
         for rel, digest in compute_manifest().items():
             print(f"{digest}  {rel}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cgresearch.cli._lang import add_lang_option
+
 
 def _add_duplicates(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -35,7 +37,7 @@ def _add_duplicates(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
-    p.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the headers")
+    add_lang_option(p)
     p.set_defaults(func=_run_duplicates)
 
 

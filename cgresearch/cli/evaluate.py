@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from cgresearch.cli._lang import add_lang_option
+
 
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -65,7 +67,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    p.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of headers")
+    add_lang_option(p)
     p.set_defaults(func=_run_evaluate)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from cgresearch.i18n import tr
+
 
 def _add_pb(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -57,12 +59,17 @@ def _run_pb(args: argparse.Namespace) -> int:
     else:
         print(outcome.describe())
         if audit is not None:
-            print(
-                f"unspent {audit.unspent:,.0f} ({audit.unspent_share:.1%}); voters with nothing "
-                f"funded {audit.share_with_nothing:.1%}; Gini of cost satisfaction "
-                f"{audit.gini_cost_satisfaction:.3f}; {audit.jr_note}"
-                + ("" if audit.ejr is None else f": EJR {audit.ejr}, PJR {audit.pjr}")
+            line = tr(
+                "unspent {unspent} ({share}); voters with nothing funded {nothing}; "
+                "Gini of cost satisfaction {gini}; {note}",
+                args.lang,
+                unspent=f"{audit.unspent:,.0f}",
+                share=f"{audit.unspent_share:.1%}",
+                nothing=f"{audit.share_with_nothing:.1%}",
+                gini=f"{audit.gini_cost_satisfaction:.3f}",
+                note=audit.jr_note,
             )
+            print(line + ("" if audit.ejr is None else f": EJR {audit.ejr}, PJR {audit.pjr}"))
     return 0
 
 

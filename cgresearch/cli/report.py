@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cgresearch.cli._lang import add_lang_option
+
 
 def _add_report(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -31,11 +33,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--quiet", action="store_true", help="no progress lines (default: a line per run start/end)"
     )
-    p.add_argument(
-        "--lang",
-        default="ko",
-        help="edition: ko (Korean, default, in the report folder) or en (English, in its en/)",
-    )
+    add_lang_option(p)  # the edition: ko in the report folder, en in its en/
     p.set_defaults(func=_run_report)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cgresearch.formatting import format_eok
+from cgresearch.i18n import tr
+
 
 def _add_seoul_pb(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -95,10 +98,17 @@ def _run_seoul_pb(args: argparse.Namespace) -> int:
         print(json.dumps({"data_label": "synthetic", **result.to_dict()}, ensure_ascii=False))
     else:
         print(
-            f"{system.name}: synthetic round (seed {args.seed}): "
-            f"{len(proposals):,} proposals, {int(result.screening.table['put_to_vote'].sum()):,} "
-            f"put to the vote, {result.votes.n_voters:,} voters; envelopes "
-            f"{result.envelopes.sum():,.1f}억원"
+            tr(
+                "{system}: synthetic round (seed {seed}): {n} proposals, {voted} put to the vote, "
+                "{voters} voters; envelopes {amount}",
+                args.lang,
+                system=system.name,
+                seed=args.seed,
+                n=f"{len(proposals):,}",
+                voted=f"{int(result.screening.table['put_to_vote'].sum()):,}",
+                voters=f"{result.votes.n_voters:,}",
+                amount=format_eok(result.envelopes.sum(), args.lang, decimals=1),
+            )
         )
         print(result.comparison.to_string(index=False, float_format=lambda x: f"{x:,.3f}"))
     return 0

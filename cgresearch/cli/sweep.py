@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from cgresearch.i18n import tr
+
 
 def _add_sweep(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -69,12 +71,13 @@ def _run_sweep(args: argparse.Namespace) -> int:
             max_batches=args.max_batches,
         )
     except KeyboardInterrupt:
-        print("cgresearch sweep: interrupted; rerun to resume", file=sys.stderr)
+        print(tr("cgresearch sweep: interrupted; rerun to resume", args.lang), file=sys.stderr)
         return 130
     print(run.describe())
     if run.computed or run.skipped:
         counts = run.status_counts()
-        print("scenarios by status: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        listed = ", ".join(f"{k} {v:,}" for k, v in counts.items())
+        print(tr("scenarios by status: {counts}", args.lang, counts=listed))
     return 0
 
 

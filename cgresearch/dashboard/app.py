@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -46,44 +46,65 @@ __all__ = ["build_app", "serve"]
 _LOG = logging.getLogger(__name__)
 _DEFAULT_BASE = "need_goal_stable"
 _UPLOADED = "(uploaded file)"
-_OBJECTIVE_LABELS = {
-    "equal_adjustment": "Formula + equal adjustment (default)",
-    "proportional": "Formula × common factor",
-    "least_squares": "Least squares to the formula",
-    "minmax_relative": "Smallest relative band, then least squares",
-    "formula": "Formula as it is",
-    "goal": "Goal programming (L1, not unique)",
-    "maxmin": "Max-min fairness",
-    "combined": "Goal + max-min",
-}
-_WEIGHT_LABELS = {
-    "base": "equal share for every gu",
-    "pop": "population",
-    "elderly": "population aged 65+",
-    "area": "area (km²)",
-    "dong": "number of administrative dong",
-    "fiscal_need": "fiscal need (population × (1 − fiscal independence))",
-}
-_MAP_COLUMNS = {
-    "Allocation (억원)": "amount_eok",
-    "Per capita (KRW)": "per_capita_krw",
-    "Change vs last year (억원)": "change_eok",
-    "Change vs base scenario (억원)": "vs_base_eok",
-}
+
+
+def _objective_labels(lang: Lang = "ko") -> dict[str, str]:
+    """The objective selector's names, in ``lang``."""
+    return {
+        "equal_adjustment": tr("Formula + equal adjustment (default)", lang),
+        "proportional": tr("Formula × common factor", lang),
+        "least_squares": tr("Least squares to the formula", lang),
+        "minmax_relative": tr("Smallest relative band, then least squares", lang),
+        "formula": tr("Formula as it is", lang),
+        "goal": tr("Goal programming (L1, not unique)", lang),
+        "maxmin": tr("Max-min fairness", lang),
+        "combined": tr("Goal + max-min", lang),
+    }
+
+
+def _weight_labels(lang: Lang = "ko") -> dict[str, str]:
+    """The need-weight sliders' names, in ``lang``."""
+    return {
+        "base": tr("Weight: equal share for every gu", lang),
+        "pop": tr("Weight: population", lang),
+        "elderly": tr("Weight: population aged 65+", lang),
+        "area": tr("Weight: area (km²)", lang),
+        "dong": tr("Weight: number of administrative dong", lang),
+        "fiscal_need": tr("Weight: fiscal need (population × (1 − fiscal independence))", lang),
+    }
+
+
+def _map_columns(lang: Lang = "ko") -> dict[str, str]:
+    """The map layers, label -> column, in ``lang``."""
+    return {
+        tr("Allocation (억원)", lang): "amount_eok",
+        tr("Per capita (KRW)", lang): "per_capita_krw",
+        tr("Change vs last year (억원)", lang): "change_eok",
+        tr("Change vs base scenario (억원)", lang): "vs_base_eok",
+    }
+
+
 _DIVERGING = ("change_eok", "vs_base_eok")
-_TABLE_TITLES = {
-    "name_ko": "구",
-    "name_en": "District",
-    "amount_eok": "Allocation (억원)",
-    "per_capita_krw": "Per capita (KRW)",
-    "previous_eok": "Last year (억원)",
-    "change_eok": "Change vs last year (억원)",
-    "change_pct": "Change (%)",
-    "target_eok": "Formula target (억원)",
-    "vs_base_eok": "Change vs base scenario (억원)",
-    "binding": "Limits that bind",
-    "explanation": "Why this amount",
-}
+
+
+def _table_titles(lang: Lang = "ko") -> dict[str, str]:
+    """The table's column headers (with units), in ``lang``."""
+    return {
+        "name_ko": "구" if lang == "ko" else "Gu (Korean)",
+        "name_en": tr("District", lang),
+        "amount_eok": tr("Allocation (억원)", lang),
+        "per_capita_krw": tr("Per capita (KRW)", lang),
+        "previous_eok": tr("Last year (억원)", lang),
+        "change_eok": tr("Change vs last year (억원)", lang),
+        "change_pct": tr("Change (%)", lang),
+        "target_eok": tr("Formula target (억원)", lang),
+        "vs_base_eok": tr("Change vs base scenario (억원)", lang),
+        "binding": tr("Limits that bind", lang),
+        "explanation": tr("Why this amount", lang),
+    }
+
+
+_TABLE_COLUMNS = tuple(_table_titles("en"))
 #: the colour bar's unit for each map column
 _MAP_UNITS = {
     "amount_eok": "억원",
@@ -257,17 +278,19 @@ class _Dashboard:
         # A shared link is read (and made valid) before any widget syncs with the address bar,
         # so no value of the link can break the page; what is not honoured is said on the page.
         link = self._read_link(raw_query)
+        self.lang: Lang = link.lang  # ?lang=en: English; Korean by default
+        lang = self.lang
         if self.location is not None and link.notices:
             self.location.search = "?" + urlencode(link.query(_UPLOADED))
         self.link_notice = pn.pane.Alert(
-            _notice_html(link.notices),
+            _notice_html(link.notices, lang),
             alert_type="warning",
             visible=bool(link.notices),
             css_classes=["cg-link-notice"],
             sizing_mode="stretch_width",
         )
         self.base_select = pn.widgets.Select(
-            label="Base scenario (scenarios/*.toml)",
+            label=tr("Base scenario (scenarios/*.toml)", lang),
             options=[*scenarios, _UPLOADED],
             value=link.base_name,
             css_classes=["cg-base"],
@@ -289,21 +312,21 @@ class _Dashboard:
         self._make_tiers(values)
 
         self.map_select = pn.widgets.Select(
-            label="Colour the map by", options=_MAP_COLUMNS, value=link.map_column
+            label=tr("Colour the map by", lang), options=_map_columns(lang), value=link.map_column
         )
         self._sync(self.map_select, "map")
         self.upload = pn.widgets.FileInput(accept=".toml")
         self.save = pn.widgets.FileDownload(
             callback=self._scenario_file,
             filename="scenario.toml",
-            label="Save scenario (TOML)",
+            label=tr("Save scenario (TOML)", lang),
             color="primary",
         )
         self.csv = pn.widgets.FileDownload(
-            callback=self._csv_file, filename="allocation.csv", label="Download CSV"
+            callback=self._csv_file, filename="allocation.csv", label=tr("Download CSV", lang)
         )
         self.xlsx = pn.widgets.FileDownload(
-            callback=self._xlsx_file, filename="allocation.xlsx", label="Download Excel"
+            callback=self._xlsx_file, filename="allocation.xlsx", label=tr("Download Excel", lang)
         )
 
         self.status = pn.pane.HTML("", sizing_mode="stretch_width")
@@ -311,8 +334,8 @@ class _Dashboard:
         self.gains = pn.pane.HTML("", sizing_mode="stretch_width")
         self.shadow = pn.pane.HTML("", sizing_mode="stretch_width")
         self.table = pn.widgets.Tabulator(
-            pd.DataFrame(columns=list(_TABLE_TITLES)),
-            titles=_TABLE_TITLES,
+            pd.DataFrame(columns=list(_TABLE_COLUMNS)),
+            titles=_table_titles(self.lang),
             formatters=_table_formatters(),
             disabled=True,
             show_index=False,
@@ -356,7 +379,7 @@ class _Dashboard:
             query,
             self.scenarios,
             default_base=_DEFAULT_BASE,
-            map_columns=_MAP_COLUMNS,
+            map_columns=_map_columns(),
             uploaded_label=_UPLOADED,
         )
 
@@ -383,10 +406,11 @@ class _Dashboard:
         return self.scenarios[name]
 
     def _make_controls(self, values: dict[str, Any]) -> dict[str, pn.widgets.Widget]:
+        lang = self.lang
         budget = float(values["budget"])
         controls: dict[str, pn.widgets.Widget] = {
             "budget": pn.widgets.FloatSlider(
-                label="Total budget (억원)",
+                label=tr("Total budget (100 million KRW)", lang),
                 start=0.0,
                 end=float(max(500.0, math.ceil(2 * budget / 50) * 50)),
                 step=1.0,
@@ -395,23 +419,23 @@ class _Dashboard:
                 css_classes=["cg-budget"],
             ),
             "objective": pn.widgets.Select(
-                label="Objective",
-                options={_OBJECTIVE_LABELS.get(o, o): o for o in OBJECTIVES},
+                label=tr("Objective", lang),
+                options={_objective_labels(lang).get(o, o): o for o in OBJECTIVES},
                 value=values["objective"],
             ),
         }
         for indicator, meaning in INDICATORS.items():
             controls[state.weight_key(indicator)] = pn.widgets.FloatSlider(
-                label=f"Weight: {_WEIGHT_LABELS.get(indicator, meaning)}",
+                label=_weight_labels(lang).get(indicator, meaning),
                 start=0.0,
                 end=1.0,
                 step=0.05,
                 value=float(values[state.weight_key(indicator)]),
             )
         for key, label in (
-            ("floor", "Floor per gu (억원; 0 = none)"),
-            ("cap", "Cap per gu (억원; 0 = none)"),
-            ("previous", "Last year's amount per gu (억원; 0 = none)"),
+            ("floor", tr("Floor per gu (억원; 0 = none)", lang)),
+            ("cap", tr("Cap per gu (억원; 0 = none)", lang)),
+            ("previous", tr("Last year's amount per gu (억원; 0 = none)", lang)),
         ):
             controls[key] = pn.widgets.FloatSlider(
                 label=label,
@@ -421,16 +445,21 @@ class _Dashboard:
                 value=float(values[key]),
             )
         controls["delta"] = pn.widgets.FloatSlider(
-            label="Stability δ: at most ±δ × last year (0 = no limit)",
+            label=tr("Stability δ: at most ±δ × last year (0 = no limit)", lang),
             start=0.0,
             end=1.0,
             step=0.05,
             value=float(values["delta"]),
         )
         for key, label, end, step in (
-            ("cut", "Largest cut from last year (%; 0 = no limit)", 100.0, 1.0),
-            ("raise", "Largest raise from last year (%; 0 = no limit)", 100.0, 1.0),
-            ("pcfloor", "Per-capita floor (KRW per person; 0 = none)", 100_000.0, 1_000.0),
+            ("cut", tr("Largest cut from last year (%; 0 = no limit)", lang), 100.0, 1.0),
+            ("raise", tr("Largest raise from last year (%; 0 = no limit)", lang), 100.0, 1.0),
+            (
+                "pcfloor",
+                tr("Per-capita floor (KRW per person; 0 = none)", lang),
+                100_000.0,
+                1_000.0,
+            ),
         ):
             controls[key] = pn.widgets.FloatSlider(
                 label=label,
@@ -441,7 +470,7 @@ class _Dashboard:
                 format="0,0",
             )
         controls["tiers"] = pn.widgets.Checkbox(
-            label="Performance tiers (grade ranges below)", value=bool(values["tiers"])
+            label=tr("Performance tiers (grade ranges below)", lang), value=bool(values["tiers"])
         )
         return controls
 
@@ -453,7 +482,7 @@ class _Dashboard:
             key = state.tier_key(grade)
             lo, hi = values[key]
             widget = pn.widgets.RangeSlider(
-                label=f"Grade {grade}: range per gu (억원)",
+                label=tr("Grade {grade}: range per gu (억원)", self.lang, grade=grade),
                 start=0.0,
                 end=float(max(20.0, math.ceil(hi * 2))),
                 step=0.1,
@@ -585,7 +614,7 @@ class _Dashboard:
         tests), which is kept off this fast path.
         """
         table = result.table
-        frame = table[[c for c in _TABLE_TITLES if c in table.columns]].copy()
+        frame = table[[c for c in _TABLE_COLUMNS if c in table.columns]].copy()
         frame["vs_base_eok"] = np.nan
         if self.baseline is not None:
             frame["vs_base_eok"] = (
@@ -594,7 +623,7 @@ class _Dashboard:
         frame["binding"] = frame["binding"].astype(str)
         why = result.explain("ko").set_index("adm_code")["text"]
         frame["explanation"] = table["adm_code"].map(why).fillna("").to_numpy()
-        return frame[list(_TABLE_TITLES)]
+        return frame[list(_TABLE_COLUMNS)]
 
     def _draw_map(self, frame: pd.DataFrame) -> None:
         column = self.map_select.value
@@ -628,32 +657,42 @@ class _Dashboard:
             halo=[_LIGHT_TEXT if t == _DARK_TEXT else _DARK_TEXT for t in text],
         )
         self.colour_bar.title = _MAP_UNITS[column]
-        self.fig.title.text = next(k for k, v in _MAP_COLUMNS.items() if v == column)
+        self.fig.title.text = next(k for k, v in _map_columns(self.lang).items() if v == column)
 
     def _draw_status(self, result: Any) -> None:
         s = result.scenario
+        lang = self.lang
         total = float(result.metrics["total_eok"])
+        line = tr(
+            "Scenario {name} ({objective}): {total} across {n} gu.",
+            lang,
+            name=f"<b>{html.escape(s.name)}</b>",
+            objective=html.escape(_objective_labels(lang).get(s.objective, s.objective)),
+            total=f'<b><span id="cg-total">{total:,.2f}</span>억원</b>',
+            n=len(result.table),
+        )
         self.status.object = (
             f'<div id="cg-status" data-status="{result.status}" data-total="{total:.6f}" '
-            f'style="font-size:1.05em">Scenario <b>{html.escape(s.name)}</b> '
-            f"({_OBJECTIVE_LABELS.get(s.objective, s.objective)}): "
-            f'<b><span id="cg-total">{total:,.2f}</span>억원</b> across {len(result.table)} gu. '
+            f'style="font-size:1.05em">{line} '
             f"{html.escape(result.objective_label)} = {result.objective_value:,.4g}.</div>"
         )
 
     def _draw_metrics(self, result: Any) -> None:
+        lang = self.lang
         rows = [
-            ("Gini of per-capita amounts", "gini", "{:.4f}"),
-            ("Theil of per-capita amounts", "theil", "{:.4f}"),
-            ("Largest / smallest per-capita amount", "max_min_ratio", "{:.3f}"),
-            ("Gini, population-weighted", "gini_pop", "{:.4f}"),
+            (tr("Gini of per-capita amounts", lang), "gini", "{:.4f}"),
+            (tr("Theil of per-capita amounts", lang), "theil", "{:.4f}"),
+            (tr("Largest / smallest per-capita amount", lang), "max_min_ratio", "{:.3f}"),
+            (tr("Gini, population-weighted", lang), "gini_pop", "{:.4f}"),
             (
-                "Smallest need-weighted per-capita amount (KRW)",
+                tr("Smallest need-weighted per-capita amount (KRW)", lang),
                 "min_need_weighted_per_capita_krw",
                 "{:,.0f}",
             ),
         ]
         base = self.baseline.metrics if self.baseline is not None else {}
+        equity = tr("Equity", lang)
+        this, other = tr("this scenario", lang), tr("base scenario", lang)
         body = "".join(
             f"<tr><td>{label}</td><td class='cg-metric' data-key='{key}' style='text-align:right'>"
             f"{fmt.format(result.metrics[key])}</td><td style='text-align:right'>"
@@ -662,28 +701,36 @@ class _Dashboard:
             if key in result.metrics
         )
         self.metrics.object = (
-            "<h4>Equity</h4><table><tr><th></th><th>this scenario</th>"
-            f"<th>base scenario</th></tr>{body}</table>"
+            f"<h4>{equity}</h4><table><tr><th></th>"
+            f"<th>{this}</th><th>{other}</th></tr>"
+            f"{body}</table>"
         )
 
     def _draw_gains(self, table: pd.DataFrame | None) -> None:
+        lang = self.lang
         if table is None:
-            self.gains.object = "<p>The base scenario has no allocation to compare with.</p>"
+            text = tr("The base scenario has no allocation to compare with.", lang)
+            self.gains.object = f"<p>{text}</p>"
             return
         gains = table[table["outcome"] == "gains"]
         losses = table[table["outcome"] == "loses"]
 
         def names(frame: pd.DataFrame) -> str:
+            column = "name_ko" if lang == "ko" else "name_en"
             return ", ".join(
-                f"{r.name_ko} {r.change_eok:+,.2f}" for r in frame.head(5).itertuples(index=False)
+                f"{name} {change:+,.2f}"
+                for name, change in zip(
+                    frame[column].head(5), frame["change_eok"].head(5), strict=True
+                )
             )
 
+        against = tr("Against the base scenario", lang)
         self.gains.object = (
-            "<h4>Against the base scenario</h4>"
-            f"<p>{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원"
-            f"{': ' + names(gains) if len(gains) else ''}{' …' if len(gains) > 5 else ''}.<br>"
-            f"{len(losses)} gu lose {abs(losses['change_eok'].sum()):,.2f}억원"
-            f"{': ' + names(losses.iloc[::-1]) if len(losses) else ''}"
+            f"<h4>{against}</h4><p>"
+            + tr("{n} gu gain {amount}", lang, n=len(gains), amount=_eok(gains, lang))
+            + f"{': ' + names(gains) if len(gains) else ''}{' …' if len(gains) > 5 else ''}.<br>"
+            + tr("{n} gu lose {amount}", lang, n=len(losses), amount=_eok(losses, lang))
+            + f"{': ' + names(losses.iloc[::-1]) if len(losses) else ''}"
             f"{' …' if len(losses) > 5 else ''}.</p>"
         )
 
@@ -691,19 +738,22 @@ class _Dashboard:
         texts = [str(t) for t in result.shadow_prices["text"].tolist() if str(t)]
         items = "".join(f"<li>{html.escape(t)}</li>" for t in texts[:8])
         more = f"<li>… and {len(texts) - 8} more</li>" if len(texts) > 8 else ""
-        self.shadow.object = "<h4>What the limits cost (shadow prices)</h4>" + (
-            f"<ul>{items}{more}</ul>" if texts else "<p>No limit binds at a cost.</p>"
+        heading = tr("What the limits cost (shadow prices)", self.lang)
+        none = tr("No limit binds at a cost.", self.lang)
+        self.shadow.object = f"<h4>{heading}</h4>" + (
+            f"<ul>{items}{more}</ul>" if texts else f"<p>{none}</p>"
         )
 
     def _show_problem(self, status: str, message: str) -> None:
         self.result = None
         self.frame = None
-        empty = pd.DataFrame(columns=list(_TABLE_TITLES))
+        empty = pd.DataFrame(columns=list(_TABLE_COLUMNS))
+        nothing = tr("No allocation for this scenario.", self.lang)
         with pn.io.hold():
             self.status.object = (
                 f'<div id="cg-status" data-status="{html.escape(status)}" data-total="" '
                 'style="border-left:4px solid #d55e00;padding:0.4em 0.8em;background:#fff4ec">'
-                "<b>No allocation for this scenario.</b> "
+                f"<b>{nothing}</b> "
                 f'<span id="cg-problem">{html.escape(message)}</span></div>'
             )
             self.table.value = empty
@@ -729,29 +779,34 @@ class _Dashboard:
 
     def _xlsx_file(self) -> io.BytesIO:
         out = io.BytesIO()
-        frame = pd.DataFrame(columns=list(_TABLE_TITLES))
+        frame = pd.DataFrame(columns=list(_TABLE_COLUMNS))
         if self.frame is not None:
             frame = self.frame
-        frame.rename(columns=_TABLE_TITLES).to_excel(out, index=False, sheet_name="allocation")
+        frame.rename(columns=_table_titles(self.lang)).to_excel(
+            out, index=False, sheet_name="allocation"
+        )
         out.seek(0)
         return out
 
     # -- layout ----------
     def view(self) -> pn.viewable.Viewable:
         c = self.controls
+        lang = self.lang
         weights = [c[state.weight_key(i)] for i in INDICATORS]
         sidebar = pn.Column(
-            pn.pane.Markdown("### Scenario"),
+            pn.pane.Markdown("### " + tr("Scenario", lang)),
             self.base_select,
-            pn.pane.Markdown("Load a scenario file (TOML, as `cgresearch allocate` reads):"),
+            pn.pane.Markdown(
+                tr("Load a scenario file (TOML, as `cgresearch allocate` reads):", lang)
+            ),
             self.upload,
             self.save,
-            pn.pane.Markdown("### Budget and objective"),
+            pn.pane.Markdown("### " + tr("Budget and objective", lang)),
             c["budget"],
             c["objective"],
-            pn.pane.Markdown("### Need weights (formula target)"),
+            pn.pane.Markdown("### " + tr("Need weights (formula target)", lang)),
             *weights,
-            pn.pane.Markdown("### Limits per gu"),
+            pn.pane.Markdown("### " + tr("Limits per gu", lang)),
             c["floor"],
             c["cap"],
             c["previous"],
@@ -777,16 +832,71 @@ class _Dashboard:
             sizing_mode="stretch_width",
         )
         header = pn.pane.Markdown(
-            "## 자치구 예산 배분 — what-if dashboard\n"
-            "Seoul's 25 autonomous districts (gu); amounts in 억원 (100 million KRW). The address "
-            "bar keeps the scenario: copy it to share this view.",
+            "## "
+            + tr("Autonomy budget of the gu: what-if dashboard", lang)
+            + "\n"
+            + tr(
+                "Seoul's 25 autonomous districts (gu); amounts in 억원 (100 million KRW). The "
+                "address bar keeps the scenario: copy it to share this view.",
+                lang,
+            ),
             sizing_mode="stretch_width",
         )
+        toggle = pn.pane.HTML(_language_toggle(self.location, lang), css_classes=["cg-lang"])
         if self.problem_text:
             self._show_problem("invalid", self.problem_text)
         return pn.Column(
-            header, pn.Row(sidebar, main, sizing_mode="stretch_width"), sizing_mode="stretch_width"
+            pn.Row(header, toggle, sizing_mode="stretch_width"),
+            pn.Row(sidebar, main, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
         )
+
+
+_FONT_ROUTE = "cg-fonts"
+
+
+def _webfont() -> Any:
+    """Serve the NanumGothic TTF that ``figures.style`` uses as a webfont; return its folder.
+
+    The page's CSS declares it with ``@font-face`` (document-wide, so Panel's shadow roots see it
+    too) and puts it first in the font stack, so a browser without a Korean font shows Hangul.
+    """
+    from cgresearch.figures.style import hangul_font_path
+
+    regular, bold = hangul_font_path("regular"), hangul_font_path("bold")
+    css = (
+        f"@font-face {{ font-family: 'NanumGothic'; font-weight: 400; "
+        f"src: url('/{_FONT_ROUTE}/{regular.name}') format('truetype'); }}\n"
+        f"@font-face {{ font-family: 'NanumGothic'; font-weight: 700; "
+        f"src: url('/{_FONT_ROUTE}/{bold.name}') format('truetype'); }}\n"
+        "body, .bk-root { font-family: NanumGothic, 'Noto Sans CJK KR', 'Malgun Gothic', "
+        "sans-serif; }\n"
+    )
+    if css not in pn.config.raw_css:
+        pn.config.raw_css = [*pn.config.raw_css, css]
+    return regular.parent
+
+
+def _eok(rows: pd.DataFrame, lang: Lang) -> str:
+    """The absolute sum of ``rows``' changes in 억원, formatted as the report prints amounts."""
+    from cgresearch.formatting import format_eok
+
+    return format_eok(abs(float(rows["change_eok"].sum())), lang)
+
+
+def _language_toggle(location: Any, lang: Lang) -> str:
+    """A link to this view in the other language (the address's query with ``lang`` swapped)."""
+    query = dict(parse_qsl(str(getattr(location, "search", "") or "").lstrip("?")))
+    if lang == "ko":
+        query["lang"] = "en"
+        text = "English"
+    else:
+        query.pop("lang", None)
+        text = "한국어"
+    href = html.escape("?" + urlencode(query), quote=True)
+    return (
+        f"<a id='cg-lang-toggle' href='{href}' lang='{'en' if lang == 'ko' else 'ko'}'>{text}</a>"
+    )
 
 
 def _table_formatters() -> dict[str, Any]:
@@ -891,6 +1001,7 @@ def serve(
         raise ParameterError(f"--port {port} is not a TCP port: give a number from 1 to 65535")
     _scenarios()  # fail before serving when there is nothing to start from
     pn.config.throttled = True  # sliders solve on release, not on every pixel of a drag
+    fonts = _webfont()  # Hangul on a browser without a Korean font
     origins = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
     server = pn.serve(
         {"/": build_app},
@@ -901,6 +1012,7 @@ def serve(
         start=False,
         title="cgresearch: budget allocation dashboard",
         verbose=False,
+        static_dirs={_FONT_ROUTE: str(fonts)},
     )
     url = f"http://{host}:{port}/"
     if announce is not None:

@@ -351,7 +351,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "pcfloor": (0.0, 1_000_000.0),
     **{weight_key(i): (0.0, 1.0) for i in INDICATORS},
 }
-_LINK_KEYS = ("base", "scenario", "map")
+_LINK_KEYS = ("base", "scenario", "map", "lang")
 
 
 @dataclass(frozen=True)
@@ -373,6 +373,8 @@ class LinkReading:
     notices : tuple of str
         One plain sentence per ignored or changed value of the link, saying why (empty when the
         link is honoured as it is).
+    lang : {"ko", "en"}
+        The page's language: ``lang=en`` in the link gives English, else Korean.
     """
 
     base_name: str
@@ -381,6 +383,7 @@ class LinkReading:
     values: dict[str, Any]
     map_column: str
     notices: tuple[str, ...]
+    lang: Lang = "ko"
 
     def query(self, uploaded_label: str) -> dict[str, str]:
         """The link's query made valid: what the address bar should show (values as JSON).
@@ -388,6 +391,8 @@ class LinkReading:
         Only values that differ from the base scenario are kept, besides ``base``.
         """
         out = {"base": self.base_name}
+        if self.lang != "ko":  # Korean, the default, needs no key
+            out["lang"] = self.lang
         if self.base_name == uploaded_label and self.uploaded is not None:
             out["scenario"] = self.uploaded
         start = values_from_scenario(self.base)
@@ -422,7 +427,7 @@ def _read_value(key: str, text: str, like: Any, lang: Lang) -> tuple[Any, str | 
             lang,
             item=item,
             maybe=maybe,
-            kept=kept,
+            kept=f"'{like}'",  # a name, quoted like the hint
             choices=", ".join(OBJECTIVES),
         )
     if isinstance(like, bool):
@@ -503,7 +508,9 @@ def read_link(
     default_map, uploaded_label : str
         The default map column, and the base name that means "the link's uploaded scenario".
     lang : {"ko", "en"}
-        Language of the notices (Korean by default).
+        Language of the page and its notices when the link has no ``lang=`` key (Korean by
+        default); ``lang=en`` or ``lang=ko`` in the link wins, any other value is noted and
+        the page stays in ``lang``.
 
     Returns
     -------
@@ -523,6 +530,17 @@ def read_link(
     notices: list[str] = []
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
     link = dict(pairs)
+    asked = link.get("lang")
+    if asked in ("ko", "en"):
+        lang = asked  # type: ignore[assignment]
+    elif asked is not None:
+        notices.append(
+            tr(
+                "{item} is not a language of this page (use lang=ko or lang=en); ignored",
+                lang,
+                item=f"lang={_short(asked)}",
+            )
+        )
     fallback = default_base if default_base in scenarios else next(iter(scenarios))
     base_name = link.get("base", fallback)
     uploaded = None
@@ -601,4 +619,4 @@ def read_link(
         values[key] = value
         if notice:
             notices.append(notice)
-    return LinkReading(base_name, base, uploaded, values, map_column, tuple(notices))
+    return LinkReading(base_name, base, uploaded, values, map_column, tuple(notices), lang)

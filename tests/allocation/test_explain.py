@@ -73,9 +73,10 @@ def test_the_summary_names_every_gu_that_ties_at_a_bound():
         Scenario(name="t", total_budget_eok=10, weights={"pop": 1}, floor_eok=2),
     )
     assert res.table["amount_eok"].tolist() == pytest.approx([2.0, 2.0, 2.0, 4.0])
-    text = res.summary()
-    assert "smallest: 가구, 나구, 다구 2.00억원" in text
-    assert "at the floor (3 gu): 가구, 나구, 다구" in text
+    text = res.summary("ko")
+    assert "최소: 가구, 나구, 다구 2.00억원" in text
+    assert "하한에 걸린 구(3곳): 가구, 나구, 다구" in text
+    assert "at the floor (3 gu): 가구, 나구, 다구" in res.summary("en")
     assert bound_lists(res.explain("ko"), "ko") == ["하한에 걸린 구(3곳): 가구, 나구, 다구"]
 
 

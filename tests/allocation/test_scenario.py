@@ -126,6 +126,8 @@ def test_cli_allocate_writes_the_tables_and_exits_zero(tmp_path, capsys):
             "--out",
             str(tmp_path),
             "--no-figures",
+            "--lang",
+            "en",
         ]
     )
     out = capsys.readouterr().out
@@ -159,9 +161,9 @@ def test_cli_compare_lists_gainers_first(capsys):
 
     a = scenarios_dir() / "equal_10.toml"
     b = scenarios_dir() / "need_goal_stable.toml"
-    assert main(["compare", str(a), str(b)]) == 0
+    assert main(["--lang", "en", "compare", str(a), str(b)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "from 'equal_10' to 'need_goal_stable' (억원):"
+    assert out[0] == "from 'equal_10' to 'need_goal_stable':"
     assert out[2].split()[-1] == "gains" and out[-2].split()[-1] == "loses"
     assert " gu gain " in out[-1]
 

@@ -149,7 +149,7 @@ def test_bad_input_prints_one_line_exits_2_and_writes_nothing(
     out = tmp_path / "out.json"
     extra = [str(tmp_path / e) if e.endswith(".toml") else e for e in extra]
     argv = ["evaluate", str(files["data"]), str(files["meta"]), "--out", str(out), *extra]
-    assert cli.main(argv) == 2
+    assert cli.main(["--lang", "en", *argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("cgresearch evaluate: error:")
     for word in words:

@@ -73,7 +73,7 @@ def test_budget_change_shows_the_library_allocation_and_change_against_the_base(
     shown = dash.table.value.set_index("name_ko")["vs_base_eok"]
     np.testing.assert_allclose(shown, change.loc[shown.index, "change_eok"], atol=1e-6)
     gains = change[change["outcome"] == "gains"]
-    assert f"{len(gains)} gu gain {gains['change_eok'].sum():,.2f}억원" in dash.gains.object
+    assert f"{len(gains)}개 구 증가 {gains['change_eok'].sum():,.2f}억원" in dash.gains.object
     for text in expected.shadow_prices["text"].head(8):
         assert text.replace("'", "&#x27;") in dash.shadow.object
     assert f"{expected.metrics['gini']:.4f}" in dash.metrics.object
@@ -157,8 +157,8 @@ def test_csv_and_excel_downloads_hold_the_table_shown(dash: Any) -> None:
     csv = pd.read_csv(io.StringIO(dash._csv_file().getvalue()))
     np.testing.assert_allclose(csv["amount_eok"], shown["amount_eok"])
     xlsx = pd.read_excel(dash._xlsx_file(), sheet_name="allocation")
-    assert list(xlsx.columns) == list(app._TABLE_TITLES.values())
-    np.testing.assert_allclose(xlsx["Allocation (억원)"], shown["amount_eok"])
+    assert list(xlsx.columns) == list(app._table_titles("ko").values())  # Korean by default
+    np.testing.assert_allclose(xlsx["배분액(억원)"], shown["amount_eok"])
 
 
 def test_choosing_uploaded_without_a_file_says_so_and_keeps_a_base(dash: Any) -> None:

@@ -205,7 +205,7 @@ def _wait_name(page: Any, name: str) -> None:
         "(n) => { const find = (r) => { const e = r.querySelector('#cg-status'); if (e) return e; "
         "for (const x of r.querySelectorAll('*')) { if (x.shadowRoot) { const f = "
         "find(x.shadowRoot); if (f) return f; } } return null; }; const el = find(document); "
-        "return el && el.textContent.includes('Scenario ' + n + ' ('); }",
+        "return el && el.textContent.includes('시나리오 ' + n + ' ('); }",
         arg=name,
         timeout=30_000,
     )
@@ -314,5 +314,65 @@ def test_page_shows_a_colour_bar_in_eok_and_each_gu_explanation(
         out = outputs_dir() / "dashboard"
         out.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out / "dashboard_colourbar.png"), full_page=True)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "absent", "toggle"),
+    [
+        (
+            "",
+            ["예산과 목적함수", "CSV 내려받기", "배분액(억원)"],
+            "Budget and objective",
+            "lang=en",
+        ),
+        (
+            "?lang=en",
+            ["Budget and objective", "Download CSV", "Allocation (억원)"],
+            "예산과 목적함수",
+            "?base=",
+        ),
+    ],
+)
+def test_the_page_is_korean_by_default_and_english_with_lang_en(
+    browser: Any,
+    dashboard_url: str,
+    base: Any,
+    query: str,
+    shown: list[str],
+    absent: str,
+    toggle: str,
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{dashboard_url}{query}")
+        _wait_status(page, "optimal", base.total_budget_eok)
+        for text in shown:  # a heading, a button and a table header
+            assert page.get_by_text(text, exact=True).count() >= 1, text
+        assert page.get_by_text(absent, exact=True).count() == 0
+        href = page.locator("#cg-lang-toggle").get_attribute("href") or ""
+        assert toggle in href and ("lang=en" in href) == (query == "")
+    finally:
+        page.close()
+
+
+def test_the_page_serves_nanumgothic_as_a_webfont_for_hangul(
+    browser: Any, dashboard_url: str, base: Any
+) -> None:
+    from cgresearch.figures.style import hangul_font_path
+
+    page = browser.new_page()
+    try:
+        font = page.request.get(f"{dashboard_url}cg-fonts/NanumGothic.ttf")
+        # the very bytes of the TTF that the figures use (a TrueType file starts 00 01 00 00)
+        assert font.status == 200 and font.body() == hangul_font_path("regular").read_bytes()
+        page.goto(dashboard_url)
+        _wait_status(page, "optimal", base.total_budget_eok)
+        declared = page.evaluate(
+            "() => [...document.fonts].filter((f) => f.family.replace(/['\"]/g, '') === "
+            "'NanumGothic').length"
+        )
+        assert declared >= 1  # the page's @font-face, not only a system font
     finally:
         page.close()

@@ -264,3 +264,23 @@ def test_change_limits_and_per_capita_floor_travel_in_the_link_to_the_scenario()
     again = values_from_query("?cut=5", base)
     assert (again["cut"], again["raise"], again["pcfloor"]) == (5.0, 0.0, 0.0)
     assert scenario_from_values(base, again).max_raise_pct is None
+
+
+def test_the_link_chooses_the_page_language_korean_unless_lang_en() -> None:
+    bases = {"b": Scenario(name="b", total_budget_eok=250)}
+    ask = {"default_base": "b", "map_columns": ["amount_eok"]}
+    assert read_link("?base=b", bases, **ask).lang == "ko"
+    english = read_link("?base=b&lang=en&w_pop=-1", bases, **ask)
+    assert english.lang == "en" and english.query("(uploaded file)")["lang"] == "en"
+    # the notice of the same link is in the language the link asks for
+    assert english.notices == ("w_pop=-1 is negative (accepted 0 to 1); set to 0",)
+    assert "lang" not in read_link("?base=b&lang=ko", bases, **ask).query("(uploaded file)")
+
+
+def test_a_link_with_an_unknown_language_stays_korean_and_says_so() -> None:
+    bases = {"b": Scenario(name="b", total_budget_eok=250)}
+    reading = read_link("?base=b&lang=fr", bases, default_base="b", map_columns=["amount_eok"])
+    assert reading.lang == "ko"
+    assert reading.notices == (
+        "lang=fr은(는) 이 페이지의 언어가 아닙니다(lang=ko 또는 lang=en); 무시함",
+    )

@@ -273,7 +273,7 @@ def test_each_bad_pabulib_file_is_refused_naming_section_and_line(name: str, nam
 
 @pytest.mark.parametrize("name", ["pb_cut_mid_votes.pb", "pb_negative_cost.pb", "pb_empty.pb"])
 def test_pb_command_exits_2_without_traceback_or_output(name: str, tmp_path: Path) -> None:
-    err = _refused_cleanly(_cli(tmp_path, "pb", str(BAD / name)), tmp_path)
+    err = _refused_cleanly(_cli(tmp_path, "--lang", "en", "pb", str(BAD / name)), tmp_path)
     assert err.startswith(f"cgresearch pb: error: {name}")
 
 

@@ -273,7 +273,7 @@ def test_ctrl_c_ends_a_sweep_cleanly_and_a_rerun_resumes(tmp_path) -> None:
     out = tmp_path / "sweep"
     cmd = [
         sys.executable, "-m", "cgresearch.cli", "sweep", "whatifs.toml",
-        "--workers", "2", "--batch-size", "5", "--out", str(out),
+        "--workers", "2", "--batch-size", "5", "--out", str(out), "--lang", "en",
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
