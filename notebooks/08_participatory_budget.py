@@ -169,10 +169,10 @@ for out in outcomes[1:]:
 # On the synthetic round above, the table compares Seoul's rank-by-votes rule, MES with its
 # completion and the welfare-maximising MIP on the same ballots and envelopes (their run times are
 # left out of the report's files, which must be the same in every run). At Seoul's size
-# (`benchmarks/seoul_pb.py`: 3,815 proposals, 712 put to the vote in 28 contests, 100,250 voters, about 1.05 million votes; a shared, loaded 2-core
-# machine) Seoul's rule took 0.03 s, max-welfare 0.96 s (raw HiGHS 0.65 s) and MES + greedy
-# completion 0.74 s with the array engine, while pabutools' own MES and greedy did not finish
-# the largest contest within 150 s.
+# (`benchmarks/seoul_pb.py`: 3,815 proposals, 712 put to the vote in 28 contests, 100,250 voters,
+# about 1.05 million votes; a shared, loaded 2-core machine) Seoul's rule took 0.03 s, max-welfare
+# 0.96 s (raw HiGHS 0.65 s) and MES + greedy completion 0.74 s with the array engine, while
+# pabutools' own MES and greedy did not finish the largest contest within 150 s.
 
 # %%
 print(
