@@ -75,20 +75,10 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from cgresearch.errors import ParameterError
+    from cgresearch.evaluation import IndexSpec, build_index
+    from cgresearch.evaluation.coinr import read_framework, read_indicator_data, read_weights
 
-    if (args.meta is None) == (args.framework is None):
-        raise ParameterError(
-            "give either META (a COINr iMeta table) or --framework FILE.toml, not both or neither"
-        )
-    from cgresearch.evaluation import IndexSpec, build_index, load_framework
-    from cgresearch.evaluation.coinr import read_indicator_data, read_weights
-
-    if args.framework is not None:
-        framework = load_framework(args.framework)
-    else:
-        from cgresearch.evaluation.coinr import read_coinr_meta
-
-        framework = read_coinr_meta(args.meta)
+    framework = read_framework(args.meta, args.framework)
     if args.group and args.group not in framework.groups:
         from cgresearch.evaluation import Framework
 

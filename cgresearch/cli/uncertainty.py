@@ -46,22 +46,15 @@ def _add_uncertainty(sub: argparse._SubParsersAction) -> None:
 def _run_uncertainty(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from cgresearch.errors import ParameterError
-
-    if (args.meta is None) == (args.framework is None):
-        raise ParameterError(
-            "give either META (a COINr iMeta table) or --framework FILE.toml, not both or neither"
-        )
     from cgresearch.evaluation import (
         GradeRule,
         UncertaintySpec,
-        load_framework,
         monte_carlo_index,
         rank_shares,
     )
-    from cgresearch.evaluation.coinr import read_coinr_meta, read_indicator_data
+    from cgresearch.evaluation.coinr import read_framework, read_indicator_data
 
-    framework = load_framework(args.framework) if args.framework else read_coinr_meta(args.meta)
+    framework = read_framework(args.meta, args.framework)
     data = read_indicator_data(args.data, framework)
     data = data[list(framework.indicators)]
     spec = UncertaintySpec(

@@ -125,6 +125,7 @@ __all__ = [
     "rank_scores",
     "rank_shares",
     "read_coinr_meta",
+    "read_framework",
     "read_indicator_data",
     "read_weights",
     "screen_units",

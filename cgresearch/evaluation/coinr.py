@@ -23,7 +23,13 @@ from cgresearch.errors import InputError
 from cgresearch.evaluation.framework import Framework, framework_from_coinr
 from cgresearch.evaluation.index import check_data
 
-__all__ = ["load_coinr", "read_coinr_meta", "read_indicator_data", "read_weights"]
+__all__ = [
+    "load_coinr",
+    "read_coinr_meta",
+    "read_framework",
+    "read_indicator_data",
+    "read_weights",
+]
 
 _NUMERIC_META = ("Level", "Direction", "Weight", "Target")
 
@@ -164,3 +170,23 @@ def read_weights(path: str | Path) -> dict[str, float]:
                 f"{name}, row {_row(t, i)}, column {w_col!r}: {v!r} is not a number"
             ) from None
     return out
+
+
+def read_framework(meta: str | Path | None, framework: str | Path | None) -> Framework:
+    """Return the framework from a COINr ``iMeta`` table or a framework TOML file (one of them).
+
+    The command line's ``evaluate`` and ``uncertainty`` take ``META`` or ``--framework``.
+
+    Raises
+    ------
+    ParameterError
+        Both or neither given.
+    """
+    from cgresearch.errors import ParameterError
+    from cgresearch.evaluation.framework import load_framework
+
+    if (meta is None) == (framework is None):
+        raise ParameterError(
+            "give either META (a COINr iMeta table) or --framework FILE.toml, not both or neither"
+        )
+    return load_framework(framework) if framework is not None else read_coinr_meta(meta)
