@@ -18,6 +18,7 @@ from cgresearch.evaluation.budget_range import EnvelopeRanges, envelope_ranges, 
 from cgresearch.evaluation.coinr import (
     load_coinr,
     read_coinr_meta,
+    read_framework,
     read_indicator_data,
     read_weights,
 )
