@@ -38,7 +38,7 @@ from pathlib import Path
 
 from cgresearch.errors import ParameterError
 
-__all__ = ["MARKER_NAME", "check_output_folder", "staged_folder"]
+__all__ = ["MARKER_NAME", "check_output_folder", "in_use", "staged_folder"]
 
 #: The file that marks a folder as written by cgresearch (command name and files, as JSON).
 MARKER_NAME = ".cgresearch-output.json"
@@ -135,8 +135,12 @@ def _dir_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _in_use(stage: Path) -> bool:
-    """True while the process that made staging folder ``stage`` still holds its lock."""
+def in_use(stage: Path) -> bool:
+    """Return whether a live process holds the flock on ``stage/.lock`` (a staging folder in use).
+
+    The lock dies with its process (even on SIGKILL): a folder whose lock is free was left
+    behind. Also used by the report runner's staging folders.
+    """
     import fcntl
 
     try:
@@ -157,7 +161,7 @@ def _in_use(stage: Path) -> bool:
 def _remove_leftovers(parent: Path) -> None:
     """Remove staging folders of dead runs and old folders a run did not finish deleting."""
     for folder in parent.glob(f"{_STAGE_PREFIX}*"):
-        if folder.is_dir() and not _in_use(folder):
+        if folder.is_dir() and not in_use(folder):
             shutil.rmtree(folder, ignore_errors=True)
     for folder in parent.glob(f"{_TRASH_PREFIX}*"):
         shutil.rmtree(folder, ignore_errors=True)

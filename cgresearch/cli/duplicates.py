@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from cgresearch.cli._lang import add_lang_option
 
@@ -45,9 +44,9 @@ def _run_duplicates(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from cgresearch.allocation.fragmentation import DEFAULT_THRESHOLD, detect_duplicates
+    from cgresearch.cli._output import emit
     from cgresearch.data.loaders import load_inventory
     from cgresearch.errors import InputError
-    from cgresearch.report._files import atomic_write_text
 
     inventory = load_inventory(args.file)
     if inventory.empty:
@@ -78,11 +77,7 @@ def _run_duplicates(args: argparse.Namespace) -> int:
         text = found.describe(args.lang) + "\n"
         if len(table):
             text += table.to_string(index=False) + "\n"
-    if args.out:
-        atomic_write_text(Path(args.out), text)
-        print(args.out)
-    else:
-        sys.stdout.write(text)
+    emit(text, args.out)
     return 0
 
 

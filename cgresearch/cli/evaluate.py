@@ -103,13 +103,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     )
     result = build_index(data.drop(columns=["uName"], errors="ignore"), framework, spec)
     text = _render(result, args.format, args.lang)
-    if args.out:
-        from cgresearch.report._files import atomic_write_text
+    from cgresearch.cli._output import emit
 
-        atomic_write_text(Path(args.out), text)
-        print(args.out)
-    else:
-        print(text, end="")
+    emit(text, args.out)
     return 0
 
 

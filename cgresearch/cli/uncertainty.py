@@ -44,7 +44,6 @@ def _add_uncertainty(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_uncertainty(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from cgresearch.evaluation import (
         GradeRule,
@@ -67,13 +66,9 @@ def _run_uncertainty(args: argparse.Namespace) -> int:
         data, framework, spec, workers=args.workers, scheduler=args.scheduler
     )
     text = _render(result, args.format, args.lang)
-    if args.out:
-        from cgresearch.report._files import atomic_write_text
+    from cgresearch.cli._output import emit
 
-        atomic_write_text(Path(args.out), text)
-        print(args.out)
-    else:
-        print(text, end="")
+    emit(text, args.out)
     return 0
 
 

@@ -23,6 +23,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from cgresearch.outputs import in_use
 from cgresearch.report.kernels import KernelOwner
 
 __all__ = [
@@ -53,25 +54,6 @@ def lock_staging(staging: Path) -> int:
     fd = os.open(staging / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return fd
-
-
-def in_use(folder: Path) -> bool:
-    """Return whether a live report holds the lock of staging folder ``folder``."""
-    import fcntl
-
-    try:
-        fd = os.open(folder / _LOCK_NAME, os.O_RDWR)
-    except FileNotFoundError:
-        return False  # killed between creating the folder and locking it
-    except OSError:
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
 
 
 def remove_stale_staging(out_dir: Path) -> None:
