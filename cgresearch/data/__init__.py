@@ -8,6 +8,7 @@ Examples
 """
 
 from cgresearch.data.codebook import Codebook, CodebookVariable, load_codebook
+from cgresearch.data.district_inputs import load_district_indicators, load_previous_amounts
 from cgresearch.data.districts import (
     District,
     DistrictLookup,
@@ -48,9 +49,11 @@ __all__ = [
     "load_boundaries",
     "load_boundaries_geojson",
     "load_codebook",
+    "load_district_indicators",
     "load_districts",
     "load_inventory",
     "load_pb_facts",
+    "load_previous_amounts",
     "load_proposals",
     "load_register",
     "load_survey",
