@@ -70,6 +70,9 @@ INDICATORS: dict[str, str] = {
     "area": "area in km² (area_km2_2014)",
     "dong": "number of administrative dong (n_admin_dong_2022_03_09)",
     "fiscal_need": "shortfall proxy: population × (1 − fiscal independence / 100)",
+    "elderly_rate": "rate: share of residents aged 65+ (65+ / population)",
+    "fiscal_gap": "rate: fiscal gap 1 − fiscal independence / 100 (not scaled by population)",
+    "density": "rate: residents per km² (population / area)",
 }
 _DEVIATIONS = ("absolute", "relative")
 _COMBINATION_KEYS = ("goal", "maxmin")

@@ -6,6 +6,13 @@ indicator_jk`` and ``ω_k = weight_k / weights_sum``. ``shortfall`` rule, modell
 equalisation grant (조정교부금): ``general_share`` of ``B`` by each gu's share of the fiscal
 shortfall proxy ``fiscal_need = population × (1 − 재정자립도/100)``, the rest equally.
 
+Indicators come in two forms (:data:`INDICATOR_FORMS`). A *count* (``pop``, ``elderly``,
+``area``, ``dong``, ``fiscal_need``) is split by its share of the Seoul total, so a gu with twice
+the residents gets twice the money: ``elderly`` and ``fiscal_need`` grow with population and are
+largely population in disguise. A *rate* (``elderly_rate`` = 65+ / population, ``fiscal_gap`` =
+1 − 재정자립도/100, ``density`` = population / km²) measures need per resident or per km²; its
+share is ``rate_i / Σ_j rate_j``, the same for a small and a large gu of equal rate.
+
 Examples
 --------
 >>> import pandas as pd
@@ -24,7 +31,7 @@ import pandas as pd
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.errors import InputError, ParameterError
 
-__all__ = ["formula_allocation"]
+__all__ = ["INDICATOR_FORMS", "formula_allocation"]
 
 _INDICATOR_COLUMNS = {
     "pop": "pop_total_2017q1",
@@ -33,8 +40,24 @@ _INDICATOR_COLUMNS = {
     "dong": "n_admin_dong_2022_03_09",
 }
 _POP = "pop_total_2017q1"
+_ELDERLY = "pop_65plus_2017q1"
+_AREA = "area_km2_2014"
 _FISCAL = "fiscal_independence_pct_kosis_year_unverified"
 _KRW_PER_EOK = 1e8
+
+#: Each indicator's form: ``equal`` (``base``), ``count`` (a share of the Seoul total, grows with
+#: the gu's size) or ``rate`` (per resident or per km²; shares ``rate_i / Σ rate_j``).
+INDICATOR_FORMS: dict[str, str] = {
+    "base": "equal",
+    "pop": "count",
+    "elderly": "count",
+    "area": "count",
+    "dong": "count",
+    "fiscal_need": "count",
+    "elderly_rate": "rate",
+    "fiscal_gap": "rate",
+    "density": "rate",
+}
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -65,13 +88,35 @@ def _indicator(districts: pd.DataFrame, key: str, memo: dict | None = None) -> n
     n = len(districts)
     if key == "base":
         return np.ones(n)
-    if key == "fiscal_need":
-        pop = _column(districts, _POP, "the fiscal_need indicator", memo)
-        fi = _column(districts, _FISCAL, "the fiscal_need indicator", memo)
+    if key in ("fiscal_need", "fiscal_gap"):
+        fi = _column(districts, _FISCAL, f"the {key} indicator", memo)
         if np.any(fi > 100):
             raise InputError(f"district table, column '{_FISCAL}': percentages must be ≤ 100")
-        return pop * (1.0 - fi / 100.0)
+        gap = 1.0 - fi / 100.0
+        if key == "fiscal_gap":
+            return gap
+        return _column(districts, _POP, "the fiscal_need indicator", memo) * gap
+    if key in ("elderly_rate", "density"):
+        pop = _column(districts, _POP, f"the {key} indicator", memo)
+        other = _ratio_base(districts, key, memo)
+        return other / pop if key == "elderly_rate" else pop / other
     return _column(districts, _INDICATOR_COLUMNS[key], f"the '{key}' weight", memo)
+
+
+def _ratio_base(districts: pd.DataFrame, key: str, memo: dict | None) -> np.ndarray:
+    """The 65+ count (``elderly_rate``) or the area (``density``), with the population > 0."""
+    pop = _column(districts, _POP, f"the {key} indicator", memo)
+    col = _ELDERLY if key == "elderly_rate" else _AREA
+    other = _column(districts, col, f"the {key} indicator", memo)
+    zero = (pop if key == "elderly_rate" else other) <= 0
+    if zero.any():
+        i = int(np.flatnonzero(zero)[0])
+        bad = _POP if key == "elderly_rate" else col
+        raise InputError(
+            f"district table, row {i}, column '{bad}': 0 cannot divide the {key} indicator; "
+            "give a positive value"
+        )
+    return other
 
 
 def _shares(districts: pd.DataFrame, scenario: Scenario, memo: dict | None = None) -> np.ndarray:

@@ -71,6 +71,9 @@ def _weight_labels(lang: Lang = "ko") -> dict[str, str]:
         "area": tr("Weight: area (km²)", lang),
         "dong": tr("Weight: number of administrative dong", lang),
         "fiscal_need": tr("Weight: fiscal need (population × (1 − fiscal independence))", lang),
+        "elderly_rate": tr("Weight: share of residents aged 65+ (rate)", lang),
+        "fiscal_gap": tr("Weight: fiscal gap (1 − fiscal independence; rate)", lang),
+        "density": tr("Weight: residents per km² (rate)", lang),
     }
 
 
