@@ -26,18 +26,24 @@ True
 from __future__ import annotations
 
 import json
-import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from cgresearch.allocation.per_district import resolve_per_district
+from cgresearch.allocation.scenario_files import check_file_fields, resolve_file_keys
 from cgresearch.allocation.scenario_text import read_scenario_text, unreadable_number
-from cgresearch.errors import ParameterError, closest_match
+from cgresearch.allocation.scenario_values import (
+    MAX_AMOUNT_EOK,
+    PerDistrict,
+    checked_name,
+    checked_number,
+    checked_per_district,
+    did_you_mean,
+)
+from cgresearch.errors import ParameterError
 
 __all__ = [
     "FORMULA_RULES",
@@ -77,110 +83,6 @@ INDICATORS: dict[str, str] = {
 _DEVIATIONS = ("absolute", "relative")
 _COMBINATION_KEYS = ("goal", "maxmin")
 _TOL = 1e-9
-
-PerDistrict = float | dict[str, float] | None
-
-
-def _closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    match = closest_match(word, choices, cutoff=0.4)
-    return f" (did you mean '{match}'?)" if match else ""
-
-
-#: The largest amount a scenario may name, 억원 (1,000조원: above Korea's whole national budget);
-#: larger numbers overflow the solver's tolerances rather than mean anything.
-MAX_AMOUNT_EOK = 1e7
-#: The largest magnitude of any other number in a scenario (weights, ratios, seconds).
-_MAX_NUMBER = 1e9
-
-
-def _limit(key: str) -> float:
-    head = key.partition(".")[0].partition("[")[0]
-    return MAX_AMOUNT_EOK if head.endswith("_eok") or head == "tiers" else _MAX_NUMBER
-
-
-def _num(name: str, key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ParameterError(
-            f"scenario '{name}': {key} = {_short(value)} is not a number: give a number (억원 "
-            "unless the key says otherwise)"
-        )
-    limit = _limit(key)
-    try:
-        out = float(value)
-    except OverflowError:
-        out = math.inf
-    if not math.isfinite(out) or abs(out) > limit:
-        accepted = (
-            f"from 0 to {limit:,.0f} 억원"
-            if limit == MAX_AMOUNT_EOK
-            else f"between {-limit:,.0f} and {limit:,.0f}"
-        )
-        raise ParameterError(
-            f"scenario '{name}': {key} = {_short(value)} is out of range: give a finite number "
-            f"{accepted}"
-        )
-    return out
-
-
-def _short(value: Any) -> str:
-    """``repr`` of a value, cut to a readable length (a 5,000-digit number is not quoted whole)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        digits = len(str(abs(value))) if abs(value) < 10**4000 else None
-        if digits is None or digits > 30:
-            return f"a {digits or 'more than 4,000'}-digit number"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -> PerDistrict:
-    if value is None:
-        if allow_none:
-            return None
-        raise ParameterError(f"scenario '{name}': {key} is required")
-    if isinstance(value, Mapping):
-        table = {str(k): _num(name, f"{key}.{k}", v) for k, v in value.items()}
-        for k, v in table.items():
-            if v < 0:
-                raise ParameterError(
-                    f"scenario '{name}': {key}.{k} = {v} is negative: amounts are 억원 ≥ 0"
-                )
-        return table
-    v = _num(name, key, value)
-    if v < 0:
-        raise ParameterError(f"scenario '{name}': {key} = {v} is negative: amounts are 억원 ≥ 0")
-    return v
-
-
-_NAME_MAX = 80
-
-
-def _checked_name(value: Any) -> str:
-    """The scenario name, refused when it could name a path outside the output folder."""
-    if not isinstance(value, str):
-        raise ParameterError(
-            f"scenario key 'name' = {_short(value)} must be text, e.g. name = \"need_goal\""
-        )
-    name = value
-    bad = [c for c in name if c in "/\\:" or ord(c) < 32 or ord(c) == 127]
-    if not name.strip() or name.strip(". ") == "" or bad or name != name.strip():
-        if bad:
-            why = f"contains {bad[0]!r}"
-        elif not name.strip():
-            why = "is empty"
-        elif name.strip(". ") == "":
-            why = "is only dots, which names a folder outside the output folder"
-        else:
-            why = "starts or ends with a space"
-        raise ParameterError(
-            f"scenario key 'name' = {name!r} {why}: the name is also the output folder's name, "
-            "so use letters, digits, '_', '-' or '.' (no '/', '\\', ':' and not '.' or '..')"
-        )
-    if len(name) > _NAME_MAX:
-        raise ParameterError(
-            f"scenario key 'name' is {len(name)} characters long: use at most {_NAME_MAX} (it "
-            "is also the output folder's name)"
-        )
-    return name
 
 
 @dataclass(frozen=True)
@@ -253,6 +155,12 @@ class Scenario:
         :data:`cgresearch.allocation.solver.SOLVER_NAMES` (e.g. ``"cbc"``).
     description : str
         Free text for the planner.
+    districts_file : str or None
+        The planner's own district indicators (a file; relative to the scenario file in TOML):
+        the model is solved on them instead of the package's table (see
+        :mod:`cgresearch.allocation.scenario_files`).
+    previous_amounts_file : str or None
+        Last year's real amounts per gu (a file); in TOML it fills ``previous_eok``.
     source : str or None
         Where the scenario came from (file path); not part of the scenario's identity.
 
@@ -287,6 +195,8 @@ class Scenario:
     rounding_unit_eok: float | None = None
     solver: str = "highs"
     description: str = ""
+    districts_file: str | None = None
+    previous_amounts_file: str | None = None
     source: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -300,9 +210,9 @@ class Scenario:
     # -- validation --------------------------------------------------------------------------
     def _validate(self) -> None:
         set_ = object.__setattr__
-        name = _checked_name(self.name)
+        name = checked_name(self.name)
         set_(self, "name", name)
-        budget = _num(name, "total_budget_eok", self.total_budget_eok)
+        budget = checked_number(name, "total_budget_eok", self.total_budget_eok)
         if budget < 0:
             raise ParameterError(
                 f"scenario '{name}': total_budget_eok = {budget:g} is negative: give the total "
@@ -312,12 +222,12 @@ class Scenario:
         if self.objective not in OBJECTIVES:
             raise ParameterError(
                 f"scenario '{name}': objective = {self.objective!r} is unknown: use one of "
-                f"{', '.join(OBJECTIVES)}{_closest(self.objective, OBJECTIVES)}"
+                f"{', '.join(OBJECTIVES)}{did_you_mean(self.objective, OBJECTIVES)}"
             )
         if self.formula_rule not in FORMULA_RULES:
             raise ParameterError(
                 f"scenario '{name}': formula_rule = {self.formula_rule!r} is unknown: use one of "
-                f"{', '.join(FORMULA_RULES)}{_closest(self.formula_rule, FORMULA_RULES)}"
+                f"{', '.join(FORMULA_RULES)}{did_you_mean(self.formula_rule, FORMULA_RULES)}"
             )
         if not isinstance(self.weights, Mapping) or not self.weights:
             raise ParameterError(
@@ -329,13 +239,13 @@ class Scenario:
             if k not in INDICATORS:
                 raise ParameterError(
                     f"scenario '{name}': weights.{k} names an unknown indicator"
-                    f"{_closest(k, tuple(INDICATORS))}: use {', '.join(INDICATORS)}"
+                    f"{did_you_mean(k, tuple(INDICATORS))}: use {', '.join(INDICATORS)}"
                 )
-            w = _num(name, f"weights.{k}", v)
+            w = checked_number(name, f"weights.{k}", v)
             if w < 0:
                 raise ParameterError(f"scenario '{name}': weights.{k} = {w:g} must be ≥ 0")
             weights[k] = w
-        declared = _num(name, "weights_sum", self.weights_sum)
+        declared = checked_number(name, "weights_sum", self.weights_sum)
         total = sum(weights.values())
         if declared <= 0 or abs(total - declared) > _TOL * max(1.0, declared):
             raise ParameterError(
@@ -344,18 +254,18 @@ class Scenario:
             )
         set_(self, "weights", weights)
         set_(self, "weights_sum", declared)
-        base = _num(name, "base_eok", self.base_eok)
+        base = checked_number(name, "base_eok", self.base_eok)
         if base < 0:
             raise ParameterError(f"scenario '{name}': base_eok = {base:g} must be ≥ 0")
         set_(self, "base_eok", base)
-        gshare = _num(name, "general_share", self.general_share)
+        gshare = checked_number(name, "general_share", self.general_share)
         if not 0 <= gshare <= 1:
             raise ParameterError(
                 f"scenario '{name}': general_share = {gshare:g} must lie in [0, 1] (Seoul: 0.9)"
             )
         set_(self, "general_share", gshare)
         for key in ("floor_eok", "cap_eok", "previous_eok"):
-            set_(self, key, _per_district(name, key, getattr(self, key)))
+            set_(self, key, checked_per_district(name, key, getattr(self, key)))
         if isinstance(self.floor_eok, float) and isinstance(self.cap_eok, float):
             if self.floor_eok > self.cap_eok:
                 raise ParameterError(
@@ -363,7 +273,7 @@ class Scenario:
                     f"{self.cap_eok:g}: lower the floor or raise the cap"
                 )
         if self.stability_delta is not None:
-            delta = _num(name, "stability_delta", self.stability_delta)
+            delta = checked_number(name, "stability_delta", self.stability_delta)
             if delta < 0:
                 raise ParameterError(
                     f"scenario '{name}': stability_delta = {delta:g} must be ≥ 0 (0.1 = ±10%)"
@@ -375,7 +285,7 @@ class Scenario:
                 )
             set_(self, "stability_delta", delta)
         if self.floor_per_capita_krw is not None:
-            v = _num(name, "floor_per_capita_krw", self.floor_per_capita_krw)
+            v = checked_number(name, "floor_per_capita_krw", self.floor_per_capita_krw)
             if v < 0:
                 raise ParameterError(
                     f"scenario '{name}': floor_per_capita_krw = {v:g} must be ≥ 0 (KRW per person)"
@@ -385,7 +295,7 @@ class Scenario:
             value = getattr(self, key)
             if value is None:
                 continue
-            v = _num(name, key, value)
+            v = checked_number(name, key, value)
             if v < 0 or (key == "max_cut_pct" and v > 100):
                 raise ParameterError(
                     f"scenario '{name}': {key} = {v:g} must be "
@@ -398,7 +308,7 @@ class Scenario:
                 )
             set_(self, key, v)
         if self.max_per_capita_ratio is not None:
-            ratio = _num(name, "max_per_capita_ratio", self.max_per_capita_ratio)
+            ratio = checked_number(name, "max_per_capita_ratio", self.max_per_capita_ratio)
             if ratio < 1:
                 raise ParameterError(
                     f"scenario '{name}': max_per_capita_ratio = {ratio:g} must be ≥ 1 (largest "
@@ -411,8 +321,8 @@ class Scenario:
                 raise ParameterError(
                     f"scenario '{name}': tiers.{grade} = {rng!r} must be [min, max] in 억원"
                 )
-            lo = _num(name, f"tiers.{grade}[0]", rng[0])
-            hi = _num(name, f"tiers.{grade}[1]", rng[1])
+            lo = checked_number(name, f"tiers.{grade}[0]", rng[0])
+            hi = checked_number(name, f"tiers.{grade}[1]", rng[1])
             if lo < 0 or lo > hi:
                 raise ParameterError(
                     f"scenario '{name}': tiers.{grade} = [{lo:g}, {hi:g}] needs 0 ≤ min ≤ max"
@@ -424,7 +334,7 @@ class Scenario:
             if grade not in tiers:
                 raise ParameterError(
                     f"scenario '{name}': grades.{gu} = {grade!r} is not a grade in tiers "
-                    f"({', '.join(tiers) or 'none defined'}){_closest(grade, tuple(tiers))}"
+                    f"({', '.join(tiers) or 'none defined'}){did_you_mean(grade, tuple(tiers))}"
                 )
         if tiers and not grades:
             raise ParameterError(
@@ -435,16 +345,16 @@ class Scenario:
         if self.deviation not in _DEVIATIONS:
             raise ParameterError(
                 f"scenario '{name}': deviation = {self.deviation!r} is unknown: use "
-                f"{' or '.join(_DEVIATIONS)}{_closest(self.deviation, _DEVIATIONS)}"
+                f"{' or '.join(_DEVIATIONS)}{did_you_mean(self.deviation, _DEVIATIONS)}"
             )
         comb = {}
         for k, v in dict(self.combination or {}).items():
             if k not in _COMBINATION_KEYS:
                 raise ParameterError(
-                    f"scenario '{name}': combination.{k} is unknown{_closest(k, _COMBINATION_KEYS)}"
-                    f": use {', '.join(_COMBINATION_KEYS)}"
+                    f"scenario '{name}': combination.{k} is unknown"
+                    f"{did_you_mean(k, _COMBINATION_KEYS)}: use {', '.join(_COMBINATION_KEYS)}"
                 )
-            c = _num(name, f"combination.{k}", v)
+            c = checked_number(name, f"combination.{k}", v)
             if c < 0:
                 raise ParameterError(f"scenario '{name}': combination.{k} = {c:g} must be ≥ 0")
             comb[k] = c
@@ -455,7 +365,7 @@ class Scenario:
             )
         set_(self, "combination", comb)
         if self.rounding_unit_eok is not None:
-            unit = _num(name, "rounding_unit_eok", self.rounding_unit_eok)
+            unit = checked_number(name, "rounding_unit_eok", self.rounding_unit_eok)
             if unit <= 0:
                 raise ParameterError(
                     f"scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. "
@@ -474,7 +384,7 @@ class Scenario:
                 )
             set_(self, "rounding_unit_eok", unit)
         if self.time_limit_s is not None:
-            t = _num(name, "time_limit_s", self.time_limit_s)
+            t = checked_number(name, "time_limit_s", self.time_limit_s)
             if t <= 0:
                 raise ParameterError(f"scenario '{name}': time_limit_s = {t:g} must be > 0")
             set_(self, "time_limit_s", t)
@@ -483,10 +393,11 @@ class Scenario:
         if str(self.solver).lower() not in SOLVER_NAMES:
             raise ParameterError(
                 f"scenario '{name}': solver = {self.solver!r} is unknown: use one of "
-                f"{', '.join(SOLVER_NAMES)}{_closest(str(self.solver), tuple(SOLVER_NAMES))}"
+                f"{', '.join(SOLVER_NAMES)}{did_you_mean(str(self.solver), tuple(SOLVER_NAMES))}"
             )
         set_(self, "solver", str(self.solver).lower())
         set_(self, "description", str(self.description or ""))
+        check_file_fields(self)
 
     # -- conversions -------------------------------------------------------------------------
     @classmethod
@@ -505,8 +416,8 @@ class Scenario:
         for key in d:
             if key not in known:
                 raise ParameterError(
-                    f"scenario '{label}': unknown key '{key}'{_closest(key, known)}; known keys: "
-                    f"{', '.join(known)}"
+                    f"scenario '{label}': unknown key '{key}'{did_you_mean(key, known)}; known "
+                    f"keys: {', '.join(known)}"
                 )
         for key in ("name", "total_budget_eok"):
             if key not in d:
@@ -569,7 +480,7 @@ class Scenario:
             if head not in known:
                 raise ParameterError(
                     f"scenario '{self.name}': cannot override unknown key '{key}'"
-                    f"{_closest(head, known)}; known keys: {', '.join(known)}"
+                    f"{did_you_mean(head, known)}; known keys: {', '.join(known)}"
                 )
             if not rest:
                 d[head] = value
@@ -599,7 +510,9 @@ class Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file.
 
-    The scenario's name defaults to the file's stem when the file has no ``name`` key.
+    The scenario's name defaults to the file's stem when the file has no ``name`` key. File
+    keys (``districts_file``, ``previous_amounts_file``) are read relative to the file's folder
+    and checked now; ``previous_amounts_file`` fills ``previous_eok``.
 
     Examples
     --------
@@ -621,65 +534,7 @@ def load_scenario(path: str | Path) -> Scenario:
         ) from exc
     d.setdefault("name", p.stem)
     try:
+        d = resolve_file_keys(d, p.parent)
         return Scenario.from_dict(d, source=str(p))
     except ParameterError as exc:
         raise ParameterError(f"{p}: {exc}") from exc
-
-
-def _district_keys(districts: pd.DataFrame) -> dict[str, int]:
-    lookup: dict[str, int] = {}
-    for i, row in enumerate(districts.itertuples(index=False)):
-        for col in ("adm_code", "name_ko", "name_en"):
-            if hasattr(row, col):
-                value = str(getattr(row, col))
-                lookup[value] = i
-                lookup[value.lower()] = i
-        name_en = str(getattr(row, "name_en", ""))
-        if name_en.endswith("-gu"):
-            lookup[name_en[:-3].lower()] = i
-    return lookup
-
-
-def resolve_per_district(
-    value: PerDistrict | Mapping[str, str],
-    districts: pd.DataFrame,
-    *,
-    key: str,
-    scenario: str,
-    fill: Any = np.nan,
-) -> list[Any]:
-    """Expand a scalar or per-district table into one value per row of ``districts``.
-
-    Table keys may be Korean or English names or ``adm_code``; ``default`` fills the rest,
-    ``fill`` is used where neither is given. An unknown district raises
-    :class:`ParameterError` suggesting the closest name.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> d = pd.DataFrame({"adm_code": ["11110", "11140"], "name_ko": ["종로구", "중구"],
-    ...                   "name_en": ["Jongno-gu", "Jung-gu"]})
-    >>> resolve_per_district({"종로구": 9, "default": 8}, d, key="floor_eok", scenario="s")
-    [9, 8]
-    """
-    n = len(districts)
-    if value is None:
-        return [fill] * n
-    if not isinstance(value, Mapping):
-        return [value] * n
-    lookup = _district_keys(districts)
-    default = value.get("default", fill)
-    out = [default] * n
-    for k, v in value.items():
-        if k == "default":
-            continue
-        i = lookup.get(str(k), lookup.get(str(k).lower()))
-        if i is None:
-            names = [str(x) for x in districts.get("name_ko", pd.Series(dtype=str))]
-            names += [str(x) for x in districts.get("name_en", pd.Series(dtype=str))]
-            raise ParameterError(
-                f"scenario '{scenario}': {key}.{k}: unknown district '{k}'{_closest(k, names)}: "
-                "use a Korean or English gu name or a 5-digit adm_code"
-            )
-        out[i] = v
-    return out
