@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cgresearch.i18n import Lang, tr
 
@@ -24,18 +24,43 @@ def _add_allocate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/need_goal_stable.toml")
     p.add_argument("--out", metavar="DIR", help="output folder")
     p.add_argument("--no-figures", action="store_true", help="write the tables only")
+    _add_file_options(p)
     p.set_defaults(func=_run_allocate)
 
 
+def _add_file_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--districts-file",
+        metavar="FILE",
+        help="your own district indicators (CSV UTF-8/CP949, .xlsx, .sav; every gu once, units "
+        "in the headers, e.g. 인구(명)); overrides the scenario's districts_file",
+    )
+    p.add_argument(
+        "--previous-file",
+        metavar="FILE",
+        help="last year's amounts per gu (a gu column and one amount column with its unit, e.g. "
+        "전년도(억원)); overrides the scenario's previous_eok / previous_amounts_file",
+    )
+
+
+def _scenario_and_districts(path: str, args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
+    """Load a scenario, apply --districts-file / --previous-file, and its district table."""
+    from cgresearch.allocation import load_scenario
+    from cgresearch.allocation.scenario_files import scenario_districts, with_input_files
+
+    scenario = with_input_files(load_scenario(path), args.districts_file, args.previous_file)
+    return scenario, scenario_districts(scenario)
+
+
 def _run_allocate(args: argparse.Namespace) -> int:
-    from cgresearch.allocation import load_scenario, solve_envelopes
-    from cgresearch.data.districts import load_districts
+    from cgresearch.allocation import solve_envelopes
     from cgresearch.figures.allocation import write_allocation
     from cgresearch.outputs import check_output_folder
 
     if args.out:  # refused before any work, by name
         check_output_folder(args.out, option="--out")
-    result = solve_envelopes(load_districts(), load_scenario(args.scenario))
+    scenario, districts = _scenario_and_districts(args.scenario, args)
+    result = solve_envelopes(districts, scenario)
     written = write_allocation(result, args.out, figures=not args.no_figures)
     print(result.summary(args.lang))
     print(tr("wrote {n} files to {folder}", args.lang, n=len(written), folder=written[0].parent))
@@ -53,18 +78,21 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     p.add_argument("a", metavar="A.toml", help="the first scenario")
     p.add_argument("b", metavar="B.toml", help="the second scenario")
     p.add_argument("--out", metavar="DIR", help="also write the comparison files here")
+    _add_file_options(p)
     p.set_defaults(func=_run_compare)
 
 
 def _run_compare(args: argparse.Namespace) -> int:
-    from cgresearch.allocation import compare, load_scenario, solve_envelopes
-    from cgresearch.data.districts import load_districts
+    from cgresearch.allocation import compare, solve_envelopes
     from cgresearch.outputs import check_output_folder
 
     if args.out:  # refused before any work, by name
         check_output_folder(args.out, option="--out")
-    districts = load_districts()
-    a, b = (solve_envelopes(districts, load_scenario(path)) for path in (args.a, args.b))
+    results = []
+    for path in (args.a, args.b):
+        scenario, districts = _scenario_and_districts(path, args)
+        results.append(solve_envelopes(districts, scenario))
+    a, b = results
     table = compare(a, b)
     print(_comparison_text(table, a.scenario.name, b.scenario.name, args.lang))
     if args.out:

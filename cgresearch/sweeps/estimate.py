@@ -143,7 +143,8 @@ def estimate_sweep(
     workers : int, optional
         Workers that share the work (default: the CPUs).
     districts : pandas.DataFrame, optional
-        District table for the timing solves; default :func:`cgresearch.data.load_districts`.
+        District table for the timing solves; default: the base scenario's ``districts_file``, else
+        :func:`cgresearch.data.load_districts`.
     seconds_per_scenario : float, optional
         Time one scenario takes; default: measured on this machine (three solves of the base
         scenario). A sweep far above the scenario limit is not timed.
@@ -163,9 +164,9 @@ def estimate_sweep(
             )
         else:
             if districts is None:
-                from cgresearch.data import load_districts
+                from cgresearch.allocation.scenario_files import scenario_districts
 
-                districts = load_districts()
+                districts = scenario_districts(spec.base)
             try:
                 seconds_per_scenario = _seconds_per_scenario(spec, districts)
             except CGResearchError:  # the base alone cannot be solved: the sweep records why

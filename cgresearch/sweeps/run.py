@@ -244,7 +244,8 @@ def run_sweep(
     max_batches : int, optional
         Compute at most this many batches in this call (rerun to continue).
     districts : pandas.DataFrame, optional
-        District table; default :func:`cgresearch.data.load_districts`.
+        District table; default: the base scenario's ``districts_file``, else
+        :func:`cgresearch.data.load_districts`.
     progress : bool, optional
         Show a progress bar on stderr; default: when stderr is a terminal.
 
@@ -262,9 +263,9 @@ def run_sweep(
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
     if districts is None:
-        from cgresearch.data import load_districts
+        from cgresearch.allocation.scenario_files import scenario_districts
 
-        districts = load_districts()
+        districts = scenario_districts(spec.base)
     if spec.monte_carlo is not None:
         spec.monte_carlo.check_columns(districts)
     if workers is not None and workers < 1:

@@ -535,8 +535,10 @@ def _number(value: Any, where: str) -> float:
 
 def _load_base(base: Any, where: str, folder: Path | None) -> Scenario:
     if isinstance(base, Mapping):
-        try:
-            return Scenario.from_dict(dict(base))
+        from cgresearch.allocation.scenario_files import resolve_file_keys
+
+        try:  # districts_file / previous_amounts_file relative to the sweep file
+            return Scenario.from_dict(resolve_file_keys(dict(base), folder))
         except ParameterError as exc:
             raise ParameterError(f"{where}: sweep.base: {exc}") from exc
     if not isinstance(base, str) or not base:
