@@ -334,3 +334,29 @@ def test_a_batch_size_below_one_is_refused_not_replaced(tmp_path, size) -> None:
     with pytest.raises(ParameterError, match=rf"--batch-size must be at least 1.*got {size}"):
         run_sweep(spec, out_dir=tmp_path / "o", batch_size=size, workers=1)
     assert not (tmp_path / "o").exists()
+
+
+def test_a_sweep_solves_on_the_base_scenarios_districts_file(client, tmp_path):
+    # the planner's populations: 300,000 − 5,000·i; a pure population formula, so each amount is
+    # B · pop_i / Σ pop, computed here from the file's numbers
+    codes = load_districts()["adm_code"].tolist()
+    pop = np.array([300_000 - 5_000 * i for i in range(25)], dtype=float)
+    data = tmp_path / "in"
+    data.mkdir()
+    rows = ["adm_code,pop (persons)"] + [f"{c},{int(p)}" for c, p in zip(codes, pop, strict=True)]
+    (data / "districts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (data / "own.toml").write_text(
+        'name = "own"\ntotal_budget_eok = 250\nobjective = "formula"\nweights = {pop = 1.0}\n'
+        'districts_file = "districts.csv"\n',
+        encoding="utf-8",
+    )
+    sweep = data / "sweep.toml"
+    sweep.write_text(
+        '[sweep]\nname = "own"\nbase = "own.toml"\n\n'
+        '[[axis]]\nkey = "total_budget_eok"\nvalues = [200, 300]\n',
+        encoding="utf-8",
+    )
+    run_sweep(sweep, out_dir=tmp_path / "out", client=client)  # no districts= given
+    results = read_results(tmp_path / "out")
+    for budget, rows in results.groupby("param.total_budget_eok"):
+        np.testing.assert_allclose(rows["amount_eok"], budget * pop / pop.sum(), rtol=1e-9)
