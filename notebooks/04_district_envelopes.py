@@ -23,6 +23,8 @@ weights: Optional[dict[str, float]] = None  # formula indicator weights (None: t
 floor_eok: Optional[float] = None  # floor per gu, 억원 (None: the scenario's)
 cap_eok: Optional[float] = None  # cap per gu, 억원 (None: the scenario's)
 stability_delta: Optional[float] = None  # year-on-year limit δ (None: the scenario's)
+districts_file: str = ""  # own district indicators (CSV/xlsx); "": the package's 2017 table
+previous_amounts_file: str = ""  # last year's amounts (CSV/xlsx); "": the scenario's previous_eok
 output_dir: str = ""  # folder for figures, tables and key figures (set by the report runner)
 
 # %%
@@ -33,10 +35,14 @@ import pandas as pd
 
 from cgresearch import paths
 from cgresearch.allocation import compare, load_scenario, solve_envelopes
-from cgresearch.data import load_districts
 from cgresearch.figures.allocation import allocation_bars, allocation_map, comparison_bars
 from cgresearch.figures.style import apply_style, save
-from cgresearch.report import notebook_output_dir, record_key_figures, save_table
+from cgresearch.report import (
+    envelope_input,
+    notebook_output_dir,
+    record_key_figures,
+    save_table,
+)
 
 OUT = notebook_output_dir(output_dir, "04_district_envelopes")
 apply_style()
@@ -53,7 +59,11 @@ overrides = {
 }
 if "weights" in overrides:
     overrides["weights_sum"] = sum(overrides["weights"].values())
-base = load_scenario(paths.scenarios_dir() / f"{scenario}.toml")
+# the planner's district file and last year's amounts, else the package's table and previous_eok
+INPUT = envelope_input(
+    load_scenario(paths.scenarios_dir() / f"{scenario}.toml"), districts_file, previous_amounts_file
+)
+base = INPUT.scenario
 chosen = dataclasses.replace(base, **overrides)
 # the formula's own amounts: no floors, caps, stability or equity bounds
 formula = dataclasses.replace(
@@ -67,7 +77,8 @@ formula = dataclasses.replace(
     tiers={},
     grades={},
 )
-districts = load_districts()
+districts = INPUT.frame
+print(INPUT.provenance.describe())  # which district data: the file's name and sha256
 print(chosen.description or chosen.name)
 print("overrides:", overrides or "none")
 

@@ -32,10 +32,14 @@ equity_measure: str = "metric.gini"  # per-capita equity; one of: metric.gini, m
 weight_stability: float = 0.2  # least-regret weight of stability (share of last year's money moved)
 weight_bounds: float = 0.2  # least-regret weight of the number of gu held at a bound
 tornado_district: str = "종로구"  # district of the one-district tornado chart (Korean or English)
+districts_file: str = ""  # own district indicators (CSV/xlsx); "": the package's 2017 table
+previous_amounts_file: str = ""  # last year's amounts (CSV/xlsx); "": the scenario's previous_eok
 lang: str = "ko"  # edition's language (set by the report runner, --lang); one of: ko, en
 output_dir: str = ""  # folder for figures, tables and key figures (set by the report runner)
 
 # %%
+import dataclasses
+
 import matplotlib.pyplot as plt
 
 from cgresearch.figures.style import apply_style, caption, save
@@ -46,7 +50,12 @@ from cgresearch.figures.sweeps import (
     tornado_chart,
 )
 from cgresearch.i18n import tr
-from cgresearch.report import notebook_output_dir, record_key_figures, save_table
+from cgresearch.report import (
+    envelope_input,
+    notebook_output_dir,
+    record_key_figures,
+    save_table,
+)
 from cgresearch.sweeps import (
     equity_efficiency_frontier,
     infeasible_groups,
@@ -63,6 +72,10 @@ OUT = notebook_output_dir(output_dir, "06_scenario_whatifs")
 apply_style()
 overrides = {"monte_carlo.seed": seed, **({"monte_carlo.draws": draws} if draws else {})}
 spec = load_sweep(sweep_file, overrides)
+# the planner's district file and last year's amounts, else the package's table and previous_eok
+INPUT = envelope_input(spec.base, districts_file, previous_amounts_file)
+spec = dataclasses.replace(spec, base=INPUT.scenario)  # the sweep solves on INPUT.frame
+print(tr("District data: {provenance}", lang, provenance=INPUT.provenance.describe(lang)))
 NOTE = tr(
     "Sweep {sweep}: {points} parameter points × {draws} Monte Carlo draws (seed {seed}) of the "
     "real district indicators; base scenario {base}.",

@@ -19,6 +19,7 @@ import importlib
 from typing import Any
 
 __all__ = [
+    "EnvelopeInput",
     "InputData",
     "NotebookParameter",
     "ParameterSet",
@@ -29,6 +30,7 @@ __all__ = [
     "check_inputs",
     "coerce",
     "declared_parameters",
+    "envelope_input",
     "headers",
     "inventory_input",
     "key_figure_rows",
@@ -64,7 +66,9 @@ _WHERE = {
     "read_key_figures": "keyfigures",
     "record_key_figures": "keyfigures",
     "save_table": "tables",
+    "EnvelopeInput": "inputs",
     "InputData": "inputs",
+    "envelope_input": "inputs",
     "Provenance": "inputs",
     "check_inputs": "inputs",
     "inventory_input": "inputs",

@@ -1,7 +1,9 @@
 """A chapter's input data and where it came from: the seeded synthetic data or the user's file.
 
 Every report chapter takes its inputs as parameters (``survey_file`` + ``codebook_file``,
-``inventory_file``, ``proposals_file``); an empty value means the seeded synthetic data. The
+``inventory_file``, ``proposals_file``; ``districts_file`` and ``previous_amounts_file`` for the
+envelope chapters); an empty value means the seeded synthetic data (for the envelope chapters:
+the package's real district table and the scenario's own ``previous_eok``). The
 helpers here load either and return the table *with* its :class:`Provenance`, so that captions,
 table files, the HTML and ``manifest.json`` say "synthetic (seed N)" or name the real file and its
 sha256 without the notebook spelling it out. A relative path is read from the project root.
@@ -33,10 +35,12 @@ from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 
 __all__ = [
     "FILE_PARAMETERS",
+    "EnvelopeInput",
     "InputData",
     "Provenance",
     "check_inputs",
     "data_line",
+    "envelope_input",
     "input_file_digests",
     "inventory_input",
     "proposals_input",
@@ -50,6 +54,8 @@ FILE_PARAMETERS: tuple[str, ...] = (
     "codebook_file",
     "inventory_file",
     "proposals_file",
+    "districts_file",
+    "previous_amounts_file",
 )
 
 
@@ -247,6 +253,65 @@ def proposals_input(
     return InputData(load_proposals(path), Provenance(False, files={path.name: _digest(path)}))
 
 
+@dataclass(frozen=True)
+class EnvelopeInput:
+    """The envelope chapters' data: the scenario with the planner's files applied, the district
+    table it is solved on, and where both came from.
+
+    Attributes
+    ----------
+    scenario
+        The scenario, with ``districts_file`` / ``previous_amounts_file`` (absolute paths) and
+        ``previous_eok`` from the file when one was given.
+    frame
+        The district table (the planner's indicators, else the package's real table).
+    provenance
+        The real files read: the planner's, else ``data/raw/seoul/districts.csv``.
+    """
+
+    scenario: Any
+    frame: pd.DataFrame
+    provenance: Provenance
+
+
+def envelope_input(
+    scenario: Any, districts_file: str = "", previous_amounts_file: str = ""
+) -> EnvelopeInput:
+    """Apply a chapter's ``districts_file`` and ``previous_amounts_file`` to a scenario.
+
+    Paths are read from the project root; empty keeps the scenario's own (its ``districts_file``
+    or the package's real district table; its ``previous_eok``).
+
+    Raises
+    ------
+    ParameterError
+        A file that does not exist.
+    InputError
+        A file that breaks its rules (missing, duplicated or unknown gu, text in a number
+        column, a unit it cannot read; file, row, column and value named).
+
+    Examples
+    --------
+    >>> from cgresearch.allocation import Scenario
+    >>> e = envelope_input(Scenario(name="s", total_budget_eok=250))
+    >>> len(e.frame), e.provenance.describe("en")[:33]
+    (25, 'file data/raw/seoul/districts.csv')
+    """
+    from cgresearch.allocation.scenario_files import scenario_districts, with_input_files
+
+    ind = resolve_input_file(districts_file, where="districts_file")
+    prev = resolve_input_file(previous_amounts_file, where="previous_amounts_file")
+    chosen = with_input_files(scenario, ind, prev)
+    files: dict[str, str] = {}
+    for path in (chosen.districts_file, prev):
+        if path:
+            files[Path(path).name] = _digest(Path(path))
+    if not chosen.districts_file:
+        raw = paths.raw_data_dir() / "seoul" / "districts.csv"
+        files = {"data/raw/seoul/districts.csv": _digest(raw), **files}
+    return EnvelopeInput(chosen, scenario_districts(chosen), Provenance(False, files=files))
+
+
 def input_file_digests(parameters: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """Return ``{parameter: {"file": path as given, "sha256": ...}}`` of a run's real inputs.
 
@@ -347,3 +412,18 @@ def check_inputs(parameter_sets: Iterable[Any]) -> None:
             inventory_input(values["inventory_file"])
         if values.get("proposals_file"):
             proposals_input(values["proposals_file"])
+        _check_envelope_files(values)
+
+
+def _check_envelope_files(values: Mapping[str, Any]) -> None:
+    """Read a run's districts_file / previous_amounts_file (their rules, before any kernel)."""
+    from cgresearch.data import load_district_indicators, load_previous_amounts
+
+    if values.get("districts_file"):
+        path = resolve_input_file(values["districts_file"], where="districts_file")
+        assert path is not None
+        load_district_indicators(path)
+    if values.get("previous_amounts_file"):
+        path = resolve_input_file(values["previous_amounts_file"], where="previous_amounts_file")
+        assert path is not None
+        load_previous_amounts(path)
