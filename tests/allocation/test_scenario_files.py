@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cgresearch import cli
+from cgresearch import cli, paths
 from cgresearch.allocation import load_scenario, solve_envelopes
 from cgresearch.allocation.scenario_files import scenario_districts, with_input_files
 from cgresearch.data import load_districts
@@ -134,3 +134,39 @@ def test_allocate_refuses_a_bad_districts_file_in_one_line_and_writes_nothing(
     err = capsys.readouterr().err
     assert "bad.csv" in err and "면적(마일)" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_the_example_files_give_the_equal_adjustment_closed_form_recomputed_here() -> None:
+    data = paths.project_root() / "params" / "examples" / "data"
+    # the files read by hand with pandas, in adm_code order of the reference table
+    own = pd.read_csv(data / "districts_user.csv", encoding="cp949").set_index("자치구")
+    own = own.loc[NAMES]
+    pop = own["인구(명)"].to_numpy(float)
+    old = own["65세 이상 인구(명)"].to_numpy(float)
+    need = pop * (1 - own["재정자립도(%)"].to_numpy(float) / 100)
+    prev = pd.read_excel(data / "previous_amounts_user.xlsx").set_index("adm_code")
+    prev = prev.loc[list(BASE["adm_code"]), "전년도 배분액(백만원)"].to_numpy(float) / 100
+    # need_goal_stable: weights base .2, pop .4, elderly .2, fiscal_need .2 of 250억원;
+    # floors 8, caps 13, ±20 % of last year's amount
+    total = 250.0
+    target = total * (
+        0.2 / 25 + 0.4 * pop / pop.sum() + 0.2 * old / old.sum() + 0.2 * need / need.sum()
+    )
+    lower, upper = np.maximum(8.0, 0.8 * prev), np.minimum(13.0, 1.2 * prev)
+    lo, hi = -total, total  # Σ clip(t + λ, lower, upper) = total, λ by bisection
+    for _ in range(200):
+        lam = (lo + hi) / 2
+        lo, hi = (lam, hi) if np.clip(target + lam, lower, upper).sum() < total else (lo, lam)
+    expected = np.clip(target + hi, lower, upper)
+
+    scenario = with_input_files(
+        load_scenario(paths.scenarios_dir() / "need_goal_stable.toml"),
+        data / "districts_user.csv",
+        data / "previous_amounts_user.xlsx",
+    )
+    result = solve_envelopes(scenario_districts(scenario), scenario)
+    assert result.status == "optimal"
+    np.testing.assert_allclose(result.table["amount_eok"], expected, atol=1e-7)
+    # the planner's figures matter: the package's 2017 table gives other amounts
+    package = solve_envelopes(BASE, scenario)
+    assert np.abs(package.table["amount_eok"].to_numpy() - expected).max() > 0.05
