@@ -230,3 +230,49 @@ def test_an_inventory_without_a_funding_source_column_is_named(tmp_path, capsys)
     code, err, _ = _report_cli(tmp_path, capsys)
     assert code == 2
     assert "inventory.csv" in err and "funding_source" in err
+
+
+def test_04_on_the_planners_district_files_gives_the_closed_form_envelopes(report):
+    import numpy as np
+
+    from cgresearch.data import load_districts
+
+    keys = _keys(report, "04_district_envelopes-user")
+    ref = load_districts()  # the 25 gu in adm_code order (names and codes only)
+    own = pd.read_csv(DATA / "districts_user.csv", encoding="cp949").set_index("자치구")
+    own = own.loc[list(ref["name_ko"])]
+    pop, old = own["인구(명)"].to_numpy(float), own["65세 이상 인구(명)"].to_numpy(float)
+    need = pop * (1 - own["재정자립도(%)"].to_numpy(float) / 100)
+    prev = pd.read_excel(DATA / "previous_amounts_user.xlsx").set_index("adm_code")
+    prev = prev.loc[list(ref["adm_code"]), "전년도 배분액(백만원)"].to_numpy(float) / 100  # 억원
+    # need_goal_stable: 250억원 by .2 equal, .4 pop, .2 65+, .2 fiscal need; floors 8, caps 13,
+    # ±20 % of last year: x = clip(t + λ, lower, upper), λ by bisection
+    t = 250 * (0.2 / 25 + 0.4 * pop / pop.sum() + 0.2 * old / old.sum() + 0.2 * need / need.sum())
+    lower, upper = np.maximum(8.0, 0.8 * prev), np.minimum(13.0, 1.2 * prev)
+    lo, hi = -250.0, 250.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.clip(t + mid, lower, upper).sum() < 250 else (lo, mid)
+    expected = dict(zip(ref["name_ko"], np.clip(t + hi, lower, upper), strict=True))
+    assert keys["amounts_eok"] == pytest.approx(expected, abs=1e-5)
+    manifest = json.loads((report.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    real = manifest["real_inputs"]["04_district_envelopes-user"]
+    digest = hashlib.sha256((DATA / "districts_user.csv").read_bytes()).hexdigest()
+    assert real["districts_file"]["sha256"] == digest
+    page = report.out_dir / "04_district_envelopes-user" / "04_district_envelopes-user.ipynb"
+    assert f"districts_user.csv(sha256 {digest[:12]})" in page.read_text(encoding="utf-8")
+
+
+def test_a_districts_file_with_an_unknown_gu_stops_the_report_before_it_writes(tmp_path, capsys):
+    (tmp_path / "params").mkdir()
+    own = pd.read_csv(DATA / "districts_user.csv", encoding="cp949")
+    own.loc[0, "자치구"] = "종노구"
+    bad = tmp_path / "districts.csv"
+    bad.write_bytes(own.to_csv(index=False).encode("cp949"))
+    (tmp_path / "params" / "04_district_envelopes.yaml").write_text(
+        f"notebook: 04_district_envelopes\nparameters:\n  districts_file: {bad}\n",
+        encoding="utf-8",
+    )
+    code, err, _ = _report_cli(tmp_path, capsys)
+    assert code == 2
+    assert "districts.csv" in err and "row 2" in err and "did you mean '종로구'" in err
