@@ -5,8 +5,10 @@ population, 65+, area, dong, fiscal independence) and last year's real amounts p
 (``previous_amounts_file``). Paths are relative to the scenario file. :func:`resolve_file_keys`
 turns them into absolute paths when the scenario is read (a missing file is refused there, by
 key), fills ``previous_eok`` from the amounts file, and refuses a scenario that gives both
-``previous_eok`` and ``previous_amounts_file``. :func:`scenario_districts` returns the district
-table a scenario is solved on (the planner's file, else the package's real table), and
+``previous_eok`` and ``previous_amounts_file`` (unless they agree, as in a scenario written back
+by :meth:`~cgresearch.allocation.scenario.Scenario.to_toml`). :func:`scenario_districts`
+returns the district table a scenario is solved on (the planner's file, else the package's real
+table), and
 :func:`with_input_files` applies command-line files (``--districts-file``, ``--previous-file``)
 over a scenario's. The files themselves are read and validated by
 :mod:`cgresearch.data.district_inputs`.
@@ -100,15 +102,28 @@ def resolve_file_keys(d: Mapping[str, Any], folder: Path | None) -> dict[str, An
         if key in out:
             out[key] = _existing(out[key], key, folder, label)
     if "previous_amounts_file" in out:
-        if out.get("previous_eok") is not None:
+        from_file = previous_from_file(out["previous_amounts_file"])
+        typed = out.get("previous_eok")
+        if typed is not None and not _same_amounts(typed, from_file):
             raise ParameterError(
                 f"scenario '{label}': both previous_eok and previous_amounts_file are given: "
                 "keep one (the file holds last year's amounts per gu)"
             )
-        out["previous_eok"] = previous_from_file(out["previous_amounts_file"])
+        out["previous_eok"] = from_file
     if "districts_file" in out:
         _districts_from_file(out["districts_file"])  # validated now, before any solve
     return out
+
+
+def _same_amounts(typed: Any, from_file: dict[str, float]) -> bool:
+    """True when a typed ``previous_eok`` is the file's table (a scenario written by
+    :meth:`Scenario.to_toml` holds both, and reads back unchanged)."""
+    if not isinstance(typed, Mapping) or set(map(str, typed)) != set(from_file):
+        return False
+    return all(
+        isinstance(v, int | float) and abs(float(v) - from_file[str(k)]) <= 1e-9
+        for k, v in typed.items()
+    )
 
 
 def previous_from_file(path: str | Path) -> dict[str, float]:

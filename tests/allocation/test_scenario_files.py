@@ -79,6 +79,16 @@ def test_previous_eok_and_previous_amounts_file_together_are_refused(tmp_path: P
         load_scenario(path)
 
 
+def test_a_scenario_with_files_written_back_as_toml_reads_back_unchanged(tmp_path: Path) -> None:
+    _files(tmp_path)
+    extra = 'districts_file = "districts.csv"\nprevious_amounts_file = "previous.csv"\n'
+    scenario = load_scenario(_scenario(tmp_path / "s.toml", extra))
+    copy = tmp_path / "elsewhere" / "scenario.toml"  # as allocate writes it into its folder
+    copy.parent.mkdir()
+    copy.write_text(scenario.to_toml(), encoding="utf-8")
+    assert load_scenario(copy) == scenario
+
+
 def test_a_broken_districts_file_is_refused_when_the_scenario_is_read(tmp_path: Path) -> None:
     bad = tmp_path / "districts.csv"
     bad.write_text("자치구,인구(천명)\n종노구,150\n", encoding="utf-8")
