@@ -63,8 +63,21 @@ def _run_allocate(args: argparse.Namespace) -> int:
     result = solve_envelopes(districts, scenario)
     written = write_allocation(result, args.out, figures=not args.no_figures)
     print(result.summary(args.lang))
+    _print_data_files(scenario, args.lang)
     print(tr("wrote {n} files to {folder}", args.lang, n=len(written), folder=written[0].parent))
     return 0 if result.ok else 1
+
+
+def _print_data_files(scenario: Any, lang: Lang) -> None:
+    """Say which of the planner's files the envelopes were solved on (nothing for the defaults)."""
+    from pathlib import Path
+
+    if scenario.districts_file:
+        name = Path(scenario.districts_file).name
+        print(tr("district indicators from {file}", lang, file=name))
+    if scenario.previous_amounts_file:
+        name = Path(scenario.previous_amounts_file).name
+        print(tr("last year's amounts from {file}", lang, file=name))
 
 
 def _add_compare(sub: argparse._SubParsersAction) -> None:

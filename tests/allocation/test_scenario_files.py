@@ -107,12 +107,15 @@ def test_command_line_files_replace_the_scenarios_own(tmp_path: Path, monkeypatc
     assert scenario_districts(changed)["pop_total_2017q1"].tolist() == POP.astype(int).tolist()
 
 
-def test_allocate_with_own_files_writes_the_hand_computed_amounts(tmp_path: Path) -> None:
+def test_allocate_with_own_files_writes_the_hand_computed_amounts(tmp_path: Path, capsys) -> None:
     ind, prev = _files(tmp_path / "d")
     path = _scenario(tmp_path / "s.toml")
     out = tmp_path / "out"
     argv = ["allocate", str(path), "--districts-file", str(ind), "--previous-file", str(prev)]
-    assert cli.main([*argv, "--out", str(out), "--no-figures"]) == 0
+    assert cli.main([*argv, "--out", str(out), "--no-figures", "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert "district indicators from districts.csv" in printed
+    assert "last year's amounts from previous.csv" in printed
     table = pd.read_csv(out / "allocation.csv")
     np.testing.assert_allclose(table["amount_eok"], 250 * POP / POP.sum(), rtol=1e-9)
 
