@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from cgresearch import paths
-from cgresearch.errors import ParameterError
+from cgresearch.allocation import Scenario
+from cgresearch.errors import InputError, ParameterError
 from cgresearch.report.inputs import (
+    check_inputs,
     data_line,
+    envelope_input,
     inventory_input,
     resolve_input_file,
     survey_input,
@@ -101,3 +104,41 @@ def test_the_html_data_line_says_synthetic_only_for_a_synthetic_generator_seed()
 def test_the_synthetic_inventory_keeps_the_published_project_count():
     # Seoul Institute 2016-PR-24: 1,126 CG projects
     assert len(inventory_input("", seed=20161126).frame) == 1126
+
+
+# --- chapters 04 and 06: the planner's district data ---------------------------------------------
+def test_envelope_input_applies_the_planners_files_and_names_them_with_their_sha256():
+    base = Scenario(name="s", total_budget_eok=250, previous_eok=10)
+    data = envelope_input(
+        base,
+        "params/examples/data/districts_user.csv",
+        "params/examples/data/previous_amounts_user.xlsx",
+    )
+    ind, prev = EXAMPLE / "districts_user.csv", EXAMPLE / "previous_amounts_user.xlsx"
+    assert dict(data.provenance.files) == {ind.name: _sha(ind), prev.name: _sha(prev)}
+    # the first row of each file, read by hand: 종로구 151,420 명; 900 백만원 = 9억원
+    assert data.frame.set_index("name_ko").loc["종로구", "pop_total_2017q1"] == 151_420
+    assert data.scenario.previous_eok["11110"] == 9.0
+    assert data.scenario.districts_file == str(ind.resolve())
+
+
+def test_envelope_input_without_files_names_the_packages_district_table():
+    base = Scenario(name="s", total_budget_eok=250, previous_eok=10)
+    data = envelope_input(base)
+    raw = paths.raw_data_dir() / "seoul" / "districts.csv"
+    assert dict(data.provenance.files) == {"data/raw/seoul/districts.csv": _sha(raw)}
+    assert data.scenario == base and int(data.frame["pop_total_2017q1"].sum()) == 10_197_604
+
+
+def test_a_params_file_naming_a_broken_districts_file_fails_before_any_kernel(tmp_path):
+    bad = tmp_path / "districts.csv"
+    bad.write_text("자치구,인구(명)\n종로구,-5\n", encoding="utf-8")
+    params = tmp_path / "04_district_envelopes-mine.yaml"
+    params.write_text(
+        f"notebook: 04_district_envelopes\nparameters:\n  districts_file: {bad}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        check_inputs([load_parameter_set(params)])
+    text = str(err.value)
+    assert "districts.csv" in text and "row 2" in text and "24 gu missing" in text
