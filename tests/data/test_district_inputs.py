@@ -202,3 +202,9 @@ def test_previous_amounts_need_exactly_one_amount_column(tmp_path: Path) -> None
     rows = [["자치구", "2024(억원)", "2025(억원)"]] + [[n, 10, 11] for n in NAMES]
     with pytest.raises(InputError, match="2 amount columns"):
         load_previous_amounts(_csv(tmp_path / "prev.csv", rows))
+
+
+def test_numbers_with_thousands_separators_are_read(tmp_path: Path) -> None:
+    rows = [["자치구", "인구(명)"]] + [[n, f'"1{i:02d},500"'] for i, n in enumerate(NAMES)]
+    t = load_district_indicators(_csv(tmp_path / "ind.csv", rows, encoding="cp949"))
+    assert list(t["pop_total_2017q1"]) == [100_500 + 1_000 * i for i in range(25)]
