@@ -16,6 +16,8 @@ import pytest
 
 from cgresearch.allocation import Scenario, compare, load_scenario, solve_envelopes
 from cgresearch.dashboard import app
+from cgresearch.dashboard.labels import table_titles
+from cgresearch.dashboard.map import fill_colours, text_colour
 from cgresearch.dashboard.state import encode_scenario
 from cgresearch.data.districts import load_boundaries, load_districts
 from cgresearch.paths import scenarios_dir
@@ -74,8 +76,13 @@ def test_budget_change_shows_the_library_allocation_and_change_against_the_base(
     np.testing.assert_allclose(shown, change.loc[shown.index, "change_eok"], atol=1e-6)
     gains = change[change["outcome"] == "gains"]
     assert f"{len(gains)}개 구 증가 {gains['change_eok'].sum():,.2f}억원" in dash.gains.object
-    for text in expected.shadow_prices["text"].head(8):
-        assert text.replace("'", "&#x27;") in dash.shadow.object
+    # the Korean page words each price itself: the gu, its bound's value and the size of the
+    # library's (PuLP path) price are in the sentence
+    for row in expected.shadow_prices.head(8).itertuples():
+        if isinstance(row.name_ko, str):
+            assert f"{row.name_ko}의 " in dash.shadow.object
+            assert f"({row.rhs:,.2f}억원)" in dash.shadow.object
+        assert f"{abs(row.improvement):,.4g}만큼" in dash.shadow.object
     assert f"{expected.metrics['gini']:.4f}" in dash.metrics.object
 
 
@@ -157,14 +164,14 @@ def test_csv_and_excel_downloads_hold_the_table_shown(dash: Any) -> None:
     csv = pd.read_csv(io.StringIO(dash._csv_file().getvalue()))
     np.testing.assert_allclose(csv["amount_eok"], shown["amount_eok"])
     xlsx = pd.read_excel(dash._xlsx_file(), sheet_name="allocation")
-    assert list(xlsx.columns) == list(app._table_titles("ko").values())  # Korean by default
+    assert list(xlsx.columns) == list(table_titles("ko").values())  # Korean by default
     np.testing.assert_allclose(xlsx["배분액(억원)"], shown["amount_eok"])
 
 
 def test_choosing_uploaded_without_a_file_says_so_and_keeps_a_base(dash: Any) -> None:
     dash.base_select.value = app._UPLOADED
     assert 'data-status="invalid"' in dash.status.object
-    assert "uploaded scenario in this link cannot be read" in dash.status.object
+    assert "이 링크에 담긴 업로드 시나리오를 읽을 수 없습니다" in dash.status.object  # Korean page
     assert dash.base_select.value == "need_goal_stable"
 
 
@@ -190,7 +197,7 @@ def test_map_has_a_colour_bar_whose_unit_follows_the_coloured_column(dash: Any) 
     assert bar is not None and bar.color_mapper is dash.mapper
     assert bar.title == "억원"
     dash.map_select.value = "per_capita_krw"
-    assert bar.title == "KRW"
+    assert bar.title == "원"  # KRW on the Korean page
     dash.map_select.value = "change_eok"
     assert bar.title == "억원"
 
@@ -208,11 +215,11 @@ def test_map_has_a_colour_bar_whose_unit_follows_the_coloured_column(dash: Any) 
     ],
 )
 def test_map_labels_are_white_on_dark_fills_and_dark_on_light_fills(fill: str, text: str) -> None:
-    assert app._text_colour(fill) == text
+    assert text_colour(fill) == text
 
 
 def test_every_map_label_has_the_text_colour_its_fill_asks_for(dash: Any) -> None:
-    fills = app._fill_colours(
+    fills = fill_colours(
         dash.frame["amount_eok"].to_numpy(float)[dash._label_rows],
         list(dash.mapper.palette),
         dash.mapper.low,
