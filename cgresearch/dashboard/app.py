@@ -153,13 +153,14 @@ class _Dashboard:
             pd.DataFrame(columns=list(TABLE_COLUMNS)),
             titles=table_titles(lang),
             formatters=table_formatters(),
+            hidden_columns=["name_en"] if lang == "ko" else [],
             disabled=True,
             show_index=False,
             sortable=True,
             layout="fit_data_table",
             sizing_mode="stretch_width",
         )
-        self.patches, self.labels = map_source(boundaries)
+        self.patches, self.labels = map_source(boundaries, lang)
         position = {int(c): i for i, c in enumerate(districts["adm_code"])}
         self._patch_rows = np.array([position[c] for c in self.patches.data["adm_code"]])
         self._label_rows = np.array([position[c] for c in self.labels.data["adm_code"]])

@@ -46,10 +46,13 @@ _SEOUL_LAT = 37.55
 _FONT = "NanumGothic, 'Noto Sans CJK KR', 'Malgun Gothic', sans-serif"
 
 
-def map_source(boundaries: pd.DataFrame) -> tuple[ColumnDataSource, ColumnDataSource]:
+def map_source(
+    boundaries: pd.DataFrame, lang: Lang = "ko"
+) -> tuple[ColumnDataSource, ColumnDataSource]:
     """One patch per exterior ring, and one label per gu at its largest ring's centroid.
 
-    Longitudes are scaled by cos(37.55°) so that the map keeps Seoul's shape.
+    Longitudes are scaled by cos(37.55°) so that the map keeps Seoul's shape. Labels are the
+    Korean name (Korean page), or the Korean name over the English one (English page).
     """
     from cgresearch.figures.maps import ring_centroid
 
@@ -76,7 +79,8 @@ def map_source(boundaries: pd.DataFrame) -> tuple[ColumnDataSource, ColumnDataSo
         labels["x"].append(best[0] * kx)
         labels["y"].append(best[1])
         labels["adm_code"].append(int(row.adm_code))
-        labels["text"].append(f"{row.name_ko}\n{str(row.name_en).removesuffix('-gu')}")
+        english = str(row.name_en).removesuffix("-gu")
+        labels["text"].append(row.name_ko if lang == "ko" else f"{row.name_ko}\n{english}")
         labels["text_color"].append(DARK_TEXT)
         labels["halo"].append(LIGHT_TEXT)
     n = len(patches["xs"])

@@ -237,3 +237,79 @@ def test_every_map_label_has_the_text_colour_its_fill_asks_for(dash: Any) -> Non
     amounts = dash.frame["amount_eok"].to_numpy(float)[dash._label_rows]
     assert fills[int(np.argmin(amounts))] == dash.mapper.palette[0]
     assert fills[int(np.argmax(amounts))] == dash.mapper.palette[-1]
+
+
+def test_the_rounding_unit_control_shows_the_library_allocation_in_whole_units(
+    dash: Any, districts: Any
+) -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    dash.controls["unit"].value = 0.1
+    expected = solve_envelopes(districts, base.with_overrides({"rounding_unit_eok": 0.1}))
+    _assert_shows(dash, expected)
+    shown = dash.table.value["amount_eok"].to_numpy(float)
+    # whole tenths of 억원 (1,000만원) that still add up to the 250억원 of the file
+    np.testing.assert_allclose(shown * 10, np.round(shown * 10), atol=1e-9)
+    assert shown.sum() == pytest.approx(250.0, abs=1e-9)
+    assert "0.1억원 단위로 맞췄습니다" in dash.status.object
+
+
+def test_the_absolute_change_limit_control_holds_every_gu_within_it(
+    dash: Any, districts: Any
+) -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    dash.controls["change"].value = 1.0
+    expected = solve_envelopes(districts, base.with_overrides({"max_change_eok": 1.0}))
+    _assert_shows(dash, expected)
+    # last year's amount is 10억원 for every gu in the file: ±1억원 means 9 to 11
+    shown = dash.table.value["amount_eok"].to_numpy(float)
+    assert shown.min() >= 9.0 - 1e-9 and shown.max() <= 11.0 + 1e-9
+
+
+def test_a_link_whose_unit_exceeds_the_smallest_envelope_opens_with_a_smaller_unit(
+    dash: Any, districts: Any
+) -> None:
+    # 20억원 without floors, caps or last year's amounts: the smallest envelope is below 1억원
+    query = "?budget=20&floor=0&cap=0&previous=0&delta=0&unit=1"
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    plain = base.with_overrides(
+        {
+            "total_budget_eok": 20,
+            "floor_eok": None,
+            "cap_eok": None,
+            "previous_eok": None,
+            "stability_delta": None,
+        }
+    )
+    smallest = float(solve_envelopes(districts, plain).table["amount_eok"].min())
+    assert 0.1 <= smallest < 1.0
+    reading = dash._read_link(query)
+    assert reading.values["unit"] == 0.1
+    assert any("unit=1" in n and f"{smallest:,.4g}" in n for n in reading.notices)
+    # and the view it opens is the library's allocation in whole tenths
+    scenario = plain.with_overrides({"rounding_unit_eok": 0.1})
+    for key, value in reading.values.items():
+        if key in dash.controls:
+            dash.controls[key].value = value
+    _assert_shows(dash, solve_envelopes(districts, scenario))
+
+
+def test_binding_limits_and_explanations_are_in_the_page_language(
+    dash: Any, districts: Any, boundaries: Any, scenarios: Any
+) -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    expected = solve_envelopes(districts, base).table.set_index("name_ko")["binding"]
+    shown = dash.table.value.set_index("name_ko")["binding"]
+    # 중구 sits on its floor (8억원) and on the stability limit (10 − 20% = 8)
+    assert expected["중구"] == "floor;stability_low"
+    assert shown["중구"] == "하한; 안정성 제한(하한)"
+    assert (shown[expected == ""] == "").all()
+    english = app._Dashboard(districts, boundaries, scenarios)
+    english.lang = "en"
+    english.update()
+    assert english.table.value.set_index("name_ko").loc["중구", "binding"] == (
+        "floor; stability limit (lower)"
+    )
+    why = solve_envelopes(districts, base).explain("en").set_index("name_ko")["text"]
+    got = english.table.value.set_index("name_ko")["explanation"]
+    for name, text in why.items():
+        assert got[name] == text, name

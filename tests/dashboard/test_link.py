@@ -108,7 +108,9 @@ def test_an_uploaded_scenario_in_the_link_is_opened() -> None:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["base", "map", "budget", "w_pop", "floor", "delta", "tiers", "x"]),
+            st.sampled_from(
+                ["base", "map", "budget", "w_pop", "floor", "delta", "tiers", "x", "unit", "change"]
+            ),
             st.text(max_size=30),
         ),
         max_size=6,
@@ -119,6 +121,12 @@ def test_no_link_raises_and_every_value_it_opens_is_in_range(pairs) -> None:
     v = reading.values
     assert 0 <= v["budget"] <= 1e7 and 0 <= v["w_pop"] <= 1 and 0 <= v["delta"] <= 1
     assert 0 <= v["floor"] <= 1e7 and isinstance(v["tiers"], bool)
+    assert 0 <= v["change"] <= 1e7
+    # the rounding unit is off or an offered unit that splits the budget into whole units
+    assert v["unit"] == 0 or (v["unit"] in (0.01, 0.1, 1.0) and v["unit"] <= v["budget"])
+    if v["unit"]:
+        units = v["budget"] / v["unit"]
+        assert abs(units - round(units)) <= 1e-6 * max(1.0, units)
 
 
 def test_the_notices_are_korean_by_default_and_still_name_each_culprit() -> None:
@@ -161,3 +169,97 @@ def test_a_link_with_an_unknown_language_stays_korean_and_says_so() -> None:
     assert reading.notices == (
         "lang=fr은(는) 이 페이지의 언어가 아닙니다(lang=ko 또는 lang=en); 무시함",
     )
+
+
+# --- the rounding unit and the absolute change limit (issue #11 items 3 and 4) ----------------
+# need_goal_stable: total 250억원, no rounding; the page offers 0.01, 0.1 and 1억원. Expected
+# units worked by hand: the largest offered unit not above the one asked that splits the total.
+_UNIT_LINKS = [
+    ("?unit=0.05", 0.01, ["unit=0.05", "0.01, 0.1, 1", "set to 0.01"]),
+    ("?unit=5", 1.0, ["unit=5", "set to 1"]),
+    ("?unit=0.001", 0.01, ["unit=0.001", "set to 0.01"]),
+    ("?unit=-1", 0.0, ["unit=-1 is negative", "set to 0"]),
+    ("?unit=abc", 0.0, ["unit=abc cannot be read"]),
+    ("?budget=250.5&unit=1", 0.1, ["250.5 억원 is not a whole number of 1 억원", "set to 0.1"]),
+    ("?budget=250.55&unit=1", 0.01, ["250.55 억원", "set to 0.01"]),
+    ("?budget=250.555&unit=0.1", 0.0, ["250.555 억원", "rounding switched off"]),
+    ("?budget=0.5&unit=1", 0.1, ["0.5 억원 is not a whole number of 1 억원", "set to 0.1"]),
+]
+
+
+@pytest.mark.parametrize(("query", "unit", "words"), _UNIT_LINKS)
+def test_a_rounding_unit_the_page_cannot_honour_is_lowered_with_a_notice(
+    query: str, unit: float, words: list[str]
+) -> None:
+    reading = _read(query)
+    assert reading.values["unit"] == unit
+    assert len(reading.notices) == 1
+    for word in words:
+        assert word in reading.notices[0], (word, reading.notices[0])
+    # what it opens is a scenario the library accepts, and its link reads back unchanged
+    scenario_from_values(reading.base, reading.values)
+    again = _read("?" + urlencode(reading.query(_UP)))
+    assert again.notices == () and again.values == reading.values
+
+
+@pytest.mark.parametrize(
+    ("query", "change", "words"),
+    [
+        ("?change=1.5", 1.5, []),
+        ("?change=-3", 0.0, ["change=-3 is negative", "set to 0"]),
+        ("?change=2e8", 1e7, ["change=2e8 is above 10,000,000", "set to 10,000,000"]),
+        ("?change=x", 0.0, ["change=x cannot be read"]),
+    ],
+)
+def test_the_absolute_change_limit_in_a_link_is_kept_in_range(
+    query: str, change: float, words: list[str]
+) -> None:
+    reading = _read(query)
+    assert reading.values["change"] == change
+    assert len(reading.notices) == len(words[:1])
+    for word in words:
+        assert word in reading.notices[0]
+
+
+@pytest.mark.parametrize(
+    ("unit", "smallest", "expected"),
+    [
+        (1.0, 0.36, 0.1),  # 1 > 0.36: the largest offered unit ≤ 0.36 is 0.1
+        (1.0, 0.05, 0.01),
+        (0.1, 0.005, 0.0),  # no offered unit is small enough: rounding off
+        (1.0, 8.0, 1.0),  # honoured as it is
+        (0.1, 0.1, 0.1),  # a unit equal to the smallest envelope is allowed
+    ],
+)
+def test_a_unit_larger_than_the_smallest_envelope_is_lowered_once_it_is_known(
+    unit: float, smallest: float, expected: float
+) -> None:
+    reading = _read(f"?unit={unit}")
+    assert reading.notices == ()
+    fitted = reading.with_smallest_envelope(smallest)
+    assert fitted.values["unit"] == expected
+    if expected == unit:
+        assert fitted is reading
+    else:
+        (notice,) = fitted.notices
+        assert f"unit={unit:g} is larger than the smallest envelope ({smallest:g} 억원)" in notice
+
+
+def test_the_unit_notice_is_korean_on_the_korean_page() -> None:
+    reading = read_link(
+        "?unit=0.05", _bases(), default_base="need_goal_stable", map_columns=_MAPS
+    ).with_smallest_envelope(0.001)
+    assert reading.notices == (
+        "unit=0.05은(는) 이 페이지의 단위가 아닙니다(0.01, 0.1, 1억원 중 하나). "
+        "0.01(으)로 바꿉니다",
+        "unit=0.01은(는) 가장 작은 배분액(0.001억원)보다 큽니다. 단위 맞춤을 끕니다",
+    )
+
+
+def test_a_base_scenario_with_its_own_unit_offers_it_too() -> None:
+    own = Scenario(name="own", total_budget_eok=250, rounding_unit_eok=0.5)
+    bases = {"own": own}
+    ask = {"default_base": "own", "map_columns": _MAPS, "lang": "en"}
+    assert read_link("?base=own", bases, **ask).values["unit"] == 0.5
+    reading = read_link("?base=own&unit=0.7", bases, **ask)
+    assert reading.values["unit"] == 0.5 and "0.01, 0.1, 0.5, 1" in reading.notices[0]

@@ -134,3 +134,17 @@ def test_encoded_scenario_round_trips_and_plain_toml_is_accepted() -> None:
 def test_garbage_scenario_text_is_a_parameter_error() -> None:
     with pytest.raises(ParameterError, match="TOML"):
         decode_scenario("this is = = not toml")
+
+
+def test_change_limit_and_rounding_unit_travel_in_the_link_to_the_scenario_and_back() -> None:
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    values = values_from_query("?change=1.5&unit=0.1", base)
+    assert (values["change"], values["unit"]) == (1.5, 0.1)
+    scenario = scenario_from_values(base, values)
+    assert scenario.max_change_eok == 1.5 and scenario.rounding_unit_eok == 0.1
+    # the scenario shows as the same control values; unset limits are 0 and give None
+    assert values_from_scenario(scenario)["change"] == 1.5
+    assert values_from_scenario(scenario)["unit"] == 0.1
+    plain = scenario_from_values(base, values_from_query("?change=0&unit=0", base))
+    assert plain.max_change_eok is None and plain.rounding_unit_eok is None
+    assert overrides_from_values(base, values_from_scenario(base)) == {}
