@@ -68,7 +68,7 @@ __all__ = ["build_app", "serve"]
 
 _LOG = logging.getLogger(__name__)
 _DEFAULT_BASE = "need_goal_stable"
-_UPLOADED = "(uploaded file)"
+_UPLOADED = "(uploaded file)"  # the base name of an uploaded scenario (tr: its label)
 _MAP_DATA = ("amount_eok", "per_capita_krw", "change_eok")
 
 
@@ -107,7 +107,7 @@ class _Dashboard:
         )
         self.base_select = pn.widgets.Select(
             label=tr("Base scenario (scenarios/*.toml)", lang),
-            options=[*scenarios, _UPLOADED],
+            options={**{name: name for name in scenarios}, tr("(uploaded file)", lang): _UPLOADED},
             value=link.base_name,
             css_classes=["cg-base"],
         )
