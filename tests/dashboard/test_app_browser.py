@@ -405,8 +405,12 @@ def test_the_korean_page_shows_no_english_words(
         # a view with every panel filled: shadow prices, gains and losses, a rounding unit
         page.goto(f"{dashboard_url}?budget=252.0&unit=0.1&map=change_eok")
         _wait_status(page, "optimal", 252.0)
-        page.wait_for_function("() => document.body.innerHTML.length > 0", timeout=30_000)
-        page.wait_for_timeout(500)  # the details (shadow prices, gains) follow on the next tick
+        # the details (shadow prices, gains and losses) follow on the next tick: wait for them
+        page.wait_for_function(
+            f"() => {{ const t = ({_VISIBLE_TEXT.strip()})(); "
+            "return t.includes('제약의 비용(잠재가격)') && t.includes('기준 시나리오 대비'); }",
+            timeout=30_000,
+        )
         text = page.evaluate(_VISIBLE_TEXT)
         words = set(re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", text))
         stray = {w for w in words if w not in _LATIN_ALLOWED and w.rstrip("_") not in names}
