@@ -134,15 +134,20 @@ def gains_html(table: pd.DataFrame | None, lang: Lang = "ko") -> str:
         return (": " + listed if len(frame) else "") + (" …" if len(frame) > 5 else "")
 
     against = tr("Against the base scenario", lang)
-    return (
-        f"<h4>{against}</h4><p>"
-        + tr("{n} gu gain {amount}", lang, n=len(gains), amount=_eok(gains, lang))
-        + names(gains)
-        + ".<br>"
-        + tr("{n} gu lose {amount}", lang, n=len(losses), amount=_eok(losses, lang))
-        + names(losses.iloc[::-1])
-        + ".</p>"
+    if gains.empty and losses.empty:
+        return f"<h4>{against}</h4><p>" + tr("No gu gains or loses.", lang) + "</p>"
+    gain = (
+        tr("{n} gu gain {amount}", lang, n=len(gains), amount=_eok(gains, lang)) + names(gains)
+        if len(gains)
+        else tr("No gu gains", lang)
     )
+    lose = (
+        tr("{n} gu lose {amount}", lang, n=len(losses), amount=_eok(losses, lang))
+        + names(losses.iloc[::-1])
+        if len(losses)
+        else tr("No gu loses", lang)
+    )
+    return f"<h4>{against}</h4><p>{gain}.<br>{lose}.</p>"
 
 
 def _side(constraint: str, lang: Lang) -> str:

@@ -313,3 +313,9 @@ def test_binding_limits_and_explanations_are_in_the_page_language(
     got = english.table.value.set_index("name_ko")["explanation"]
     for name, text in why.items():
         assert got[name] == text, name
+
+
+def test_the_base_scenario_unchanged_says_no_gu_gains_or_loses(dash: Any) -> None:
+    dash._details(dash._seq, dash.result)  # the panels that follow on the next tick
+    assert "늘거나 줄어든 구가 없습니다." in dash.gains.object
+    assert "0개 구" not in dash.gains.object
