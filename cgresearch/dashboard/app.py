@@ -228,6 +228,24 @@ class _Dashboard:
             self._smallest[key] = smallest
         return self._smallest[key]
 
+    def _unit_problem(self) -> str | None:
+        """The planner's words when the chosen rounding unit exceeds the smallest envelope."""
+        values = self._values()
+        unit = float(values.get("unit", 0.0))
+        if unit <= 0:
+            return None
+        reading = LinkReading(self.base_select.value, self.base, None, values, "", ())
+        smallest = self._smallest_envelope(reading)
+        if smallest is None or unit <= smallest * (1 + 1e-9):
+            return None
+        return tr(
+            "The rounding unit of {unit}억원 is larger than the smallest envelope ({smallest}억원):"
+            " choose a smaller unit or no rounding.",
+            self.lang,
+            unit=f"{unit:g}",
+            smallest=f"{smallest:,.4g}",
+        )
+
     def _clean_query(self, search: str) -> str:
         """The address bar's query made valid (what the synced widgets are given)."""
         return urlencode(self._read_link(search).query(_UPLOADED))
@@ -315,8 +333,8 @@ class _Dashboard:
         if not event.new:
             return
         try:
-            scenario = state.decode_scenario(bytes(event.new).decode("utf-8"))
-        except (CGResearchError, UnicodeDecodeError) as exc:
+            scenario = state.scenario_from_upload(bytes(event.new))
+        except CGResearchError as exc:
             self._show_problem(
                 "invalid",
                 tr("the uploaded file is not a valid scenario: {why}", self.lang, why=exc),
@@ -341,7 +359,7 @@ class _Dashboard:
             overrides = state.overrides_from_values(self.base, self._values())
             result = self.model.solve(overrides)
         except CGResearchError as exc:
-            self._show_problem("invalid", str(exc))
+            self._show_problem("invalid", self._unit_problem() or str(exc))
             return
         except Exception as exc:  # a plain sentence for the planner, the trace for the log
             _LOG.exception("dashboard: solving failed")

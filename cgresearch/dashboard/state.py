@@ -57,6 +57,7 @@ __all__ = [
     "encode_scenario",
     "overrides_from_values",
     "parse_value",
+    "scenario_from_upload",
     "scenario_from_values",
     "tier_key",
     "values_from_query",
@@ -346,3 +347,29 @@ def decode_scenario(text: str) -> Scenario:
         ) from exc
     data.setdefault("name", "uploaded")
     return Scenario.from_dict(data)
+
+
+def scenario_from_upload(data: bytes) -> Scenario:
+    """Return the scenario of an uploaded TOML file: UTF-8 (with or without BOM), else CP949.
+
+    Korean Windows Notepad saves CP949; such a file is read as it is.
+
+    Raises
+    ------
+    ParameterError
+        When the bytes are neither UTF-8 nor CP949 text, or not a valid scenario.
+
+    Examples
+    --------
+    >>> scenario_from_upload('name = "종로"\ntotal_budget_eok = 250'.encode("cp949")).name
+    '종로'
+    """
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = bytes(data).decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return decode_scenario(text)
+    raise ParameterError(
+        "the uploaded file is neither UTF-8 nor CP949 text: save the scenario as UTF-8 TOML"
+    )

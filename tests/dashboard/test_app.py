@@ -319,3 +319,34 @@ def test_the_base_scenario_unchanged_says_no_gu_gains_or_loses(dash: Any) -> Non
     dash._details(dash._seq, dash.result)  # the panels that follow on the next tick
     assert "늘거나 줄어든 구가 없습니다." in dash.gains.object
     assert "0개 구" not in dash.gains.object
+
+
+def test_a_unit_above_the_smallest_envelope_set_on_the_page_says_so_in_korean(
+    dash: Any, districts: Any
+) -> None:
+    for key, value in {"floor": 0.0, "cap": 0.0, "delta": 0.0, "previous": 0.0}.items():
+        dash.controls[key].value = value
+    dash.controls["budget"].value = 20.0
+    base = load_scenario(scenarios_dir() / "need_goal_stable.toml")
+    plain = base.with_overrides(
+        {
+            "total_budget_eok": 20,
+            "floor_eok": None,
+            "cap_eok": None,
+            "previous_eok": None,
+            "stability_delta": None,
+        }
+    )
+    smallest = float(solve_envelopes(districts, plain).table["amount_eok"].min())
+    assert smallest < 1.0
+    dash.controls["unit"].value = 1.0
+    assert 'data-status="invalid"' in dash.status.object
+    assert f"가장 작은 배분액({smallest:,.4g}억원)보다 큽니다" in dash.status.object
+
+
+def test_a_scenario_saved_in_cp949_uploads_like_utf8(dash: Any, districts: Any) -> None:
+    text = 'name = "종로_예산"\ntotal_budget_eok = 260\nfloor_eok = 7\n'
+    dash.upload.value = text.encode("cp949")
+    assert dash.base_select.value == app._UPLOADED
+    expected = Scenario(name="종로_예산", total_budget_eok=260, floor_eok=7)
+    _assert_shows(dash, solve_envelopes(districts, expected))

@@ -148,3 +148,11 @@ def test_change_limit_and_rounding_unit_travel_in_the_link_to_the_scenario_and_b
     plain = scenario_from_values(base, values_from_query("?change=0&unit=0", base))
     assert plain.max_change_eok is None and plain.rounding_unit_eok is None
     assert overrides_from_values(base, values_from_scenario(base)) == {}
+
+
+def test_an_upload_that_is_neither_utf8_nor_cp949_is_refused_saying_what_to_do() -> None:
+    from cgresearch.dashboard.state import scenario_from_upload
+
+    with pytest.raises(ParameterError, match=r"neither UTF-8 nor CP949.*save the scenario"):
+        scenario_from_upload(b"name = \xff\xfe\xff")
+    assert scenario_from_upload("\ufeffname = 'a'\ntotal_budget_eok = 5".encode()).name == "a"
