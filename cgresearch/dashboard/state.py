@@ -361,7 +361,7 @@ def scenario_from_upload(data: bytes) -> Scenario:
 
     Examples
     --------
-    >>> scenario_from_upload('name = "종로"\ntotal_budget_eok = 250'.encode("cp949")).name
+    >>> scenario_from_upload('name = "종로"\\ntotal_budget_eok = 250'.encode("cp949")).name
     '종로'
     """
     for encoding in ("utf-8-sig", "cp949"):
