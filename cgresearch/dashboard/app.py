@@ -450,9 +450,11 @@ class _Dashboard:
         return io.StringIO(scenario.to_toml())
 
     def _csv_file(self) -> io.StringIO:
+        """The table shown, headers in the page's language with units; a BOM for Excel."""
         out = io.StringIO()
-        if self.frame is not None:
-            self.frame.to_csv(out, index=False)
+        out.write("\ufeff")
+        frame = pd.DataFrame(columns=list(TABLE_COLUMNS)) if self.frame is None else self.frame
+        frame.rename(columns=table_titles(self.lang)).to_csv(out, index=False)
         out.seek(0)
         return out
 

@@ -161,8 +161,11 @@ def test_uploaded_file_becomes_the_base_and_saves_back_the_current_scenario(
 
 def test_csv_and_excel_downloads_hold_the_table_shown(dash: Any) -> None:
     shown = dash.table.value
-    csv = pd.read_csv(io.StringIO(dash._csv_file().getvalue()))
-    np.testing.assert_allclose(csv["amount_eok"], shown["amount_eok"])
+    text = dash._csv_file().getvalue()
+    assert text.startswith("\ufeff")  # Excel opens the Korean headers as UTF-8
+    csv = pd.read_csv(io.StringIO(text.removeprefix("\ufeff")))
+    assert list(csv.columns) == list(table_titles("ko").values())
+    np.testing.assert_allclose(csv["배분액(억원)"], shown["amount_eok"])
     xlsx = pd.read_excel(dash._xlsx_file(), sheet_name="allocation")
     assert list(xlsx.columns) == list(table_titles("ko").values())  # Korean by default
     np.testing.assert_allclose(xlsx["배분액(억원)"], shown["amount_eok"])
