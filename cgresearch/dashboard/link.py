@@ -212,6 +212,29 @@ def _fit_unit(values: dict[str, Any], base: Scenario, lang: Lang) -> list[str]:
     return notices
 
 
+#: Year-on-year limits, which need last year's amount (``previous``).
+_CHANGE_LIMITS = ("delta", "cut", "raise", "change")
+
+
+def _fit_change_limits(values: dict[str, Any], lang: Lang) -> list[str]:
+    """Switch off year-on-year limits when there is no last year's amount; the notices."""
+    if float(values.get("previous", 0.0)) > 0:
+        return []
+    notices = []
+    for key in _CHANGE_LIMITS:
+        if float(values.get(key, 0.0)) > 0:
+            notices.append(
+                tr(
+                    "{item} limits the change from last year, but no last year's amount is set "
+                    "(previous=0); switched off",
+                    lang,
+                    item=f"{key}={_show(float(values[key]))}",
+                )
+            )
+            values[key] = 0.0
+    return notices
+
+
 def _short(text: str) -> str:
     return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
 
@@ -425,5 +448,6 @@ def read_link(
         values[key] = value
         if notice:
             notices.append(notice)
+    notices.extend(_fit_change_limits(values, lang))
     notices.extend(_fit_unit(values, base, lang))
     return LinkReading(base_name, base, uploaded, values, map_column, tuple(notices), lang)

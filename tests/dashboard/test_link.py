@@ -263,3 +263,22 @@ def test_a_base_scenario_with_its_own_unit_offers_it_too() -> None:
     assert read_link("?base=own", bases, **ask).values["unit"] == 0.5
     reading = read_link("?base=own&unit=0.7", bases, **ask)
     assert reading.values["unit"] == 0.5 and "0.01, 0.1, 0.5, 1" in reading.notices[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "off"),
+    [
+        ("?base=equal_10&change=1", ["change"]),
+        ("?base=equal_10&cut=5&raise=10", ["cut", "raise"]),
+        ("?previous=0", ["delta"]),  # need_goal_stable's own δ = 0.2 loses its last year
+    ],
+)
+def test_change_limits_without_last_years_amount_are_switched_off_with_a_notice(
+    query: str, off: list[str]
+) -> None:
+    reading = _read(query)
+    assert len(reading.notices) == len(off)
+    for key, notice in zip(off, reading.notices, strict=True):
+        assert reading.values[key] == 0.0
+        assert notice.startswith(f"{key}=") and "no last year's amount" in notice
+    scenario_from_values(reading.base, reading.values)  # a scenario the library accepts
