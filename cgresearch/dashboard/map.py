@@ -161,7 +161,9 @@ def colour_scale(values: np.ndarray, column: str) -> tuple[list[str], float, flo
     """The palette and (low, high) range for colouring ``values`` of map ``column``.
 
     Changes (:data:`~cgresearch.dashboard.labels.DIVERGING`) get RdBu (red = less, blue = more),
-    symmetric around 0; other columns Cividis from the smallest to the largest value.
+    symmetric around 0; other columns Cividis from the smallest to the largest value (when
+    every gu has the same value, a range of ±5% (at least ±0.5) around it, so the colour bar's
+    ticks stay readable and the fill is mid-scale).
     """
     finite = values[np.isfinite(values)]
     if column in DIVERGING:
@@ -170,7 +172,10 @@ def colour_scale(values: np.ndarray, column: str) -> tuple[list[str], float, flo
         return list(reversed(RdBu11)), -span, span
     lo = float(finite.min()) if finite.size else 0.0
     hi = float(finite.max()) if finite.size else 1.0
-    return list(Cividis256), lo, hi if hi > lo else lo + 1e-9
+    if hi - lo < 1e-6 * max(1.0, abs(lo)):  # every gu alike: the value mid-scale, ticks readable
+        pad = max(0.05 * abs(lo), 0.5)
+        lo, hi = lo - pad, hi + pad
+    return list(Cividis256), lo, hi
 
 
 def fill_colours(values: np.ndarray, palette: list[str], low: float, high: float) -> list[str]:
