@@ -50,7 +50,7 @@ from cgresearch.dashboard.labels import (
     table_formatters,
     table_titles,
 )
-from cgresearch.dashboard.link import LinkReading, offered_units, read_link
+from cgresearch.dashboard.link import LinkReading, offered_units, read_link, smallest_envelope
 from cgresearch.dashboard.map import (
     DARK_TEXT,
     LIGHT_TEXT,
@@ -205,39 +205,36 @@ class _Dashboard:
         return reading
 
     def _smallest_envelope(self, reading: LinkReading) -> float | None:
-        """The smallest positive envelope of the link's scenario without rounding (memoised)."""
+        """The smallest envelope of the link's scenario without rounding (memoised per scenario)."""
         try:
             base = reading.base
-            overrides = state.overrides_from_values(base, {**reading.values, "unit": 0.0})
-            key = base.with_overrides(overrides).to_toml()
+            key = state.scenario_from_values(base, {**reading.values, "unit": 0.0}).to_toml()
         except CGResearchError:
             return None  # an invalid scenario: the page says why when it solves it
         if key not in self._smallest:
             model = getattr(self, "model", None)
             if model is None or getattr(self, "base", None) != base:
                 model = EnvelopeModel(self.districts, base)
-            try:
-                result = model.solve(overrides)
-            except CGResearchError:
-                result = None
-            smallest = None
-            if result is not None and result.ok:
-                amounts = np.asarray(result.table["amount_eok"], dtype=float)
-                positive = amounts[amounts > 1e-12]
-                smallest = float(positive.min()) if positive.size else None
-            self._smallest[key] = smallest
+            self._smallest[key] = smallest_envelope(model, base, reading.values)
         return self._smallest[key]
 
     def _unit_problem(self) -> str | None:
-        """The planner's words when the chosen rounding unit exceeds the smallest envelope."""
+        """The planner's words when the scenario fails only because of its rounding unit."""
         values = self._values()
         unit = float(values.get("unit", 0.0))
         if unit <= 0:
             return None
         reading = LinkReading(self.base_select.value, self.base, None, values, "", ())
         smallest = self._smallest_envelope(reading)
-        if smallest is None or unit <= smallest * (1 + 1e-9):
-            return None
+        if smallest is None:
+            return None  # the scenario fails without rounding too: the library's reason stands
+        if unit <= smallest * (1 + 1e-9):
+            return tr(
+                "The amounts cannot be rounded to whole units of {unit}억원 within the limits per "
+                "gu: choose a smaller unit or no rounding.",
+                self.lang,
+                unit=f"{unit:g}",
+            )
         return tr(
             "The rounding unit of {unit}억원 is larger than the smallest envelope ({smallest}억원):"
             " choose a smaller unit or no rounding.",

@@ -26,11 +26,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+import numpy as np
+
 from cgresearch.allocation.scenario import INDICATORS, MAX_AMOUNT_EOK, OBJECTIVES, Scenario
 from cgresearch.dashboard.state import (
     TIER_PREFIX,
     decode_scenario,
     differs,
+    overrides_from_values,
     parse_value,
     values_from_scenario,
     weight_key,
@@ -38,7 +41,7 @@ from cgresearch.dashboard.state import (
 from cgresearch.errors import CGResearchError, closest_match
 from cgresearch.i18n import Lang, tr
 
-__all__ = ["ROUNDING_UNITS", "LinkReading", "offered_units", "read_link"]
+__all__ = ["ROUNDING_UNITS", "LinkReading", "offered_units", "read_link", "smallest_envelope"]
 
 #: The rounding units the page offers (억원): 0.01 = 100만원, 0.1 = 1,000만원, 1 = 1억원.
 ROUNDING_UNITS: tuple[float, ...] = (0.01, 0.1, 1.0)
@@ -147,6 +150,24 @@ class LinkReading:
         )
         values = {**self.values, "unit": near}
         return dataclasses.replace(self, values=values, notices=(*self.notices, notice))
+
+
+def smallest_envelope(model: Any, base: Scenario, values: Mapping[str, Any]) -> float | None:
+    """The smallest positive envelope of ``values`` on ``base`` solved without rounding.
+
+    ``model`` is an :class:`~cgresearch.allocation.EnvelopeModel` of ``base``; ``None`` when the
+    scenario is invalid or has no allocation (the page then says why when it solves it).
+    """
+    try:
+        overrides = overrides_from_values(base, {**values, "unit": 0.0})
+        result = model.solve(overrides)
+    except CGResearchError:
+        return None
+    if not result.ok:
+        return None
+    amounts = np.asarray(result.table["amount_eok"], dtype=float)
+    positive = amounts[amounts > 1e-12]
+    return float(positive.min()) if positive.size else None
 
 
 def offered_units(base: Scenario) -> tuple[float, ...]:

@@ -20,6 +20,7 @@ from cgresearch.dashboard.labels import table_titles
 from cgresearch.dashboard.map import fill_colours, text_colour
 from cgresearch.dashboard.state import encode_scenario
 from cgresearch.data.districts import load_boundaries, load_districts
+from cgresearch.errors import CGResearchError
 from cgresearch.paths import scenarios_dir
 
 
@@ -353,3 +354,18 @@ def test_a_scenario_saved_in_cp949_uploads_like_utf8(dash: Any, districts: Any) 
     assert dash.base_select.value == app._UPLOADED
     expected = Scenario(name="종로_예산", total_budget_eok=260, floor_eok=7)
     _assert_shows(dash, solve_envelopes(districts, expected))
+
+
+def test_a_unit_too_coarse_for_the_limits_says_so_in_korean(dash: Any, districts: Any) -> None:
+    # tiers_9_11: grade ranges such as 9–9.5 and 10.5–11억원 leave no whole-억원 split of 250
+    tiers = load_scenario(scenarios_dir() / "tiers_9_11.toml")
+    with pytest.raises(CGResearchError, match="too coarse"):
+        solve_envelopes(districts, tiers.with_overrides({"rounding_unit_eok": 1.0}))
+    dash.base_select.value = "tiers_9_11"
+    dash.controls["unit"].value = 1.0
+    assert 'data-status="invalid"' in dash.status.object
+    assert "구별 제약 안에서 배분액을 1억원 단위로 맞출 수 없습니다" in dash.status.object
+    dash.controls["unit"].value = 0.1  # a finer unit works: the library's allocation in tenths
+    _assert_shows(
+        dash, solve_envelopes(districts, tiers.with_overrides({"rounding_unit_eok": 0.1}))
+    )
