@@ -62,7 +62,9 @@ def main() -> None:
         browser = json.loads(record.read_text(encoding="utf-8"))
         print(
             f"browser (chromium, from the last test run): slider -> new allocation median "
-            f"{browser['median_ms']} ms, max {browser['max_ms']} ms (goal {browser['goal_ms']} ms)"
+            f"{browser['median_ms']} ms, max {browser['max_ms']} ms (goal {browser['goal_ms']} ms: "
+            + ("met" if browser["median_ms"] <= browser["goal_ms"] else "missed")
+            + ")"
         )
     else:
         print("browser latency: run `pytest tests/dashboard -m browser` to measure it")

@@ -1,7 +1,8 @@
 """The planners' what-if dashboard: a Panel web app wiring controls to the allocation library.
 
 :func:`serve` runs it (``cgresearch dashboard``); :mod:`~cgresearch.dashboard.state` maps the
-controls to scenario overrides and to the page's URL, so that a link reopens the same scenario.
+controls to scenario overrides and to the page's URL, so that a link reopens the same scenario,
+and :mod:`~cgresearch.dashboard.link` makes any shared link valid, saying what it changed.
 Panel is imported only when the app is built or served.
 """
 

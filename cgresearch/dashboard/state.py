@@ -1,7 +1,8 @@
 """The dashboard's controls as plain values, and how they map to scenario overrides and URLs.
 
 The planners' web app keeps one value per control (budget, objective, need weights, floor, cap,
-last year's amount, stability δ, performance tiers) and stores each in the page's URL under a
+last year's amount, stability δ, cut/raise/absolute change limits, per-capita floor, rounding
+unit, performance tiers) and stores each in the page's URL under a
 short key, so that a link reopens the same scenario. This module is the pure part of that wiring:
 
 * :func:`values_from_scenario` — the control values that show a scenario as it is;
@@ -13,6 +14,8 @@ short key, so that a link reopens the same scenario. This module is the pure par
   when the link is opened);
 * :func:`encode_scenario` / :func:`decode_scenario` — an uploaded scenario file as a URL-safe text,
   so that a link made from an uploaded file also reopens it.
+
+Reading a link someone shared (which may hold anything) is :mod:`cgresearch.dashboard.link`.
 
 Conventions of the controls: amounts are 억원; a floor, cap or last-year amount of 0 means "none";
 a stability δ of 0 means "no stability limit" (δ = 0.2 allows ±20% from last year's amount);
@@ -39,23 +42,22 @@ import math
 import tomllib
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from cgresearch.allocation.scenario import INDICATORS, MAX_AMOUNT_EOK, OBJECTIVES, Scenario
-from cgresearch.errors import CGResearchError, ParameterError, closest_match
-from cgresearch.i18n import Lang, tr
+from cgresearch.allocation.scenario import INDICATORS, Scenario
+from cgresearch.errors import ParameterError
 
 __all__ = [
     "SCALAR_KEYS",
     "TIER_PREFIX",
     "WEIGHT_PREFIX",
-    "LinkReading",
     "decode_scenario",
+    "differs",
     "encode_scenario",
     "overrides_from_values",
-    "read_link",
+    "parse_value",
+    "scenario_from_upload",
     "scenario_from_values",
     "tier_key",
     "values_from_query",
@@ -74,9 +76,11 @@ SCALAR_KEYS: dict[str, str] = {
     "cut": "max_cut_pct",
     "raise": "max_raise_pct",
     "pcfloor": "floor_per_capita_krw",
+    "change": "max_change_eok",
+    "unit": "rounding_unit_eok",
 }
 #: Controls where 0 means "not set" (``None`` in the scenario).
-_ZERO_IS_NONE = ("floor", "cap", "previous", "delta", "cut", "raise", "pcfloor")
+_ZERO_IS_NONE = ("floor", "cap", "previous", "delta", "cut", "raise", "pcfloor", "change", "unit")
 #: URL keys of the need weights are ``w_<indicator>``.
 WEIGHT_PREFIX = "w_"
 #: URL keys of the performance-tier ranges are ``tier.<grade>``; ``tiers`` switches them on/off.
@@ -119,9 +123,10 @@ def values_from_scenario(scenario: Scenario) -> dict[str, Any]:
     -------
     dict
         URL key -> value: ``budget``, ``objective``, ``floor``, ``cap``, ``previous``, ``delta``,
-        ``cut`` / ``raise`` (largest cut / raise from last year, %), ``pcfloor`` (per-capita
-        floor, KRW per person) (floats; 0 for "none"), ``w_<indicator>`` for every indicator
-        (0 when unweighted),
+        ``cut`` / ``raise`` (largest cut / raise from last year, %), ``change`` (largest change
+        from last year, 억원), ``pcfloor`` (per-capita floor, KRW per person), ``unit`` (the
+        rounding unit, 억원: 0.01 = 100만원) (floats; 0 for "none"), ``w_<indicator>`` for every
+        indicator (0 when unweighted),
         ``tiers`` (bool) and ``tier.<grade>`` -> ``(min, max)`` for every grade of the scenario.
         A per-district table (floors by gu, say) is shown by its ``default`` entry, or its
         smallest value.
@@ -144,6 +149,8 @@ def values_from_scenario(scenario: Scenario) -> dict[str, Any]:
         "cut": float(scenario.max_cut_pct or 0.0),
         "raise": float(scenario.max_raise_pct or 0.0),
         "pcfloor": float(scenario.floor_per_capita_krw or 0.0),
+        "change": float(scenario.max_change_eok or 0.0),
+        "unit": float(scenario.rounding_unit_eok or 0.0),
     }
     for indicator in INDICATORS:
         values[weight_key(indicator)] = float(scenario.weights.get(indicator, 0.0))
@@ -153,9 +160,10 @@ def values_from_scenario(scenario: Scenario) -> dict[str, Any]:
     return values
 
 
-def _differs(a: Any, b: Any) -> bool:
+def differs(a: Any, b: Any) -> bool:
+    """Whether two control values differ (numbers beyond 1e-9, tuples item by item)."""
     if isinstance(a, tuple | list) or isinstance(b, tuple | list):
-        return len(a) != len(b) or any(_differs(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) != len(b) or any(differs(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float | int) and isinstance(b, float | int):
         return not math.isclose(float(a), float(b), rel_tol=_TOL, abs_tol=_TOL)
     return a != b
@@ -193,7 +201,7 @@ def overrides_from_values(base: Scenario, values: Mapping[str, Any]) -> dict[str
     merged = {**start, **{k: v for k, v in values.items() if k in start}}
     out: dict[str, Any] = {}
     for key, scenario_key in SCALAR_KEYS.items():
-        if not _differs(merged[key], start[key]):
+        if not differs(merged[key], start[key]):
             continue
         value = merged[key]
         if key in _ZERO_IS_NONE:
@@ -204,7 +212,7 @@ def overrides_from_values(base: Scenario, values: Mapping[str, Any]) -> dict[str
         else:
             out[scenario_key] = value
     wkeys = [weight_key(i) for i in INDICATORS]
-    if any(_differs(merged[k], start[k]) for k in wkeys):
+    if any(differs(merged[k], start[k]) for k in wkeys):
         weights = {
             i: float(merged[weight_key(i)]) for i in INDICATORS if float(merged[weight_key(i)]) > 0
         }
@@ -216,7 +224,7 @@ def overrides_from_values(base: Scenario, values: Mapping[str, Any]) -> dict[str
     elif merged[_TIERS_ON]:
         for grade in base.tiers:
             key = tier_key(grade)
-            if _differs(merged[key], start[key]):
+            if differs(merged[key], start[key]):
                 lo, hi = merged[key]
                 out[f"tiers.{grade}"] = [float(lo), float(hi)]
     return out
@@ -241,8 +249,11 @@ def scenario_from_values(base: Scenario, values: Mapping[str, Any]) -> Scenario:
     return base.with_overrides(overrides_from_values(base, values))
 
 
-def _parse(text: str, like: Any) -> Any:
-    """One query value, read as the type of the control's current value ``like``."""
+def parse_value(text: str, like: Any) -> Any:
+    """One query value, read as the type of the control's current value ``like``.
+
+    Raises ``ValueError`` / ``TypeError`` when ``text`` cannot be read as that type.
+    """
     if isinstance(like, bool):
         return text.strip().lower() in ("true", "1", "yes", "on")
     if isinstance(like, float):
@@ -290,7 +301,7 @@ def values_from_query(query: str, base: Scenario) -> dict[str, Any]:
         if key not in values:
             continue
         try:
-            values[key] = _parse(text, values[key])
+            values[key] = parse_value(text, values[key])
         except (ValueError, TypeError) as exc:
             raise ParameterError(
                 f"the link's value {key}={text!r} cannot be read ({exc}): remove it from the "
@@ -338,285 +349,27 @@ def decode_scenario(text: str) -> Scenario:
     return Scenario.from_dict(data)
 
 
-# --- reading a shared link --------------------------------------------------------------------
-#: Accepted range of each numeric control: (low, high); amounts up to MAX_AMOUNT_EOK 억원.
-_RANGES: dict[str, tuple[float, float]] = {
-    "budget": (0.0, MAX_AMOUNT_EOK),
-    "floor": (0.0, MAX_AMOUNT_EOK),
-    "cap": (0.0, MAX_AMOUNT_EOK),
-    "previous": (0.0, MAX_AMOUNT_EOK),
-    "delta": (0.0, 1.0),
-    "cut": (0.0, 100.0),
-    "raise": (0.0, 1000.0),
-    "pcfloor": (0.0, 1_000_000.0),
-    **{weight_key(i): (0.0, 1.0) for i in INDICATORS},
-}
-_LINK_KEYS = ("base", "scenario", "map", "lang")
+def scenario_from_upload(data: bytes) -> Scenario:
+    """Return the scenario of an uploaded TOML file: UTF-8 (with or without BOM), else CP949.
 
+    Korean Windows Notepad saves CP949; such a file is read as it is.
 
-@dataclass(frozen=True)
-class LinkReading:
-    """What a dashboard link asks for, made valid, and a notice for each value not honoured.
-
-    Attributes
-    ----------
-    base_name : str
-        The base scenario to open (a name of ``scenarios``, or ``uploaded_label``).
-    base : Scenario
-        That scenario.
-    uploaded : str or None
-        The link's ``scenario=`` text when it holds a readable uploaded scenario.
-    values : dict
-        Control values (as :func:`values_from_scenario`), every one in its accepted range.
-    map_column : str
-        The map's colouring column.
-    notices : tuple of str
-        One plain sentence per ignored or changed value of the link, saying why (empty when the
-        link is honoured as it is).
-    lang : {"ko", "en"}
-        The page's language: ``lang=en`` in the link gives English, else Korean.
-    """
-
-    base_name: str
-    base: Scenario
-    uploaded: str | None
-    values: dict[str, Any]
-    map_column: str
-    notices: tuple[str, ...]
-    lang: Lang = "ko"
-
-    def query(self, uploaded_label: str) -> dict[str, str]:
-        """The link's query made valid: what the address bar should show (values as JSON).
-
-        Only values that differ from the base scenario are kept, besides ``base``.
-        """
-        out = {"base": self.base_name}
-        if self.lang != "ko":  # Korean, the default, needs no key
-            out["lang"] = self.lang
-        if self.base_name == uploaded_label and self.uploaded is not None:
-            out["scenario"] = self.uploaded
-        start = values_from_scenario(self.base)
-        for key, value in self.values.items():
-            if key in start and not _differs(value, start[key]):
-                continue
-            if isinstance(value, str):
-                out[key] = value
-            else:
-                out[key] = json.dumps(list(value) if isinstance(value, tuple) else value)
-        return out
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
-
-
-def _maybe(hint: str | None, lang: Lang) -> str:
-    return tr(" (did you mean '{hint}'?)", lang, hint=hint) if hint else ""
-
-
-def _read_value(key: str, text: str, like: Any, lang: Lang) -> tuple[Any, str | None]:
-    """One link value made valid: (value, None) when honoured, else (value to use, notice)."""
-    item = f"{key}={_short(text)}"
-    kept = _show(like)
-    if key == "objective":
-        if text in OBJECTIVES:
-            return text, None
-        maybe = _maybe(closest_match(text, OBJECTIVES), lang)
-        return like, tr(
-            "{item} is not an objective{maybe}; kept {kept} (one of {choices})",
-            lang,
-            item=item,
-            maybe=maybe,
-            kept=f"'{like}'",  # a name, quoted like the hint
-            choices=", ".join(OBJECTIVES),
-        )
-    if isinstance(like, bool):
-        low = text.strip().lower()
-        if low in ("true", "1", "yes", "on", "false", "0", "no", "off"):
-            return low in ("true", "1", "yes", "on"), None
-        return like, tr("{item} is not true or false; kept {kept}", lang, item=item, kept=kept)
-    try:
-        value = _parse(text, like)
-    except (ValueError, TypeError, OverflowError):
-        return like, tr(
-            "{item} cannot be read as a number; kept {kept}", lang, item=item, kept=kept
-        )
-    if isinstance(like, tuple):
-        lo, hi = value
-        if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or lo > hi:
-            return like, tr("{item} needs 0 ≤ min ≤ max; kept {kept}", lang, item=item, kept=kept)
-        if hi > MAX_AMOUNT_EOK:
-            return like, tr(
-                "{item} is above {high} 억원; kept {kept}",
-                lang,
-                item=item,
-                high=f"{MAX_AMOUNT_EOK:,.0f}",
-                kept=kept,
-            )
-        return value, None
-    if not math.isfinite(value):
-        return like, tr("{item} is not a finite number; kept {kept}", lang, item=item, kept=kept)
-    low, high = _RANGES.get(key, (-math.inf, math.inf))
-    if value < low or value > high:
-        near = min(max(value, low), high)
-        shown = {"item": item, "low": _show(low), "high": _show(high), "near": _show(near)}
-        if value < 0:
-            return near, tr(
-                "{item} is negative (accepted {low} to {high}); set to {near}", lang, **shown
-            )
-        return near, tr(
-            "{item} is above {high} (accepted {low} to {high}); set to {near}", lang, **shown
-        )
-    return value, None
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:,.6g}"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(f"{v:g}" for v in value) + "]"
-    return str(value)
-
-
-def read_link(
-    query: str,
-    scenarios: Mapping[str, Scenario],
-    *,
-    default_base: str,
-    map_columns: Mapping[str, str] | tuple[str, ...] | list[str],
-    default_map: str = "amount_eok",
-    uploaded_label: str = "(uploaded file)",
-    lang: Lang = "ko",
-) -> LinkReading:
-    """Read a dashboard link into a valid scenario view, noting every value it cannot honour.
-
-    Nothing in a link raises: an unknown base scenario, an unreadable ``scenario=`` text, an
-    unknown map column, an unknown key, a value that cannot be read or lies outside its control's
-    range (a negative weight, a 5,000-digit budget) is replaced by the nearest valid value (the
-    range's end, else the base scenario's own value) and named in ``notices`` with the reason.
-
-    Parameters
-    ----------
-    query : str
-        ``location.search``, e.g. ``"?base=equal_10&budget=260.0&w_pop=-1"``.
-    scenarios : mapping
-        Name -> base scenario the page offers.
-    default_base : str
-        The base opened when the link names none that exists.
-    map_columns : mapping or sequence
-        The map's colouring choices (a Panel ``options`` mapping label -> column, or columns).
-    default_map, uploaded_label : str
-        The default map column, and the base name that means "the link's uploaded scenario".
-    lang : {"ko", "en"}
-        Language of the page and its notices when the link has no ``lang=`` key (Korean by
-        default); ``lang=en`` or ``lang=ko`` in the link wins, any other value is noted and
-        the page stays in ``lang``.
-
-    Returns
-    -------
-    LinkReading
+    Raises
+    ------
+    ParameterError
+        When the bytes are neither UTF-8 nor CP949 text, or not a valid scenario.
 
     Examples
     --------
-    >>> from cgresearch.allocation import Scenario
-    >>> bases = {"b": Scenario(name="b", total_budget_eok=250)}
-    >>> r = read_link("?base=nosuch&w_pop=-1", bases, default_base="b",
-    ...               map_columns=["amount_eok"], lang="en")
-    >>> r.base_name, r.values["w_pop"]
-    ('b', 0.0)
-    >>> len(r.notices)
-    2
+    >>> scenario_from_upload('name = "종로"\\ntotal_budget_eok = 250'.encode("cp949")).name
+    '종로'
     """
-    notices: list[str] = []
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
-    link = dict(pairs)
-    asked = link.get("lang")
-    if asked in ("ko", "en"):
-        lang = asked  # type: ignore[assignment]
-    elif asked is not None:
-        notices.append(
-            tr(
-                "{item} is not a language of this page (use lang=ko or lang=en); ignored",
-                lang,
-                item=f"lang={_short(asked)}",
-            )
-        )
-    fallback = default_base if default_base in scenarios else next(iter(scenarios))
-    base_name = link.get("base", fallback)
-    uploaded = None
-    if base_name == uploaded_label:
-        text = link.get("scenario", "")
+    for encoding in ("utf-8-sig", "cp949"):
         try:
-            base = decode_scenario(text)
-            uploaded = text
-        except (CGResearchError, ValueError, RecursionError) as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            notices.append(
-                tr(
-                    "the link's uploaded scenario cannot be read ({why}); opened '{fallback}' "
-                    "instead",
-                    lang,
-                    why=_short(first),
-                    fallback=fallback,
-                )
-            )
-            base_name, base = fallback, scenarios[fallback]
-    elif base_name in scenarios:
-        base = scenarios[base_name]
-    else:
-        notices.append(
-            tr(
-                "{item} is not a scenario here{maybe}; opened '{fallback}' instead",
-                lang,
-                item=f"base={_short(base_name)}",
-                maybe=_maybe(closest_match(base_name, list(scenarios)), lang),
-                fallback=fallback,
-            )
-        )
-        base_name, base = fallback, scenarios[fallback]
-    if "scenario" in link and uploaded is None and link.get("base") != uploaded_label:
-        notices.append(
-            tr("scenario=… is only read with base={label}; ignored", lang, label=uploaded_label)
-        )
-    columns = list(map_columns.values()) if isinstance(map_columns, Mapping) else list(map_columns)
-    map_column = link.get("map", default_map)
-    if map_column not in columns:
-        notices.append(
-            tr(
-                "{item} is not a map layer (use {choices}); showing {default}",
-                lang,
-                item=f"map={_short(map_column)}",
-                choices=", ".join(columns),
-                default=default_map,
-            )
-        )
-        map_column = default_map
-    values = values_from_scenario(base)
-    for key, text in pairs:
-        if key in _LINK_KEYS:
+            text = bytes(data).decode(encoding)
+        except UnicodeDecodeError:
             continue
-        if key not in values:
-            if key.startswith(TIER_PREFIX):
-                notices.append(
-                    tr(
-                        "{key} names no grade of '{base}'; ignored",
-                        lang,
-                        key=_short(key),
-                        base=base_name,
-                    )
-                )
-            else:
-                notices.append(
-                    tr(
-                        "{key} is not a control of this page{maybe}; ignored",
-                        lang,
-                        key=_short(key),
-                        maybe=_maybe(closest_match(key, list(values)), lang),
-                    )
-                )
-            continue
-        value, notice = _read_value(key, text, values[key], lang)
-        values[key] = value
-        if notice:
-            notices.append(notice)
-    return LinkReading(base_name, base, uploaded, values, map_column, tuple(notices), lang)
+        return decode_scenario(text)
+    raise ParameterError(
+        "the uploaded file is neither UTF-8 nor CP949 text: save the scenario as UTF-8 TOML"
+    )

@@ -376,3 +376,77 @@ def test_the_page_serves_nanumgothic_as_a_webfont_for_hangul(
         assert declared >= 1  # the page's @font-face, not only a system font
     finally:
         page.close()
+
+
+# Every visible text node of the page, through Panel's shadow roots (hidden cells left out).
+_VISIBLE_TEXT = """
+() => { const out = []; const walk = (root) => {
+  const tw = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let n; while ((n = tw.nextNode())) { const p = n.parentElement;
+    if (p && !['STYLE', 'SCRIPT'].includes(p.tagName) && p.checkVisibility())
+      out.push(n.textContent); }
+  for (const el of root.querySelectorAll('*')) { if (el.shadowRoot) walk(el.shadowRoot); } };
+  walk(document); return out.join('\\n'); }
+"""
+# Latin words a Korean page may show: file and command names, TOML keys, the toggle's
+# "English", and the browser's own file-picker text (its UI language, not the page's).
+_LATIN_ALLOWED = {"CSV", "TOML", "toml", "English", "cgresearch", "allocate", "scenarios"}
+_LATIN_ALLOWED |= {"tiers", "grades", "Choose", "File", "No", "file", "chosen"}
+
+
+def test_the_korean_page_shows_no_english_words(
+    browser: Any, dashboard_url: str, base: Any
+) -> None:
+    import re
+
+    names = {p.stem for p in scenarios_dir().glob("*.toml")}
+    page = browser.new_page()
+    try:
+        # a view with every panel filled: shadow prices, gains and losses, a rounding unit
+        page.goto(f"{dashboard_url}?budget=252.0&unit=0.1&map=change_eok")
+        _wait_status(page, "optimal", 252.0)
+        # the details (shadow prices, gains and losses) follow on the next tick: wait for them
+        page.wait_for_function(
+            f"() => {{ const t = ({_VISIBLE_TEXT.strip()})(); "
+            "return t.includes('제약의 비용(잠재가격)') && t.includes('기준 시나리오 대비'); }",
+            timeout=30_000,
+        )
+        text = page.evaluate(_VISIBLE_TEXT)
+        words = set(re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", text))
+        stray = {w for w in words if w not in _LATIN_ALLOWED and w.rstrip("_") not in names}
+        stray = {w for w in stray if not any(n.startswith(w) for n in names)}
+        assert not stray, f"English on the Korean page: {sorted(stray)}"
+        assert "제약의 비용(잠재가격)" in text and "0.1억원 단위로 맞췄습니다" in text
+        out = outputs_dir() / "dashboard"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / "dashboard_korean.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_link_with_a_unit_above_the_smallest_envelope_opens_in_smaller_units(
+    browser: Any, dashboard_url: str, districts: Any, base: Any
+) -> None:
+    # 20억원 without floors, caps or last year: the smallest envelope is below 1억원 (asserted),
+    # so unit=1 cannot be honoured; the page opens in tenths and says so.
+    plain = base.with_overrides(
+        {
+            "total_budget_eok": 20,
+            "floor_eok": None,
+            "cap_eok": None,
+            "previous_eok": None,
+            "stability_delta": None,
+        }
+    )
+    assert 0.1 <= float(solve_envelopes(districts, plain).table["amount_eok"].min()) < 1.0
+    expected = solve_envelopes(districts, plain.with_overrides({"rounding_unit_eok": 0.1}))
+    page = browser.new_page()
+    try:
+        page.goto(f"{dashboard_url}?budget=20&floor=0&cap=0&previous=0&delta=0&unit=1")
+        _wait_status(page, "optimal", 20.0)
+        notice = page.inner_text("#cg-link-notice")
+        assert "unit=1은(는) 가장 작은 배분액" in notice and "0.1(으)로 바꿉니다" in notice
+        _check_view(page, expected)
+        assert "unit=0.1" in page.url
+    finally:
+        page.close()
