@@ -64,7 +64,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from cgresearch.errors import ModelError, ParameterError, closest_match
-from cgresearch.evaluation.sensitivity import _analyse, _problem, _saltelli
+from cgresearch.evaluation.sensitivity import saltelli_sample, sobol_analyse, sobol_problem
 
 __all__ = [
     "MC_AGGREGATIONS",
@@ -463,9 +463,9 @@ def _engine(
 
         yield local, 0
         return
-    from cgresearch.sweeps.run import _connect  # the sweeps' Dask engine (lazy: optional)
+    from cgresearch.sweeps.run import dask_client  # the sweeps' Dask engine (lazy: optional)
 
-    with _connect(client, scheduler, workers) as dask:
+    with dask_client(client, scheduler, workers) as dask:
         n_workers = max(1, len(dask.scheduler_info().get("workers", {})))
 
         def remote(func: Callable[..., Any], shared: Any, items: list[Any]) -> list[Any]:
@@ -491,7 +491,7 @@ def _sobol_task(shared: tuple[Any, ...], rows: np.ndarray) -> list[dict[str, np.
         if np.ptp(y) == 0:
             out.append(None)  # a rank that never moves has no variance to share out
         else:
-            out.append(_analyse(prob, y, seed, num_resamples))
+            out.append(sobol_analyse(prob, y, seed, num_resamples))
     return out
 
 
@@ -544,8 +544,8 @@ def monte_carlo_index(
     tree = _tree(data, framework)
     tables = _pillar_tables(tree, spec)
     names, groups = _factor_names(spec, tree.pillars)
-    prob = _problem(names, groups)
-    u = _saltelli(prob, spec.n_base, spec.seed)
+    prob = sobol_problem(names, groups)
+    u = saltelli_sample(prob, spec.n_base, spec.seed)
     # the nominal index: the first option of every choice, the framework's pillar weights
     zero = np.zeros(1, dtype=int)
     geometric = np.array([a == "geometric" for a in spec.aggregations])
@@ -580,7 +580,7 @@ def monte_carlo_index(
     by_unit = _sobol_tables(sobol_rows, factors, units) if spec.per_unit else _EMPTY_BY_UNIT.copy()
     if np.ptp(marc) > 0:
         summary = pd.DataFrame(
-            _analyse(prob, marc, spec.seed, spec.num_resamples),
+            sobol_analyse(prob, marc, spec.seed, spec.num_resamples),
             index=pd.Index(factors, name="factor"),
         )
     else:  # no choice moves any rank
