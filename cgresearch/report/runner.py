@@ -298,7 +298,7 @@ def _execute(
     write_json(record, run_stage / "run.json")  # last: a run.json means the run is whole
     seconds = time.perf_counter() - t0
     try:
-        installed = install_run(run_stage, final, staging, owner)
+        installed = install_run(run_stage, final, owner)
     except RuntimeError as exc:  # a file the run listed has gone: keep the previous outputs
         return RunResult(
             pset.run_id,
