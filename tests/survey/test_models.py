@@ -19,7 +19,7 @@ from cgresearch.survey import (
     svyglm,
     svyolr,
 )
-from cgresearch.survey.models import _ordinal_negloglik, _ordinal_scores
+from cgresearch.survey.ordinal import _ordinal_negloglik, _ordinal_scores
 from tests.survey.api_reference import DESIGN_CASES, api, assert_close, design, reference
 
 GAUSS = "api00 ~ ell + meals + mobility + stype"
