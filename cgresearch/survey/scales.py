@@ -10,17 +10,9 @@ scales themselves (:class:`LikertScale`, :func:`recode`, :func:`construct_scores
 Examples
 --------
 >>> import pandas as pd
->>> from cgresearch.survey.scales import LikertItem, LikertScale, recode, construct_scores
->>> trust = LikertScale(
-...     "trust",
-...     items=(LikertItem("trust_1", "신뢰 1", "Trust 1"),
-...            LikertItem("trust_2", "신뢰 2", "Trust 2", reverse=True)),
-... )
->>> df = pd.DataFrame({"trust_1": [5, 8, 2], "trust_2": [1, 4, 9]})
->>> recode(df, trust)["trust_2"].tolist()
-[5.0, 2.0, nan]
->>> construct_scores(df, [trust])["trust"].tolist()
-[5.0, 2.0, 2.0]
+>>> df = pd.DataFrame({"a": [1, 2, 3, 4, 5], "c": [1, 2, 3, 4, 5]})
+>>> round(cronbach_alpha(df, ["a", "c"]).alpha, 6)  # two identical items
+1.0
 """
 
 from __future__ import annotations
