@@ -225,7 +225,7 @@ def remove_stale(parent: Path, prefix: str = _STAGE_PREFIX) -> None:
 def swap_folder(new: Path, target: Path) -> None:
     """Replace folder ``target`` by folder ``new`` whole, under the exclusive lock on its parent.
 
-    Two renames on one file system (``new`` must be beside ``target``): a reader sees the old
+    Two renames on one file system (``new`` on the same one as ``target``): a reader sees the old
     folder or the new one, never a mix; concurrent swaps into one parent happen one after
     another. The old folder is deleted after the swap. If the second rename fails, the old
     folder is put back.
