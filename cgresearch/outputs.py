@@ -42,6 +42,7 @@ from cgresearch.errors import ParameterError
 __all__ = [
     "MARKER_NAME",
     "check_output_folder",
+    "discard_stage",
     "in_use",
     "lock_stage",
     "remove_stale",
@@ -222,6 +223,28 @@ def remove_stale(parent: Path, prefix: str = _STAGE_PREFIX) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def discard_stage(stage: Path) -> None:
+    """Delete a staging folder: renamed first, so that a writer still winding down cannot create
+    a file in it while it is deleted; a leftover keeps the name's prefix, so :func:`remove_stale`
+    removes it later.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> parent = pathlib.Path(tempfile.mkdtemp())
+    >>> (parent / ".staging-1" / "run").mkdir(parents=True)
+    >>> discard_stage(parent / ".staging-1")
+    >>> list(parent.iterdir())
+    []
+    """
+    trash = stage.with_name(f"{stage.name}-discarded")
+    try:
+        os.replace(stage, trash)
+    except OSError:
+        trash = stage
+    shutil.rmtree(trash, ignore_errors=True)
+
+
 def swap_folder(new: Path, target: Path) -> None:
     """Replace folder ``target`` by folder ``new`` whole, under the exclusive lock on its parent.
 
@@ -336,7 +359,7 @@ def staged_folder(
     finally:
         os.close(lock)
         if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+            discard_stage(stage)
 
 
 def _stem(name: str) -> str:

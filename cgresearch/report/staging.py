@@ -6,12 +6,12 @@ renamed over ``outputs/<run id>/``) only when every file its ``run.json`` lists 
 report is not stopping; a staging folder whose lock is free belongs to a dead report and is
 removed by the next one.
 
-The lock, the removal of dead reports' staging folders and the swap are the shared machinery of
-:mod:`cgresearch.outputs` (:func:`~cgresearch.outputs.lock_stage`,
-:func:`~cgresearch.outputs.remove_stale`, :func:`~cgresearch.outputs.swap_folder`, the last under
-the lock on the report folder that ``allocate``/``synth`` take on theirs); what is the report's own
-is one staging folder for many runs, the check of a run against its ``run.json`` and the
-hand-off with the kernels' owner.
+The lock, the removal of dead reports' staging folders, the discard and the swap are the shared
+machinery of :mod:`cgresearch.outputs` (:func:`~cgresearch.outputs.lock_stage`,
+:func:`~cgresearch.outputs.remove_stale`, :func:`~cgresearch.outputs.discard_stage`,
+:func:`~cgresearch.outputs.swap_folder`, the last under the lock on the report folder, as
+``allocate`` and ``synth`` take it on theirs); what is the report's own is one staging folder for
+many runs, the check of a run against its ``run.json`` and the hand-off with the kernels' owner.
 
 Examples
 --------
@@ -25,12 +25,10 @@ True
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
-from cgresearch.outputs import in_use, lock_stage, remove_stale, swap_folder
+from cgresearch.outputs import discard_stage, in_use, lock_stage, remove_stale, swap_folder
 from cgresearch.report.kernels import KernelOwner
 
 __all__ = [
@@ -66,13 +64,8 @@ def remove_stale_staging(out_dir: Path) -> None:
 def discard_staging(staging: Path) -> None:
     """Delete a report's staging folder: renamed first, so that a run still winding down (its
     kernel killed) cannot create a file in it while it is deleted; a leftover keeps the staging
-    prefix, so the next report removes it."""
-    trash = staging.with_name(f"{staging.name}-discarded")
-    try:
-        os.replace(staging, trash)
-    except OSError:
-        trash = staging
-    shutil.rmtree(trash, ignore_errors=True)
+    prefix, so the next report removes it (:func:`cgresearch.outputs.discard_stage`)."""
+    discard_stage(staging)
 
 
 def missing_outputs(run_stage: Path, record: dict[str, Any]) -> list[str]:
