@@ -41,6 +41,16 @@ def weighted_var(y: np.ndarray, w: np.ndarray) -> float:
     return float((w * (y - mu) ** 2).sum() / w.sum() * n / (n - 1))
 
 
+def _valued(
+    x: np.ndarray | Sequence[float], w: np.ndarray | Sequence[float] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values and weights (1 when none) as float arrays, the rows with a missing value dropped."""
+    xv = np.asarray(x, dtype=float)
+    wv = np.ones_like(xv) if w is None else np.asarray(w, dtype=float)
+    keep = ~np.isnan(xv)
+    return xv[keep], wv[keep]
+
+
 def cohens_d(
     a: np.ndarray | Sequence[float],
     b: np.ndarray | Sequence[float],
@@ -58,11 +68,8 @@ def cohens_d(
     >>> round(cohens_d([2, 4, 6], [1, 2, 3]), 6)  # (4 - 2) / sqrt((2*4 + 2*1) / 4)
     1.264911
     """
-    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    va = np.ones_like(xa) if wa is None else np.asarray(wa, dtype=float)
-    vb = np.ones_like(xb) if wb is None else np.asarray(wb, dtype=float)
-    ka, kb = ~np.isnan(xa), ~np.isnan(xb)
-    xa, va, xb, vb = xa[ka], va[ka], xb[kb], vb[kb]
+    xa, va = _valued(a, wa)
+    xb, vb = _valued(b, wb)
     na, nb = xa.size, xb.size
     if na < 2 or nb < 2:
         return np.nan
@@ -89,11 +96,8 @@ def cliffs_delta(
     >>> cliffs_delta([3, 4, 5], [1, 2, 3])  # 8 wins, 1 tie, 0 losses of 9 pairs
     0.8888888888888888
     """
-    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    va = np.ones_like(xa) if wa is None else np.asarray(wa, dtype=float)
-    vb = np.ones_like(xb) if wb is None else np.asarray(wb, dtype=float)
-    ka, kb = ~np.isnan(xa), ~np.isnan(xb)
-    xa, va, xb, vb = xa[ka], va[ka], xb[kb], vb[kb]
+    xa, va = _valued(a, wa)
+    xb, vb = _valued(b, wb)
     if xa.size == 0 or xb.size == 0:
         return np.nan
     order = np.argsort(xb, kind="stable")
