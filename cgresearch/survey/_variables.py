@@ -15,6 +15,8 @@ from scipy import stats
 from cgresearch.errors import InputError, ParameterError
 from cgresearch.survey.design import SurveyDesign
 
+__all__ = ["complete_cases", "expand_variables", "t_critical"]
+
 
 def t_critical(level: float, df: float) -> float:
     """Two-sided critical value: t with ``df`` degrees of freedom (normal when infinite)."""
