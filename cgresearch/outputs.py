@@ -11,8 +11,9 @@ was. A staging folder left by a killed process (its lock is free) is removed by 
 The target is checked first (:func:`check_output_folder`): a path that is a file, lies below a
 file, cannot be written, is the current folder, or is a folder holding files that cgresearch did
 not write is refused with a :class:`~cgresearch.errors.ParameterError` naming the path, before any
-work is done. The report runner (``report/runner.py``) follows the same stage-then-swap and lock
-ideas for its run folders.
+work is done. The report runner (``report/staging.py``) uses the same pieces for its run folders:
+:func:`lock_stage` (a staging folder's lock), :func:`remove_stale` (staging folders of dead runs)
+and :func:`swap_folder` (the swap under the parent's lock).
 
 Examples
 --------
@@ -38,7 +39,16 @@ from pathlib import Path
 
 from cgresearch.errors import ParameterError
 
-__all__ = ["MARKER_NAME", "check_output_folder", "in_use", "staged_folder"]
+__all__ = [
+    "MARKER_NAME",
+    "check_output_folder",
+    "discard_stage",
+    "in_use",
+    "lock_stage",
+    "remove_stale",
+    "staged_folder",
+    "swap_folder",
+]
 
 #: The file that marks a folder as written by cgresearch (command name and files, as JSON).
 MARKER_NAME = ".cgresearch-output.json"
@@ -158,13 +168,111 @@ def in_use(stage: Path) -> bool:
     return False
 
 
-def _remove_leftovers(parent: Path) -> None:
-    """Remove staging folders of dead runs and old folders a run did not finish deleting."""
-    for folder in parent.glob(f"{_STAGE_PREFIX}*"):
+def lock_stage(stage: Path) -> int:
+    """Take the exclusive flock on ``stage/.lock`` that marks a staging folder in use.
+
+    Hold the returned descriptor while the folder is written; closing it (or the process dying,
+    even by SIGKILL) frees the lock, and :func:`remove_stale` then removes the folder.
+
+    Raises
+    ------
+    BlockingIOError
+        Another process holds the lock.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> stage = pathlib.Path(tempfile.mkdtemp())
+    >>> fd = lock_stage(stage)
+    >>> in_use(stage)
+    True
+    >>> os.close(fd)
+    >>> in_use(stage)
+    False
+    """
+    import fcntl
+
+    fd = os.open(stage / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def remove_stale(parent: Path, prefix: str = _STAGE_PREFIX) -> None:
+    """Remove the staging folders ``parent/<prefix>*`` of dead runs (their lock is free), and
+    old folders a swap did not finish deleting.
+
+    A staging folder whose lock a live process holds (:func:`in_use`) is left alone.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> parent = pathlib.Path(tempfile.mkdtemp())
+    >>> (parent / ".staging-dead").mkdir()
+    >>> remove_stale(parent, ".staging-")
+    >>> list(parent.iterdir())
+    []
+    """
+    for folder in parent.glob(f"{prefix}*"):
         if folder.is_dir() and not in_use(folder):
             shutil.rmtree(folder, ignore_errors=True)
     for folder in parent.glob(f"{_TRASH_PREFIX}*"):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def discard_stage(stage: Path) -> None:
+    """Delete a staging folder: renamed first, so that a writer still winding down cannot create
+    a file in it while it is deleted; a leftover keeps the name's prefix, so :func:`remove_stale`
+    removes it later.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> parent = pathlib.Path(tempfile.mkdtemp())
+    >>> (parent / ".staging-1" / "run").mkdir(parents=True)
+    >>> discard_stage(parent / ".staging-1")
+    >>> list(parent.iterdir())
+    []
+    """
+    trash = stage.with_name(f"{stage.name}-discarded")
+    try:
+        os.replace(stage, trash)
+    except OSError:
+        trash = stage
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def swap_folder(new: Path, target: Path) -> None:
+    """Replace folder ``target`` by folder ``new`` whole, under the exclusive lock on its parent.
+
+    Two renames on one file system (``new`` on the same one as ``target``): a reader sees the old
+    folder or the new one, never a mix; concurrent swaps into one parent happen one after
+    another. The old folder is deleted after the swap. If the second rename fails, the old
+    folder is put back.
+
+    Raises
+    ------
+    ParameterError
+        Another process wrote into ``target`` between the two renames.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> parent = pathlib.Path(tempfile.mkdtemp())
+    >>> (parent / "run").mkdir(); (parent / "new").mkdir()
+    >>> _ = (parent / "new" / "a.txt").write_text("1")
+    >>> swap_folder(parent / "new", parent / "run")
+    >>> sorted(p.name for p in parent.iterdir()), (parent / "run" / "a.txt").read_text()
+    (['run'], '1')
+    """
+    parent = target.parent
+    with _dir_lock(parent):
+        old = _swap_in(new, target, parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _make_parent(parent: Path, option: str, shown: str) -> None:
@@ -217,14 +325,12 @@ def staged_folder(
     ...     (pathlib.Path(d) / "out" / "a.txt").read_text()
     '1'
     """
-    import fcntl
-
     shown = str(target)
     path = check_output_folder(target, option=option, known=known)
     parent = path.parent
     _make_parent(parent, option, shown)
     with _dir_lock(parent):
-        _remove_leftovers(parent)
+        remove_stale(parent)
         try:
             stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{_stem(path.name)}-", dir=parent))
         except OSError as exc:
@@ -232,8 +338,7 @@ def staged_folder(
                 f"{option} {shown}: cannot write in {parent} ({exc.strerror}): give a folder "
                 "you can write to"
             ) from exc
-        lock = os.open(stage / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock = lock_stage(stage)
     try:
         yield stage
         files = sorted(
@@ -254,7 +359,7 @@ def staged_folder(
     finally:
         os.close(lock)
         if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+            discard_stage(stage)
 
 
 def _stem(name: str) -> str:

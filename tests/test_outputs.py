@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 
 from cgresearch.errors import ParameterError
-from cgresearch.outputs import MARKER_NAME, check_output_folder, staged_folder
+from cgresearch.outputs import (
+    MARKER_NAME,
+    check_output_folder,
+    lock_stage,
+    remove_stale,
+    staged_folder,
+    swap_folder,
+)
 
 _BUDGETS = (200, 210, 220, 230, 240, 250)
 
@@ -157,3 +164,33 @@ def test_a_long_korean_folder_name_gets_staged_and_swapped_in(tmp_path: Path) ->
             (stage / "a.csv").write_text(text)
     assert (target / "a.csv").read_text() == "second\n"
     assert _siblings(target) == []
+
+
+def test_remove_stale_takes_only_dead_folders_of_its_prefix_and_leftover_old_folders(
+    tmp_path: Path,
+) -> None:
+    for name in (".staging-dead", ".staging-live", ".cgresearch-old-run-x", ".other-dead", "run"):
+        (tmp_path / name).mkdir()
+    fd = lock_stage(tmp_path / ".staging-live")  # a report still running
+    try:
+        with pytest.raises(BlockingIOError):  # a second holder is refused at once
+            lock_stage(tmp_path / ".staging-live")
+        remove_stale(tmp_path, ".staging-")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".other-dead", ".staging-live", "run"]
+    finally:
+        os.close(fd)
+    remove_stale(tmp_path, ".staging-")  # its lock freed: the folder is a dead run's now
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other-dead", "run"]
+
+
+def test_swap_folder_replaces_the_target_whole_and_leaves_no_old_folder_behind(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "old.csv").write_text("old\n")
+    (tmp_path / ".staging-1" / "new").mkdir(parents=True)
+    (tmp_path / ".staging-1" / "new" / "a.csv").write_text("new\n")
+    swap_folder(tmp_path / ".staging-1" / "new", tmp_path / "run")
+    assert [p.name for p in (tmp_path / "run").iterdir()] == ["a.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".staging-1", "run"]
+    assert list((tmp_path / ".staging-1").iterdir()) == []

@@ -53,7 +53,7 @@ import pulp
 
 from cgresearch.errors import ModelError, ParameterError
 
-__all__ = ["SOLVER_NAMES", "STATUSES", "SolveResult", "affine", "solve"]
+__all__ = ["SOLVER_NAMES", "STATUSES", "SolveResult", "affine", "new_highs", "solve"]
 
 #: Normalised statuses a :class:`SolveResult` can carry.
 STATUSES = ("optimal", "infeasible", "unbounded", "time_limit", "not_solved", "error")
@@ -270,7 +270,25 @@ def _stdout_to_devnull():
         os.close(saved)
 
 
-def _new_highs():
+def new_highs() -> Any:
+    """Return a fresh, silent ``highspy.Highs`` model (HiGHS's banner is never printed).
+
+    The one way the package makes a raw HiGHS model: the allocation models, the evaluation room's
+    small LPs (``evaluation/_lp.py``) and the benchmarks share it, so no model prints the HiGHS
+    banner or log on the user's terminal. Set ``output_flag`` back to True on the returned
+    instance to see HiGHS's log.
+
+    Returns
+    -------
+    highspy.Highs
+        An empty model with ``output_flag`` False.
+
+    Examples
+    --------
+    >>> h = new_highs()
+    >>> h.getOptionValue("output_flag")[1]
+    False
+    """
     import highspy
 
     global _HIGHS_BANNER_SILENCED
@@ -284,6 +302,10 @@ def _new_highs():
     return h
 
 
+#: Former private name, kept for callers not yet moved to :func:`new_highs`.
+_new_highs = new_highs
+
+
 class _BatchHiGHS(pulp.HiGHS):
     """PuLP's highspy solver with the model passed in batches and the log sent to a file."""
 
@@ -293,7 +315,7 @@ class _BatchHiGHS(pulp.HiGHS):
         self._echo = echo
 
     def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:
-        lp.solverModel = h = _new_highs()
+        lp.solverModel = h = new_highs()
         if self._log_path is not None or self._echo:
             h.setOptionValue("output_flag", True)
             h.setOptionValue("log_to_console", self._echo)

@@ -26,9 +26,9 @@ def solve_lp(
     """
     import highspy
 
-    from cgresearch.allocation.solver import _new_highs
+    from cgresearch.allocation.solver import new_highs
 
-    h = _new_highs()
+    h = new_highs()
     lp = highspy.HighsLp()
     n = len(c)
     m = int(a.shape[0])

@@ -4,8 +4,9 @@ Runs every notebook (or those selected) once per parameter file in ``params/``:
 
 1. every parameter file is validated against its notebook's declared parameters before any
    kernel starts (:mod:`cgresearch.report.params`);
-2. each run executes through papermill's Python API with an explicit kernel, working directory
-   (``notebooks/``) and per-cell timeout, writing into a staging folder inside ``outputs/``;
+2. each run (:func:`cgresearch.report.execute.execute_run`) executes through papermill's Python
+   API with an explicit kernel, working directory (``notebooks/``) and per-cell timeout, writing
+   into a staging folder inside ``outputs/``;
 3. a run that succeeds gets its HTML page and ``run.json`` and then replaces ``outputs/<run id>/``
    by directory renames; a run that fails leaves the previous outputs untouched, keeps its
    executed notebook in ``outputs/_failed/`` and is reported with the notebook, the parameter
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -46,21 +46,19 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
-from cgresearch.i18n import DEFAULT_LANG, check_lang, tr
-from cgresearch.report.failures import failure_message
+from cgresearch.i18n import DEFAULT_LANG, check_lang
+from cgresearch.report.execute import FAILED_DIR, RunResult, execute_run
 from cgresearch.report.inputs import check_inputs
 from cgresearch.report.kernels import (
     KernelOwner,
-    kernel_config,
     kernels_import_this_package,
     resolve_kernel,
 )
-from cgresearch.report.params import ParameterSet, load_parameter_sets, read_notebook
+from cgresearch.report.params import ParameterSet, load_parameter_sets
 from cgresearch.report.progress import ReportProgress
 from cgresearch.report.staging import (
     STAGING_PREFIX,
     discard_staging,
-    install_run,
     lock_staging,
     remove_stale_staging,
 )
@@ -74,39 +72,6 @@ __all__ = [
     "resolve_kernel",
     "run_report",
 ]
-
-#: Sub-folder of the report folder that keeps the executed notebooks of failed runs.
-FAILED_DIR = "_failed"
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """How one run (one notebook with one parameter file) went.
-
-    Attributes
-    ----------
-    run_id, notebook, params_file
-        The run, its notebook stem and parameter file.
-    ok
-        Whether every cell ran.
-    seconds
-        Wall time of the run.
-    message
-        For a failed run: notebook, parameter file, failing cell and error, in plain words.
-    failed_notebook
-        For a failed run: the executed notebook kept for inspection.
-    interrupted
-        The run was stopped with the report (Ctrl-C, SIGTERM, an error elsewhere): not installed.
-    """
-
-    run_id: str
-    notebook: str
-    params_file: str
-    ok: bool
-    seconds: float
-    message: str = ""
-    failed_notebook: Path | None = None
-    interrupted: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,18 +133,6 @@ class ReportResult:
         return "\n".join(lines)
 
 
-def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
-    return RunResult(
-        pset.run_id,
-        pset.notebook,
-        pset.to_dict()["params_file"],
-        ok=False,
-        seconds=seconds,
-        message=f"{pset.notebook} with {pset.params_file}: interrupted; previous outputs kept",
-        interrupted=True,
-    )
-
-
 def edition_dir(root: Path, lang: str) -> Path:
     """Return the folder of an edition: the Korean one is ``root`` itself, English ``root/en``.
 
@@ -198,129 +151,6 @@ def other_edition_link(lang: str) -> tuple[str, str]:
     ('en', 'en/index.html')
     """
     return ("en", "en/index.html") if check_lang(lang) == "ko" else ("ko", "../index.html")
-
-
-def _make_reproducible_file(path: Path, paths: dict[str, str]) -> None:
-    """Rewrite a kept executed notebook without ids, timings or the staging path (best effort:
-    a notebook papermill left unreadable stays as it is)."""
-    import nbformat
-
-    from cgresearch.report.reproducible import reproducible_notebook
-
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except (OSError, ValueError):
-        return
-    nbformat.write(reproducible_notebook(nb, paths), path)
-
-
-def _execute(
-    pset: ParameterSet,
-    staging: Path,
-    out_dir: Path,
-    kernel: str,
-    timeout: int,
-    git: dict[str, Any],
-    owner: KernelOwner,
-) -> RunResult:
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from cgresearch.report.provenance import output_digests, write_json
-    from cgresearch.report.reproducible import reproducible_notebook
-
-    t0 = time.perf_counter()
-    if owner.stopped:
-        return _interrupted(pset, 0.0)
-    run_stage = staging / pset.run_id
-    run_stage.mkdir(parents=True)
-    final = out_dir / pset.run_id
-    executed_path = run_stage / f"{pset.run_id}.ipynb"
-    nb = read_notebook(pset.notebook_path)
-    parameters = {**pset.parameters, "output_dir": str(run_stage)}
-    ipc_dir = tempfile.mkdtemp(prefix="cgk-")  # short path: unix sockets allow ~100 characters
-    try:
-        executed = papermill.execute_notebook(
-            nb,
-            str(executed_path),
-            parameters=parameters,
-            kernel_name=kernel,
-            cwd=str(pset.notebook_path.parent),
-            execution_timeout=timeout,
-            progress_bar=False,
-            log_output=False,
-            start_timeout=120,
-            config=kernel_config(ipc_dir),
-            kernel_manager_class=owner.manager_class(),
-            record_timing=False,
-        )
-    except (PapermillExecutionError, Exception) as exc:
-        if owner.stopped:  # the kernel was killed because the report is stopping
-            return _interrupted(pset, time.perf_counter() - t0)
-        kept: Path | None = None
-        if executed_path.is_file():
-            failed_dir = out_dir / FAILED_DIR
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            kept = failed_dir / executed_path.name
-            os.replace(executed_path, kept)
-        message = failure_message(pset, exc, kept, timeout)
-        if kept is not None:
-            _make_reproducible_file(kept, {str(run_stage): str(final)})
-        return RunResult(
-            pset.run_id,
-            pset.notebook,
-            pset.to_dict()["params_file"],
-            ok=False,
-            seconds=time.perf_counter() - t0,
-            message=message,
-            failed_notebook=kept,
-        )
-    finally:
-        shutil.rmtree(ipc_dir, ignore_errors=True)
-    if owner.stopped:
-        return _interrupted(pset, time.perf_counter() - t0)
-    # papermill records the notebook it was given (here an object, with random cell ids): name
-    # its file instead
-    executed.metadata.setdefault("papermill", {})["input_path"] = str(pset.notebook_path)
-    executed = reproducible_notebook(executed, {str(run_stage): str(final)})
-    nbformat.write(executed, executed_path)
-    (run_stage / f"{pset.run_id}.html").write_text(
-        _page(executed, pset),
-        encoding="utf-8",
-    )
-    record = {
-        **pset.to_dict(),
-        "kernel": kernel,
-        "git_commit": git.get("commit"),
-        "outputs": output_digests(run_stage),
-    }
-    write_json(record, run_stage / "run.json")  # last: a run.json means the run is whole
-    seconds = time.perf_counter() - t0
-    try:
-        installed = install_run(run_stage, final, staging, owner)
-    except RuntimeError as exc:  # a file the run listed has gone: keep the previous outputs
-        return RunResult(
-            pset.run_id,
-            pset.notebook,
-            record["params_file"],
-            ok=False,
-            seconds=seconds,
-            message=f"{pset.notebook} with {pset.params_file}: {exc}",
-        )
-    if not installed:
-        return _interrupted(pset, seconds)
-    with contextlib.suppress(FileNotFoundError):
-        (out_dir / FAILED_DIR / executed_path.name).unlink()
-    return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
-
-
-def _page(executed: Any, pset: ParameterSet) -> str:
-    """The run's HTML page in its edition's language (the ``lang`` parameter, if declared)."""
-    from cgresearch.report.html import notebook_html
-
-    lang = pset.parameters.get("lang", DEFAULT_LANG)
-    return notebook_html(executed, title=tr(pset.title, lang), lang=lang)
 
 
 _TYPICAL_RUN_SECONDS = 10.0
@@ -558,7 +388,7 @@ def run_report(
         def one(pset: ParameterSet) -> RunResult:
             progress.started(pset.run_id)
             run_started = datetime.now(UTC).isoformat(timespec="seconds")
-            res = _execute(pset, staging, out, kernel, timeout, git, owner)
+            res = execute_run(pset, staging, out, kernel, timeout, git, owner)
             if res.ok:
                 timings[res.run_id] = {"started_utc": run_started, "seconds": round(res.seconds, 3)}
             progress.finished(res.run_id, "interrupted" if res.interrupted else res.ok, res.seconds)

@@ -6,6 +6,13 @@ renamed over ``outputs/<run id>/``) only when every file its ``run.json`` lists 
 report is not stopping; a staging folder whose lock is free belongs to a dead report and is
 removed by the next one.
 
+The lock, the removal of dead reports' staging folders, the discard and the swap are the shared
+machinery of :mod:`cgresearch.outputs` (:func:`~cgresearch.outputs.lock_stage`,
+:func:`~cgresearch.outputs.remove_stale`, :func:`~cgresearch.outputs.discard_stage`,
+:func:`~cgresearch.outputs.swap_folder`, the last under the lock on the report folder, as
+``allocate`` and ``synth`` take it on theirs); what is the report's own is one staging folder for
+many runs, the check of a run against its ``run.json`` and the hand-off with the kernels' owner.
+
 Examples
 --------
 >>> import tempfile
@@ -18,12 +25,10 @@ True
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
-from cgresearch.outputs import in_use
+from cgresearch.outputs import discard_stage, in_use, lock_stage, remove_stale, swap_folder
 from cgresearch.report.kernels import KernelOwner
 
 __all__ = [
@@ -34,56 +39,33 @@ __all__ = [
     "lock_staging",
     "missing_outputs",
     "remove_stale_staging",
-    "swap_in",
 ]
 
 #: Name prefix of the staging folders inside the report folder.
 STAGING_PREFIX = ".staging-"
-
-_LOCK_NAME = ".lock"
 
 
 def lock_staging(staging: Path) -> int:
     """Hold an exclusive lock on ``staging/.lock`` while the report runs; return its descriptor.
 
     The lock dies with the process (even on SIGKILL), which is how a later report tells a
-    staging folder in use from one left behind, whatever became of the process id.
+    staging folder in use from one left behind, whatever became of the process id
+    (:func:`cgresearch.outputs.lock_stage`).
     """
-    import fcntl
-
-    fd = os.open(staging / _LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    return fd
+    return lock_stage(staging)
 
 
 def remove_stale_staging(out_dir: Path) -> None:
-    """Remove staging folders whose report process no longer runs (their lock is free)."""
-    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
-        if folder.is_dir() and not in_use(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+    """Remove staging folders whose report process no longer runs (their lock is free)
+    (:func:`cgresearch.outputs.remove_stale` with the report's prefix)."""
+    remove_stale(out_dir, STAGING_PREFIX)
 
 
 def discard_staging(staging: Path) -> None:
     """Delete a report's staging folder: renamed first, so that a run still winding down (its
     kernel killed) cannot create a file in it while it is deleted; a leftover keeps the staging
-    prefix, so the next report removes it."""
-    trash = staging.with_name(f"{staging.name}-discarded")
-    try:
-        os.replace(staging, trash)
-    except OSError:
-        trash = staging
-    shutil.rmtree(trash, ignore_errors=True)
-
-
-def swap_in(new: Path, target: Path, trash_dir: Path) -> None:
-    """Replace folder ``target`` by ``new`` with renames (same file system, never half-written)."""
-    old: Path | None = None
-    if target.exists():
-        old = trash_dir / f".old-{target.name}"
-        os.replace(target, old)
-    os.replace(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    prefix, so the next report removes it (:func:`cgresearch.outputs.discard_stage`)."""
+    discard_stage(staging)
 
 
 def missing_outputs(run_stage: Path, record: dict[str, Any]) -> list[str]:
@@ -93,7 +75,7 @@ def missing_outputs(run_stage: Path, record: dict[str, Any]) -> list[str]:
     return [name for name in claimed if not (run_stage / name).is_file()]
 
 
-def install_run(run_stage: Path, final: Path, staging: Path, owner: KernelOwner) -> bool:
+def install_run(run_stage: Path, final: Path, owner: KernelOwner) -> bool:
     """Swap a complete, checked staged run into ``final``; False when the report is stopping.
 
     The check and the renames happen while :meth:`KernelOwner.stop` is held off, so a run is
@@ -107,5 +89,5 @@ def install_run(run_stage: Path, final: Path, staging: Path, owner: KernelOwner)
         raise RuntimeError(f"run {record['run_id']} is incomplete: missing {', '.join(missing)}")
     with owner.installing() as allowed:
         if allowed:
-            swap_in(run_stage, final, staging)
+            swap_folder(run_stage, final)
         return allowed

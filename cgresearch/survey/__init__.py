@@ -17,19 +17,8 @@ from cgresearch.survey.calibration import (
     rake,
 )
 from cgresearch.survey.design import LonelyPSU, SurveyDesign
-from cgresearch.survey.estimators import (
-    ByEstimate,
-    Estimate,
-    ProportionCI,
-    QuantileEstimate,
-    svyby,
-    svyciprop,
-    svymean,
-    svyquantile,
-    svyratio,
-    svytotal,
-    svyvar,
-)
+from cgresearch.survey.domains import ByEstimate, svyby
+from cgresearch.survey.estimators import Estimate, svymean, svyratio, svytotal, svyvar
 from cgresearch.survey.gaps import (
     GapTable,
     RaoScottResult,
@@ -61,6 +50,8 @@ from cgresearch.survey.priorities import (
     pairs_from_prefixes,
     policy_priorities,
 )
+from cgresearch.survey.proportions import ProportionCI, svyciprop
+from cgresearch.survey.quantiles import QuantileEstimate, svyquantile
 from cgresearch.survey.scales import (
     AlphaResult,
     LikertItem,

@@ -673,6 +673,12 @@ def _connect(client: Any | None, scheduler: str | None, workers: int | None) -> 
         yield local
 
 
+#: The sweeps' Dask engine as a public name, for other rooms' batched work (the evaluation's
+#: Monte Carlo): the given client, one on ``scheduler``, or a local cluster whose workers ignore
+#: Ctrl-C.
+dask_client = _connect
+
+
 def _run_tasks(
     client: Any,
     spec: SweepSpec,

@@ -158,20 +158,6 @@ def test_per_unit_sobol_and_the_dask_path_agree_with_the_serial_path() -> None:
     assert remote.n_workers == 1 and set(serial.sobol_by_unit["factor"]) == set(serial.factors)
 
 
-# --- grades from ranks ------------------------------------------------------------------------
-@settings(max_examples=60)
-@given(n=st.integers(3, 40), data=st.data())
-def test_a_better_rank_never_gets_a_worse_grade(n: int, data: st.DataObject) -> None:
-    ranks = np.array(data.draw(st.lists(st.integers(1, n), min_size=n, max_size=n)))
-    g = grades_from_ranks(ranks, (("가", 0.3), ("나", 0.4), ("다", 0.3)))
-    order = np.argsort(ranks, kind="stable")
-    assert (np.diff(g[order]) >= 0).all()
-    # without ties the grade counts are the largest-remainder counts of the shares
-    distinct = grades_from_ranks(np.arange(1, n + 1), (("가", 0.3), ("나", 0.4), ("다", 0.3)))
-    counts = np.bincount(distinct, minlength=3)
-    assert counts.sum() == n and (abs(counts - np.array([0.3, 0.4, 0.3]) * n) < 1).all()
-
-
 # --- bad input --------------------------------------------------------------------------------
 def test_bad_input_raises_errors_that_say_what_to_do() -> None:
     x = _data()
@@ -237,6 +223,19 @@ def test_each_draw_equals_build_index_with_the_same_choices(
         np.testing.assert_allclose(res.scores[:, d], core.index.to_numpy(), rtol=1e-9)
 
 
+@settings(max_examples=15, deadline=None)
+@given(perm=st.permutations(list(range(9))))
+def test_unit_order_does_not_change_any_units_ranks_or_grade_odds(perm: list[int]) -> None:
+    x = _data(seed=6)
+    spec = UncertaintySpec(n_base=8, seed=4)
+    a = monte_carlo_index(x, FRAMEWORK, spec, workers=0)
+    b = monte_carlo_index(x.iloc[perm], FRAMEWORK, spec, workers=0)
+    pd.testing.assert_frame_equal(a.rank_intervals, b.rank_intervals.loc[a.rank_intervals.index])
+    pd.testing.assert_frame_equal(
+        a.grade_probabilities, b.grade_probabilities.loc[a.grade_probabilities.index]
+    )
+
+
 def test_rank_shares_reproduce_the_quantile_rule_of_the_grades_module() -> None:
     from cgresearch.evaluation import GradeRule, assign_grades
 
@@ -250,16 +249,3 @@ def test_rank_shares_reproduce_the_quantile_rule_of_the_grades_module() -> None:
         np.testing.assert_array_equal(got, want)
     with pytest.raises(ParameterError, match="quantiles"):
         rank_shares(GradeRule("cutoffs", cutoffs=(40, 80)), 25)
-
-
-@settings(max_examples=15, deadline=None)
-@given(perm=st.permutations(list(range(9))))
-def test_unit_order_does_not_change_any_units_ranks_or_grade_odds(perm: list[int]) -> None:
-    x = _data(seed=6)
-    spec = UncertaintySpec(n_base=8, seed=4)
-    a = monte_carlo_index(x, FRAMEWORK, spec, workers=0)
-    b = monte_carlo_index(x.iloc[perm], FRAMEWORK, spec, workers=0)
-    pd.testing.assert_frame_equal(a.rank_intervals, b.rank_intervals.loc[a.rank_intervals.index])
-    pd.testing.assert_frame_equal(
-        a.grade_probabilities, b.grade_probabilities.loc[a.grade_probabilities.index]
-    )

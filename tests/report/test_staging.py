@@ -38,7 +38,7 @@ def test_a_complete_run_replaces_the_previous_folder_whole(tmp_path):
     _previous(out, "r")
     present = ["figures/a.png", "r.ipynb", "r.html"]
     run = _staged(stage, "r", {"figures/a.png": "0" * 64}, present)
-    assert install_run(run, out / "r", stage, KernelOwner())
+    assert install_run(run, out / "r", KernelOwner())
     assert sorted(_files(out / "r")) == ["figures/a.png", "r.html", "r.ipynb", "run.json"]
 
 
@@ -49,7 +49,7 @@ def test_a_run_missing_a_file_its_record_lists_is_refused_and_the_previous_kept(
     run = _staged(stage, "r", outputs, ["figures/a.png", "r.ipynb", "r.html"])
     assert missing_outputs(run, json.loads((run / "run.json").read_text())) == ["tables/t.csv"]
     with pytest.raises(RuntimeError, match=r"missing tables/t\.csv"):
-        install_run(run, out / "r", stage, KernelOwner())
+        install_run(run, out / "r", KernelOwner())
     assert _files(out / "r") == before
 
 
@@ -59,7 +59,7 @@ def test_no_run_is_installed_once_the_report_is_stopping(tmp_path):
     run = _staged(stage, "r", {}, ["r.ipynb", "r.html"])
     owner = KernelOwner()
     owner.stop()
-    assert install_run(run, out / "r", stage, owner) is False
+    assert install_run(run, out / "r", owner) is False
     assert _files(out / "r") == before
 
 

@@ -8,9 +8,6 @@ residual df, svycontrast, regTermTest and svychisq (Rao-Scott "F" and first-orde
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,42 +16,9 @@ from statsmodels.stats.multitest import multipletests
 
 from cgresearch.errors import InputError, ParameterError
 from cgresearch.survey.design import SurveyDesign
-from cgresearch.survey.gaps import cliffs_delta, cohens_d, gap_table, rao_scott
+from cgresearch.survey.gaps import gap_table
 from cgresearch.survey.scales import LikertItem, LikertScale
-
-FIX = Path(__file__).parent / "fixtures"
-EST = {"rel": 1e-8, "abs": 1e-10}  # estimates: 1e-8 relative
-SE = {"rel": 1e-6, "abs": 1e-12}  # standard errors, p-values, test statistics: 1e-6
-
-
-@cache
-def _ref() -> pd.DataFrame:
-    return pd.read_csv(FIX / "gaps_reference.csv", keep_default_na=False)
-
-
-def r(case: str, quantity: str, term: str = "") -> float:
-    ref = _ref()
-    row = ref[(ref["case"] == case) & (ref["quantity"] == quantity) & (ref["term"] == term)]
-    assert len(row) == 1, (case, quantity, term)
-    return float(row["value"].iloc[0])
-
-
-@cache
-def _api(name: str) -> pd.DataFrame:
-    df = pd.read_csv(FIX / f"api{name}.csv")
-    df["api_cat"] = np.where(df["api00"] < 600, 1, np.where(df["api00"] < 750, 2, 3))
-    return df
-
-
-def design(name: str) -> SurveyDesign:
-    if name == "clus1":
-        return SurveyDesign(_api("clus1"), ids="dnum", weights="pw", fpc="fpc")
-    if name == "strat":
-        return SurveyDesign(_api("strat"), strata="stype", weights="pw", fpc="fpc")
-    if name == "clus2":
-        return SurveyDesign(_api("clus2"), ids=["dnum", "snum"], fpc=["fpc1", "fpc2"])
-    raise KeyError(name)
-
+from tests.survey.gaps_reference import EST, SE, design, r
 
 GAP_CASES = [
     ("clus1_api00_stype", "clus1", "api00", "stype"),
@@ -118,27 +82,6 @@ def test_overall_wald_test_equals_regtermtest(case, dname, y, g):
     assert o["p_value"] == pytest.approx(r(case, "wald_p"), **SE)
 
 
-CHISQ_CASES = [
-    ("chisq_clus1_schwide_stype", "clus1", "sch.wide", "stype"),
-    ("chisq_strat_compimp_stype", "strat", "comp.imp", "stype"),
-    ("chisq_clus2_apicat_stype", "clus2", "api_cat", "stype"),
-    ("chisq_strat_apicat_awards", "strat", "api_cat", "awards"),
-]
-
-
-@pytest.mark.parametrize(("case", "dname", "row", "col"), CHISQ_CASES)
-def test_rao_scott_equals_svychisq(case, dname, row, col):
-    res = rao_scott(design(dname), row, col)
-    assert res.pearson == pytest.approx(r(case, "pearson_X2"), **SE)
-    assert res.f == pytest.approx(r(case, "F"), **SE)
-    assert res.ndf == pytest.approx(r(case, "ndf"), **SE)
-    assert res.ddf == pytest.approx(r(case, "ddf"), **SE)
-    assert res.p_value == pytest.approx(r(case, "p"), **SE)
-    assert res.first_order_p == pytest.approx(r(case, "first_order_p"), **SE)
-    # The rescaled table sums to the number of rows (R's svytable(..., Ntotal = N)).
-    assert res.table.to_numpy().sum() == pytest.approx(len(design(dname).data))
-
-
 def test_gap_table_chisq_column_is_the_rao_scott_test_of_item_by_group():
     t = gap_table(design("clus2"), ["api_cat"], "stype")
     chi = t.chisq.iloc[0]
@@ -171,26 +114,6 @@ def test_p_value_adjustment_follows_holm_and_benjamini_hochberg_formulas():
     for _, grp in tv.groupby("variable"):
         smallest = grp["p_value"].idxmin()
         assert tv.loc[smallest, "p_holm"] == pytest.approx(min(1, 3 * grp["p_value"].min()))
-
-
-def test_cliffs_delta_equals_mann_whitney_form_and_weights_act_as_replicates():
-    rng = np.random.default_rng(7)
-    a, b = rng.integers(1, 6, 40).astype(float), rng.integers(1, 6, 55).astype(float)
-    u = stats.mannwhitneyu(a, b).statistic  # wins of a plus half the ties
-    assert cliffs_delta(a, b) == pytest.approx(2 * u / (a.size * b.size) - 1, rel=1e-12)
-    wa, wb = rng.integers(1, 4, 40), rng.integers(1, 4, 55)
-    replicated = cliffs_delta(np.repeat(a, wa), np.repeat(b, wb))
-    assert cliffs_delta(a, b, wa, wb) == pytest.approx(replicated, rel=1e-12)
-
-
-def test_cohens_d_by_hand_unweighted_and_weighted():
-    # a = (2, 4, 6): mean 4, var 4; b = (1, 2, 3): mean 2, var 1; pooled = (2*4 + 2*1)/4 = 2.5.
-    assert cohens_d([2, 4, 6], [1, 2, 3]) == pytest.approx(2 / np.sqrt(2.5), rel=1e-12)
-    # Weights (1, 1, 2) on a: mean (2 + 4 + 12)/4 = 4.5; weighted var as svyvar:
-    # sum w (x - 4.5)^2 / sum w * n/(n-1) = (6.25 + 0.25 + 4.5)/4 * 3/2 = 4.125.
-    # b unweighted: mean 2, var 1. pooled = (2*4.125 + 2*1)/4 = 2.5625; d = 2.5 / 1.6008
-    d = cohens_d([2, 4, 6], [1, 2, 3], wa=[1, 1, 2], wb=[1, 1, 1])
-    assert d == pytest.approx(2.5 / np.sqrt(2.5625), rel=1e-12)
 
 
 def _toy() -> pd.DataFrame:
