@@ -35,6 +35,7 @@ from cgresearch.i18n import Lang, tr
 __all__ = [
     "LIGHT_COLOURS",
     "envelope_range_chart",
+    "factor_label",
     "feedback_profile_chart",
     "grade_probability_chart",
     "index_map",
@@ -56,7 +57,12 @@ LIGHT_COLOURS: dict[str, str] = {
 _GRADE_COLOURS = ("#0072B2", "#56B4E9", "#E69F00", "#CC79A7", "#999999")
 
 
-def _factor_label(factor: str, lang: Lang) -> str:
+def factor_label(factor: str, lang: Lang = "ko") -> str:
+    """The reader's name of a Monte Carlo factor (``normalisation``, ``weights`` ...).
+
+    >>> factor_label("weights", "en")
+    'Pillar weights'
+    """
     labels = {
         "normalisation": tr("Normalisation", lang),
         "aggregation": tr("Aggregation", lang),
@@ -284,7 +290,7 @@ def sobol_chart(sobol: pd.DataFrame, *, lang: Lang = "ko", synthetic: bool | Non
             label=tr("First order (S1)", lang), capsize=2)  # fmt: skip
     ax.barh(y + h / 2, s["ST"].clip(lower=0), h, xerr=s.get("ST_conf"), color=style.PALETTE[1],
             label=tr("Total (ST)", lang), capsize=2)  # fmt: skip
-    ax.set_yticks(y, [_factor_label(str(f), lang) for f in s.index])
+    ax.set_yticks(y, [factor_label(str(f), lang) for f in s.index])
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float((s["ST"] + s.get("ST_conf", 0)).max()) * 1.05))
     ax.set_xlabel(tr("Sobol index (share of rank variance)", lang))
