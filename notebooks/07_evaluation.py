@@ -85,7 +85,10 @@ POINTS = {  # the index and pillar columns, by their names (scores on 1-100)
     framework.root: tr("CG index score (points)", lang),
     **{c: tr("{name} (points)", lang, name=PILLAR_NAMES[c]) for c in PILLARS},
 }
-PROBS = {g: tr("Probability of grade {grade} (%)", lang, grade=g) for g in grades.unique()}
+PROBS = {
+    g: tr("Probability of {grade} (%)", lang, grade=fig_eval.grade_label(g, lang))
+    for g in grades.unique()
+}
 
 
 def table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -95,6 +98,8 @@ def table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     for col in ("p_grade", "progress", "elapsed", "schedule_gap", "mean_progress", *PROBS):
         if col in shown:
             shown[col] = shown[col] * 100
+    if "grade" in shown and lang == "en":  # 가/나/다 by their English names
+        shown["grade"] = [fig_eval.grade_label(g, lang) for g in shown["grade"]]
     if "goal" in shown:
         shown["goal"] = [term_name(g, lang) for g in shown["goal"]]
     if "strategy" in shown:
@@ -178,7 +183,7 @@ fig = fig_eval.pillar_heatmap(
 save(fig, "pillar_heatmap", OUT / "figures")
 plt.show()
 print(fig.texts[-1].get_text())
-shown_scores.drop(columns=tr("Data", lang)).head(10).round(1)
+shown_scores.head(10).round(1)
 
 # %%
 show_markdown(
@@ -223,7 +228,7 @@ fig = fig_eval.sobol_chart(mc.sobol, lang=lang, synthetic=True)
 save(fig, "sobol", OUT / "figures")
 plt.show()
 print(fig.texts[-1].get_text())
-shown_sobol.drop(columns=tr("Data", lang)).round(3)
+shown_sobol.round(3)
 
 # %%
 show_markdown(
@@ -251,7 +256,7 @@ fig = fig_eval.monitoring_chart(monitor.latest, goal_names=goal_names, lang=lang
 save(fig, "monitoring", OUT / "figures")
 plt.show()
 print(fig.texts[-1].get_text())
-shown_goals.drop(columns=tr("Data", lang)).round(1)
+shown_goals.round(1)
 
 # %%
 show_markdown(
