@@ -297,7 +297,7 @@ show_markdown(
         "come from the evaluation. Each gu's range: the lowest and highest envelope over the "
         "most frequent grade vectors of the Monte Carlo draws.",
         lang,
-        scenario=scenario,
+        scenario=f"{scenario}.toml",
     )
 )
 tiers = load_scenario(paths.scenarios_dir() / f"{scenario}.toml")

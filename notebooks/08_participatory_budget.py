@@ -114,7 +114,7 @@ show_markdown(
         "completion, and the welfare-maximising MIP on the same ballots, with a fairness audit "
         "and maps of who gains by gu.",
         lang,
-        system=budget_system,
+        system=f"{budget_system}.toml",
     )
 )
 types = system.to_frame()
@@ -226,7 +226,7 @@ text = caption(
         "the projects a voter supported (pabutools' cost satisfaction).",
         lang,
         seed=seed,
-        system=budget_system,
+        system=f"{budget_system}.toml",
     ),
     synthetic=True,
     lang=lang,

@@ -47,10 +47,11 @@ __all__ = [
     "sobol_chart",
 ]
 
-#: Traffic-light colours (Okabe–Ito: bluish green, orange, vermillion, grey).
+#: Traffic-light colours (Okabe–Ito: bluish green, yellow, vermillion, grey): at risk and off
+#: track differ in lightness too, so readers with a red–green deficiency tell them apart.
 LIGHT_COLOURS: dict[str, str] = {
     "on_track": "#009E73",
-    "at_risk": "#E69F00",
+    "at_risk": "#F0E442",
     "off_track": "#D55E00",
     "no_data": "#999999",
 }
@@ -141,7 +142,7 @@ def index_map(
         "score",
         boundaries=boundaries,
         label=label or tr("CG index score (0-100)", lang),
-        title=title,
+        title=title if title is not None else tr("Composite CG index by gu", lang),
     )
     if synthetic is not None:
         style.caption(
@@ -318,7 +319,11 @@ def sobol_chart(sobol: pd.DataFrame, *, lang: Lang = "ko", synthetic: bool | Non
     ax.set_title(tr("What drives the ranks: Sobol sensitivity", lang))
     return _finish(
         fig,
-        tr("Sobol indices of the mean absolute rank change, estimated with SALib.", lang),
+        tr(
+            "Sobol indices of the mean absolute rank change, estimated with SALib; whiskers: "
+            "95% confidence intervals (bootstrap).",
+            lang,
+        ),
         synthetic,
         lang,
     )
@@ -404,7 +409,8 @@ def feedback_profile_chart(
                 mec=style.PALETTE[5], ms=8, mew=1.5, label=tr("Last year", lang))  # fmt: skip
     ax.set_yticks(y, [pillar_names.get(c, c) if pillar_names else c for c in codes], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
+    ax.set_xlim(0, 104)  # room for a marker at 100 (drawn whole, not cut by the frame)
+    ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel(tr("Pillar score (0-100)", lang))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, fontsize=8, frameon=False)
     ax.set_title(title)
