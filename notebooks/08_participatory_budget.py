@@ -86,6 +86,11 @@ def table(frame: pd.DataFrame, name: str, label: str, excel: bool = True, **extr
         "kind": {"project": tr("project", lang), "programme": tr("programme", lang)}.get,
         "channel": {"e_vote": tr("e-vote", lang), "onsite": tr("on-site", lang)}.get,
         "home_gu": lambda c: GU[int(c)],
+        "unit": lambda u: {
+            "억원": tr("100 million KRW", lang),
+            "count": tr("count", lang),
+            "persons": tr("persons", lang),
+        }.get(u, u),
     }
     for col, name_of in names.items():
         if col in shown:
@@ -240,8 +245,9 @@ shown.rename(columns=headers(shown.columns, lang)).round(3)
 
 # %%
 gains = gains_by_gu(outcomes, districts, system)
-table(gains.drop(columns="name_ko").assign(gu=[GU[c] for c in gains["adm_code"]]),
-      "gains_by_gu", SYNTH)  # fmt: skip
+shown_gains = gains.drop(columns="name_ko")
+shown_gains.insert(2, "gu", [GU[c] for c in gains["adm_code"]])
+table(shown_gains, "gains_by_gu", SYNTH)
 for out in outcomes[1:]:
     fig = gains_map(gains, out.rule, lang)
     text = caption(
@@ -295,7 +301,7 @@ key = record_key_figures(
     n_put_to_vote=int(screening.table["put_to_vote"].sum()),
     n_voters=votes.n_voters,
     envelopes_eok=round(float(envelopes.sum()), 6),
-    series_proposals_2016=float(
+    series_proposals_2016=int(
         series.loc[(series["series"] == "proposals") & (series["year"] == 2016), "value"].item()
     ),
     series_gap_years_total=int(series.loc[series["series"] == "total_eok", "value"].isna().sum()),

@@ -412,7 +412,7 @@ def feedback_profile_chart(
     ax.set_xlim(0, 104)  # room for a marker at 100 (drawn whole, not cut by the frame)
     ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel(tr("Pillar score (0-100)", lang))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=3, fontsize=8, frameon=False)
     ax.set_title(title)
     return _finish(fig, tr("Pillar profile against the Seoul median and last year.", lang),
                    synthetic, lang)  # fmt: skip

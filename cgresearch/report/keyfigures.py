@@ -197,10 +197,12 @@ def _value(key: str, value: Any, lang: Lang) -> str:
         names = load_districts().set_index("adm_code")["name_ko" if lang == "ko" else "name_en"]
         if value in names.index:
             return str(names[value])
+    if key == "year" or key.endswith("_year"):  # a year, not a count: 2023, never 2,023
+        return str(value)
     if key.endswith("_mkrw") or key.endswith("_eok"):
         eok = mkrw_to_eok(value) if key.endswith("_mkrw") else float(value)
         return format_eok(eok, lang, decimals=2)
-    if "share" in key:
+    if "share" in key or key.endswith("_coverage"):
         return format_percent(float(value))
     if "p_value" in key:
         return format_p(float(value))
@@ -222,6 +224,10 @@ def key_figure_rows(figures: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> li
     [('Total budget of CG projects', '76,615.00 (100 million KRW)')]
     >>> key_figure_rows({"importance": {"T2": 4.1234}}, "ko")
     [('중요도(평균 점수) · 협치로의 점진적 전환', '4.123')]
+    >>> key_figure_rows({"year": 2023, "rules": {"max-welfare": {"spent_eok": 487.971}}}, "en")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('Evaluation year', '2023'),
+     ('Selection rule · Max welfare (MIP) · Spent', '487.97 (100 million KRW)')]
     """
     rows: list[tuple[str, str]] = []
 
