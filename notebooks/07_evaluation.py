@@ -304,10 +304,9 @@ tiers = load_scenario(paths.scenarios_dir() / f"{scenario}.toml")
 ranges = envelope_ranges(districts, tiers, mc, max_vectors=max_vectors)
 env = ranges.table.set_index("adm_code").loc[order].reset_index()
 env["name"] = [NAMES[c] for c in env["adm_code"]]
-table(
-    env.drop(columns=["name_ko", "name_en"]).rename(columns={"name": "gu"}),
-    "envelopes",
-)
+shown_env = env.drop(columns=["name_ko", "name_en", "name"])
+shown_env.insert(1, "gu", env["name"])
+table(shown_env, "envelopes")
 fig = fig_eval.envelope_range_chart(env, lang=lang, synthetic=True)
 save(fig, "envelopes", OUT / "figures")
 plt.show()
