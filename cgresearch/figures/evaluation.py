@@ -175,21 +175,15 @@ def pillar_heatmap(
     fig, ax = plt.subplots(figsize=(1.3 + 1.25 * p, 0.9 + 0.27 * n))
     data = scores.to_numpy(float)
     im = ax.imshow(data, cmap=style.sequential_cmap(), aspect="auto")
-    finite = data[np.isfinite(data)]
-    mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
     for i in range(n):
         for j in range(p):
             v = data[i, j]
             if np.isfinite(v):
-                ax.text(
-                    j,
-                    i,
-                    f"{v:.0f}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if v < mid else "black",
-                )
+                # dark text on light cells, white on dark: by the cell's own lightness
+                r, g, b, _ = im.cmap(im.norm(v))
+                light = 0.299 * r + 0.587 * g + 0.114 * b > 0.5
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                        color="black" if light else "white")  # fmt: skip
     ax.set_yticks(range(n), _names(scores.index, names), fontsize=8)
     cols = [pillar_names.get(c, c) if pillar_names else c for c in scores.columns]
     ax.set_xticks(range(p), cols, rotation=30, ha="right", fontsize=8)
