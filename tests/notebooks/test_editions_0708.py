@@ -96,7 +96,7 @@ def test_every_07_and_08_table_flags_real_or_synthetic_data_in_every_row(root, l
 _UNITS = {
     "ko": [
         (r"확률|비율|달성률|경과율|미집행\(|투표자\(", "(%)"),
-        (r"배분액|사업비|집행액|부담액|금액|미집행액|만족도\(", "억원)"),
+        (r"배분액|사업비|집행액|부담액|금액|미집행액|만족도\(", "원)"),  # 억원, or 원 per person
         (r"점수", "(점)"),
     ],
     "en": [
