@@ -61,8 +61,11 @@ _TERMS: dict[str, Term] = {
 }
 
 #: What a reader must never see: snake_case tokens (``cg_perception``) and vocabulary codes
-#: (``T1``–``T5``, ``S1``–``S7``, ``P1``–``P5``).
-RAW_IDENTIFIER = re.compile(r"\b(?:[A-Za-z]+[0-9]*_[A-Za-z0-9_]+|[TSP][1-9])\b")
+#: (``T1``–``T5``, ``S1``–``S7``, ``P1``–``P5``). A file name with its extension
+#: (``governance_budget_facts.csv``, a source a caption names) is not one.
+RAW_IDENTIFIER = re.compile(
+    r"\b(?:[A-Za-z]+[0-9]*_[A-Za-z0-9_]+|[TSP][1-9])\b(?!\.[A-Za-z][A-Za-z0-9]{0,4}\b)"
+)
 
 
 def raw_identifiers(text: str) -> list[str]:
@@ -71,6 +74,8 @@ def raw_identifiers(text: str) -> list[str]:
     >>> raw_identifiers("cg_perception by group, T1 first")
     ['cg_perception', 'T1']
     >>> raw_identifiers("협치 인식 (5점 척도)")
+    []
+    >>> raw_identifiers("Data: real public data (governance_budget_facts.csv)")
     []
     """
     return RAW_IDENTIFIER.findall(text)

@@ -31,11 +31,14 @@ from matplotlib.patches import Patch
 
 from cgresearch.figures import style
 from cgresearch.i18n import Lang, tr
+from cgresearch.vocabulary import GRADES
 
 __all__ = [
     "LIGHT_COLOURS",
     "envelope_range_chart",
+    "factor_label",
     "feedback_profile_chart",
+    "grade_label",
     "grade_probability_chart",
     "index_map",
     "monitoring_chart",
@@ -44,10 +47,11 @@ __all__ = [
     "sobol_chart",
 ]
 
-#: Traffic-light colours (Okabe–Ito: bluish green, orange, vermillion, grey).
+#: Traffic-light colours (Okabe–Ito: bluish green, yellow, vermillion, grey): at risk and off
+#: track differ in lightness too, so readers with a red–green deficiency tell them apart.
 LIGHT_COLOURS: dict[str, str] = {
     "on_track": "#009E73",
-    "at_risk": "#E69F00",
+    "at_risk": "#F0E442",
     "off_track": "#D55E00",
     "no_data": "#999999",
 }
@@ -56,7 +60,12 @@ LIGHT_COLOURS: dict[str, str] = {
 _GRADE_COLOURS = ("#0072B2", "#56B4E9", "#E69F00", "#CC79A7", "#999999")
 
 
-def _factor_label(factor: str, lang: Lang) -> str:
+def factor_label(factor: str, lang: Lang = "ko") -> str:
+    """The reader's name of a Monte Carlo factor (``normalisation``, ``weights`` ...).
+
+    >>> factor_label("weights", "en")
+    'Pillar weights'
+    """
     labels = {
         "normalisation": tr("Normalisation", lang),
         "aggregation": tr("Aggregation", lang),
@@ -64,6 +73,18 @@ def _factor_label(factor: str, lang: Lang) -> str:
         "weights": tr("Pillar weights", lang),
     }
     return labels.get(factor, factor)
+
+
+def grade_label(grade: str, lang: Lang = "ko") -> str:
+    """The reader's name of a grade: "가 등급" in Korean, "Grade A (top)" in English.
+
+    >>> grade_label("가", "en"), grade_label("가")
+    ('Grade A (top)', '가 등급')
+    """
+    term = GRADES.get(grade)
+    if lang == "en" and term is not None:
+        return term.en
+    return tr("Grade {grade}", lang, grade=grade)
 
 
 def _light_label(light: str, lang: Lang) -> str:
@@ -80,10 +101,12 @@ def _names(index: pd.Index, names: Mapping[object, str] | None) -> list[str]:
     return [str(names.get(u, u)) if names else str(u) for u in index]
 
 
-def _finish(fig: Figure, text: str, synthetic: bool | None, source: str | None = None) -> Figure:
+def _finish(
+    fig: Figure, text: str, synthetic: bool | None, lang: Lang, source: str | None = None
+) -> Figure:
     fig.tight_layout()
     if synthetic is not None:
-        style.caption(fig, text, synthetic=synthetic, source=source)
+        style.caption(fig, text, synthetic=synthetic, source=source, lang=lang)
     return fig
 
 
@@ -119,10 +142,12 @@ def index_map(
         "score",
         boundaries=boundaries,
         label=label or tr("CG index score (0-100)", lang),
-        title=title,
+        title=title if title is not None else tr("Composite CG index by gu", lang),
     )
     if synthetic is not None:
-        style.caption(fig, tr("Composite CG index by gu.", lang), synthetic=synthetic, source=None)
+        style.caption(
+            fig, tr("Composite CG index by gu.", lang), synthetic=synthetic, source=None, lang=lang
+        )
     return fig
 
 
@@ -150,21 +175,15 @@ def pillar_heatmap(
     fig, ax = plt.subplots(figsize=(1.3 + 1.25 * p, 0.9 + 0.27 * n))
     data = scores.to_numpy(float)
     im = ax.imshow(data, cmap=style.sequential_cmap(), aspect="auto")
-    finite = data[np.isfinite(data)]
-    mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
     for i in range(n):
         for j in range(p):
             v = data[i, j]
             if np.isfinite(v):
-                ax.text(
-                    j,
-                    i,
-                    f"{v:.0f}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if v < mid else "black",
-                )
+                # dark text on light cells, white on dark: by the cell's own lightness
+                r, g, b, _ = im.cmap(im.norm(v))
+                light = 0.299 * r + 0.587 * g + 0.114 * b > 0.5
+                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
+                        color="black" if light else "white")  # fmt: skip
     ax.set_yticks(range(n), _names(scores.index, names), fontsize=8)
     cols = [pillar_names.get(c, c) if pillar_names else c for c in scores.columns]
     ax.set_xticks(range(p), cols, rotation=30, ha="right", fontsize=8)
@@ -173,7 +192,8 @@ def pillar_heatmap(
     bar = fig.colorbar(im, ax=ax, shrink=0.6, pad=0.02)
     bar.set_label(tr("Pillar score (0-100)", lang))
     ax.set_title(tr("Pillar scores by gu", lang))
-    return _finish(fig, tr("Pillar scores of the CG index, gu sorted by index.", lang), synthetic)
+    text = tr("Pillar scores of the CG index, gu sorted by index.", lang)
+    return _finish(fig, text, synthetic, lang)
 
 
 def rank_interval_chart(
@@ -230,7 +250,7 @@ def rank_interval_chart(
         lang,
         n=f"{n_draws:,}" if n_draws else "?",
     )
-    return _finish(fig, text, synthetic)
+    return _finish(fig, text, synthetic, lang)
 
 
 def grade_probability_chart(
@@ -252,7 +272,8 @@ def grade_probability_chart(
     for k, grade in enumerate(probs.columns):
         v = probs[grade].to_numpy(float)
         colour = _GRADE_COLOURS[k % len(_GRADE_COLOURS)]
-        ax.barh(y, v, left=left, color=colour, edgecolor="white", lw=0.5, label=str(grade))
+        ax.barh(y, v, left=left, color=colour, edgecolor="white", lw=0.5,
+                label=grade_label(str(grade), lang))  # fmt: skip
         for yi, (lo, w) in enumerate(zip(left, v, strict=True)):
             if w >= 0.12:
                 ax.text(lo + w / 2, yi, f"{w:.0%}", ha="center", va="center", fontsize=6.5,
@@ -264,12 +285,12 @@ def grade_probability_chart(
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_xlabel(tr("Probability of the grade", lang))
     ax.legend(
-        title=tr("Grade", lang), ncols=len(probs.columns), loc="upper center",
+        ncols=len(probs.columns), loc="upper center",
         bbox_to_anchor=(0.5, -0.08 - 1.2 / (n + 4)), fontsize=8, frameon=False,
     )  # fmt: skip
     ax.set_title(tr("Probability of each grade", lang))
     return _finish(fig, tr("Share of Monte Carlo draws in which each gu gets each grade.", lang),
-                   synthetic)  # fmt: skip
+                   synthetic, lang)  # fmt: skip
 
 
 def sobol_chart(sobol: pd.DataFrame, *, lang: Lang = "ko", synthetic: bool | None = None) -> Figure:
@@ -281,10 +302,10 @@ def sobol_chart(sobol: pd.DataFrame, *, lang: Lang = "ko", synthetic: bool | Non
     y = np.arange(n)
     h = 0.38
     ax.barh(y - h / 2, s["S1"].clip(lower=0), h, xerr=s.get("S1_conf"), color=style.PALETTE[0],
-            label=tr("First order (S1)", lang), capsize=2)  # fmt: skip
+            label=tr("First-order effect", lang), capsize=2)  # fmt: skip
     ax.barh(y + h / 2, s["ST"].clip(lower=0), h, xerr=s.get("ST_conf"), color=style.PALETTE[1],
-            label=tr("Total (ST)", lang), capsize=2)  # fmt: skip
-    ax.set_yticks(y, [_factor_label(str(f), lang) for f in s.index])
+            label=tr("Total effect (with interactions)", lang), capsize=2)  # fmt: skip
+    ax.set_yticks(y, [factor_label(str(f), lang) for f in s.index])
     ax.invert_yaxis()
     ax.set_xlim(0, max(1.0, float((s["ST"] + s.get("ST_conf", 0)).max()) * 1.05))
     ax.set_xlabel(tr("Sobol index (share of rank variance)", lang))
@@ -292,8 +313,13 @@ def sobol_chart(sobol: pd.DataFrame, *, lang: Lang = "ko", synthetic: bool | Non
     ax.set_title(tr("What drives the ranks: Sobol sensitivity", lang))
     return _finish(
         fig,
-        tr("Sobol indices of the mean absolute rank change, estimated with SALib.", lang),
+        tr(
+            "Sobol indices of the mean absolute rank change, estimated with SALib; whiskers: "
+            "95% confidence intervals (bootstrap).",
+            lang,
+        ),
         synthetic,
+        lang,
     )
 
 
@@ -334,7 +360,7 @@ def monitoring_chart(
         if k % 2 == 0:
             ax.axhspan(lo, hi, color="#f2f2f2", zorder=-1)
         label = textwrap.fill(goal_names.get(goal, goal) if goal_names else goal, 14)
-        ax.text(1.01, (lo + hi) / 2, f"{goal}\n{label}", va="center", ha="left", fontsize=7,
+        ax.text(1.01, (lo + hi) / 2, label, va="center", ha="left", fontsize=7,
                 transform=ax.get_yaxis_transform())  # fmt: skip
     ax.set_xlim(0, 1.22)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
@@ -349,7 +375,7 @@ def monitoring_chart(
     fig.subplots_adjust(right=0.80)  # room for the goal names right of the axes
     if synthetic is not None:
         text = tr("Latest reported year of each task; bar = progress, tick = time elapsed.", lang)
-        style.caption(fig, text, synthetic=synthetic)
+        style.caption(fig, text, synthetic=synthetic, lang=lang)
     return fig
 
 
@@ -377,12 +403,13 @@ def feedback_profile_chart(
                 mec=style.PALETTE[5], ms=8, mew=1.5, label=tr("Last year", lang))  # fmt: skip
     ax.set_yticks(y, [pillar_names.get(c, c) if pillar_names else c for c in codes], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlim(0, 100)
+    ax.set_xlim(0, 104)  # room for a marker at 100 (drawn whole, not cut by the frame)
+    ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel(tr("Pillar score (0-100)", lang))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=3, fontsize=8, frameon=False)
     ax.set_title(title)
     return _finish(fig, tr("Pillar profile against the Seoul median and last year.", lang),
-                   synthetic)  # fmt: skip
+                   synthetic, lang)  # fmt: skip
 
 
 def envelope_range_chart(
@@ -409,7 +436,7 @@ def envelope_range_chart(
     for k, g in enumerate(sorted(grades)):
         sel = (t["grade"] == g).to_numpy()
         ax.plot(t.loc[sel, "amount_eok"], y[sel], "o", color=_GRADE_COLOURS[k], ms=6,
-                label=tr("Grade {grade}", lang, grade=g), zorder=3)  # fmt: skip
+                label=grade_label(g, lang), zorder=3)  # fmt: skip
     ax.hlines(y, t["low_eok"], t["high_eok"], color="#555555", lw=2, alpha=0.6,
               label=tr("Range over the Monte Carlo grades", lang))  # fmt: skip
     ax.set_yticks(y, t["name"].astype(str), fontsize=8)
@@ -423,4 +450,5 @@ def envelope_range_chart(
         fig,
         tr("Dot: envelope under the nominal grades; line: range when the grades are drawn.", lang),
         synthetic,
+        lang,
     )

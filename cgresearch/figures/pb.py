@@ -58,7 +58,13 @@ def rule_label(rule: str, lang: Lang = "ko") -> str:
     if rule == "greedy":
         return tr("Greedy (by votes, skipping what no longer fits)", lang)
     if rule.startswith("mes+"):
-        return tr("MES + {completion} completion", lang, completion=rule[4:])
+        completions = {
+            "greedy": tr("greedy", lang),
+            "add1": tr("add-one budget increase", lang),
+            "add1-greedy": tr("add-one then greedy", lang),
+        }
+        completion = completions.get(rule[4:], rule[4:])
+        return tr("MES + {completion} completion", lang, completion=completion)
     if rule == "mes":
         return tr("MES (no completion)", lang)
     return rule

@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from cgresearch.errors import ParameterError
 from cgresearch.formatting import term_name
@@ -82,14 +82,103 @@ def _known(lang: Lang) -> dict[str, str]:
         "lff_quadrant": tr("Locus for Focus quadrant", lang),
         "in_lff_first": tr("In the first Locus for Focus quadrant", lang),
         "priority": tr("Priority", lang),
+        # chapter 07: the evaluation
+        "adm_code": tr("District code", lang),
+        "rank": tr("Rank (1 = best)", lang),
+        "grade": tr("Grade", lang),
+        "nominal": tr("Nominal rank", lang),
+        "median": tr("Median rank over the draws", lang),
+        "q05": tr("Rank, 5th percentile of the draws", lang),
+        "q95": tr("Rank, 95th percentile of the draws", lang),
+        "factor": tr("Methodological choice", lang),
+        "S1": tr("First-order Sobol index", lang),
+        "S1_conf": tr("First-order index, half-width of its 95% interval", lang),
+        "ST": tr("Total Sobol index (with interactions)", lang),
+        "ST_conf": tr("Total index, half-width of its 95% interval", lang),
+        "task_id": tr("Task number", lang),
+        "task": tr("Action task", lang),
+        "owner": tr("Responsible party", lang),
+        "goal": tr("Policy task (goal)", lang),
+        "strategy": tr("Strategy", lang),
+        "indicator": tr("Indicator", lang),
+        "unit": tr("Unit", lang),
+        "year": tr("Year", lang),
+        "baseline": tr("Baseline (indicator's unit)", lang),
+        "target": tr("Target (indicator's unit)", lang),
+        "value": tr("Latest value (indicator's unit)", lang),
+        "progress": tr("Progress to target (%)", lang),
+        "elapsed": tr("Share of time elapsed (%)", lang),
+        "schedule_gap": tr("Progress minus time elapsed (percentage points)", lang),
+        "status": tr("Status", lang),
+        "n_tasks": tr("Tasks (count)", lang),
+        "on_track": tr("On track (tasks)", lang),
+        "at_risk": tr("At risk (tasks)", lang),
+        "off_track": tr("Off track (tasks)", lang),
+        "no_data": tr("No data (tasks)", lang),
+        "mean_progress": tr("Mean progress to target (%)", lang),
+        "score": tr("Index score (points)", lang),
+        "p_grade": tr("Probability of this grade (%)", lang),
+        "score_change": tr("Score change from last year (points)", lang),
+        "rank_change": tr("Rank change from last year (places up)", lang),
+        "weakest": tr("Weakest indicators", lang),
+        "amount_eok": tr("Envelope (100 million KRW)", lang),
+        "low_eok": tr("Lowest envelope over the grade draws (100 million KRW)", lang),
+        "high_eok": tr("Highest envelope over the grade draws (100 million KRW)", lang),
+        # chapter 08: participatory budget
+        "series": tr("Series", lang),
+        "source_ids": tr("Source ids (data/raw/seoul/sources.csv)", lang),
+        "year_basis": tr("Year basis", lang),
+        "note": tr("Note", lang),
+        "row": tr("Row in the facts file", lang),
+        "type": tr("PB type", lang),
+        "proposals": tr("Proposals (count)", lang),
+        "screened": tr("Passed screening (count)", lang),
+        "put_to_vote": tr("Put to the vote (count)", lang),
+        "proposed_eok": tr("Amount proposed (100 million KRW)", lang),
+        "put_to_vote_eok": tr("Amount put to the vote (100 million KRW)", lang),
+        "proposal_id": tr("Proposal number", lang),
+        "contest": tr("Contest (envelope)", lang),
+        "theme": tr("Theme", lang),
+        "title": tr("Proposal title", lang),
+        "cost_eok": tr("Cost (100 million KRW)", lang),
+        "e_votes": tr("E-votes (count)", lang),
+        "onsite_votes": tr("On-site votes (count)", lang),
+        "votes": tr("Votes (count)", lang),
+        "vote_score": tr("Mixed vote score (weighted share of voters, 0-1)", lang),
+        "voter_id": tr("Voter number", lang),
+        "channel": tr("Voting channel", lang),
+        "home_gu": tr("Voter's district (gu)", lang),
+        "envelope_eok": tr("Envelope (100 million KRW)", lang),
+        "rule": tr("Selection rule", lang),
+        "n_funded": tr("Projects funded (count)", lang),
+        "spent_eok": tr("Spent (100 million KRW)", lang),
+        "unspent_eok": tr("Left unspent (100 million KRW)", lang),
+        "unspent_share": tr("Budget left unspent (%)", lang),
+        "share_with_nothing": tr("Voters with nothing funded (%)", lang),
+        "gini_satisfaction": tr("Gini of voter satisfaction (0-1)", lang),
+        "avg_satisfaction_eok": tr("Mean voter satisfaction (100 million KRW)", lang),
+        "per_capita_krw": tr("Spent per resident (KRW)", lang),
+        "gu_level_eok": tr("Spent on gu-level types (100 million KRW)", lang),
+        "gu_pays_eok": tr("Paid by the gu (100 million KRW)", lang),
+        "city_pays_eok": tr("Paid by the city (100 million KRW)", lang),
+        "vs_seoul_eok": tr("Difference from Seoul's rule (100 million KRW)", lang),
     }
 
 
-def headers(columns: Iterable[object], lang: Lang = DEFAULT_LANG) -> dict[str, str]:
+def headers(
+    columns: Iterable[object],
+    lang: Lang = DEFAULT_LANG,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Return display headers for ``columns``: names with units, codes by their names.
 
     A funding-source code gets ``(100 million KRW)`` (its column holds amounts); a policy-task
-    code ``(projects)`` (counts).
+    code ``(projects)`` (counts). ``extra`` names columns that only a chapter knows (e.g. the
+    pillars of the evaluation framework, already in ``lang`` and with their unit); it wins over
+    the registry.
+
+    >>> headers(["PLAN", "rank"], "en", extra={"PLAN": "Planning (points)"})
+    {'PLAN': 'Planning (points)', 'rank': 'Rank (1 = best)'}
 
     Raises
     ------
@@ -98,7 +187,7 @@ def headers(columns: Iterable[object], lang: Lang = DEFAULT_LANG) -> dict[str, s
         Korean translation to the catalogue.
     """
     lang = check_lang(lang)
-    known = _known(lang)
+    known = {**_known(lang), **(extra or {})}
     out: dict[str, str] = {}
     for col in columns:
         name = str(col)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,53 @@ def _labels(lang: Lang) -> dict[str, str]:
         "performance": tr("Performance (mean score)", lang),
         "borich_rank": tr("Borich rank", lang),
         "first_priority": tr("First priority", lang),
+        # chapter 07: the evaluation
+        "year": tr("Evaluation year", lang),
+        "n_units": tr("Districts evaluated", lang),
+        "n_indicators": tr("Indicators", lang),
+        "n_pillars": tr("Pillars", lang),
+        "n_missing": tr("Missing indicator values", lang),
+        "top_gu": tr("Highest-scoring gu", lang),
+        "top_score": tr("Highest index score (points)", lang),
+        "grade_counts": tr("Gu per grade", lang),
+        "mc_draws": tr("Monte Carlo draws", lang),
+        "mc_workers": tr("Dask workers", lang),
+        "mc_factors": tr("Methodological choices varied", lang),
+        "sobol_st": tr("Total Sobol index", lang),
+        "n_tasks": tr("Action tasks monitored", lang),
+        "lights": tr("Action tasks by status", lang),
+        "envelope_total_eok": tr("Total of the envelopes", lang),
+        "envelope_coverage": tr("Share of draws covered by the grade vectors solved", lang),
+        "path_gu": tr("Gu whose path is shown", lang),
+        "path_grade": tr("Its grade", lang),
+        "path_amount_eok": tr("Its envelope", lang),
+        "path_low_eok": tr("Its lowest envelope over the grade draws", lang),
+        "path_high_eok": tr("Its highest envelope over the grade draws", lang),
+        "feedback_pages": tr("Feedback pages", lang),
+        "normalisation": tr("Normalisation", lang),
+        "aggregation": tr("Aggregation", lang),
+        "imputation": tr("Imputation", lang),
+        "weights": tr("Pillar weights", lang),
+        "on_track": tr("On track", lang),
+        "at_risk": tr("At risk", lang),
+        "off_track": tr("Off track", lang),
+        "no_data": tr("No data", lang),
+        # chapter 08: participatory budget
+        "n_proposals": tr("Proposals", lang),
+        "n_put_to_vote": tr("Proposals put to the vote", lang),
+        "n_voters": tr("Voters", lang),
+        "envelopes_eok": tr("Envelopes of the round", lang),
+        "series_proposals_2016": tr("Citizen proposals in 2016 (published)", lang),
+        "series_gap_years_total": tr("Years without a published PB total", lang),
+        "rules": tr("Selection rule", lang),
+        "seoul": tr("Seoul's rule (rank by votes)", lang),
+        "mes+greedy": tr("MES + greedy completion", lang),
+        "max-welfare": tr("Max welfare (MIP)", lang),
+        "n_funded": tr("Projects funded", lang),
+        "spent_eok": tr("Spent", lang),
+        "unspent_eok": tr("Left unspent", lang),
+        "share_with_nothing": tr("Voters with nothing funded", lang),
+        "gini_satisfaction": tr("Gini of voter satisfaction", lang),
         # names used inside the values
         "all": tr("all respondents", lang),
         "trust": tr("Trust", lang),
@@ -130,6 +178,10 @@ def _name(key: str, lang: Lang) -> str:
         return key.replace("_", " ")
 
 
+#: Keys whose values are formatted by their unit (amounts, shares, p-values).
+_FORMATTED = re.compile(r"_eok$|_mkrw$|share|p_value")
+
+
 def _value(key: str, value: Any, lang: Lang) -> str:
     if isinstance(value, bool):
         return tr("yes", lang) if value else tr("no", lang)
@@ -139,10 +191,18 @@ def _value(key: str, value: Any, lang: Lang) -> str:
         return ", ".join(_value(key, v, lang) for v in value)
     if not isinstance(value, int | float):
         return str(value)
+    if key.endswith("_gu") and isinstance(value, int):  # a gu by its adm_code: its name
+        from cgresearch.data.districts import load_districts
+
+        names = load_districts().set_index("adm_code")["name_ko" if lang == "ko" else "name_en"]
+        if value in names.index:
+            return str(names[value])
+    if key == "year" or key.endswith("_year"):  # a year, not a count: 2023, never 2,023
+        return str(value)
     if key.endswith("_mkrw") or key.endswith("_eok"):
         eok = mkrw_to_eok(value) if key.endswith("_mkrw") else float(value)
         return format_eok(eok, lang, decimals=2)
-    if "share" in key:
+    if "share" in key or key.endswith("_coverage"):
         return format_percent(float(value))
     if "p_value" in key:
         return format_p(float(value))
@@ -164,15 +224,26 @@ def key_figure_rows(figures: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> li
     [('Total budget of CG projects', '76,615.00 (100 million KRW)')]
     >>> key_figure_rows({"importance": {"T2": 4.1234}}, "ko")
     [('중요도(평균 점수) · 협치로의 점진적 전환', '4.123')]
+    >>> key_figure_rows({"year": 2023, "rules": {"max-welfare": {"spent_eok": 487.971}}}, "en")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('Evaluation year', '2023'),
+     ('Selection rule · Max welfare (MIP) · Spent', '487.97 (100 million KRW)')]
     """
     rows: list[tuple[str, str]] = []
 
     def walk(key: str, label: str, value: Any) -> None:
         if isinstance(value, Mapping):
             for sub, v in value.items():
-                parts = [_name(p, lang) for p in str(sub).replace("-", ":").split(":")]
-                sub_label = parts[0] if len(parts) == 1 else f"{parts[0]}: " + " – ".join(parts[1:])
-                walk(key, f"{label} · {sub_label}", v)
+                if str(sub) in _labels(lang):  # a named entry ("max-welfare"): its name
+                    sub_label = _name(str(sub), lang)
+                else:
+                    parts = [_name(p, lang) for p in str(sub).replace("-", ":").split(":")]
+                    sub_label = (
+                        parts[0] if len(parts) == 1 else f"{parts[0]}: " + " – ".join(parts[1:])
+                    )
+                # an entry that names its own unit (spent_eok, share_...) is formatted by it
+                unit_key = str(sub) if _FORMATTED.search(str(sub)) else key
+                walk(unit_key, f"{label} · {sub_label}", v)
         else:
             rows.append((label, _value(key, value, lang)))
 

@@ -92,3 +92,43 @@ def test_envelope_range_chart_puts_dots_at_the_amounts() -> None:
     xs = sorted(x for line in ax.lines for x in line.get_xdata())
     assert xs == [9.2, 10.5]
     assert ax.get_xlabel() == "배분액(억원)"
+
+
+def _lightness(colour) -> float:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def test_heatmap_numbers_are_dark_on_light_cells_and_white_on_dark_ones() -> None:
+    # cividis runs from dark blue (low) to light yellow (high); a mid-grey cell of 43 on a 0-100
+    # scale is darker than 0.5 (cividis(0.43) ≈ (0.43, 0.43, 0.45)), so its number is white
+    scores = pd.DataFrame({"P": [0.0, 43.0, 100.0]}, index=[1, 2, 3])
+    fig = fe.pillar_heatmap(scores, lang="en")
+    colours = {t.get_text(): t.get_color() for t in fig.axes[0].texts}
+    assert colours == {"0": "white", "43": "white", "100": "black"}
+    from matplotlib import colormaps
+
+    assert _lightness(colormaps["cividis"](0.43)) < 0.5 < _lightness(colormaps["cividis"](1.0))
+
+
+def test_at_risk_and_off_track_differ_in_lightness_not_only_in_hue() -> None:
+    # readers with a red-green deficiency see lightness: the two warning lights differ by > 0.25
+    gap = _lightness(fe.LIGHT_COLOURS["at_risk"]) - _lightness(fe.LIGHT_COLOURS["off_track"])
+    assert gap > 0.25
+
+
+def test_grades_are_named_in_each_edition() -> None:
+    assert fe.grade_label("나", "en") == "Grade B (middle)"
+    assert fe.grade_label("나", "ko") == "나 등급"
+    probs = pd.DataFrame({"가": [1.0], "나": [0.0], "다": [0.0]}, index=[11110])
+    fig = fe.grade_probability_chart(probs, lang="en")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["Grade A (top)", "Grade B (middle)", "Grade C (bottom)"]
+
+
+def test_feedback_markers_at_100_are_drawn_whole_inside_the_axes() -> None:
+    scores = pd.Series({"P": 100.0})
+    fig = fe.feedback_profile_chart(scores, scores, scores, lang="en")
+    assert fig.axes[0].get_xlim()[1] > 100

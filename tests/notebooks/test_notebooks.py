@@ -300,21 +300,25 @@ def test_07_evaluation_index_grades_monitoring_and_envelopes_agree_with_direct_c
     year, seed = keys["year"], 20260413  # the notebook's default panel seed
     assert keys["n_units"] == 25 and keys["n_indicators"] == len(EVALUATION_INDICATORS) == 33
     # the index of every gu: a second implementation from the framework TOML
-    scores = pd.read_csv(run / "tables" / "index_scores.csv").set_index("adm_code")
+    # the Korean edition's tables: names with units, never column codes (adm_code, CGI, q05)
+    scores = pd.read_csv(run / "tables" / "index_scores.csv").set_index("행정구역 코드")
     direct = _independent_cg_index(year, seed)
-    np.testing.assert_allclose(scores["CGI"], direct.loc[scores.index], rtol=1e-9)
+    np.testing.assert_allclose(scores["협치 지수 점수(점)"], direct.loc[scores.index], rtol=1e-9)
     assert keys["top_gu"] == int(direct.idxmax())
     # grades by tertiles (R type 7) of 25 distinct scores: the 9th and 17th smallest are the
     # thresholds, so 9 gu at or above the 17th get 가, 8 get 나, 8 get 다
     assert keys["grade_counts"] == {"가": 9, "나": 8, "다": 8}
     top9 = set(direct.sort_values(ascending=False).index[:9])
-    assert set(scores.index[scores["grade"] == "가"]) == top9
+    assert set(scores.index[scores["등급"] == "가"]) == top9
     # Monte Carlo: SALib's N x (4 factors + 2) draws
     assert keys["mc_draws"] == p["mc_n_base"] * (4 + 2)
     intervals = pd.read_csv(run / "tables" / "rank_intervals.csv")
-    assert (intervals["q05"] <= intervals["median"]).all()
-    assert (intervals["median"] <= intervals["q95"]).all()
-    assert np.allclose(intervals[["가", "나", "다"]].sum(axis=1), 1.0)
+    q05, median, q95 = (f"추출 순위의 {q}(위)" for q in ("5% 분위", "중앙값", "95% 분위"))
+    assert (intervals[q05] <= intervals[median]).all()
+    assert (intervals[median] <= intervals[q95]).all()
+    # grade probabilities in % (a header with its unit): each gu's three add up to 100
+    assert np.allclose(intervals[[f"{g} 등급 확률(%)" for g in "가나다"]].sum(axis=1), 100.0)
+    assert intervals["자료"].str.startswith("자료: 합성 자료(SYNTHETIC)").all()
     # monitoring: lights recomputed by the rule (progress vs time elapsed, margins 5 and 20)
     reg = generate_register(seed=seed)
     lights = {}
@@ -329,7 +333,15 @@ def test_07_evaluation_index_grades_monitoring_and_envelopes_agree_with_direct_c
     assert keys["lights"] == lights and keys["n_tasks"] == len(reg)
     # envelopes: the scenario's total, each gu inside its grade's tier, inside its own range
     sc = tomllib.loads((paths.scenarios_dir() / "tiers_9_11.toml").read_text(encoding="utf-8"))
-    env = pd.read_csv(run / "tables" / "envelopes.csv")
+    env = pd.read_csv(run / "tables" / "envelopes.csv").rename(
+        columns={
+            "행정구역 코드": "adm_code",
+            "등급": "grade",
+            "배분액(억원)": "amount_eok",
+            "등급 추출 시 최저 배분액(억원)": "low_eok",
+            "등급 추출 시 최고 배분액(억원)": "high_eok",
+        }
+    )
     assert env["amount_eok"].sum() == pytest.approx(sc["total_budget_eok"], abs=1e-6)
     lo = env["grade"].map(lambda g: sc["tiers"][g][0])
     hi = env["grade"].map(lambda g: sc["tiers"][g][1])
@@ -339,7 +351,7 @@ def test_07_evaluation_index_grades_monitoring_and_envelopes_agree_with_direct_c
     assert env["low_eok"].min() >= min(t[0] for t in sc["tiers"].values()) - 1e-6
     # one gu's path: its grade and envelope are the tables' rows
     gu = env.set_index("adm_code").loc[keys["path_gu"]]
-    assert keys["path_grade"] == gu["grade"] == scores.loc[keys["path_gu"], "grade"]
+    assert keys["path_grade"] == gu["grade"] == scores.loc[keys["path_gu"], "등급"]
     assert keys["path_amount_eok"] == pytest.approx(gu["amount_eok"])
     assert keys["feedback_pages"] == len(p["feedback_gu"])
     for name in ("index_map", "pillar_heatmap", "rank_intervals", "grade_probabilities",
@@ -362,7 +374,15 @@ def test_08_series_equal_the_facts_file_and_rules_recount_from_the_saved_ballots
         r for r in facts if r["year"] == "2016" and r["metric"] == "citizen proposals"
     ]
     assert keys["series_proposals_2016"] == float(proposals_2016[0]["value"]) == 3815
-    series = pd.read_csv(tables / "pb_series.csv", keep_default_na=True)
+    # the Korean edition's tables: names with units, series by their names (not total_eok)
+    series = pd.read_csv(tables / "pb_series.csv", keep_default_na=True).rename(
+        columns={
+            "계열": "series",
+            "연도": "year",
+            "값(단위는 다음 열)": "value",
+            "출처 번호(data/raw/seoul/sources.csv)": "source_ids",
+        }
+    )
     published = {
         (int(r["year"]), float(r["value"]), r["source_ids"])
         for r in facts
@@ -370,13 +390,28 @@ def test_08_series_equal_the_facts_file_and_rules_recount_from_the_saved_ballots
     }
     for r in series.dropna(subset=["value"]).itertuples():
         assert (int(r.year), float(r.value), r.source_ids) in published
-    total = series[series["series"] == "total_eok"]
+    assert (series["자료"] == "자료: 실제 공공 자료(governance_budget_facts.csv)").all()
+    total = series[series["series"] == "시민참여예산 총액"]
     assert keys["series_gap_years_total"] == int(total["value"].isna().sum()) > 0
 
     # Part 2: Seoul's rule re-run here from the saved vote table: rank by score (ties by id),
     # fund what fits in each contest's envelope
-    votes = pd.read_csv(tables / "votes.csv", dtype={"proposal_id": str})
-    env = pd.read_csv(tables / "envelopes.csv").set_index("contest")["envelope_eok"]
+    named = {
+        "제안 번호": "proposal_id",
+        "경합 단위(배분 한도)": "contest",
+        "혼합 투표 점수(가중 득표율, 0-1)": "score",
+        "사업비(억원)": "cost_eok",
+        "투표자 번호": "voter_id",
+        "배분액(억원)": "envelope_eok",
+    }
+
+    def read(name: str) -> pd.DataFrame:
+        frame = pd.read_csv(tables / f"{name}.csv", dtype={"제안 번호": str, "투표자 번호": str})
+        assert frame["자료"].str.contains("합성 자료").all(), name
+        return frame.rename(columns=named)
+
+    votes = read("votes")
+    env = read("envelopes").set_index("contest")["envelope_eok"]
     chosen = set()
     for contest, g in votes.groupby("contest"):
         left = env[contest]
@@ -384,13 +419,13 @@ def test_08_series_equal_the_facts_file_and_rules_recount_from_the_saved_ballots
             if r.cost_eok <= left + 1e-9:
                 chosen.add(r.proposal_id)
                 left -= r.cost_eok
-    seoul = pd.read_csv(tables / "selected_seoul.csv", dtype={"proposal_id": str})
+    seoul = read("selected_seoul")
     assert set(seoul["proposal_id"]) == chosen
-    ballots = pd.read_csv(tables / "ballots.csv", dtype={"proposal_id": str, "voter_id": str})
+    ballots = read("ballots")
     cost = votes.set_index("proposal_id")["cost_eok"]
     pairs_of_names = (("seoul", "seoul"), ("mes+greedy", "mes_greedy"), ("max-welfare",) * 2)
     for rule, name in pairs_of_names:
-        sel = pd.read_csv(tables / f"selected_{name}.csv", dtype={"proposal_id": str})
+        sel = read(f"selected_{name}")
         funded = set(sel["proposal_id"])
         spent = sel.groupby("contest")["cost_eok"].sum()
         assert all(spent[c] <= env[c] + 1e-6 for c in spent.index)

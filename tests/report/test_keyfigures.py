@@ -28,3 +28,33 @@ def test_non_finite_or_non_numeric_key_figures_are_refused(tmp_path):
 
 def test_a_folder_without_key_figures_reads_as_empty(tmp_path):
     assert read_key_figures(tmp_path) == {}
+
+
+def test_the_readers_rows_name_07_and_08_figures_and_format_each_by_its_unit():
+    from cgresearch.report.keyfigures import key_figure_rows
+
+    rows = dict(
+        key_figure_rows(
+            {
+                "year": 2023,
+                "path_gu": 11200,  # 성동구's adm_code
+                "envelope_coverage": 0.875,
+                "rules": {
+                    "max-welfare": {"spent_eok": 487.971, "share_with_nothing": 0.0125},
+                    "mes+greedy": {"n_funded": 1246},
+                },
+            },
+            "en",
+        )
+    )
+    assert rows == {
+        "Evaluation year": "2023",  # a year, not 2,023
+        "Gu whose path is shown": "Seongdong-gu",  # a gu by its name, not 11,200
+        "Share of draws covered by the grade vectors solved": "87.5%",
+        # a nested entry is named (not "max: welfare") and formatted by its own unit
+        "Selection rule · Max welfare (MIP) · Spent": "487.97 (100 million KRW)",
+        "Selection rule · Max welfare (MIP) · Voters with nothing funded": "1.2%",
+        "Selection rule · MES + greedy completion · Projects funded": "1,246",
+    }
+    korean = dict(key_figure_rows({"path_gu": 11200, "year": 2023}, "ko"))
+    assert korean == {"경로를 보인 자치구": "성동구", "평가 연도": "2023"}
