@@ -7,7 +7,8 @@ Examples
 11440
 """
 
-from cgresearch.data.codebook import Codebook, CodebookVariable, load_codebook
+from cgresearch.data.cleaning import Cleaner, table_context
+from cgresearch.data.codebook import Codebook, CodebookVariable, load_codebook, parse_labels
 from cgresearch.data.districts import (
     District,
     DistrictLookup,
@@ -35,6 +36,7 @@ from cgresearch.data.schemas import Problem, ValidationFailed
 __all__ = [
     "FACT_UNITS",
     "PB_SERIES",
+    "Cleaner",
     "Codebook",
     "CodebookVariable",
     "District",
@@ -54,11 +56,13 @@ __all__ = [
     "load_proposals",
     "load_register",
     "load_survey",
+    "parse_labels",
     "pb_series",
     "read_pb",
     "read_table",
     "register_years",
     "resolve_district",
+    "table_context",
     "validate_inventory",
     "validate_proposals",
     "validate_register",

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cgresearch.data.cleaning import Cleaner, table_context
 from cgresearch.data.codebook import Codebook, load_codebook
 from cgresearch.data.districts import (
     DistrictLookup,
@@ -48,11 +49,9 @@ from cgresearch.data.schemas import (
     SURVEY_CODED_ITEMS,
     SURVEY_LIKERT_COLUMNS,
     SURVEY_SCHEMA,
-    Problem,
     validate_frame,
 )
-from cgresearch.data.tables import _as_text, _map_unique, _text_column, read_table
-from cgresearch.errors import closest_match
+from cgresearch.data.tables import read_table
 from cgresearch.vocabulary import FUNDING_SOURCES, RESPONDENT_GROUPS
 
 __all__ = [
@@ -68,171 +67,6 @@ __all__ = [
     "validate_proposals",
     "validate_survey",
 ]
-
-
-# --- shared cleaning helpers ------------------------------------------------------------------
-class _Cleaner:
-    """Collects problems while turning text cells into typed columns."""
-
-    def __init__(self, df: pd.DataFrame, source: str, row_numbers: list[int]) -> None:
-        self.value_labels: dict[str, dict[object, str]] = dict(df.attrs.get("value_labels", {}))
-        self.stripped = bool(df.attrs.get("stripped", False))
-        self.df = df.copy(deep=False)
-        self.df.attrs = {}  # pandas deep-copies attrs on every column access
-        self.source = source
-        self.rows = np.asarray(row_numbers)
-        self.problems: list[Problem] = []
-
-    def add(self, i: int | None, column: str | None, value: object, rule: str) -> None:
-        row = None if i is None else int(self.rows[i])
-        self.problems.append(Problem(self.source, row, column, value, rule))
-
-    def require(self, *columns: str) -> bool:
-        missing = [c for c in columns if c not in self.df.columns]
-        for c in missing:
-            self.add(None, c, None, "required column is missing")
-        return not missing
-
-    def numeric(self, column: str) -> pd.Series:
-        raw = self.df[column]
-        if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
-            return raw.astype("float64")
-        try:
-            num = raw.astype("float64")  # fast path: every cell is a number or blank
-        except (TypeError, ValueError):
-            num = pd.to_numeric(raw.astype(object), errors="coerce").astype("float64")
-        bad = (raw.notna().to_numpy() & num.isna().to_numpy()) | np.isinf(num.to_numpy())
-        for i in np.flatnonzero(bad):
-            self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
-        return num.where(~np.isinf(num))
-
-    def _text(self, values: pd.Series) -> pd.Series:
-        if self.stripped and isinstance(values.dtype, pd.StringDtype):
-            return values
-        return _text_column(values)
-
-    def text(self, column: str) -> pd.Series:
-        return self._text(self.df[column]).astype(pd.StringDtype(na_value=np.nan))
-
-    def _keys(self, column: str) -> pd.Series:
-        """Text keys of a column, read through its .sav value labels if it has any."""
-        values = self.df[column]
-        labels = self.value_labels.get(column)
-        if labels:
-            values = pd.Series(
-                _map_unique(values, lambda u: labels.get(_as_float(u), u)), index=values.index
-            )
-        return self._text(values)
-
-    def districts(self, lookup: DistrictLookup) -> tuple[pd.Series, pd.Series]:
-        """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name).
-
-        With both columns, a row's ``gu_code`` is used when given and its ``gu_name`` otherwise;
-        when both are given they must agree. An unknown name or code is reported on its own
-        column with the nearest district ("did you mean 종로구?").
-        """
-        has_code, has_name = "gu_code" in self.df.columns, "gu_name" in self.df.columns
-        index = self.df.index
-        if not (has_code or has_name):
-            self.add(None, "gu_code", None, "required column is missing (give gu_code or gu_name)")
-            return pd.Series(pd.NA, index=index, dtype="Int64"), pd.Series(
-                [np.nan] * len(index), index=index, dtype=pd.StringDtype(na_value=np.nan)
-            )
-
-        def resolve(column: str) -> tuple[pd.Series, np.ndarray]:
-            """(text keys, adm_code as float: NaN when blank, -1 when unknown)."""
-            keys = self._keys(column)
-            codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-            found = [getattr(lookup.find(k), "adm_code", -1) for k in uniques]
-            return keys, np.append(np.asarray(found, dtype=float), np.nan)[codes]
-
-        if has_code:
-            keys, code = resolve("gu_code")
-            from_name = np.zeros(len(index), dtype=bool)
-        if has_name:
-            name_keys, name_code = resolve("gu_name")
-            if not has_code:
-                keys, code = name_keys, name_code
-                from_name = np.ones(len(index), dtype=bool)
-            else:
-                from_name = np.isnan(code)
-                code = np.where(from_name, name_code, code)
-                clash = ~from_name & ~np.isnan(name_code) & (name_code != code) & (code != -1)
-                for i in np.flatnonzero(clash):
-                    c = int(code[i])
-                    self.add(
-                        int(i),
-                        "gu_name",
-                        name_keys.iloc[i],
-                        f"does not match gu_code {c} ({lookup.district(c).name_ko}); fix one "
-                        "of the two",
-                    )
-        unknown = np.isnan(code) | (code == -1)
-        for i in np.flatnonzero(unknown):
-            key = (name_keys if from_name[i] else keys).iloc[i]
-            column = "gu_name" if from_name[i] else ("gu_code" if has_code else "gu_name")
-            self.add(int(i), column, None if pd.isna(key) else key, lookup.explain_unknown(key))
-        code = np.where(unknown, np.nan, code)
-        codes = pd.array(code, dtype="Float64").astype("Int64")
-        codes = pd.Series(codes, index=index)
-        name_of = {float(d.adm_code): d.name_ko for d in lookup.districts}
-        factor, uniques = pd.factorize(code, use_na_sentinel=True)
-        names = np.array([name_of.get(u, np.nan) for u in uniques] + [np.nan], dtype=object)
-        text = pd.StringDtype(na_value=np.nan)
-        return codes, pd.Series(names[factor], index=index).astype(text)
-
-    def coded(self, column: str, terms: dict[str, object]) -> pd.Series:
-        """Map codes or Korean/English labels (case-insensitive) of ``terms`` to codes."""
-        accept: dict[str, str] = {}
-        for code, term in terms.items():
-            for alias in (code, getattr(term, "ko", code), getattr(term, "en", code)):
-                accept[str(alias).strip().lower()] = code
-        keys = self._keys(column)
-        out = pd.Series(
-            _map_unique(keys, lambda k: accept.get(str(k).lower(), np.nan)), index=keys.index
-        )
-        for i in np.flatnonzero(out.isna().to_numpy()):
-            key = keys.iloc[i]
-            if pd.isna(key):
-                self.add(int(i), column, None, "value is missing")
-            else:
-                close = closest_match(str(key).lower(), accept)
-                hint = f" (did you mean '{accept[close]}'?)" if close else ""
-                self.add(int(i), column, key, f"must be one of {', '.join(terms)}{hint}")
-        return out.astype(pd.StringDtype(na_value=np.nan))
-
-    def boolean(self, column: str) -> pd.Series:
-        truth = {"true": True, "1": True, "yes": True, "y": True, "예": True, "t": True}
-        falsity = {"false": False, "0": False, "no": False, "n": False, "아니오": False, "f": False}
-        out: list[object] = []
-        for i, v in enumerate(self.df[column]):
-            if isinstance(v, bool | np.bool_):
-                out.append(bool(v))
-                continue
-            key = _as_text(v)
-            if pd.isna(key):
-                out.append(False)
-                continue
-            k = str(key).lower()
-            if k in truth or k in falsity:
-                out.append(truth.get(k, False))
-            else:
-                self.add(i, column, key, "must be true/false (or 1/0, yes/no)")
-                out.append(False)
-        return pd.Series(out, index=self.df.index, dtype=bool)
-
-
-def _as_float(value: object) -> object:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return value
-
-
-def _context(df: pd.DataFrame, source: str | None) -> tuple[str, list[int]]:
-    src = source or str(df.attrs.get("source", "<DataFrame>"))
-    first = int(df.attrs.get("first_row", 2))  # type: ignore[call-overload]
-    return src, list(range(first, first + len(df)))
 
 
 def _integers(s: pd.Series) -> pd.Series:
@@ -287,8 +121,8 @@ def validate_survey(
     ValidationFailed
         Listing every problem found.
     """
-    src, rows = _context(df, source)
-    cl = _Cleaner(df, src, rows)
+    src, rows = table_context(df, source)
+    cl = Cleaner(df, src, rows)
     lk = lookup or district_lookup()
     cl.require("resp_id", "group", "weight")
     out = pd.DataFrame(index=df.index)
@@ -398,8 +232,8 @@ def validate_inventory(
     ``budget_mkrw`` numeric and not negative; ``policy_task`` T1-T5, ``strategy`` S1-S7 and
     ``year`` a 4-digit year when given.
     """
-    src, rows = _context(df, source)
-    cl = _Cleaner(df, src, rows)
+    src, rows = table_context(df, source)
+    cl = Cleaner(df, src, rows)
     cl.require("project_id", "funding_source", "budget_mkrw")
     out = pd.DataFrame(index=df.index)
     if "project_id" in df.columns:
@@ -458,8 +292,8 @@ def validate_proposals(
     >>> len(validate_proposals(generate_proposals(seed=1, n=100)))
     100
     """
-    src, rows = _context(df, source)
-    cl = _Cleaner(df, src, rows)
+    src, rows = table_context(df, source)
+    cl = Cleaner(df, src, rows)
     cl.require("proposal_id", "cost_mkrw")
     out = pd.DataFrame(index=df.index)
     if "proposal_id" in df.columns:

@@ -31,9 +31,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from cgresearch.data.cleaning import cell_text, text_column
 from cgresearch.errors import InputError
 
 __all__ = ["read_table"]
@@ -66,36 +66,6 @@ def _decode(path: Path) -> tuple[str, str]:
                 f"0x{data[cp949_err.start]:02x} at byte offset {cp949_err.start}). Save it "
                 "again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and load it again."
             ) from None
-
-
-def _as_text(value: object) -> object:
-    """Return a cell as text (integral floats without '.0'); missing stays NaN."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return np.nan
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text if text else np.nan
-
-
-def _map_unique(s: pd.Series, fn: Any) -> np.ndarray:
-    """Apply ``fn`` to each distinct value of ``s`` once and spread the results (object array;
-    NaN where ``s`` is missing): vectorised for columns of few distinct values."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    values = np.empty(len(uniques) + 1, dtype=object)
-    values[:-1] = [fn(u) for u in uniques]
-    values[-1] = np.nan
-    return values[codes]
-
-
-def _text_column(s: pd.Series) -> pd.Series:
-    """Return a column as text cells (NaN when blank): string columns stay string columns (no
-    Python objects), others are converted once per distinct value."""
-    if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
-        text = s.str.strip()
-        return text.where(text.ne("") & text.notna(), np.nan)
-    text = pd.Series(_map_unique(s, _as_text), index=s.index, dtype=object)
-    return text.astype(pd.StringDtype(na_value=np.nan))
 
 
 def _head_text(data: bytes, limit: int = 65_536) -> tuple[str, str]:
@@ -317,7 +287,7 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
             f"{path.name}, row {int(grid.index[0]) + 1}: {grid.iloc[0].dropna().iloc[0]!r} looks "
             "like a title, not the header: delete the rows above the column names"
         )
-    header = ["" if pd.isna(v) else _as_text(v) for v in grid.iloc[0]]
+    header = ["" if pd.isna(v) else cell_text(v) for v in grid.iloc[0]]
     header = [str(h).strip() if not pd.isna(h) else "" for h in header]
     _check_header(path.name, header)
     df = grid.iloc[1:].copy()
@@ -402,7 +372,7 @@ def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -
     out = df  # numeric columns as read (no copy); text columns stripped
     for c in df.columns:
         if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])):
-            out[c] = _text_column(df[c])
+            out[c] = text_column(df[c])
     attrs["first_row"] = first_row
     attrs["stripped"] = True  # text cells are stripped already: the validators skip that
     out.attrs = attrs
