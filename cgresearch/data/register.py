@@ -118,7 +118,7 @@ def validate_register(df: pd.DataFrame, source: str | None = None) -> pd.DataFra
     ...     validate_register(bad, source="reg.csv")
     ... except Exception as err:
     ...     print(str(err).splitlines()[1])
-    ...     print(str(err).splitlines()[2][:79])
+    ...     print(str(err).splitlines()[2][:78])
       - row 2, column 'goal', value 'T9': must be one of T1, T2, T3, T4, T5 (did you mean 'T5'?)
       - row 2, column 'target', value 1.0: target equals baseline: progress cannot
     """
