@@ -20,6 +20,7 @@ from cgresearch.data.districts import (
     resolve_district,
 )
 from cgresearch.data.loaders import (
+    SURVEY_REQUIRED_ITEMS,
     load_inventory,
     load_proposals,
     load_survey,
@@ -36,6 +37,7 @@ from cgresearch.data.schemas import Problem, ValidationFailed
 __all__ = [
     "FACT_UNITS",
     "PB_SERIES",
+    "SURVEY_REQUIRED_ITEMS",
     "Cleaner",
     "Codebook",
     "CodebookVariable",

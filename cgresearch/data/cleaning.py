@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,19 +49,28 @@ def cell_text(value: object) -> object:
     return text if text else np.nan
 
 
-def map_distinct(s: pd.Series, fn: Any) -> np.ndarray:
-    """Apply ``fn`` to each distinct value of ``s`` once and spread the results (object array;
-    NaN where ``s`` is missing): vectorised for columns of few distinct values.
+def map_distinct(s: pd.Series, fn: Any, dtype: Any = None) -> Any:
+    """Apply ``fn`` to each distinct value of ``s`` once and spread the results (NaN where ``s``
+    is missing): vectorised for columns of few distinct values.
+
+    Returns an object array, or with ``dtype`` (e.g. ``pd.StringDtype(na_value=np.nan)``) an
+    extension array of that type, built by one ``take`` from the distinct results (no Python
+    object per row).
 
     >>> import pandas as pd
     >>> map_distinct(pd.Series(["a", "b", "a", None]), str.upper).tolist()
     ['A', 'B', 'A', nan]
+    >>> map_distinct(pd.Series(["a", None]), str.upper, dtype="str").tolist()
+    ['A', nan]
     """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     values = np.empty(len(uniques) + 1, dtype=object)
     values[:-1] = [fn(u) for u in uniques]
     values[-1] = np.nan
-    return values[codes]
+    if dtype is None:
+        return values[codes]
+    codes = np.where(codes < 0, len(uniques), codes)
+    return pd.array(values, dtype=dtype).take(codes)
 
 
 def text_column(s: pd.Series) -> pd.Series:
@@ -94,7 +104,7 @@ class Cleaner:
         ``attrs["value_labels"]`` (``.sav``) are used to read coded columns.
     source : str
         File name for messages.
-    row_numbers : list of int
+    row_numbers : sequence of int
         The file row of each table row (see :func:`table_context`).
 
     Examples
@@ -105,7 +115,7 @@ class Cleaner:
     (1.5, "row 3, column 'w', value 'x': must be a (finite) number")
     """
 
-    def __init__(self, df: pd.DataFrame, source: str, row_numbers: list[int]) -> None:
+    def __init__(self, df: pd.DataFrame, source: str, row_numbers: Sequence[int]) -> None:
         self.value_labels: dict[str, dict[object, str]] = dict(df.attrs.get("value_labels", {}))
         self.stripped = bool(df.attrs.get("stripped", False))
         self.df = df.copy(deep=False)
@@ -125,7 +135,15 @@ class Cleaner:
         return not missing
 
     def numeric(self, column: str) -> pd.Series:
+        """The column as float64 (blank = NaN); text and infinite values are problems."""
         raw = self.df[column]
+        if raw.dtype == np.float64:  # read as declared: only infinities can be wrong
+            inf = np.isinf(raw.to_numpy())
+            if not inf.any():
+                return raw
+            for i in np.flatnonzero(inf):
+                self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
+            return raw.where(~inf)
         if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
             return raw.astype("float64")
         try:
@@ -170,12 +188,17 @@ class Cleaner:
                 [np.nan] * len(index), index=index, dtype=pd.StringDtype(na_value=np.nan)
             )
 
-        def resolve(column: str) -> tuple[pd.Series, np.ndarray]:
-            """(text keys, adm_code as float: NaN when blank, -1 when unknown)."""
-            keys = self._keys(column)
-            codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-            found = [getattr(lookup.find(k), "adm_code", -1) for k in uniques]
-            return keys, np.append(np.asarray(found, dtype=float), np.nan)[codes]
+        def resolve(column: str) -> tuple[Callable[[int], object], np.ndarray]:
+            """(key of row i for messages, adm_code as float: NaN blank, -1 unknown), looked up
+            once per distinct value of the column as read."""
+            labels = self.value_labels.get(column)
+            factor, uniques = pd.factorize(self.df[column], use_na_sentinel=True)
+            keys = [cell_text(labels.get(_as_float(u), u) if labels else u) for u in uniques]
+            found = [
+                np.nan if pd.isna(k) else getattr(lookup.find(k), "adm_code", -1) for k in keys
+            ]
+            codes = np.append(np.asarray(found, dtype=float), np.nan)[factor]
+            return (lambda i: np.nan if factor[i] < 0 else keys[factor[i]]), codes
 
         if has_code:
             keys, code = resolve("gu_code")
@@ -194,23 +217,22 @@ class Cleaner:
                     self.add(
                         int(i),
                         "gu_name",
-                        name_keys.iloc[i],
+                        name_keys(int(i)),
                         f"does not match gu_code {c} ({lookup.district(c).name_ko}); fix one "
                         "of the two",
                     )
         unknown = np.isnan(code) | (code == -1)
         for i in np.flatnonzero(unknown):
-            key = (name_keys if from_name[i] else keys).iloc[i]
+            key = (name_keys if from_name[i] else keys)(int(i))
             column = "gu_name" if from_name[i] else ("gu_code" if has_code else "gu_name")
             self.add(int(i), column, None if pd.isna(key) else key, lookup.explain_unknown(key))
         code = np.where(unknown, np.nan, code)
         codes = pd.array(code, dtype="Float64").astype("Int64")
         codes = pd.Series(codes, index=index)
         name_of = {float(d.adm_code): d.name_ko for d in lookup.districts}
-        factor, uniques = pd.factorize(code, use_na_sentinel=True)
-        names = np.array([name_of.get(u, np.nan) for u in uniques] + [np.nan], dtype=object)
         text = pd.StringDtype(na_value=np.nan)
-        return codes, pd.Series(names[factor], index=index).astype(text)
+        names = map_distinct(pd.Series(code), lambda c: name_of.get(c, np.nan), dtype=text)
+        return codes, pd.Series(names, index=index)
 
     def coded(self, column: str, terms: dict[str, object]) -> pd.Series:
         """Map codes or Korean/English labels (case-insensitive) of ``terms`` to codes."""
@@ -219,8 +241,10 @@ class Cleaner:
             for alias in (code, getattr(term, "ko", code), getattr(term, "en", code)):
                 accept[str(alias).strip().lower()] = code
         keys = self._keys(column)
+        text = pd.StringDtype(na_value=np.nan)
         out = pd.Series(
-            map_distinct(keys, lambda k: accept.get(str(k).lower(), np.nan)), index=keys.index
+            map_distinct(keys, lambda k: accept.get(str(k).lower(), np.nan), dtype=text),
+            index=keys.index,
         )
         for i in np.flatnonzero(out.isna().to_numpy()):
             key = keys.iloc[i]
@@ -230,7 +254,7 @@ class Cleaner:
                 close = closest_match(str(key).lower(), accept)
                 hint = f" (did you mean '{accept[close]}'?)" if close else ""
                 self.add(int(i), column, key, f"must be one of {', '.join(terms)}{hint}")
-        return out.astype(pd.StringDtype(na_value=np.nan))
+        return out
 
     def boolean(self, column: str) -> pd.Series:
         truth = {"true": True, "1": True, "yes": True, "y": True, "예": True, "t": True}
@@ -260,16 +284,17 @@ def _as_float(value: object) -> object:
         return value
 
 
-def table_context(df: pd.DataFrame, source: str | None) -> tuple[str, list[int]]:
+def table_context(df: pd.DataFrame, source: str | None) -> tuple[str, np.ndarray]:
     """Return the name for messages and the file row of each table row.
 
     The name is ``source``, else ``df.attrs["source"]``, else ``"<DataFrame>"``; rows start at
     ``df.attrs["first_row"]`` (2 below a header row, 1 for ``.sav`` cases).
 
     >>> import pandas as pd
-    >>> table_context(pd.DataFrame({"a": [1, 2]}), "t.csv")
+    >>> src, rows = table_context(pd.DataFrame({"a": [1, 2]}), "t.csv")
+    >>> src, rows.tolist()
     ('t.csv', [2, 3])
     """
     src = source or str(df.attrs.get("source", "<DataFrame>"))
     first = int(df.attrs.get("first_row", 2))  # type: ignore[call-overload]
-    return src, list(range(first, first + len(df)))
+    return src, np.arange(first, first + len(df), dtype=np.int64)

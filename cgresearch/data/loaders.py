@@ -47,14 +47,17 @@ from cgresearch.data.schemas import (
     LIKERT_MISSING_CODES,
     PROPOSALS_SCHEMA,
     SURVEY_CODED_ITEMS,
+    SURVEY_ITEM_CODES,
     SURVEY_LIKERT_COLUMNS,
     SURVEY_SCHEMA,
+    survey_item_rule,
     validate_frame,
 )
 from cgresearch.data.tables import read_table
 from cgresearch.vocabulary import FUNDING_SOURCES, RESPONDENT_GROUPS
 
 __all__ = [
+    "SURVEY_REQUIRED_ITEMS",
     "load_admin_dong",
     "load_boundaries",
     "load_boundaries_geojson",
@@ -67,6 +70,60 @@ __all__ = [
     "validate_proposals",
     "validate_survey",
 ]
+
+
+#: SURVEY_SCHEMA without the coded items, which :func:`_coded_items` checks in one block.
+_SURVEY_ROWS_SCHEMA = SURVEY_SCHEMA.remove_columns(list(SURVEY_ITEM_CODES))
+
+#: The Likert items a survey file must hold when no codebook says otherwise: every item of the
+#: package's questionnaire (the default scales: trust, CG perception, importance, performance).
+SURVEY_REQUIRED_ITEMS: tuple[str, ...] = SURVEY_LIKERT_COLUMNS
+
+
+def _require_items(cl: Cleaner, columns: Iterable[str], required: Iterable[str]) -> None:
+    """Record each required item column that the table lacks."""
+    present = set(columns)
+    for c in required:
+        if c not in present:
+            scale = c.rsplit("_", 1)[0]
+            cl.add(
+                None,
+                c,
+                None,
+                f"required item column is missing (the {scale} scale asks {c}): add the "
+                "column, or give a codebook (codebook=) that lists the items your survey asked",
+            )
+
+
+def _coded_items(
+    cl: Cleaner, columns: list[str], keep_missing_codes: bool
+) -> tuple[pd.DataFrame | None, dict[str, dict[int, int]]]:
+    """The coded items as one float block, checked against their codes, 8/9 counted.
+
+    Every cell that is not blank and not a valid code of its column
+    (:data:`~cgresearch.data.schemas.SURVEY_ITEM_CODES`) is recorded with the schema's rule;
+    the 8 (don't know) and 9 (refused) codes are counted per column and become NaN unless
+    kept. Works on whole columns (numpy), never per row.
+    """
+    counts: dict[str, dict[int, int]] = {}
+    if not columns:
+        return None, counts
+    block = np.empty((len(cl.df), len(columns)), dtype=np.float64, order="F")
+    for j, c in enumerate(columns):
+        block[:, j] = cl.numeric(c).to_numpy(dtype=np.float64, na_value=np.nan)
+    for j, c in enumerate(columns):
+        values = block[:, j]  # a view: the changes below go into the block
+        allowed = SURVEY_ITEM_CODES[c]
+        wrong = ~(np.isnan(values) | np.isin(values, allowed))
+        for i in np.flatnonzero(wrong):
+            v = float(values[i])
+            cl.add(int(i), c, int(v) if v.is_integer() else v, survey_item_rule(c))
+        hits = {k: values == k for k in LIKERT_MISSING_CODES}
+        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
+        if not keep_missing_codes:
+            for hit in hits.values():
+                values[hit] = np.nan
+    return pd.DataFrame(block, columns=columns, copy=False), counts
 
 
 def _integers(s: pd.Series) -> pd.Series:
@@ -88,6 +145,8 @@ def validate_survey(
     source: str | None = None,
     keep_missing_codes: bool = False,
     lookup: DistrictLookup | None = None,
+    *,
+    required_items: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Validate survey responses and return them typed, with 8/9 codes as missing.
 
@@ -108,6 +167,10 @@ def validate_survey(
         Keep 8 and 9 in the Likert items instead of turning them into NaN.
     lookup : DistrictLookup, optional
         District resolver (default: the real 25 gu).
+    required_items : iterable of str, optional
+        Likert item columns the table must hold (each one missing is a problem); default none,
+        so that a frame of a few items validates. :func:`load_survey` requires the package's
+        items (:data:`SURVEY_REQUIRED_ITEMS`) or those of the codebook.
 
     Returns
     -------
@@ -151,18 +214,11 @@ def validate_survey(
                     f"required column is missing: {c} needs its pair {c.replace(a, b, 1)} "
                     "(importance and performance of a task are asked together)",
                 )
-    counts: dict[str, dict[int, int]] = {}
-    items: dict[str, np.ndarray] = {}
-    for c in coded:  # count the 8/9 codes (valid codes) and make them missing unless kept
-        values = cl.numeric(c).to_numpy(dtype=float, na_value=np.nan, copy=True)
-        hits = {k: values == k for k in LIKERT_MISSING_CODES}
-        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
-        if not keep_missing_codes:
-            for hit in hits.values():
-                values[hit] = np.nan
-        items[c] = values
-    if items:  # one frame of the items, joined once (no per-column copies)
-        out = pd.concat([out, pd.DataFrame(items, index=out.index, copy=False)], axis=1)
+    if required_items is not None:
+        _require_items(cl, df.columns, required_items)
+    items, counts = _coded_items(cl, coded, keep_missing_codes)
+    if items is not None:  # one block of the items, joined once (no per-column copies)
+        out = pd.concat([out, items.set_axis(out.index)], axis=1)
     if "tenure_years" in df.columns:
         out["tenure_years"] = cl.numeric("tenure_years")
     if "fpc" in out.columns and "stratum" in out.columns:
@@ -177,7 +233,7 @@ def validate_survey(
                 "respondents; fpc must be the population size, not a sampling fraction",
             )
     _keep_other_columns(out, df, out.columns)
-    checked = validate_frame(out, SURVEY_SCHEMA, src, rows, cl.problems)
+    checked = validate_frame(out, _SURVEY_ROWS_SCHEMA, src, rows, cl.problems)
     checked["gu_code"] = checked["gu_code"].astype("int64")
     checked.attrs = {
         **{k: v for k, v in df.attrs.items() if k not in ("first_row", "stripped")},
@@ -194,6 +250,7 @@ def load_survey(
     *,
     codebook: str | Path | Codebook | None = None,
     sep: str | None = None,
+    items: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read and validate a survey file (CSV UTF-8/CP949, .xlsx or .sav).
 
@@ -202,7 +259,20 @@ def load_survey(
     numeric ``group`` or ``gu_name`` codes are read through them). With a ``codebook``
     (:func:`~cgresearch.data.codebook.load_codebook`) the file's columns and codes are first
     mapped to the package's (:meth:`~cgresearch.data.codebook.Codebook.apply`) and every item it
-    lists is required. ``sep`` is the CSV delimiter when it is not a comma.
+    lists is required; without one, every item of the package's questionnaire is required
+    (:data:`SURVEY_REQUIRED_ITEMS`: the items of the default scales), so a file that lost an
+    item column is refused with the column and the file named. ``items`` names the required
+    items instead (a survey in the package's column names that asked fewer questions). ``sep``
+    is the CSV delimiter when it is not a comma.
+
+    The package's columns are parsed straight to their types while the CSV is read, and every
+    check works once per column (or per distinct value), so loading a 1,000,000-row survey
+    costs a few times a bare ``pandas.read_csv`` (``benchmarks/data_io.py``).
+
+    A limit: a CSV cut exactly at a line break (the last rows lost, every remaining row whole)
+    cannot be told from a complete file; compare the number of respondents with the fieldwork
+    report or the file's sha256 with the one you were given (``data/MANIFEST``). A file cut
+    inside a row is refused (:func:`read_table`).
 
     Examples
     --------
@@ -214,11 +284,31 @@ def load_survey(
     >>> len(s), s.attrs["value_labels"]["sex"][2.0]
     (1800, '여성')
     """
-    table = read_table(path, sheet, sep=sep)
+    book = None
     if codebook is not None:
         book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    declared = _SURVEY_TYPES if book is None else _codebook_types(book)
+    table = read_table(path, sheet, sep=sep, dtypes=declared)
+    if book is not None:
         table = book.apply(table)
-    return validate_survey(table, keep_missing_codes=keep_missing_codes)
+    if items is not None:
+        required: Iterable[str] = list(items)
+    else:
+        required = book.items if book is not None else SURVEY_REQUIRED_ITEMS
+    return validate_survey(table, keep_missing_codes=keep_missing_codes, required_items=required)
+
+
+#: The survey's columns as :func:`read_table` parses them from a CSV (no type guessing).
+_SURVEY_TYPES: dict[str, str] = {
+    **dict.fromkeys(SURVEY_ITEM_CODES, "float64"),
+    **dict.fromkeys(("weight", "fpc", "tenure_years"), "float64"),
+    **dict.fromkeys(("resp_id", "stratum"), "str"),
+}
+
+
+def _codebook_types(book: Codebook) -> dict[str, str]:
+    """The CSV types of a codebook's item columns, under the file's own names."""
+    return {v.name: "float64" for v in book.variables if v.is_item}
 
 
 # --- inventory --------------------------------------------------------------------------------
