@@ -33,6 +33,10 @@ from cgresearch.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+#: The fixtures ask a few items each and test other rules: items=NONE_REQUIRED tells
+#: load_survey so (without it, every item of the package's questionnaire is required).
+NONE_REQUIRED: tuple[str, ...] = ()
+
 
 def _where(err: ValidationFailed) -> set[tuple[int | None, str | None, object]]:
     return {(p.row, p.column, p.value) for p in err.problems}
@@ -45,7 +49,7 @@ def survey() -> pd.DataFrame:
 
 # --- good files ---------------------------------------------------------------------------------
 def test_cp949_csv_with_korean_district_names_and_labels_loads() -> None:
-    s = load_survey(FIXTURES / "survey_cp949_ok.csv")
+    s = load_survey(FIXTURES / "survey_cp949_ok.csv", items=NONE_REQUIRED)
     assert s.attrs["encoding"] == "cp949"
     assert s["gu_code"].tolist() == [11110, 11110, 11680, 11680, 11350, 11350]
     assert s["gu_name"].tolist() == ["종로구", "종로구", "강남구", "강남구", "노원구", "노원구"]
@@ -56,7 +60,9 @@ def test_cp949_csv_with_korean_district_names_and_labels_loads() -> None:
     assert np.isnan(s.loc[1, "trust_2"]) and np.isnan(s.loc[2, "imp_T1"])
     assert np.isnan(s.loc[2, "cg_1"])
     assert s.attrs["missing_codes"]["imp_T1"] == {8: 1, 9: 1}
-    kept = load_survey(FIXTURES / "survey_cp949_ok.csv", keep_missing_codes=True)
+    kept = load_survey(
+        FIXTURES / "survey_cp949_ok.csv", keep_missing_codes=True, items=NONE_REQUIRED
+    )
     assert kept.loc[1, "trust_2"] == 8 and kept.loc[2, "imp_T1"] == 9
 
 
@@ -95,7 +101,7 @@ def test_sav_with_numeric_group_codes_is_read_through_its_value_labels(tmp_path:
         variable_value_labels={"group": {1.0: "공무원", 2.0: "시민사회단체", 3.0: "주민"}},
         missing_ranges={"trust_1": [8.0, 9.0]},
     )
-    s = load_survey(tmp_path / "coded.sav")
+    s = load_survey(tmp_path / "coded.sav", items=NONE_REQUIRED)
     assert s["group"].tolist() == ["public", "resident"]
     assert s["gu_name"].tolist() == ["종로구", "강동구"]
     assert s["trust_1"].iloc[0] == 4 and np.isnan(s["trust_1"].iloc[1])
@@ -129,14 +135,14 @@ def test_wrong_encoding_names_the_file_and_the_byte_offset() -> None:
 
 def test_unknown_district_name_and_code_are_both_reported_with_suggestions() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_unknown_district.csv")
+        load_survey(FIXTURES / "survey_unknown_district.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {(3, "gu_name", "강넘구"), (4, "gu_name", "11111")}
     assert "did you mean '강남구'" in str(info.value)
 
 
 def test_likert_codes_out_of_range_are_reported_per_cell() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_likert_out_of_range.csv")
+        load_survey(FIXTURES / "survey_likert_out_of_range.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {
         (2, "trust_1", 6),
         (3, "perf_T1", "good"),
@@ -148,14 +154,14 @@ def test_likert_codes_out_of_range_are_reported_per_cell() -> None:
 
 def test_duplicate_respondent_ids_name_both_rows() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_duplicate_ids.csv")
+        load_survey(FIXTURES / "survey_duplicate_ids.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {(3, "resp_id", "R002"), (5, "resp_id", "R002")}
     assert "also in row 5" in str(info.value) and "also in row 3" in str(info.value)
 
 
 def test_missing_and_non_positive_weights_are_reported() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_bad_weights.csv")
+        load_survey(FIXTURES / "survey_bad_weights.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {
         (3, "weight", None),
         (4, "weight", 0),
@@ -173,7 +179,7 @@ def test_negative_and_zero_costs_are_reported() -> None:
 
 def test_every_problem_of_a_file_comes_in_one_error() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_many_problems.csv")
+        load_survey(FIXTURES / "survey_many_problems.csv", items=NONE_REQUIRED)
     err = info.value
     assert _where(err) == {
         (2, "gu_name", "서울구"),
@@ -282,11 +288,11 @@ def test_rows_are_numbered_as_excel_and_spss_show_them(tmp_path: Path) -> None:
     # Excel: header in row 1, so the second record (weight -1) is row 3.
     df.to_excel(tmp_path / "w.xlsx", index=False)
     with pytest.raises(ValidationFailed) as info:
-        load_survey(tmp_path / "w.xlsx")
+        load_survey(tmp_path / "w.xlsx", items=NONE_REQUIRED)
     assert _where(info.value) == {(3, "weight", -1)}
     # SPSS data view numbers cases from 1, so the same record is case 2.
     pyreadstat.write_sav(df, str(tmp_path / "w.sav"))
     with pytest.raises(ValidationFailed) as info:
-        load_survey(tmp_path / "w.sav")
+        load_survey(tmp_path / "w.sav", items=NONE_REQUIRED)
     assert _where(info.value) == {(2, "weight", -1)}
     assert "(rows are SPSS case numbers)" in str(info.value).splitlines()[0]
