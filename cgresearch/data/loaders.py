@@ -85,14 +85,23 @@ def _require_items(cl: Cleaner, columns: Iterable[str], required: Iterable[str])
     present = set(columns)
     for c in required:
         if c not in present:
-            scale = c.rsplit("_", 1)[0]
+            scale = _SCALE_NAMES.get(c.split("_", 1)[0], "survey")
             cl.add(
                 None,
                 c,
                 None,
-                f"required item column is missing (the {scale} scale asks {c}): add the "
-                "column, or give a codebook (codebook=) that lists the items your survey asked",
+                f"required item column is missing ({c} belongs to the {scale} scale): add the "
+                "column, or give a codebook that lists the items your survey asked "
+                "(load_survey codebook=, report parameter codebook_file)",
             )
+
+
+_SCALE_NAMES = {
+    "trust": "trust",
+    "cg": "CG perception",
+    "imp": "importance",
+    "perf": "performance",
+}
 
 
 def _coded_items(

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -22,18 +23,26 @@ from hypothesis import strategies as st
 
 from cgresearch import paths
 from cgresearch.data import (
+    SURVEY_REQUIRED_ITEMS,
     load_codebook,
     load_inventory,
     load_proposals,
     load_survey,
     read_pb,
     read_table,
+    tables,
 )
 from cgresearch.data.manifest import write_manifest
 from cgresearch.data.pabulib import check_pabulib
 from cgresearch.data.schemas import ValidationFailed
-from cgresearch.data.synth import codebook_frame, generate_survey, write_synthetic
+from cgresearch.data.synth import (
+    SurveyParams,
+    codebook_frame,
+    generate_survey,
+    write_synthetic,
+)
 from cgresearch.errors import InputError
+from cgresearch.survey.scales import scales_from_codebook
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 
@@ -475,3 +484,108 @@ def test_numeric_looking_respondent_ids_keep_their_leading_zeros(tmp_path: Path)
         encoding="utf-8",
     )
     assert load_survey(f, items=["trust_1"])["resp_id"].tolist() == ["00123", "00124"]
+
+
+# --- survey: required item columns ----------------------------------------------------------
+def _complete_survey(tmp_path: Path, drop: Iterable[str] = ()) -> Path:
+    """A survey file with every column of the package's questionnaire, less ``drop``."""
+    small = SurveyParams(n_per_gu={"public": 2, "cso": 2, "resident": 2})
+    f = tmp_path / "survey.csv"
+    generate_survey(seed=3, params=small).drop(columns=list(drop)).to_csv(f, index=False)
+    return f
+
+
+def test_the_required_items_are_the_likert_items_of_the_default_scales() -> None:
+    scales = scales_from_codebook(codebook_frame())
+    likert = ("trust", "cg_perception", "importance", "performance")
+    expected = [name for s in likert for name in scales[s].item_names]
+    assert list(SURVEY_REQUIRED_ITEMS) == expected
+    assert len(expected) == 4 + 6 + 5 + 5
+
+
+@settings(max_examples=25, deadline=None)
+@given(drop=st.sets(st.sampled_from(SURVEY_REQUIRED_ITEMS), min_size=1, max_size=4))
+def test_a_survey_without_a_codebook_lacking_any_item_column_names_each_missing_one(
+    drop: set[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    f = _complete_survey(tmp_path_factory.mktemp("items"), drop)
+    with pytest.raises(ValidationFailed) as info:
+        load_survey(f)
+    assert {p.column for p in info.value.problems} == drop
+    assert all(p.row is None and p.file == "survey.csv" for p in info.value.problems)
+    msg = str(info.value)
+    assert msg.startswith("survey.csv: ")
+    assert all(f"column '{c}': required item column is missing" in msg for c in drop)
+
+
+def test_a_complete_survey_loads_and_items_names_a_smaller_questionnaire(tmp_path: Path) -> None:
+    assert len(load_survey(_complete_survey(tmp_path))) == 25 * 6
+    f = _complete_survey(tmp_path, drop=["trust_3", "trust_4"])
+    asked = [c for c in SURVEY_REQUIRED_ITEMS if c not in ("trust_3", "trust_4")]
+    s = load_survey(f, items=asked)
+    assert "trust_3" not in s.columns and len(s) == 25 * 6
+
+
+def test_with_a_codebook_the_codebook_decides_which_items_are_required(tmp_path: Path) -> None:
+    f = _complete_survey(tmp_path, drop=["cg_5", "cg_6"])
+    book = codebook_frame()
+    fewer = tmp_path / "codebook.csv"
+    book[~book["name"].isin(["cg_5", "cg_6"])].to_csv(fewer, index=False)
+    s = load_survey(f, codebook=fewer)
+    assert "cg_5" not in s.columns and "cg_4" in s.columns
+    every = tmp_path / "codebook_every.csv"
+    book.to_csv(every, index=False)  # lists cg_5 and cg_6, which the file lacks
+    with pytest.raises(ValidationFailed) as info:
+        load_survey(f, codebook=every)
+    assert {(p.file, p.column) for p in info.value.problems} == {
+        ("codebook_every.csv", "cg_5"),
+        ("codebook_every.csv", "cg_6"),
+    }
+    assert "survey.csv has no such column" in str(info.value)
+
+
+def test_report_refuses_a_survey_file_lacking_an_item_exit_2_nothing_written(
+    tmp_path: Path,
+) -> None:
+    survey = _complete_survey(tmp_path, drop=["imp_T3", "perf_T3"])
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "02_perception_gap.yaml").write_text(
+        f"notebook: 02_perception_gap\nparameters:\n  survey_file: {survey}\n", encoding="utf-8"
+    )
+    out = tmp_path / "work" / "out"
+    proc = _cli(tmp_path, "report", "02", "--params-dir", str(params), "--out", str(out))
+    err = _refused_cleanly(proc, tmp_path)
+    assert "survey.csv: 2 problems found" in err
+    assert "column 'imp_T3': required item column is missing" in err
+    assert "column 'perf_T3': required item column is missing" in err
+    assert len(err.strip().splitlines()) == 3  # the file line and one line per column
+
+
+# --- survey: a file cut at its end ----------------------------------------------------------
+def test_a_complete_survey_cut_mid_row_without_a_final_line_break_is_refused(
+    tmp_path: Path,
+) -> None:
+    data = _complete_survey(tmp_path).read_bytes()
+    last = data.rstrip(b"\n").rindex(b"\n") + 1  # the start of the last row (row 151)
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(data[: last + 40])  # 40 bytes into the last row, no line break after
+    with pytest.raises(InputError) as info:
+        load_survey(cut)
+    msg = str(info.value)
+    assert msg.startswith("cut.csv: row 151 has ") and "the file ends there" in msg
+    assert "cut in the middle of a row" in msg
+
+
+def test_a_survey_cut_exactly_at_a_line_break_loads_its_whole_rows_the_documented_limit(
+    tmp_path: Path,
+) -> None:
+    # The limit documented in read_table/load_survey: whole rows lost at the end leave a file
+    # that is complete in form. The loader reads the rows that are there, no more.
+    data = _complete_survey(tmp_path).read_bytes()
+    lines = data.split(b"\n")
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(b"\n".join(lines[:101]) + b"\n")  # header + 100 whole rows
+    assert len(load_survey(cut)) == 100
+    assert "cut exactly at a line break" in (load_survey.__doc__ or "")
+    assert "cut exactly at a line break" in (tables.__doc__ or "")
