@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cgresearch.data import (
     ValidationFailed,
@@ -296,3 +298,51 @@ def test_rows_are_numbered_as_excel_and_spss_show_them(tmp_path: Path) -> None:
         load_survey(tmp_path / "w.sav", items=NONE_REQUIRED)
     assert _where(info.value) == {(2, "weight", -1)}
     assert "(rows are SPSS case numbers)" in str(info.value).splitlines()[0]
+
+
+# --- the vectorised item checks against a per-cell reference -----------------------------------
+_CELL = st.one_of(
+    st.none(),
+    st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 9.0]),  # valid codes
+    st.sampled_from([0.0, 6.0, 7.0, 10.0, 2.5, -1.0]),  # invalid ones
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cells=st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=12),
+    keep=st.booleans(),
+)
+def test_item_codes_are_checked_and_counted_cell_by_cell(
+    cells: list[tuple[float | None, ...]], keep: bool
+) -> None:
+    items = ("trust_1", "cg_2", "sex")  # two Likert items (1-5, 8, 9) and sex (1, 2, 9)
+    allowed = {"trust_1": {1, 2, 3, 4, 5, 8, 9}, "cg_2": {1, 2, 3, 4, 5, 8, 9}, "sex": {1, 2, 9}}
+    n = len(cells)
+    df = pd.DataFrame(
+        {
+            "resp_id": [f"R{i}" for i in range(n)],
+            "gu_code": [11110] * n,
+            "group": ["cso"] * n,
+            "weight": [1.0] * n,
+            **{c: [np.nan if r[j] is None else r[j] for r in cells] for j, c in enumerate(items)},
+        }
+    )
+    # the reference: one cell at a time, as a person would check the file
+    wrong = {
+        (i + 2, c, int(v) if float(v).is_integer() else v)
+        for i, r in enumerate(cells)
+        for j, c in enumerate(items)
+        if (v := r[j]) is not None and v not in allowed[c]
+    }
+    if wrong:
+        with pytest.raises(ValidationFailed) as info:
+            validate_survey(df, source="s.csv", keep_missing_codes=keep)
+        assert _where(info.value) == wrong
+        return
+    s = validate_survey(df, source="s.csv", keep_missing_codes=keep)
+    for j, c in enumerate(items):
+        column = [r[j] for r in cells]
+        assert s.attrs["missing_codes"][c] == {8: column.count(8.0), 9: column.count(9.0)}
+        shown = [np.nan if v is None or (v in (8.0, 9.0) and not keep) else v for v in column]
+        np.testing.assert_array_equal(s[c].to_numpy(), np.asarray(shown, dtype=float))
