@@ -7,7 +7,8 @@ Examples
 11440
 """
 
-from cgresearch.data.codebook import Codebook, CodebookVariable, load_codebook
+from cgresearch.data.cleaning import Cleaner, table_context
+from cgresearch.data.codebook import Codebook, CodebookVariable, load_codebook, parse_labels
 from cgresearch.data.district_inputs import load_district_indicators, load_previous_amounts
 from cgresearch.data.districts import (
     District,
@@ -20,6 +21,7 @@ from cgresearch.data.districts import (
     resolve_district,
 )
 from cgresearch.data.loaders import (
+    SURVEY_REQUIRED_ITEMS,
     load_inventory,
     load_proposals,
     load_survey,
@@ -36,6 +38,8 @@ from cgresearch.data.schemas import Problem, ValidationFailed
 __all__ = [
     "FACT_UNITS",
     "PB_SERIES",
+    "SURVEY_REQUIRED_ITEMS",
+    "Cleaner",
     "Codebook",
     "CodebookVariable",
     "District",
@@ -57,11 +61,13 @@ __all__ = [
     "load_proposals",
     "load_register",
     "load_survey",
+    "parse_labels",
     "pb_series",
     "read_pb",
     "read_table",
     "register_years",
     "resolve_district",
+    "table_context",
     "validate_inventory",
     "validate_proposals",
     "validate_register",

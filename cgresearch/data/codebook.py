@@ -47,7 +47,7 @@ from cgresearch.data.schemas import (
 from cgresearch.data.tables import read_table
 from cgresearch.errors import closest_match
 
-__all__ = ["CODEBOOK_SCHEMA", "Codebook", "CodebookVariable", "load_codebook"]
+__all__ = ["CODEBOOK_SCHEMA", "Codebook", "CodebookVariable", "load_codebook", "parse_labels"]
 
 _LABELS = r"^\s*-?\d+\s*=[^;]*(;\s*-?\d+\s*=[^;]*)*;?\s*$"
 
@@ -90,7 +90,14 @@ CODEBOOK_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def _labels(text: object) -> dict[int, str]:
+def parse_labels(text: object) -> dict[int, str]:
+    """Read value labels written as ``"1=label; 2=label; ..."`` into ``{code: label}``.
+
+    A blank or non-text cell gives ``{}``.
+
+    >>> parse_labels("1=공무원; 2=시민사회단체; 8=모름")
+    {1: '공무원', 2: '시민사회단체', 8: '모름'}
+    """
     if not isinstance(text, str) or not text.strip():
         return {}
     out = {}
@@ -360,8 +367,8 @@ def load_codebook(path: str | Path) -> Codebook:
             construct=str(r["construct"]),
             question_ko=str(r["question_ko"]) if isinstance(r["question_ko"], str) else "",
             question_en=str(r["question_en"]) if isinstance(r["question_en"], str) else "",
-            labels_ko=_labels(r["labels_ko"]),
-            labels_en=_labels(r["labels_en"]),
+            labels_ko=parse_labels(r["labels_ko"]),
+            labels_en=parse_labels(r["labels_en"]),
             missing_codes=tuple(int(c) for c in miss.split(",") if c.strip()),
             reverse=str(r["reverse"]).lower() in ("true", "1"),
         )

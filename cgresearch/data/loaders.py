@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cgresearch.data.cleaning import Cleaner, table_context
 from cgresearch.data.codebook import Codebook, load_codebook
 from cgresearch.data.districts import (
     DistrictLookup,
@@ -46,16 +47,17 @@ from cgresearch.data.schemas import (
     LIKERT_MISSING_CODES,
     PROPOSALS_SCHEMA,
     SURVEY_CODED_ITEMS,
+    SURVEY_ITEM_CODES,
     SURVEY_LIKERT_COLUMNS,
     SURVEY_SCHEMA,
-    Problem,
+    survey_item_rule,
     validate_frame,
 )
-from cgresearch.data.tables import _as_text, _map_unique, _text_column, read_table
-from cgresearch.errors import closest_match
+from cgresearch.data.tables import read_table
 from cgresearch.vocabulary import FUNDING_SOURCES, RESPONDENT_GROUPS
 
 __all__ = [
+    "SURVEY_REQUIRED_ITEMS",
     "load_admin_dong",
     "load_boundaries",
     "load_boundaries_geojson",
@@ -70,169 +72,67 @@ __all__ = [
 ]
 
 
-# --- shared cleaning helpers ------------------------------------------------------------------
-class _Cleaner:
-    """Collects problems while turning text cells into typed columns."""
+#: SURVEY_SCHEMA without the coded items, which :func:`_coded_items` checks in one block.
+_SURVEY_ROWS_SCHEMA = SURVEY_SCHEMA.remove_columns(list(SURVEY_ITEM_CODES))
 
-    def __init__(self, df: pd.DataFrame, source: str, row_numbers: list[int]) -> None:
-        self.value_labels: dict[str, dict[object, str]] = dict(df.attrs.get("value_labels", {}))
-        self.stripped = bool(df.attrs.get("stripped", False))
-        self.df = df.copy(deep=False)
-        self.df.attrs = {}  # pandas deep-copies attrs on every column access
-        self.source = source
-        self.rows = np.asarray(row_numbers)
-        self.problems: list[Problem] = []
+#: The Likert items a survey file must hold when no codebook says otherwise: every item of the
+#: package's questionnaire (the default scales: trust, CG perception, importance, performance).
+SURVEY_REQUIRED_ITEMS: tuple[str, ...] = SURVEY_LIKERT_COLUMNS
 
-    def add(self, i: int | None, column: str | None, value: object, rule: str) -> None:
-        row = None if i is None else int(self.rows[i])
-        self.problems.append(Problem(self.source, row, column, value, rule))
 
-    def require(self, *columns: str) -> bool:
-        missing = [c for c in columns if c not in self.df.columns]
-        for c in missing:
-            self.add(None, c, None, "required column is missing")
-        return not missing
-
-    def numeric(self, column: str) -> pd.Series:
-        raw = self.df[column]
-        if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
-            return raw.astype("float64")
-        try:
-            num = raw.astype("float64")  # fast path: every cell is a number or blank
-        except (TypeError, ValueError):
-            num = pd.to_numeric(raw.astype(object), errors="coerce").astype("float64")
-        bad = (raw.notna().to_numpy() & num.isna().to_numpy()) | np.isinf(num.to_numpy())
-        for i in np.flatnonzero(bad):
-            self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
-        return num.where(~np.isinf(num))
-
-    def _text(self, values: pd.Series) -> pd.Series:
-        if self.stripped and isinstance(values.dtype, pd.StringDtype):
-            return values
-        return _text_column(values)
-
-    def text(self, column: str) -> pd.Series:
-        return self._text(self.df[column]).astype(pd.StringDtype(na_value=np.nan))
-
-    def _keys(self, column: str) -> pd.Series:
-        """Text keys of a column, read through its .sav value labels if it has any."""
-        values = self.df[column]
-        labels = self.value_labels.get(column)
-        if labels:
-            values = pd.Series(
-                _map_unique(values, lambda u: labels.get(_as_float(u), u)), index=values.index
-            )
-        return self._text(values)
-
-    def districts(self, lookup: DistrictLookup) -> tuple[pd.Series, pd.Series]:
-        """Resolve ``gu_code`` and/or ``gu_name`` into (code Int64, Korean name).
-
-        With both columns, a row's ``gu_code`` is used when given and its ``gu_name`` otherwise;
-        when both are given they must agree. An unknown name or code is reported on its own
-        column with the nearest district ("did you mean 종로구?").
-        """
-        has_code, has_name = "gu_code" in self.df.columns, "gu_name" in self.df.columns
-        index = self.df.index
-        if not (has_code or has_name):
-            self.add(None, "gu_code", None, "required column is missing (give gu_code or gu_name)")
-            return pd.Series(pd.NA, index=index, dtype="Int64"), pd.Series(
-                [np.nan] * len(index), index=index, dtype=pd.StringDtype(na_value=np.nan)
+def _require_items(cl: Cleaner, columns: Iterable[str], required: Iterable[str]) -> None:
+    """Record each required item column that the table lacks."""
+    present = set(columns)
+    for c in required:
+        if c not in present:
+            scale = _SCALE_NAMES.get(c.split("_", 1)[0], "survey")
+            cl.add(
+                None,
+                c,
+                None,
+                f"required item column is missing ({c} belongs to the {scale} scale): add the "
+                "column, or give a codebook that lists the items your survey asked "
+                "(load_survey codebook=, report parameter codebook_file)",
             )
 
-        def resolve(column: str) -> tuple[pd.Series, np.ndarray]:
-            """(text keys, adm_code as float: NaN when blank, -1 when unknown)."""
-            keys = self._keys(column)
-            codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-            found = [getattr(lookup.find(k), "adm_code", -1) for k in uniques]
-            return keys, np.append(np.asarray(found, dtype=float), np.nan)[codes]
 
-        if has_code:
-            keys, code = resolve("gu_code")
-            from_name = np.zeros(len(index), dtype=bool)
-        if has_name:
-            name_keys, name_code = resolve("gu_name")
-            if not has_code:
-                keys, code = name_keys, name_code
-                from_name = np.ones(len(index), dtype=bool)
-            else:
-                from_name = np.isnan(code)
-                code = np.where(from_name, name_code, code)
-                clash = ~from_name & ~np.isnan(name_code) & (name_code != code) & (code != -1)
-                for i in np.flatnonzero(clash):
-                    c = int(code[i])
-                    self.add(
-                        int(i),
-                        "gu_name",
-                        name_keys.iloc[i],
-                        f"does not match gu_code {c} ({lookup.district(c).name_ko}); fix one "
-                        "of the two",
-                    )
-        unknown = np.isnan(code) | (code == -1)
-        for i in np.flatnonzero(unknown):
-            key = (name_keys if from_name[i] else keys).iloc[i]
-            column = "gu_name" if from_name[i] else ("gu_code" if has_code else "gu_name")
-            self.add(int(i), column, None if pd.isna(key) else key, lookup.explain_unknown(key))
-        code = np.where(unknown, np.nan, code)
-        codes = pd.array(code, dtype="Float64").astype("Int64")
-        codes = pd.Series(codes, index=index)
-        name_of = {float(d.adm_code): d.name_ko for d in lookup.districts}
-        factor, uniques = pd.factorize(code, use_na_sentinel=True)
-        names = np.array([name_of.get(u, np.nan) for u in uniques] + [np.nan], dtype=object)
-        text = pd.StringDtype(na_value=np.nan)
-        return codes, pd.Series(names[factor], index=index).astype(text)
-
-    def coded(self, column: str, terms: dict[str, object]) -> pd.Series:
-        """Map codes or Korean/English labels (case-insensitive) of ``terms`` to codes."""
-        accept: dict[str, str] = {}
-        for code, term in terms.items():
-            for alias in (code, getattr(term, "ko", code), getattr(term, "en", code)):
-                accept[str(alias).strip().lower()] = code
-        keys = self._keys(column)
-        out = pd.Series(
-            _map_unique(keys, lambda k: accept.get(str(k).lower(), np.nan)), index=keys.index
-        )
-        for i in np.flatnonzero(out.isna().to_numpy()):
-            key = keys.iloc[i]
-            if pd.isna(key):
-                self.add(int(i), column, None, "value is missing")
-            else:
-                close = closest_match(str(key).lower(), accept)
-                hint = f" (did you mean '{accept[close]}'?)" if close else ""
-                self.add(int(i), column, key, f"must be one of {', '.join(terms)}{hint}")
-        return out.astype(pd.StringDtype(na_value=np.nan))
-
-    def boolean(self, column: str) -> pd.Series:
-        truth = {"true": True, "1": True, "yes": True, "y": True, "예": True, "t": True}
-        falsity = {"false": False, "0": False, "no": False, "n": False, "아니오": False, "f": False}
-        out: list[object] = []
-        for i, v in enumerate(self.df[column]):
-            if isinstance(v, bool | np.bool_):
-                out.append(bool(v))
-                continue
-            key = _as_text(v)
-            if pd.isna(key):
-                out.append(False)
-                continue
-            k = str(key).lower()
-            if k in truth or k in falsity:
-                out.append(truth.get(k, False))
-            else:
-                self.add(i, column, key, "must be true/false (or 1/0, yes/no)")
-                out.append(False)
-        return pd.Series(out, index=self.df.index, dtype=bool)
+_SCALE_NAMES = {
+    "trust": "trust",
+    "cg": "CG perception",
+    "imp": "importance",
+    "perf": "performance",
+}
 
 
-def _as_float(value: object) -> object:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return value
+def _coded_items(
+    cl: Cleaner, columns: list[str], keep_missing_codes: bool
+) -> tuple[pd.DataFrame | None, dict[str, dict[int, int]]]:
+    """The coded items as one float block, checked against their codes, 8/9 counted.
 
-
-def _context(df: pd.DataFrame, source: str | None) -> tuple[str, list[int]]:
-    src = source or str(df.attrs.get("source", "<DataFrame>"))
-    first = int(df.attrs.get("first_row", 2))  # type: ignore[call-overload]
-    return src, list(range(first, first + len(df)))
+    Every cell that is not blank and not a valid code of its column
+    (:data:`~cgresearch.data.schemas.SURVEY_ITEM_CODES`) is recorded with the schema's rule;
+    the 8 (don't know) and 9 (refused) codes are counted per column and become NaN unless
+    kept. Works on whole columns (numpy), never per row.
+    """
+    counts: dict[str, dict[int, int]] = {}
+    if not columns:
+        return None, counts
+    block = np.empty((len(cl.df), len(columns)), dtype=np.float64, order="F")
+    for j, c in enumerate(columns):
+        block[:, j] = cl.numeric(c).to_numpy(dtype=np.float64, na_value=np.nan)
+    for j, c in enumerate(columns):
+        values = block[:, j]  # a view: the changes below go into the block
+        allowed = SURVEY_ITEM_CODES[c]
+        wrong = ~(np.isnan(values) | np.isin(values, allowed))
+        for i in np.flatnonzero(wrong):
+            v = float(values[i])
+            cl.add(int(i), c, int(v) if v.is_integer() else v, survey_item_rule(c))
+        hits = {k: values == k for k in LIKERT_MISSING_CODES}
+        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
+        if not keep_missing_codes:
+            for hit in hits.values():
+                values[hit] = np.nan
+    return pd.DataFrame(block, columns=columns, copy=False), counts
 
 
 def _integers(s: pd.Series) -> pd.Series:
@@ -254,6 +154,8 @@ def validate_survey(
     source: str | None = None,
     keep_missing_codes: bool = False,
     lookup: DistrictLookup | None = None,
+    *,
+    required_items: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Validate survey responses and return them typed, with 8/9 codes as missing.
 
@@ -274,6 +176,10 @@ def validate_survey(
         Keep 8 and 9 in the Likert items instead of turning them into NaN.
     lookup : DistrictLookup, optional
         District resolver (default: the real 25 gu).
+    required_items : iterable of str, optional
+        Likert item columns the table must hold (each one missing is a problem); default none,
+        so that a frame of a few items validates. :func:`load_survey` requires the package's
+        items (:data:`SURVEY_REQUIRED_ITEMS`) or those of the codebook.
 
     Returns
     -------
@@ -287,8 +193,8 @@ def validate_survey(
     ValidationFailed
         Listing every problem found.
     """
-    src, rows = _context(df, source)
-    cl = _Cleaner(df, src, rows)
+    src, rows = table_context(df, source)
+    cl = Cleaner(df, src, rows)
     lk = lookup or district_lookup()
     cl.require("resp_id", "group", "weight")
     out = pd.DataFrame(index=df.index)
@@ -317,18 +223,11 @@ def validate_survey(
                     f"required column is missing: {c} needs its pair {c.replace(a, b, 1)} "
                     "(importance and performance of a task are asked together)",
                 )
-    counts: dict[str, dict[int, int]] = {}
-    items: dict[str, np.ndarray] = {}
-    for c in coded:  # count the 8/9 codes (valid codes) and make them missing unless kept
-        values = cl.numeric(c).to_numpy(dtype=float, na_value=np.nan, copy=True)
-        hits = {k: values == k for k in LIKERT_MISSING_CODES}
-        counts[c] = {k: int(hit.sum()) for k, hit in hits.items()}
-        if not keep_missing_codes:
-            for hit in hits.values():
-                values[hit] = np.nan
-        items[c] = values
-    if items:  # one frame of the items, joined once (no per-column copies)
-        out = pd.concat([out, pd.DataFrame(items, index=out.index, copy=False)], axis=1)
+    if required_items is not None:
+        _require_items(cl, df.columns, required_items)
+    items, counts = _coded_items(cl, coded, keep_missing_codes)
+    if items is not None:  # one block of the items, joined once (no per-column copies)
+        out = pd.concat([out, items.set_axis(out.index)], axis=1)
     if "tenure_years" in df.columns:
         out["tenure_years"] = cl.numeric("tenure_years")
     if "fpc" in out.columns and "stratum" in out.columns:
@@ -343,7 +242,7 @@ def validate_survey(
                 "respondents; fpc must be the population size, not a sampling fraction",
             )
     _keep_other_columns(out, df, out.columns)
-    checked = validate_frame(out, SURVEY_SCHEMA, src, rows, cl.problems)
+    checked = validate_frame(out, _SURVEY_ROWS_SCHEMA, src, rows, cl.problems)
     checked["gu_code"] = checked["gu_code"].astype("int64")
     checked.attrs = {
         **{k: v for k, v in df.attrs.items() if k not in ("first_row", "stripped")},
@@ -360,6 +259,7 @@ def load_survey(
     *,
     codebook: str | Path | Codebook | None = None,
     sep: str | None = None,
+    items: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read and validate a survey file (CSV UTF-8/CP949, .xlsx or .sav).
 
@@ -368,7 +268,20 @@ def load_survey(
     numeric ``group`` or ``gu_name`` codes are read through them). With a ``codebook``
     (:func:`~cgresearch.data.codebook.load_codebook`) the file's columns and codes are first
     mapped to the package's (:meth:`~cgresearch.data.codebook.Codebook.apply`) and every item it
-    lists is required. ``sep`` is the CSV delimiter when it is not a comma.
+    lists is required; without one, every item of the package's questionnaire is required
+    (:data:`SURVEY_REQUIRED_ITEMS`: the items of the default scales), so a file that lost an
+    item column is refused with the column and the file named. ``items`` names the required
+    items instead (a survey in the package's column names that asked fewer questions). ``sep``
+    is the CSV delimiter when it is not a comma.
+
+    The package's columns are parsed straight to their types while the CSV is read, and every
+    check works once per column (or per distinct value), so loading a 1,000,000-row survey
+    costs a few times a bare ``pandas.read_csv`` (``benchmarks/data_io.py``).
+
+    A limit: a CSV cut exactly at a line break (the last rows lost, every remaining row whole)
+    cannot be told from a complete file; compare the number of respondents with the fieldwork
+    report or the file's sha256 with the one you were given (``data/MANIFEST``). A file cut
+    inside a row is refused (:func:`read_table`).
 
     Examples
     --------
@@ -380,11 +293,31 @@ def load_survey(
     >>> len(s), s.attrs["value_labels"]["sex"][2.0]
     (1800, '여성')
     """
-    table = read_table(path, sheet, sep=sep)
+    book = None
     if codebook is not None:
         book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    declared = _SURVEY_TYPES if book is None else _codebook_types(book)
+    table = read_table(path, sheet, sep=sep, dtypes=declared)
+    if book is not None:
         table = book.apply(table)
-    return validate_survey(table, keep_missing_codes=keep_missing_codes)
+    if items is not None:
+        required: Iterable[str] = list(items)
+    else:
+        required = book.items if book is not None else SURVEY_REQUIRED_ITEMS
+    return validate_survey(table, keep_missing_codes=keep_missing_codes, required_items=required)
+
+
+#: The survey's columns as :func:`read_table` parses them from a CSV (no type guessing).
+_SURVEY_TYPES: dict[str, str] = {
+    **dict.fromkeys(SURVEY_ITEM_CODES, "float64"),
+    **dict.fromkeys(("weight", "fpc", "tenure_years"), "float64"),
+    **dict.fromkeys(("resp_id", "stratum"), "str"),
+}
+
+
+def _codebook_types(book: Codebook) -> dict[str, str]:
+    """The CSV types of a codebook's item columns, under the file's own names."""
+    return {v.name: "float64" for v in book.variables if v.is_item}
 
 
 # --- inventory --------------------------------------------------------------------------------
@@ -398,8 +331,8 @@ def validate_inventory(
     ``budget_mkrw`` numeric and not negative; ``policy_task`` T1-T5, ``strategy`` S1-S7 and
     ``year`` a 4-digit year when given.
     """
-    src, rows = _context(df, source)
-    cl = _Cleaner(df, src, rows)
+    src, rows = table_context(df, source)
+    cl = Cleaner(df, src, rows)
     cl.require("project_id", "funding_source", "budget_mkrw")
     out = pd.DataFrame(index=df.index)
     if "project_id" in df.columns:
@@ -458,8 +391,8 @@ def validate_proposals(
     >>> len(validate_proposals(generate_proposals(seed=1, n=100)))
     100
     """
-    src, rows = _context(df, source)
-    cl = _Cleaner(df, src, rows)
+    src, rows = table_context(df, source)
+    cl = Cleaner(df, src, rows)
     cl.require("proposal_id", "cost_mkrw")
     out = pd.DataFrame(index=df.index)
     if "proposal_id" in df.columns:

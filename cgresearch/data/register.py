@@ -33,8 +33,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from cgresearch.data.loaders import _Cleaner, _context, read_table
+from cgresearch.data.cleaning import Cleaner, table_context
 from cgresearch.data.schemas import validate_frame
+from cgresearch.data.tables import read_table
 from cgresearch.vocabulary import PARTIES, POLICY_TASKS, STRATEGIES
 
 __all__ = [
@@ -117,12 +118,12 @@ def validate_register(df: pd.DataFrame, source: str | None = None) -> pd.DataFra
     ...     validate_register(bad, source="reg.csv")
     ... except Exception as err:
     ...     print(str(err).splitlines()[1])
-    ...     print(str(err).splitlines()[2])
-      - row 2, column 'goal', value 'T9': must be one of T1, T2, T3, T4, T5
-      - row 2, column 'target', value 1.0: target equals baseline: progress cannot be measured; ...
+    ...     print(str(err).splitlines()[2][:78])
+      - row 2, column 'goal', value 'T9': must be one of T1, T2, T3, T4, T5 (did you mean 'T5'?)
+      - row 2, column 'target', value 1.0: target equals baseline: progress cannot
     """
-    src, rows = _context(df, source)
-    cl = _Cleaner(df, src, rows)
+    src, rows = table_context(df, source)
+    cl = Cleaner(df, src, rows)
     cl.require(*REGISTER_COLUMNS)
     years = register_years(df)
     if not years:
@@ -137,7 +138,7 @@ def validate_register(df: pd.DataFrame, source: str | None = None) -> pd.DataFra
         out["goal"] = cl.coded("goal", POLICY_TASKS)
     if "strategy" in df.columns:
         given = df["strategy"].notna() & (df["strategy"].astype(str).str.strip() != "")
-        sub = _Cleaner(df[given.to_numpy()], src, list(np.asarray(rows)[given.to_numpy()]))
+        sub = Cleaner(df[given.to_numpy()], src, list(np.asarray(rows)[given.to_numpy()]))
         strat = pd.Series(np.nan, index=df.index, dtype=pd.StringDtype(na_value=np.nan))
         if given.any():
             strat[given.to_numpy()] = sub.coded("strategy", STRATEGIES).to_numpy()
@@ -160,7 +161,7 @@ def validate_register(df: pd.DataFrame, source: str | None = None) -> pd.DataFra
     return checked
 
 
-def _check_rows(cl: _Cleaner, out: pd.DataFrame, years: list[int]) -> None:
+def _check_rows(cl: Cleaner, out: pd.DataFrame, years: list[int]) -> None:
     for i, r in enumerate(out.itertuples(index=False)):
         row = r._asdict()
         b, t, by, ty = row["baseline"], row["target"], row["baseline_year"], row["target_year"]

@@ -38,10 +38,12 @@ __all__ = [
     "MAX_LISTED_PROBLEMS",
     "PROPOSALS_SCHEMA",
     "SURVEY_CODED_ITEMS",
+    "SURVEY_ITEM_CODES",
     "SURVEY_LIKERT_COLUMNS",
     "SURVEY_SCHEMA",
     "Problem",
     "ValidationFailed",
+    "survey_item_rule",
     "validate_frame",
 ]
 
@@ -187,7 +189,11 @@ def validate_frame(
     row 3, column 'x', value -1: x >= 0
     """
     found = list(problems)
-    rows = list(row_numbers) if row_numbers is not None else list(range(2, len(df) + 2))
+    rows = (
+        np.asarray(row_numbers, dtype=np.int64)
+        if row_numbers is not None
+        else np.arange(2, len(df) + 2, dtype=np.int64)
+    )
     framed = df.set_axis(pd.Index(rows, dtype="int64"), axis=0)
     error_texts = {str(c): c.error for c in _all_checks(schema) if c.error}
     try:
@@ -440,10 +446,7 @@ def _in_codes(codes: Sequence[float], error: str) -> pa.Check:
 def _likert() -> pa.Column:
     return pa.Column(
         float,
-        _in_codes(
-            [1, 2, 3, 4, 5, *LIKERT_MISSING_CODES],
-            error="Likert code must be 1-5 (8 = don't know, 9 = refused, blank = no answer)",
-        ),
+        _in_codes(SURVEY_ITEM_CODES["trust_1"], error=survey_item_rule("trust_1")),
         nullable=True,
         required=False,
     )
@@ -457,11 +460,30 @@ SURVEY_CODED_ITEMS: dict[str, tuple[int, ...]] = {
 }
 
 
-def _coded(name: str, codes: tuple[int, ...]) -> pa.Column:
-    text = "/".join(str(c) for c in codes)
+#: The valid codes of every coded survey column: Likert items 1-5 with 8 and 9, the coded
+#: demographic items with 9 (refused). Blank is always accepted (no answer).
+SURVEY_ITEM_CODES: dict[str, tuple[int, ...]] = {
+    **{c: (1, 2, 3, 4, 5, *LIKERT_MISSING_CODES) for c in SURVEY_LIKERT_COLUMNS},
+    **{c: (*codes, 9) for c, codes in SURVEY_CODED_ITEMS.items()},
+}
+
+
+def survey_item_rule(column: str) -> str:
+    """The rule a cell of a coded survey column breaks when its code is not valid.
+
+    >>> survey_item_rule("sex")
+    'sex code must be 1/2 (9 = refused) or blank'
+    """
+    if column in SURVEY_LIKERT_COLUMNS:
+        return "Likert code must be 1-5 (8 = don't know, 9 = refused, blank = no answer)"
+    text = "/".join(str(c) for c in SURVEY_CODED_ITEMS[column])
+    return f"{column} code must be {text} (9 = refused) or blank"
+
+
+def _coded(name: str) -> pa.Column:
     return pa.Column(
         float,
-        _in_codes([*codes, 9], error=f"{name} code must be {text} (9 = refused) or blank"),
+        _in_codes(SURVEY_ITEM_CODES[name], error=survey_item_rule(name)),
         nullable=True,
         required=False,
     )
@@ -491,7 +513,7 @@ SURVEY_SCHEMA = pa.DataFrameSchema(
             nullable=True,
         ),
         **{c: _likert() for c in SURVEY_LIKERT_COLUMNS},
-        **{c: _coded(c, codes) for c, codes in SURVEY_CODED_ITEMS.items()},
+        **{c: _coded(c) for c in SURVEY_CODED_ITEMS},
     },
     name="survey",
 )

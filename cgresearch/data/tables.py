@@ -6,9 +6,14 @@ to ``DataFrame.attrs``) into a DataFrame of cells as read: numbers stay numbers,
 stripped, blanks are NaN. It refuses first, with the file and the row named and what to do: an
 empty file, a header without rows, a wrong delimiter (sniffed with :class:`csv.Sniffer`), a
 title row above the header, duplicate column names, a second header row, rows with too few or
-too many fields and a file cut mid-row or mid-character (pandas' pyarrow engine with
-``on_bad_lines``; no hand-written parser). The schemas and the typed validation are in
-:mod:`cgresearch.data.loaders`.
+too many fields and a file cut mid-row or mid-character (pyarrow's CSV reader, the engine of
+pandas' ``engine="pyarrow"``, with its invalid-row handler; no hand-written parser). The schemas
+and the typed validation are in :mod:`cgresearch.data.loaders`.
+
+A limit: a CSV cut exactly at a line break (whole rows lost at the end) cannot be told from a
+complete file, since every remaining row is whole; only a count kept elsewhere (the expected
+number of respondents, a checksum in a manifest) can reveal it. A file cut inside a row (its last
+line without a line break, and too few fields or an unfinished character) is refused.
 
 Examples
 --------
@@ -28,13 +33,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cgresearch.errors import InputError
+from cgresearch.data.cleaning import cell_text, text_column
+from cgresearch.errors import InputError, ParameterError
 
 __all__ = ["read_table"]
 
@@ -66,36 +73,6 @@ def _decode(path: Path) -> tuple[str, str]:
                 f"0x{data[cp949_err.start]:02x} at byte offset {cp949_err.start}). Save it "
                 "again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and load it again."
             ) from None
-
-
-def _as_text(value: object) -> object:
-    """Return a cell as text (integral floats without '.0'); missing stays NaN."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return np.nan
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text if text else np.nan
-
-
-def _map_unique(s: pd.Series, fn: Any) -> np.ndarray:
-    """Apply ``fn`` to each distinct value of ``s`` once and spread the results (object array;
-    NaN where ``s`` is missing): vectorised for columns of few distinct values."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    values = np.empty(len(uniques) + 1, dtype=object)
-    values[:-1] = [fn(u) for u in uniques]
-    values[-1] = np.nan
-    return values[codes]
-
-
-def _text_column(s: pd.Series) -> pd.Series:
-    """Return a column as text cells (NaN when blank): string columns stay string columns (no
-    Python objects), others are converted once per distinct value."""
-    if pd.api.types.is_string_dtype(s) and not isinstance(s.dtype, np.dtype):
-        text = s.str.strip()
-        return text.where(text.ne("") & text.notna(), np.nan)
-    text = pd.Series(_map_unique(s, _as_text), index=s.index, dtype=object)
-    return text.astype(pd.StringDtype(na_value=np.nan))
 
 
 def _head_text(data: bytes, limit: int = 65_536) -> tuple[str, str]:
@@ -231,8 +208,57 @@ def _has_bytes(df: pd.DataFrame) -> bool:
     return False
 
 
-def _parse_csv(name: str, data: bytes, sep: str) -> pd.DataFrame:
-    """Parse UTF-8 CSV bytes with pandas' pyarrow engine; rows of the wrong width are refused."""
+#: Identifier columns kept as written ('00123' stays '00123', not the number 123).
+_ID_COLUMNS = ("resp_id", "project_id", "proposal_id", "stratum")
+
+#: Column types a caller may declare (:func:`read_table`'s ``dtypes``), as pyarrow reads them.
+_ARROW_TYPES = {"float64": "float64", "str": "string"}
+
+
+def _arrow_types(header: list[str], dtypes: Mapping[str, str] | None) -> dict[str, Any]:
+    """The pyarrow types of the declared columns present in ``header`` (identifiers as text)."""
+    import pyarrow as pa
+
+    declared = {c: "str" for c in _ID_COLUMNS} | dict(dtypes or {})
+    unknown = sorted({v for v in declared.values()} - set(_ARROW_TYPES))
+    if unknown:
+        raise ParameterError(
+            f"read_table: dtypes {unknown} are not supported; use 'float64' or 'str'"
+        )
+    present = set(header)
+    return {c: pa.type_for_alias(_ARROW_TYPES[v]) for c, v in declared.items() if c in present}
+
+
+def _arrow_read(data: bytes, sep: str, types: dict[str, Any], collect: Any) -> pd.DataFrame:
+    """One pass of pyarrow's CSV reader: declared columns parsed straight to their type, the
+    others inferred; blanks are missing; rows of the wrong width go to ``collect``."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        parse_options=pacsv.ParseOptions(delimiter=sep, invalid_row_handler=collect),
+        convert_options=pacsv.ConvertOptions(
+            null_values=[""], strings_can_be_null=True, column_types=types
+        ),
+    )
+    names = [n if n.strip() else f"Unnamed: {i}" for i, n in enumerate(table.column_names)]
+    fields = [
+        pa.field(n, pa.float64() if pa.types.is_null(f.type) else f.type)
+        for n, f in zip(names, table.schema, strict=True)
+    ]
+    table = table.cast(pa.schema(fields))
+    text = pd.StringDtype(na_value=np.nan)
+    return table.to_pandas(
+        types_mapper={pa.string(): text, pa.large_string(): text}.get, self_destruct=True
+    )
+
+
+def _parse_csv(name: str, data: bytes, sep: str, types: dict[str, Any]) -> pd.DataFrame:
+    """Parse UTF-8 CSV bytes with pyarrow's CSV reader (the engine of pandas' ``engine=
+    "pyarrow"``), declared columns typed while parsing; rows of the wrong width are refused."""
+    import pyarrow as pa
+
     bad: list[tuple[int, int, str]] = []
 
     def collect(row: Any) -> str:
@@ -240,17 +266,18 @@ def _parse_csv(name: str, data: bytes, sep: str) -> pd.DataFrame:
         return "skip"
 
     try:
-        df = pd.read_csv(
-            io.BytesIO(data),
-            sep=sep,
-            engine="pyarrow",
-            keep_default_na=False,
-            na_values=[""],
-            on_bad_lines=collect,
-        )
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{name}: the file is empty; give a table with a header row") from None
-    except Exception as exc:  # pyarrow.lib.ArrowInvalid, pandas' ParserError
+        try:
+            df = _arrow_read(data, sep, types, collect)
+        except pa.ArrowInvalid as exc:
+            if not types or "Empty CSV file" in str(exc):
+                raise
+            # a declared column holds a cell that is not of its type (text in a number column,
+            # or bytes that are not UTF-8): read it as inferred, the validators name the cell
+            bad.clear()
+            df = _arrow_read(data, sep, {}, collect)
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            raise InputError(f"{name}: the file is empty; give a table with a header row") from None
         raise InputError(f"{name}: not a readable CSV table ({exc})") from None
     if bad:
         raise _bad_rows_error(name, data, bad)
@@ -264,7 +291,9 @@ def _parse_csv(name: str, data: bytes, sep: str) -> pd.DataFrame:
     return df
 
 
-def _read_csv(path: Path, sep: str | None) -> tuple[pd.DataFrame, str]:
+def _read_csv(
+    path: Path, sep: str | None, dtypes: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, str]:
     """Read a CSV (UTF-8 or CP949), refusing a wrong delimiter, title rows, duplicate names,
     ragged rows and a file cut mid-row."""
     data = path.read_bytes()
@@ -272,34 +301,17 @@ def _read_csv(path: Path, sep: str | None) -> tuple[pd.DataFrame, str]:
         raise InputError(f"{path.name}: the file is empty; give a table with a header row")
     head, encoding = _head_text(data)
     expected = sep or ("\t" if path.suffix.lower() == ".tsv" else ",")
-    _check_layout(path.name, head, expected, sep is not None)
+    header = _check_layout(path.name, head, expected, sep is not None)
+    types = _arrow_types(header, dtypes)
     if encoding != "utf-8":
         text, encoding = _decode(path)
         data = text.encode("utf-8")
-    df = _parse_csv(path.name, data, expected)
+    df = _parse_csv(path.name, data, expected, types)
     if encoding == "utf-8" and _has_bytes(df):
         text, encoding = _decode(path)  # raises when the file is not CP949 either
         data = text.encode("utf-8")
-        df = _parse_csv(path.name, data, expected)
-    return _ids_as_text(df, data, expected), encoding
-
-
-#: Identifier columns kept as written ('00123' stays '00123', not the number 123).
-_ID_COLUMNS = ("resp_id", "project_id", "proposal_id", "stratum")
-
-
-def _ids_as_text(df: pd.DataFrame, data: bytes, sep: str) -> pd.DataFrame:
-    """Read identifier columns that look numeric again as text (one column pass of pandas)."""
-    ids = [c for c in _ID_COLUMNS if c in df.columns and pd.api.types.is_numeric_dtype(df[c])]
-    if not ids:
-        return df
-    text = pd.read_csv(
-        io.BytesIO(data), sep=sep, usecols=ids, dtype=str, keep_default_na=False, na_values=[""]
-    )
-    if len(text) == len(df):
-        for c in ids:
-            df[c] = text[c].to_numpy()
-    return df
+        df = _parse_csv(path.name, data, expected, types)
+    return df, encoding
 
 
 def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
@@ -317,7 +329,7 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
             f"{path.name}, row {int(grid.index[0]) + 1}: {grid.iloc[0].dropna().iloc[0]!r} looks "
             "like a title, not the header: delete the rows above the column names"
         )
-    header = ["" if pd.isna(v) else _as_text(v) for v in grid.iloc[0]]
+    header = ["" if pd.isna(v) else cell_text(v) for v in grid.iloc[0]]
     header = [str(h).strip() if not pd.isna(h) else "" for h in header]
     _check_header(path.name, header)
     df = grid.iloc[1:].copy()
@@ -326,7 +338,13 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path,
+    sheet: str | int = 0,
+    sep: str | None = None,
+    *,
+    dtypes: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Read a CSV (UTF-8 or CP949), Excel or SPSS file into a DataFrame of cells as read.
 
     Numbers stay numbers (float/int columns), text is stripped text, blanks are NaN, so that
@@ -334,7 +352,7 @@ def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -
     each fault named with the file and row: an empty file, a header without rows, a wrong
     delimiter (sniffed with :class:`csv.Sniffer`), a title row above the header, duplicate column
     names, a second header row, rows with too few or too many fields and a file cut mid-row
-    (pandas' pyarrow engine with ``on_bad_lines``). Metadata
+    (pyarrow's CSV reader, pandas' ``engine="pyarrow"``, with its invalid-row handler). Metadata
     goes to ``attrs``: ``source`` (file name), ``format``, ``encoding`` (CSV), ``first_row``
     (the file row of the first record: 2 below a header, 1 for .sav cases), and for ``.sav``
     ``value_labels`` (column -> {code: label}) and ``column_labels``.
@@ -348,6 +366,13 @@ def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -
     sep : str, optional
         CSV delimiter (default ',' and tab for .tsv); a file with another one is refused with a
         message that names it.
+    dtypes : mapping, optional
+        Column name -> ``"float64"`` or ``"str"``: CSV columns parsed straight to that type
+        (no type guessing, no conversion afterwards; the survey loader declares its items
+        this way). Identifier columns (``resp_id``, ``project_id``, ``proposal_id``,
+        ``stratum``) are always read as text, so '00123' stays '00123'. When a declared column
+        holds a cell that is not of its type, the file is read with types guessed instead, so
+        that the validators can name that cell.
 
     Raises
     ------
@@ -371,7 +396,7 @@ def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -
     suffix = path.suffix.lower()
     attrs: dict[str, object] = {"source": path.name, "format": suffix.lstrip(".")}
     if suffix in _CSV_SUFFIXES:
-        df, attrs["encoding"] = _read_csv(path, sep)
+        df, attrs["encoding"] = _read_csv(path, sep, dtypes)
         first_row = 2
     elif suffix in {".xlsx", ".xlsm"}:
         df = _read_excel(path, sheet)
@@ -402,7 +427,7 @@ def read_table(path: str | Path, sheet: str | int = 0, sep: str | None = None) -
     out = df  # numeric columns as read (no copy); text columns stripped
     for c in df.columns:
         if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])):
-            out[c] = _text_column(df[c])
+            out[c] = text_column(df[c])
     attrs["first_row"] = first_row
     attrs["stripped"] = True  # text cells are stripped already: the validators skip that
     out.attrs = attrs

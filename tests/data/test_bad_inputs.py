@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -22,20 +23,32 @@ from hypothesis import strategies as st
 
 from cgresearch import paths
 from cgresearch.data import (
+    SURVEY_REQUIRED_ITEMS,
     load_codebook,
     load_inventory,
     load_proposals,
     load_survey,
     read_pb,
     read_table,
+    tables,
 )
 from cgresearch.data.manifest import write_manifest
 from cgresearch.data.pabulib import check_pabulib
 from cgresearch.data.schemas import ValidationFailed
-from cgresearch.data.synth import codebook_frame, generate_survey, write_synthetic
+from cgresearch.data.synth import (
+    SurveyParams,
+    codebook_frame,
+    generate_survey,
+    write_synthetic,
+)
 from cgresearch.errors import InputError
+from cgresearch.survey.scales import scales_from_codebook
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+
+#: The items the corpus survey asked (a survey in the package's names that asked five of its
+#: twenty items: load_survey is told so with items=, else it requires all twenty).
+ASKED = ("trust_1", "trust_2", "cg_1", "imp_T1", "perf_T1")
 
 
 def _where(err: ValidationFailed) -> set[tuple[object, object, object]]:
@@ -67,7 +80,7 @@ def _refused_cleanly(proc: subprocess.CompletedProcess[str], tmp_path: Path) -> 
 
 # --- survey: the control ------------------------------------------------------------------
 def test_the_good_survey_of_the_corpus_loads() -> None:
-    s = load_survey(BAD / "survey_good.csv")
+    s = load_survey(BAD / "survey_good.csv", items=ASKED)
     assert s["resp_id"].tolist() == ["R001", "R002", "R003", "R004", "R005"]
     assert s["gu_code"].tolist() == [11110, 11110, 11680, 11680, 11350]
 
@@ -117,7 +130,7 @@ def test_a_wrong_delimiter_is_named_instead_of_a_missing_column(
     msg = str(info.value)
     assert f"the file looks {shown}-separated" in msg and "missing" not in msg
     # ... and the hint works: the same file loads with the delimiter given.
-    assert len(load_survey(BAD / name, sep=sep)) == 5
+    assert len(load_survey(BAD / name, sep=sep, items=ASKED)) == 5
 
 
 def test_a_title_row_above_the_header_is_named() -> None:
@@ -137,14 +150,14 @@ def test_a_second_header_row_is_named() -> None:
 
 def test_a_removed_item_column_is_named_as_missing() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(BAD / "survey_missing_item.csv")
+        load_survey(BAD / "survey_missing_item.csv", items=ASKED)
     assert _where(info.value) == {(None, "perf_T1", None)}
     assert "imp_T1 needs its pair perf_T1" in str(info.value)
 
 
 def test_a_misspelled_gu_gets_a_did_you_mean() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(BAD / "survey_misspelled_gu.csv")
+        load_survey(BAD / "survey_misspelled_gu.csv", items=ASKED)
     assert _where(info.value) == {(3, "gu_name", "종노구")}
     assert "did you mean '종로구'?" in str(info.value)
 
@@ -160,11 +173,11 @@ def test_a_misspelled_gu_name_is_checked_when_gu_code_is_blank(tmp_path: Path) -
         encoding="utf-8",
     )
     with pytest.raises(ValidationFailed) as info:
-        load_survey(f)
+        load_survey(f, items=["trust_1"])
     assert _where(info.value) == {(3, "gu_name", "종노구")}
     assert "did you mean '종로구'?" in str(info.value)
     f.write_text(f.read_text(encoding="utf-8").replace("종노구", "종로구"), encoding="utf-8")
-    assert load_survey(f)["gu_code"].tolist() == [11110, 11110, 11440]
+    assert load_survey(f, items=["trust_1"])["gu_code"].tolist() == [11110, 11110, 11440]
 
 
 # --- inventory and proposals: the same faults -----------------------------------------------
@@ -230,7 +243,7 @@ def test_excel_with_a_title_row_header_only_or_duplicate_names_is_refused(
     with pytest.raises(InputError, match=r"labels\.xlsx, row 2: a second header row \(응답자"):
         load_survey(tmp_path / "labels.xlsx")
     good.to_excel(tmp_path / "good.xlsx", index=False)
-    assert len(load_survey(tmp_path / "good.xlsx")) == 5
+    assert len(load_survey(tmp_path / "good.xlsx", items=ASKED)) == 5
 
 
 def test_spss_file_without_cases_is_refused(tmp_path: Path) -> None:
@@ -470,4 +483,109 @@ def test_numeric_looking_respondent_ids_keep_their_leading_zeros(tmp_path: Path)
         "resp_id,gu_name,group,weight,trust_1\n00123,종로구,cso,1.5,3\n00124,마포구,cso,1.5,\n",
         encoding="utf-8",
     )
-    assert load_survey(f)["resp_id"].tolist() == ["00123", "00124"]
+    assert load_survey(f, items=["trust_1"])["resp_id"].tolist() == ["00123", "00124"]
+
+
+# --- survey: required item columns ----------------------------------------------------------
+def _complete_survey(tmp_path: Path, drop: Iterable[str] = ()) -> Path:
+    """A survey file with every column of the package's questionnaire, less ``drop``."""
+    small = SurveyParams(n_per_gu={"public": 2, "cso": 2, "resident": 2})
+    f = tmp_path / "survey.csv"
+    generate_survey(seed=3, params=small).drop(columns=list(drop)).to_csv(f, index=False)
+    return f
+
+
+def test_the_required_items_are_the_likert_items_of_the_default_scales() -> None:
+    scales = scales_from_codebook(codebook_frame())
+    likert = ("trust", "cg_perception", "importance", "performance")
+    expected = [name for s in likert for name in scales[s].item_names]
+    assert list(SURVEY_REQUIRED_ITEMS) == expected
+    assert len(expected) == 4 + 6 + 5 + 5
+
+
+@settings(max_examples=25, deadline=None)
+@given(drop=st.sets(st.sampled_from(SURVEY_REQUIRED_ITEMS), min_size=1, max_size=4))
+def test_a_survey_without_a_codebook_lacking_any_item_column_names_each_missing_one(
+    drop: set[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    f = _complete_survey(tmp_path_factory.mktemp("items"), drop)
+    with pytest.raises(ValidationFailed) as info:
+        load_survey(f)
+    assert {p.column for p in info.value.problems} == drop
+    assert all(p.row is None and p.file == "survey.csv" for p in info.value.problems)
+    msg = str(info.value)
+    assert msg.startswith("survey.csv: ")
+    assert all(f"column '{c}': required item column is missing" in msg for c in drop)
+
+
+def test_a_complete_survey_loads_and_items_names_a_smaller_questionnaire(tmp_path: Path) -> None:
+    assert len(load_survey(_complete_survey(tmp_path))) == 25 * 6
+    f = _complete_survey(tmp_path, drop=["trust_3", "trust_4"])
+    asked = [c for c in SURVEY_REQUIRED_ITEMS if c not in ("trust_3", "trust_4")]
+    s = load_survey(f, items=asked)
+    assert "trust_3" not in s.columns and len(s) == 25 * 6
+
+
+def test_with_a_codebook_the_codebook_decides_which_items_are_required(tmp_path: Path) -> None:
+    f = _complete_survey(tmp_path, drop=["cg_5", "cg_6"])
+    book = codebook_frame()
+    fewer = tmp_path / "codebook.csv"
+    book[~book["name"].isin(["cg_5", "cg_6"])].to_csv(fewer, index=False)
+    s = load_survey(f, codebook=fewer)
+    assert "cg_5" not in s.columns and "cg_4" in s.columns
+    every = tmp_path / "codebook_every.csv"
+    book.to_csv(every, index=False)  # lists cg_5 and cg_6, which the file lacks
+    with pytest.raises(ValidationFailed) as info:
+        load_survey(f, codebook=every)
+    assert {(p.file, p.column) for p in info.value.problems} == {
+        ("codebook_every.csv", "cg_5"),
+        ("codebook_every.csv", "cg_6"),
+    }
+    assert "survey.csv has no such column" in str(info.value)
+
+
+def test_report_refuses_a_survey_file_lacking_an_item_exit_2_nothing_written(
+    tmp_path: Path,
+) -> None:
+    survey = _complete_survey(tmp_path, drop=["imp_T3", "perf_T3"])
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "02_perception_gap.yaml").write_text(
+        f"notebook: 02_perception_gap\nparameters:\n  survey_file: {survey}\n", encoding="utf-8"
+    )
+    out = tmp_path / "work" / "out"
+    proc = _cli(tmp_path, "report", "02", "--params-dir", str(params), "--out", str(out))
+    err = _refused_cleanly(proc, tmp_path)
+    assert "survey.csv: 2 problems found" in err
+    assert "column 'imp_T3': required item column is missing" in err
+    assert "column 'perf_T3': required item column is missing" in err
+    assert len(err.strip().splitlines()) == 3  # the file line and one line per column
+
+
+# --- survey: a file cut at its end ----------------------------------------------------------
+def test_a_complete_survey_cut_mid_row_without_a_final_line_break_is_refused(
+    tmp_path: Path,
+) -> None:
+    data = _complete_survey(tmp_path).read_bytes()
+    last = data.rstrip(b"\n").rindex(b"\n") + 1  # the start of the last row (row 151)
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(data[: last + 40])  # 40 bytes into the last row, no line break after
+    with pytest.raises(InputError) as info:
+        load_survey(cut)
+    msg = str(info.value)
+    assert msg.startswith("cut.csv: row 151 has ") and "the file ends there" in msg
+    assert "cut in the middle of a row" in msg
+
+
+def test_a_survey_cut_exactly_at_a_line_break_loads_its_whole_rows_the_documented_limit(
+    tmp_path: Path,
+) -> None:
+    # The limit documented in read_table/load_survey: whole rows lost at the end leave a file
+    # that is complete in form. The loader reads the rows that are there, no more.
+    data = _complete_survey(tmp_path).read_bytes()
+    lines = data.split(b"\n")
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(b"\n".join(lines[:101]) + b"\n")  # header + 100 whole rows
+    assert len(load_survey(cut)) == 100
+    assert "cut exactly at a line break" in (load_survey.__doc__ or "")
+    assert "cut exactly at a line break" in (tables.__doc__ or "")

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cgresearch.data import (
     ValidationFailed,
@@ -33,6 +35,10 @@ from cgresearch.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+#: The fixtures ask a few items each and test other rules: items=NONE_REQUIRED tells
+#: load_survey so (without it, every item of the package's questionnaire is required).
+NONE_REQUIRED: tuple[str, ...] = ()
+
 
 def _where(err: ValidationFailed) -> set[tuple[int | None, str | None, object]]:
     return {(p.row, p.column, p.value) for p in err.problems}
@@ -45,7 +51,7 @@ def survey() -> pd.DataFrame:
 
 # --- good files ---------------------------------------------------------------------------------
 def test_cp949_csv_with_korean_district_names_and_labels_loads() -> None:
-    s = load_survey(FIXTURES / "survey_cp949_ok.csv")
+    s = load_survey(FIXTURES / "survey_cp949_ok.csv", items=NONE_REQUIRED)
     assert s.attrs["encoding"] == "cp949"
     assert s["gu_code"].tolist() == [11110, 11110, 11680, 11680, 11350, 11350]
     assert s["gu_name"].tolist() == ["종로구", "종로구", "강남구", "강남구", "노원구", "노원구"]
@@ -56,7 +62,9 @@ def test_cp949_csv_with_korean_district_names_and_labels_loads() -> None:
     assert np.isnan(s.loc[1, "trust_2"]) and np.isnan(s.loc[2, "imp_T1"])
     assert np.isnan(s.loc[2, "cg_1"])
     assert s.attrs["missing_codes"]["imp_T1"] == {8: 1, 9: 1}
-    kept = load_survey(FIXTURES / "survey_cp949_ok.csv", keep_missing_codes=True)
+    kept = load_survey(
+        FIXTURES / "survey_cp949_ok.csv", keep_missing_codes=True, items=NONE_REQUIRED
+    )
     assert kept.loc[1, "trust_2"] == 8 and kept.loc[2, "imp_T1"] == 9
 
 
@@ -95,7 +103,7 @@ def test_sav_with_numeric_group_codes_is_read_through_its_value_labels(tmp_path:
         variable_value_labels={"group": {1.0: "공무원", 2.0: "시민사회단체", 3.0: "주민"}},
         missing_ranges={"trust_1": [8.0, 9.0]},
     )
-    s = load_survey(tmp_path / "coded.sav")
+    s = load_survey(tmp_path / "coded.sav", items=NONE_REQUIRED)
     assert s["group"].tolist() == ["public", "resident"]
     assert s["gu_name"].tolist() == ["종로구", "강동구"]
     assert s["trust_1"].iloc[0] == 4 and np.isnan(s["trust_1"].iloc[1])
@@ -129,14 +137,14 @@ def test_wrong_encoding_names_the_file_and_the_byte_offset() -> None:
 
 def test_unknown_district_name_and_code_are_both_reported_with_suggestions() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_unknown_district.csv")
+        load_survey(FIXTURES / "survey_unknown_district.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {(3, "gu_name", "강넘구"), (4, "gu_name", "11111")}
     assert "did you mean '강남구'" in str(info.value)
 
 
 def test_likert_codes_out_of_range_are_reported_per_cell() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_likert_out_of_range.csv")
+        load_survey(FIXTURES / "survey_likert_out_of_range.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {
         (2, "trust_1", 6),
         (3, "perf_T1", "good"),
@@ -148,14 +156,14 @@ def test_likert_codes_out_of_range_are_reported_per_cell() -> None:
 
 def test_duplicate_respondent_ids_name_both_rows() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_duplicate_ids.csv")
+        load_survey(FIXTURES / "survey_duplicate_ids.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {(3, "resp_id", "R002"), (5, "resp_id", "R002")}
     assert "also in row 5" in str(info.value) and "also in row 3" in str(info.value)
 
 
 def test_missing_and_non_positive_weights_are_reported() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_bad_weights.csv")
+        load_survey(FIXTURES / "survey_bad_weights.csv", items=NONE_REQUIRED)
     assert _where(info.value) == {
         (3, "weight", None),
         (4, "weight", 0),
@@ -173,7 +181,7 @@ def test_negative_and_zero_costs_are_reported() -> None:
 
 def test_every_problem_of_a_file_comes_in_one_error() -> None:
     with pytest.raises(ValidationFailed) as info:
-        load_survey(FIXTURES / "survey_many_problems.csv")
+        load_survey(FIXTURES / "survey_many_problems.csv", items=NONE_REQUIRED)
     err = info.value
     assert _where(err) == {
         (2, "gu_name", "서울구"),
@@ -282,11 +290,59 @@ def test_rows_are_numbered_as_excel_and_spss_show_them(tmp_path: Path) -> None:
     # Excel: header in row 1, so the second record (weight -1) is row 3.
     df.to_excel(tmp_path / "w.xlsx", index=False)
     with pytest.raises(ValidationFailed) as info:
-        load_survey(tmp_path / "w.xlsx")
+        load_survey(tmp_path / "w.xlsx", items=NONE_REQUIRED)
     assert _where(info.value) == {(3, "weight", -1)}
     # SPSS data view numbers cases from 1, so the same record is case 2.
     pyreadstat.write_sav(df, str(tmp_path / "w.sav"))
     with pytest.raises(ValidationFailed) as info:
-        load_survey(tmp_path / "w.sav")
+        load_survey(tmp_path / "w.sav", items=NONE_REQUIRED)
     assert _where(info.value) == {(2, "weight", -1)}
     assert "(rows are SPSS case numbers)" in str(info.value).splitlines()[0]
+
+
+# --- the vectorised item checks against a per-cell reference -----------------------------------
+_CELL = st.one_of(
+    st.none(),
+    st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 9.0]),  # valid codes
+    st.sampled_from([0.0, 6.0, 7.0, 10.0, 2.5, -1.0]),  # invalid ones
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cells=st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=12),
+    keep=st.booleans(),
+)
+def test_item_codes_are_checked_and_counted_cell_by_cell(
+    cells: list[tuple[float | None, ...]], keep: bool
+) -> None:
+    items = ("trust_1", "cg_2", "sex")  # two Likert items (1-5, 8, 9) and sex (1, 2, 9)
+    allowed = {"trust_1": {1, 2, 3, 4, 5, 8, 9}, "cg_2": {1, 2, 3, 4, 5, 8, 9}, "sex": {1, 2, 9}}
+    n = len(cells)
+    df = pd.DataFrame(
+        {
+            "resp_id": [f"R{i}" for i in range(n)],
+            "gu_code": [11110] * n,
+            "group": ["cso"] * n,
+            "weight": [1.0] * n,
+            **{c: [np.nan if r[j] is None else r[j] for r in cells] for j, c in enumerate(items)},
+        }
+    )
+    # the reference: one cell at a time, as a person would check the file
+    wrong = {
+        (i + 2, c, int(v) if float(v).is_integer() else v)
+        for i, r in enumerate(cells)
+        for j, c in enumerate(items)
+        if (v := r[j]) is not None and v not in allowed[c]
+    }
+    if wrong:
+        with pytest.raises(ValidationFailed) as info:
+            validate_survey(df, source="s.csv", keep_missing_codes=keep)
+        assert _where(info.value) == wrong
+        return
+    s = validate_survey(df, source="s.csv", keep_missing_codes=keep)
+    for j, c in enumerate(items):
+        column = [r[j] for r in cells]
+        assert s.attrs["missing_codes"][c] == {8: column.count(8.0), 9: column.count(9.0)}
+        shown = [np.nan if v is None or (v in (8.0, 9.0) and not keep) else v for v in column]
+        np.testing.assert_array_equal(s[c].to_numpy(), np.asarray(shown, dtype=float))

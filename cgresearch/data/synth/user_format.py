@@ -216,14 +216,14 @@ def _write_user_files(
     """Write the four user-layout files into ``folder`` (the staging folder)."""
     import pyreadstat
 
-    from cgresearch.data.codebook import _labels
+    from cgresearch.data.codebook import parse_labels
 
     csv_path = folder / "survey_user.csv"
     csv_path.write_bytes(survey.to_csv(index=False, lineterminator="\n").encode("cp949"))
     sav_path = folder / "survey_user.sav"
     labelled = book.set_index("name")
     value_labels = {
-        name: {float(k): v for k, v in _labels(row["labels_ko"]).items()}
+        name: {float(k): v for k, v in parse_labels(row["labels_ko"]).items()}
         for name, row in labelled.iterrows()
         if row["labels_ko"]
     }
