@@ -50,7 +50,8 @@ class EnvelopeResult:
     status : str
         ``"optimal"``, ``"infeasible"``, ``"time_limit"``, ``"unbounded"``, ``"error"``.
     message : str
-        One plain sentence (for an infeasible scenario, the diagnosis).
+        One plain sentence (for an infeasible scenario, the quick diagnosis; :meth:`summary`
+        gives the full one).
     objective_value : float or None
         In the objective's own units (see ``objective_label``).
     objective_label : str
@@ -70,7 +71,12 @@ class EnvelopeResult:
         ``constraint``, ``group``, ``adm_code``, ``name_ko``, ``rhs``, ``improvement`` (objective
         improvement per unit increase of the right-hand side, 억원 for amounts) and ``text``.
     diagnosis : Diagnosis or None
-        Why an infeasible scenario cannot be met (``None`` when it can).
+        Why an infeasible scenario cannot be met, in full: an irreducible conflict and the
+        smallest fixes (``None`` when it can be met). Made on first use when the solve
+        recorded only the quick diagnosis (a few dozen LPs, so a sweep never pays for it).
+    quick_diagnosis : Diagnosis or None
+        The diagnosis made when solving: the cheap one (box sums, at most one elastic LP), or
+        the full one when it was asked for (``EnvelopeModel.solve(diagnose=True)``).
     time_s : float
         Solver wall time.
     log : str
@@ -83,13 +89,20 @@ class EnvelopeResult:
     objective_value: float | None
     objective_label: str
     metrics: dict[str, float]
-    diagnosis: Any = None
+    quick_diagnosis: Any = None
     time_s: float = 0.0
     log: str = field(default="", repr=False)
     amounts: np.ndarray | None = field(default=None, repr=False)
     _data: Any = field(default=None, repr=False, compare=False)
     _lp: Any = field(default=None, repr=False, compare=False)
     _sol: Any = field(default=None, repr=False, compare=False)
+    _full_diagnosis: Any = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def diagnosis(self) -> Any:
+        """The full diagnosis of an infeasible scenario (made on first use; see the class)."""
+        full = self._full_diagnosis
+        return full() if callable(full) else full
 
     @functools.cached_property
     def table(self) -> pd.DataFrame:
@@ -194,8 +207,11 @@ class EnvelopeResult:
             ),
         ]
         if not self.ok:
+            # A summary is read by a planner: the full explanation (made on first use).
+            diag = self.diagnosis
+            message = diag.message if diag is not None else self.message
             lines.append(
-                tr("status: {status}: {message}", lang, status=self.status, message=self.message)
+                tr("status: {status}: {message}", lang, status=self.status, message=message)
             )
         else:
             m = self.metrics
@@ -566,7 +582,11 @@ def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
     )
 
 
-def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> EnvelopeResult:
+def _result(
+    data: _Data, lp: _LP, sol: _Solution, quick: Any = None, full: Any = None
+) -> EnvelopeResult:
+    """The result of a solve; ``quick`` is the diagnosis made now, ``full`` the full one or a
+    callable that makes it on demand."""
     s = data.scenario
     x = None if sol.values is None else sol.values[: data.n].copy()
     if x is not None:
@@ -575,12 +595,17 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
     if ok and s.rounding_unit_eok is not None:
         x = _rounded(data, x, s.rounding_unit_eok)
     value = _objective_value(data, x) if ok else None
+    if full is not None and not callable(full):
+        quick = full if quick is None else quick
+        said = full
+    else:
+        said = quick
     return EnvelopeResult(
         scenario=s,
         status=sol.status,
         message=(
-            diagnosis.message
-            if diagnosis is not None
+            said.message
+            if said is not None
             else (
                 f"optimal allocation found: {_objective_label(s)} = {value:,.6g}"
                 if ok and s.objective != "formula"
@@ -590,13 +615,14 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
         objective_value=value,
         objective_label=_objective_label(s),
         metrics=_metrics_of(data, x) if x is not None else {},
-        diagnosis=diagnosis,
+        quick_diagnosis=quick,
         time_s=sol.time_s,
         log=sol.log,
         amounts=x,
         _data=data,
         _lp=lp,
         _sol=sol,
+        _full_diagnosis=full,
     )
 
 

@@ -59,7 +59,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.diagnosis import _diagnose_data
 from cgresearch.allocation.envelope_lp import (
     GROUPS,
     _build_lp,
@@ -68,8 +67,9 @@ from cgresearch.allocation.envelope_lp import (
     _prepare,
     _solve_pulp,
 )
-from cgresearch.allocation.envelope_model import EnvelopeModel, _formula_solution
+from cgresearch.allocation.envelope_model import EnvelopeModel, _diagnoses, _formula_solution
 from cgresearch.allocation.envelope_result import EnvelopeResult, _result, compare
+from cgresearch.allocation.highs_lp import _HighsLP
 from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, _solve_unique
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import formula_allocation
@@ -88,7 +88,7 @@ __all__ = [
 
 
 def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResult:
-    """Solve one envelope scenario (PuLP + HiGHS) and explain the result.
+    """Solve one envelope scenario (closed form, or HiGHS through highspy) and explain it.
 
     Parameters
     ----------
@@ -100,8 +100,10 @@ def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResu
     Returns
     -------
     EnvelopeResult
-        For an infeasible scenario, ``status == "infeasible"`` and ``diagnosis`` says which
-        constraint groups conflict and by how much to relax them.
+        For an infeasible scenario, ``status == "infeasible"``, ``message`` and
+        ``quick_diagnosis`` give the cheap diagnosis (at most one elastic LP) and
+        ``diagnosis`` says, on first use, which constraint groups conflict and by how much to
+        relax them.
 
     Examples
     --------
@@ -117,15 +119,15 @@ def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResu
     lp = _build_lp(data)
     if scenario.objective == "formula":
         sol, diag = _formula_solution(data, lp)
-        return _result(data, lp, sol, diag)
+        return _result(data, lp, sol, diag, diag)
     if scenario.objective in UNIQUE_OBJECTIVES:
         sol = _solve_unique(data, lp)
+    elif scenario.solver == "highs":
+        sol = _HighsLP().solve(data, lp)
     else:
         sol = _solve_pulp(lp, scenario)
-    diag = None
-    if sol.status == "infeasible":
-        diag = _diagnose_data(data)
-    return _result(data, lp, sol, diag)
+    # The quick diagnosis now; the full explanation (a few dozen LPs) on first use.
+    return _result(data, lp, sol, *_diagnoses(data, sol, "quick"))
 
 
 def equity_frontier(

@@ -487,7 +487,7 @@ def _solve_one(
         return "error", str(exc), "", None, {}
     if result.status == "optimal":
         return "optimal", "", "", result.district_columns(), dict(result.metrics or {})
-    diagnosis = result.diagnosis
+    diagnosis = result.quick_diagnosis  # never the full one: a sweep must not pay for it
     message = str(diagnosis.message if diagnosis is not None else result.message)
     conflicts = "; ".join(str(c) for c in diagnosis.conflicts) if diagnosis is not None else ""
     return str(result.status), message, conflicts, None, {}

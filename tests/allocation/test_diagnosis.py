@@ -89,7 +89,12 @@ def test_feasible_scenario_is_reported_feasible():
 def test_infeasible_result_never_says_only_infeasible():
     res = solve_envelopes(_districts(3), Scenario(name="x", total_budget_eok=10, floor_eok=4))
     assert res.status == "infeasible"
-    assert res.message != "Infeasible" and "floors sum to 12억원" in res.message
+    # The quick diagnosis at solve time, the full one (irreducible conflict, fixes) on demand.
+    assert (
+        res.message != "Infeasible" and "sum to 12.00억원, above the total of 10억원" in res.message
+    )
+    assert "floors sum to 12억원" in res.diagnosis.message
+    assert "floors sum to 12억원" in res.summary()
 
 
 @settings(max_examples=20, deadline=None)
@@ -202,9 +207,9 @@ def test_the_quick_diagnosis_a_sweep_records_solves_at_most_one_lp(monkeypatch):
         diagnose="quick"
     )
     assert res.status == "infeasible" and calls == []
-    assert res.diagnosis.conflicts == ("budget", "floors")
+    assert res.quick_diagnosis.conflicts == ("budget", "floors")
     assert "sum to 12.00억원, above the total of 10억원: raise the total by 2.00억원" in (
-        res.diagnosis.message
+        res.quick_diagnosis.message
     )
     # Per-capita amounts equal within 1.01 but a cap forces one gu lower: one elastic LP.
     s = Scenario(
@@ -215,4 +220,4 @@ def test_the_quick_diagnosis_a_sweep_records_solves_at_most_one_lp(monkeypatch):
     )
     res = EnvelopeModel(d, s).solve(diagnose="quick")
     assert res.status == "infeasible" and len(calls) == 1
-    assert res.diagnosis.conflicts == ("equity",)
+    assert res.quick_diagnosis.conflicts == ("equity",)
