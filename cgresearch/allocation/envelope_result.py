@@ -505,6 +505,13 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
         # d/dB of ½Σw(x−t)² with t = t(B): λ − Σ w (x − t) ∂t/∂B.
         budget_total = float(imp[0] + np.dot(data.weight * (x - data.target), data.dtarget_db))
         text = _budget_words(data, sol, x)
+        if sol.budget_slope is not None:
+            # The exact equity path: −dF/dB by a central difference (targets rescaled).
+            budget_total = -float(sol.budget_slope())
+            text = (
+                "one more 억원 of total budget (formula targets rescaled) "
+                + _effect(s, budget_total, "").rstrip()
+            )
     rows.append(
         {
             "constraint": "budget",
@@ -542,7 +549,11 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
         )
     r_ratio = lp.row_names.index("ratio")
     lo_val = 0.0 if sol.values is None else float(sol.values[_columns(data.n)["lo"]])
+    # The row hi − R·lo ≤ 0: one more unit of R is lo more units of its right-hand side.
     per_tenth = float(imp[r_ratio]) * lo_val * 0.1
+    if sol.ratio_slope is not None:
+        # The exact least-squares path has no dual for it: −dF/dR by a central difference.
+        per_tenth = -float(sol.ratio_slope()) * 0.1
     if not np.isnan(lp.rhs[r_ratio]) and abs(per_tenth) >= _negligible(s):
         rows.append(
             {
