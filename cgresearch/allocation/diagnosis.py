@@ -156,6 +156,7 @@ def _solve_groups(data: _Data, hard: set[str], elastic: set[str]) -> _Elastic:
         np.concatenate([e_val, extra_val]),
         None,
         None,
+        presolve=False,  # a few dozen rows: HiGHS' presolve costs more than the simplex
     )
     if sol is None:
         return _Elastic(status, math.inf, {}, None)
@@ -171,7 +172,7 @@ def _solve_groups(data: _Data, hard: set[str], elastic: set[str]) -> _Elastic:
 
 def _active_groups(data: _Data) -> list[str]:
     lp = _build_lp(data)
-    active = {str(g) for g, v in zip(lp.row_group, lp.rhs, strict=True) if not np.isnan(v)}
+    active = set(np.unique(lp.row_group[~np.isnan(lp.rhs)]).tolist())
     return [g for g in GROUPS if g in active]
 
 

@@ -302,6 +302,8 @@ def _run_highs(
     e_val: np.ndarray,
     hessian: np.ndarray | None,
     time_limit: float | None,
+    *,
+    presolve: bool = True,
 ):
     """One HiGHS solve: returns (status word, solution or None)."""
     import highspy
@@ -323,6 +325,8 @@ def _run_highs(
     h.setOptionValue("qp_iteration_limit", _QP_ITERATIONS)
     if time_limit:
         h.setOptionValue("time_limit", float(time_limit))
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     inf = highspy.kHighsInf
     h.addVars(ncol, col_lb, np.where(np.isinf(col_ub), inf, col_ub))
     h.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
