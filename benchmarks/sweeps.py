@@ -44,9 +44,10 @@ from pathlib import Path
 import psutil
 
 from cgresearch.data.districts import load_districts
+from cgresearch.sweeps import batch as batch_module
 from cgresearch.sweeps import load_sweep, run_sweep
-from cgresearch.sweeps import run as run_module
-from cgresearch.sweeps.run import _fingerprint, _Job, _schema, _solve_batch
+from cgresearch.sweeps.batch import _Job, _solve_batch
+from cgresearch.sweeps.store import _fingerprint, _schema
 
 N_BUDGETS = 100
 N_MIXES = 100
@@ -246,7 +247,7 @@ def _cluster(n_workers: int):
 @contextlib.contextmanager
 def _timing_solves(spent: list[float]):
     """Add the wall time spent inside the envelope solves of ``_solve_batch`` to ``spent[0]``."""
-    original = run_module._solve_one
+    original = batch_module._solve_one
 
     def timed(*args):
         t0 = time.perf_counter()
@@ -255,11 +256,11 @@ def _timing_solves(spent: list[float]):
         finally:
             spent[0] += time.perf_counter() - t0
 
-    run_module._solve_one = timed
+    batch_module._solve_one = timed
     try:
         yield
     finally:
-        run_module._solve_one = original
+        batch_module._solve_one = original
 
 
 def _warm(client) -> None:
