@@ -20,12 +20,13 @@ where several are optimal.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _LP, _box, _Data, _Solution
+from cgresearch.allocation.envelope_lp import _LP, _box, _Data, _Solution, _structure
 from cgresearch.allocation.objectives import _bound_prices
 from cgresearch.errors import ModelError
 
@@ -34,6 +35,13 @@ __all__: list[str] = []
 _INF = math.inf
 #: Row groups held as column bounds instead of rows.
 _BOX_GROUPS = ("floors", "caps", "stability", "tiers")
+
+
+@functools.lru_cache(maxsize=16)
+def _box_rows(n_cols: int) -> np.ndarray:
+    """Rows of the single-variable groups held as column bounds (by the LP's column count)."""
+    n = (n_cols - 5) // 3  # _columns: 3n + 5 columns
+    return np.isin(_structure(n)[2], _BOX_GROUPS)
 
 
 class _HighsLP:
@@ -66,7 +74,7 @@ class _HighsLP:
     @staticmethod
     def _pattern(lp: _LP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Active coupling rows, used columns and the non-zero entries in them."""
-        active = ~np.isnan(lp.rhs) & ~np.isin(lp.row_group, _BOX_GROUPS)
+        active = ~np.isnan(lp.rhs) & ~_box_rows(len(lp.col_names))
         used = lp.cost != 0
         nz = active[lp.a_row] & (lp.a_val != 0)
         used[lp.a_col[nz]] = True
