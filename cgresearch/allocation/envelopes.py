@@ -34,9 +34,13 @@ max-min; another solver (``solver = "cbc"``) returns the same worst-off amount b
 of the equally fair allocations.
 ``combined`` minimises ``a · Σ w|d|/B − b · Z/B`` with the scenario's ``combination`` weights.
 
-All models are linear programmes solved by HiGHS: :func:`solve_envelopes` through PuLP and
-:mod:`~cgresearch.allocation.solver`; :class:`EnvelopeModel` keeps a highspy model and re-solves it
-after changing right-hand sides, costs and coefficients (the same matrix, so the same optimum).
+These are linear programmes solved by HiGHS through highspy directly
+(:mod:`~cgresearch.allocation.highs_lp`; each gu's floors, caps, stability limits and tier as
+the bounds of its amount): :func:`solve_envelopes` loads a fresh model, :class:`EnvelopeModel`
+keeps one and re-solves it from a cold start after changing costs and bounds, so both give the
+same optimum even where several are optimal. Another ``solver`` (e.g. ``"cbc"``) goes through
+PuLP and :mod:`~cgresearch.allocation.solver`. (The default objectives are closed forms or small
+QPs: :mod:`~cgresearch.allocation.objectives`.)
 Shadow prices follow the solver module's rule: the *improvement* of the objective per unit
 increase of a constraint's right-hand side.
 
