@@ -403,17 +403,17 @@ _FIELDS = {
 
 
 def _sources(data: _Data, bound: np.ndarray, sides: tuple[tuple[str, str], ...]) -> list[str]:
-    """The groups whose limit is the gu's effective bound, per gu ("" for none)."""
-    out = []
-    for i in range(data.n):
-        found = ""
-        for group, attr in sides:
-            value = getattr(data, _FIELDS[attr])[i]
-            if not np.isnan(value) and abs(value - bound[i]) <= 1e-12 * max(1.0, abs(value)):
-                found = group
-                break
-        out.append(found)
-    return out
+    """The groups whose limit is the gu's effective bound, per gu ("" for none; the first of
+    ``sides`` when several limits are equal)."""
+    found = np.full(data.n, "", dtype=object)
+    for group, attr in reversed(sides):  # the first side wins: it is written last
+        value = getattr(data, _FIELDS[attr])
+        with np.errstate(invalid="ignore"):
+            hit = ~np.isnan(value) & (
+                np.abs(value - bound) <= 1e-12 * np.maximum(1.0, np.abs(value))
+            )
+        found[hit] = group
+    return found.tolist()
 
 
 def _quick_diagnosis(data: _Data) -> Diagnosis:
