@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from cgresearch.evaluation.uncertainty import UncertaintySpec, monte_carlo_index
-from cgresearch.sweeps.run import dask_client
+from cgresearch.sweeps.cluster import connect
 
 N_UNITS = 25
 PILLAR_SIZES = (7, 7, 6, 7, 7, 6)  # 40 indicators
@@ -111,7 +111,7 @@ def main() -> None:
     print(f"2. vectorised in this process (no Dask): {vec:.2f} s")
 
     t0 = time.perf_counter()
-    with dask_client(None, None, 2) as client:
+    with connect(None, None, 2) as client:
         started = time.perf_counter() - t0
         warm = []
         for _ in range(3):

@@ -1,20 +1,29 @@
-"""Envelope sweeps on Dask: end-to-end time, 1 vs 2 workers, scheduling overhead, peak memory.
+"""Envelope sweeps on Dask: end to end, raw highspy, infeasible points, scaling, memory.
 
-The sweep is 10,000 goal-programming envelope scenarios of the 25 gu: the ``need_goal_stable``
-example scenario (floors 8, caps 13, ±20 % stability) under 100 total budgets (235–265억원) × 100
-random weight mixes (uniform on the simplex of base, population, 65+ and fiscal-need weights).
-Every scenario is feasible, so the figures are about solves, not infeasibility diagnoses.
+The sweep is 10,000 envelope scenarios of the 25 gu under the default objective: the
+``need_goal_stable`` example scenario (equal adjustment; floors 8, caps 13, ±20 % stability)
+under 100 total budgets (235–265억원) × 100 random weight mixes (uniform on the simplex of base,
+population, 65+ and fiscal-need weights). Every scenario of it is feasible.
 
-Printed, each against a reference measured in the same run:
+Printed, each against a reference measured in the same run ("missed" when a goal is missed):
 
 1. **End to end on 2 local workers** (cluster start-up, solves, Parquet writes, shut-down);
-   goal ≤ 15 s.
-2. **Scaling**: throughput on an already running 1-worker and 2-worker cluster (same 4,000
+   goal ≤ 15 s. Reference: **raw highspy**, the same least-squares QPs (½Σ(x − t)², Σx = B, each
+   gu's box) of 1,000 of the scenarios kept in one ``highspy.Highs`` (new targets and budget
+   per solve, cold start), scaled to 10,000 and halved for 2 workers: what the solves alone
+   would cost with no sweep around them.
+2. **Infeasible points**: the same batches solved in this process without Dask (1,000 scenarios:
+   100 budgets × 10 values of a second axis) with 0 %, 50 % and 100 % of the points infeasible,
+   by crossed floors (the floors sum above the total: no LP) and by the per-capita equity bound
+   (one elastic LP each); the sweep records the quick diagnosis (the full one is on demand), so
+   the cost per scenario must not grow with the share of infeasible points (goal: ≤ 1.5× the
+   all-feasible sweep of the same kind).
+3. **Scaling**: throughput on an already running 1-worker and 2-worker cluster (same 4,000
    scenarios, fastest of two runs); goal ≥ 1.7× with 2 workers.
-3. **Scheduling overhead per scenario**: the 1-worker cluster's time minus the same batches solved
+4. **Scheduling overhead per scenario**: the 1-worker cluster's time minus the same batches solved
    in this process without Dask (``_solve_batch`` serially), divided by the number of scenarios;
    the serial time is split into the envelope solves and the sweep's own batch assembly.
-4. **Peak resident memory** of the client and its workers (psutil, sampled every 20 ms) for 2,000
+5. **Peak resident memory** of the client and its workers (psutil, sampled every 20 ms) for 2,000
    and 10,000 scenarios: results stream to disk, so the peak should not grow (ratio ≈ 1).
 
 The machine's load average is printed first: on a shared machine the times scale with it, so the
@@ -35,16 +44,125 @@ from pathlib import Path
 import psutil
 
 from cgresearch.data.districts import load_districts
+from cgresearch.sweeps import batch as batch_module
 from cgresearch.sweeps import load_sweep, run_sweep
-from cgresearch.sweeps import run as run_module
-from cgresearch.sweeps.run import _fingerprint, _Job, _schema, _solve_batch
+from cgresearch.sweeps.batch import _Job, _solve_batch
+from cgresearch.sweeps.store import _fingerprint, _schema
 
 N_BUDGETS = 100
 N_MIXES = 100
 BATCH = 250
 GOAL_END_TO_END_S = 15.0
 GOAL_SCALING = 1.7
+GOAL_INFEASIBLE_RATIO = 1.5
+N_RAW = 1_000
 REPEATS = 2  # scaling and overhead runs: the fastest of REPEATS (a shared machine is noisy)
+
+
+def _load_text(text: str):
+    with tempfile.TemporaryDirectory(prefix="cgresearch-bench-spec-") as folder:
+        path = Path(folder) / "bench.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_sweep(path)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def _second_axis_spec(key: str, values: list[float]):
+    """100 budgets × ``values`` of ``key`` on need_goal_stable (1,000 scenarios for 10 values)."""
+    listed = ", ".join(f"{v:g}" for v in values)
+    return _load_text(
+        f"""
+[sweep]
+name = "bench_infeasible"
+base = "need_goal_stable.toml"
+
+[[axis]]
+key = "total_budget_eok"
+start = 235
+stop = 265
+num = {N_BUDGETS}
+
+[[axis]]
+key = "{key}"
+values = [{listed}]
+"""
+    )
+
+
+def _serial(spec, districts) -> float:
+    """Seconds to solve every batch of ``spec`` in this process (no Dask), fastest of REPEATS."""
+    schema = _schema(spec, districts)
+    job = _Job(spec.base, None, spec.parameter_keys, _fingerprint(spec, districts), schema)
+    best = float("inf")
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        for batch in spec.batches(BATCH):
+            _solve_batch(job, districts, batch, spec.scenarios_frame(batch.start, batch.stop))
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _raw_highspy_s(spec, districts, n: int) -> float:
+    """Seconds for raw highspy to solve the QPs of the first ``n`` scenarios of ``spec``."""
+    import numpy as np
+
+    from cgresearch.allocation.envelope_lp import _box, _prepare
+    from cgresearch.allocation.solver import _new_highs
+
+    datas = [
+        _prepare(districts, spec.base.with_overrides(spec.overrides(i)))
+        for i in range(min(n, spec.n_points))
+    ]
+    k = datas[0].n
+    idx = np.arange(k, dtype=np.int32)
+    h = _new_highs()
+    h.setOptionValue("qp_regularization_value", 0.0)
+    lo, hi = _box(datas[0])
+    h.addVars(k, lo, np.where(np.isinf(hi), 1e30, hi))
+    b = datas[0].scenario.total_budget_eok
+    h.addRows(1, np.array([b]), np.array([b]), k, np.array([0], dtype=np.int32), idx, np.ones(k))
+    h.passHessian(k, k, 1, np.arange(k + 1, dtype=np.int32), idx, np.ones(k))
+    zero = np.array([0], dtype=np.int32)
+    t0 = time.perf_counter()
+    for data in datas:
+        b = data.scenario.total_budget_eok
+        h.changeColsCost(k, idx, -data.target)
+        h.changeRowsBounds(1, zero, np.array([b]), np.array([b]))
+        h.clearSolver()
+        h.run()
+    return time.perf_counter() - t0
+
+
+def _infeasible_share(districts) -> None:
+    """Section 2: cost per scenario with 0 %, 50 % and 100 % infeasible points."""
+    kinds = {
+        # floors 7.0–7.9 are feasible; 10.7–11.6 sum above every total (235–265): infeasible
+        "floors (no LP)": ("floor_eok", [7 + 0.1 * i for i in range(10)], 10.7),
+        # ratios 4.0–4.9 are feasible; 1.05–1.5 cannot hold with ±20 % stability: one elastic LP
+        "equity bound (elastic LP)": (
+            "max_per_capita_ratio",
+            [4 + 0.1 * i for i in range(10)],
+            1.05,
+        ),
+    }
+    print("2. infeasible points (1,000 scenarios each, in this process, no Dask):")
+    for label, (key, feasible, bad_start) in kinds.items():
+        infeasible = [bad_start + 0.05 * i for i in range(10)]
+        per = {}
+        for share in (0, 50, 100):
+            m = share // 10
+            values = feasible[: 10 - m] + infeasible[:m]
+            spec = _second_axis_spec(key, values)
+            per[share] = 1000 * _serial(spec, districts) / spec.n_scenarios
+        ratio = max(per[50], per[100]) / per[0]
+        print(
+            f"   {label:26s} 0 %: {per[0]:.2f} ms, 50 %: {per[50]:.2f} ms, 100 %: "
+            f"{per[100]:.2f} ms per scenario; worst / all-feasible {ratio:.2f}× (goal ≤ "
+            f"{GOAL_INFEASIBLE_RATIO}×: {_verdict(ratio <= GOAL_INFEASIBLE_RATIO)})"
+        )
 
 
 def _spec(n_mixes: int):
@@ -66,10 +184,7 @@ kind = "simplex"
 keys = ["weights.base", "weights.pop", "weights.elderly", "weights.fiscal_need"]
 n = {n_mixes}
 """
-    with tempfile.TemporaryDirectory(prefix="cgresearch-bench-spec-") as folder:
-        path = Path(folder) / "bench.toml"
-        path.write_text(text, encoding="utf-8")
-        return load_sweep(path)
+    return _load_text(text)
 
 
 class _PeakRSS:
@@ -132,7 +247,7 @@ def _cluster(n_workers: int):
 @contextlib.contextmanager
 def _timing_solves(spent: list[float]):
     """Add the wall time spent inside the envelope solves of ``_solve_batch`` to ``spent[0]``."""
-    original = run_module._solve_one
+    original = batch_module._solve_one
 
     def timed(*args):
         t0 = time.perf_counter()
@@ -141,11 +256,11 @@ def _timing_solves(spent: list[float]):
         finally:
             spent[0] += time.perf_counter() - t0
 
-    run_module._solve_one = timed
+    batch_module._solve_one = timed
     try:
         yield
     finally:
-        run_module._solve_one = original
+        batch_module._solve_one = original
 
 
 def _warm(client) -> None:
@@ -173,18 +288,24 @@ def _main(work: Path) -> None:
     e2e = time.perf_counter() - start
     counts = run.status_counts()
     cpu_ms = 1000 * rss_big.cpu_seconds / run.n_scenarios
+    raw = _raw_highspy_s(big, districts, N_RAW) * big.n_scenarios / min(N_RAW, big.n_scenarios)
     print(
         f"1. end to end: {run.n_scenarios:,} scenarios in {run.n_batches} batches of {BATCH} on 2 "
         f"workers: {e2e:.1f} s ({run.n_scenarios / e2e:,.0f} scenarios/s; goal ≤ "
-        f"{GOAL_END_TO_END_S:.0f} s: {'met' if e2e <= GOAL_END_TO_END_S else 'NOT met'}); "
-        f"status {counts}"
+        f"{GOAL_END_TO_END_S:.0f} s: {_verdict(e2e <= GOAL_END_TO_END_S)}); status {counts}"
+    )
+    print(
+        f"   raw highspy, the same QPs ({N_RAW:,} timed, scaled to {big.n_scenarios:,}): "
+        f"{raw:.1f} s on one core, ≈ {raw / 2:.1f} s on 2; the sweep takes {e2e / (raw / 2):.1f}× "
+        "that (cluster start-up, scenario set-up, results and Parquet included)"
     )
     print(
         f"   CPU time of client and workers: {rss_big.cpu_seconds:.1f} s = {cpu_ms:.2f} ms per "
         f"scenario; on 2 idle cores that is ≈ {rss_big.cpu_seconds / 2:.1f} s of work"
     )
+    _infeasible_share(districts)
 
-    # 2. and 3. scaling and overhead on running clusters (start-up excluded)
+    # 3. and 4. scaling and overhead on running clusters (start-up excluded)
     mid = _spec(40)
     times = {}
     for n in (1, 2):
@@ -209,9 +330,9 @@ def _main(work: Path) -> None:
             cluster.close()
     speedup = times[1] / times[2]
     print(
-        f"2. scaling on {mid.n_scenarios:,} scenarios: 1 worker {times[1]:.2f} s, 2 workers "
+        f"3. scaling on {mid.n_scenarios:,} scenarios: 1 worker {times[1]:.2f} s, 2 workers "
         f"{times[2]:.2f} s: {speedup:.2f}× (goal ≥ {GOAL_SCALING}×: "
-        f"{'met' if speedup >= GOAL_SCALING else 'NOT met'})"
+        f"{_verdict(speedup >= GOAL_SCALING)})"
     )
     schema = _schema(mid, districts)
     job = _Job(mid.base, None, mid.parameter_keys, _fingerprint(mid, districts), schema)
@@ -227,19 +348,19 @@ def _main(work: Path) -> None:
     serial, solve = min(serials), solves[serials.index(min(serials))]
     per = 1000 / mid.n_scenarios
     print(
-        f"3. scheduling overhead: the same batches in this process without Dask {serial:.2f} s "
+        f"4. scheduling overhead: the same batches in this process without Dask {serial:.2f} s "
         f"({serial * per:.2f} ms per scenario: EnvelopeModel.solve {solve * per:.2f} ms, batch "
         f"assembly and Parquet {(serial - solve) * per:.2f} ms); Dask adds "
         f"{(times[1] - serial) * per:.3f} ms per scenario ({100 * (times[1] / serial - 1):.1f} %)"
     )
 
-    # 4. peak memory, 2,000 vs 10,000 scenarios (fresh clusters, same set-up)
+    # 5. peak memory, 2,000 vs 10,000 scenarios (fresh clusters, same set-up)
     small = _spec(20)
     with _PeakRSS() as rss_small:
         run_sweep(small, out_dir=work / "mem_small", workers=2, batch_size=BATCH, progress=False)
     ratio = rss_big.peak / rss_small.peak
     print(
-        f"4. peak RSS (client + workers): {small.n_scenarios:,} scenarios "
+        f"5. peak RSS (client + workers): {small.n_scenarios:,} scenarios "
         f"{rss_small.peak / 2**20:,.0f} MiB, {big.n_scenarios:,} scenarios "
         f"{rss_big.peak / 2**20:,.0f} MiB: ratio {ratio:.2f} (5× the scenarios)"
     )

@@ -105,65 +105,74 @@ class _Elastic:
 
 
 def _solve_groups(data: _Data, hard: set[str], elastic: set[str]) -> _Elastic:
-    """Solve feasibility (``elastic`` empty) or the elastic LP over the constraint rows only."""
-    import pulp
+    """Solve feasibility (``elastic`` empty) or the elastic LP over the constraint rows only.
 
-    from cgresearch.allocation.solver import affine, solve
+    One small LP on highspy (no PuLP): the amounts, the per-capita band and a non-negative
+    slack per elastic row (two for an equality), minimising the total slack in 억원.
+    """
+    from cgresearch.allocation.objectives import _run_highs
 
     lp = _build_lp(data, elastic_off=frozenset(set(GROUPS) - hard - elastic))
     n = data.n
     cols = _columns(n)
-    keep_cols = [*range(n), cols["lo"], cols["hi"]]
-    prob = pulp.LpProblem("envelope_diagnosis", pulp.LpMinimize)
-    var = {j: prob.add_variable(lp.col_names[j], 0) for j in keep_cols}
-    order = np.argsort(lp.a_row, kind="stable")
-    starts = np.searchsorted(lp.a_row[order], np.arange(len(lp.row_names) + 1))
+    col_of = np.full(len(lp.col_names), -1)
+    col_of[[*range(n), cols["lo"], cols["hi"]]] = np.arange(n + 2)
+    rows = np.flatnonzero(np.isin(lp.row_group, GROUPS) & ~np.isnan(lp.rhs))
+    row_of = np.full(len(lp.row_names), -1)
+    row_of[rows] = np.arange(rows.size)
+    on = (row_of[lp.a_row] >= 0) & (lp.a_val != 0)
+    e_row, e_col, e_val = row_of[lp.a_row[on]], col_of[lp.a_col[on]], lp.a_val[on]
     pc_scale = float(data.pop.mean()) / 1e8  # KRW per person -> 억원 for the equity slack
-    slack_terms: list[tuple[pulp.LpVariable, float]] = []
-    slack_vars: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
-    for r, name in enumerate(lp.row_names):
-        grp = lp.row_group[r]
-        if grp not in GROUPS or np.isnan(lp.rhs[r]):
+    extra_row: list[int] = []
+    extra_val: list[float] = []
+    cost: list[float] = []
+    slack_cols: dict[str, list[tuple[int, float]]] = {}
+    for k, r in enumerate(rows.tolist()):
+        name = lp.row_names[r]
+        if lp.row_group[r] not in elastic or name.startswith(("pclo", "pchi")):
             continue
-        idx = order[starts[r] : starts[r + 1]]
-        cs, vs = lp.a_col[idx], lp.a_val[idx]
-        expr = affine([var[int(j)] for j in cs], vs)
-        kind, rhs = lp.row_kind[r], float(lp.rhs[r])
-        relax = grp in elastic and not name.startswith(("pclo", "pchi"))
-        if relax:
-            weight = pc_scale if name == "ratio" else 1.0
-            if kind == "eq":
-                sp = prob.add_variable(f"sp_{name}", 0)
-                sm = prob.add_variable(f"sm_{name}", 0)
-                expr = expr + affine([sp, sm], [1.0, -1.0])
-                slack_vars[name] = [(sp, -1.0), (sm, 1.0)]
-                slack_terms += [(sp, weight), (sm, weight)]
-            else:
-                s = prob.add_variable(f"s_{name}", 0)
-                expr = expr + affine([s], [1.0 if kind == "ge" else -1.0])
-                slack_vars[name] = [(s, 1.0)]
-                slack_terms.append((s, weight))
-        con = expr == rhs if kind == "eq" else (expr >= rhs if kind == "ge" else expr <= rhs)
-        prob += (con, name)
-    if slack_terms:
-        prob += affine([v for v, _ in slack_terms], [w for _, w in slack_terms])
-    else:
-        prob += affine([var[0]], [0.0])
-    res = solve(prob)
-    if res.status != "optimal":
-        return _Elastic(res.status, math.inf, {}, None)
+        weight = pc_scale if name == "ratio" else 1.0
+        kind = lp.row_kind[r]
+        signs = (
+            [(1.0, -1.0), (-1.0, 1.0)] if kind == "eq" else [(1.0 if kind == "ge" else -1.0, 1.0)]
+        )
+        slack_cols[name] = []
+        for coef, sign in signs:
+            slack_cols[name].append((n + 2 + len(cost), sign))
+            extra_row.append(k)
+            extra_val.append(coef)
+            cost.append(weight)
+    ncol = n + 2 + len(cost)
+    lo, hi = lp.row_bounds()
+    status, sol = _run_highs(
+        ncol,
+        np.zeros(ncol),
+        np.full(ncol, np.inf),
+        np.concatenate([np.zeros(n + 2), cost]),
+        lo[rows],
+        hi[rows],
+        np.concatenate([e_row, extra_row]).astype(np.int64),
+        np.concatenate([e_col, np.arange(n + 2, ncol)]).astype(np.int64),
+        np.concatenate([e_val, extra_val]),
+        None,
+        None,
+        presolve=False,  # a few dozen rows: HiGHS' presolve costs more than the simplex
+    )
+    if sol is None:
+        return _Elastic(status, math.inf, {}, None)
+    v = sol[0]
     slack = {
-        name: sum(sign * res.value(v) for v, sign in pairs) for name, pairs in slack_vars.items()
+        name: sum(sign * float(v[j]) for j, sign in pairs) for name, pairs in slack_cols.items()
     }
-    lo, hi = res.value(var[cols["lo"]]), res.value(var[cols["hi"]])
-    ratio = hi / lo if lo > 0 else None
-    total = sum(abs(v) * (pc_scale if k == "ratio" else 1.0) for k, v in slack.items())
+    pc_lo, pc_hi = float(v[n]), float(v[n + 1])
+    ratio = pc_hi / pc_lo if pc_lo > 0 else None
+    total = sum(abs(x) * (pc_scale if k == "ratio" else 1.0) for k, x in slack.items())
     return _Elastic("optimal", total, slack, ratio)
 
 
 def _active_groups(data: _Data) -> list[str]:
     lp = _build_lp(data)
-    active = {str(g) for g, v in zip(lp.row_group, lp.rhs, strict=True) if not np.isnan(v)}
+    active = set(np.unique(lp.row_group[~np.isnan(lp.rhs)]).tolist())
     return [g for g in GROUPS if g in active]
 
 
@@ -394,17 +403,17 @@ _FIELDS = {
 
 
 def _sources(data: _Data, bound: np.ndarray, sides: tuple[tuple[str, str], ...]) -> list[str]:
-    """The groups whose limit is the gu's effective bound, per gu ("" for none)."""
-    out = []
-    for i in range(data.n):
-        found = ""
-        for group, attr in sides:
-            value = getattr(data, _FIELDS[attr])[i]
-            if not np.isnan(value) and abs(value - bound[i]) <= 1e-12 * max(1.0, abs(value)):
-                found = group
-                break
-        out.append(found)
-    return out
+    """The groups whose limit is the gu's effective bound, per gu ("" for none; the first of
+    ``sides`` when several limits are equal)."""
+    found = np.full(data.n, "", dtype=object)
+    for group, attr in reversed(sides):  # the first side wins: it is written last
+        value = getattr(data, _FIELDS[attr])
+        with np.errstate(invalid="ignore"):
+            hit = ~np.isnan(value) & (
+                np.abs(value - bound) <= 1e-12 * np.maximum(1.0, np.abs(value))
+            )
+        found[hit] = group
+    return found.tolist()
 
 
 def _quick_diagnosis(data: _Data) -> Diagnosis:

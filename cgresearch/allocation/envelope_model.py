@@ -5,8 +5,7 @@ See :class:`EnvelopeModel`.
 
 from __future__ import annotations
 
-import math
-import time
+import functools
 from typing import Any
 
 import numpy as np
@@ -22,14 +21,12 @@ from cgresearch.allocation.envelope_lp import (
     _solve_pulp,
 )
 from cgresearch.allocation.envelope_result import EnvelopeResult, _result
+from cgresearch.allocation.highs_lp import _HighsLP
 from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, _solve_unique
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import _check_districts
-from cgresearch.errors import ModelError
 
 __all__ = ["EnvelopeModel"]
-
-_INF = math.inf
 
 
 def _formula_solution(data: _Data, lp: _LP, explain: bool = True) -> tuple[_Solution, Any]:
@@ -44,23 +41,31 @@ def _formula_solution(data: _Data, lp: _LP, explain: bool = True) -> tuple[_Solu
 
 
 # --- the kept model for fast re-solves -------------------------------------------------------
-def _explain_infeasible(data: _Data, sol: _Solution, diagnose: bool | str) -> Any:
+def _diagnoses(data: _Data, sol: _Solution, diagnose: bool | str) -> tuple[Any, Any]:
+    """The diagnosis recorded at solve time and the full one (or a callable making it).
+
+    ``"quick"``: the cheap diagnosis now (at most one elastic LP), the full explanation on
+    demand (:attr:`EnvelopeResult.diagnosis`); ``True``: the full one now; ``False``: none.
+    """
     if sol.status != "infeasible" or not diagnose:
-        return None
-    return _quick_diagnosis(data) if diagnose == "quick" else _diagnose_data(data)
+        return None, None
+    if diagnose == "quick":
+        return _quick_diagnosis(data), functools.partial(_diagnose_data, data)
+    return None, _diagnose_data(data)
 
 
 class EnvelopeModel:
     """An envelope LP built once and re-solved fast for new scenario values.
 
-    With ``solver = "highs"`` (the default) the model is kept; another solver is run through
-    PuLP on every call. The structure of the LP depends only on the districts, so a change of
-    budget, weights,
-    floors, caps, previous amounts, stability, equity ratio, tiers or objective only updates
-    costs, right-hand sides and a few coefficients of the kept HiGHS model, which then re-solves
-    from a cold start, exactly as PuLP runs it: the result equals that of
-    :func:`solve_envelopes` (same columns, rows and order, same solver path), even where several
-    allocations are optimal. ``benchmarks/envelopes.py`` times it (about 1.2 ms per re-solve).
+    The default objectives are closed forms or small QPs (no kept state). The LP objectives
+    (``goal``, ``maxmin``, ``combined``) with ``solver = "highs"`` (the default) keep one
+    highspy model (:class:`~cgresearch.allocation.highs_lp._HighsLP`); another solver is run
+    through PuLP on every call. The structure of the LP depends only on the districts, so a
+    change of budget, weights, floors, caps, previous amounts, stability, equity ratio, tiers or
+    objective only updates costs, bounds and a few coefficients of the kept model, which then
+    re-solves from a cold start: the result equals that of :func:`solve_envelopes` (the same
+    model, the same solver path), even where several allocations are optimal.
+    ``benchmarks/envelopes.py`` times it against the goal of 1 ms per re-solve.
 
     Parameters
     ----------
@@ -81,95 +86,11 @@ class EnvelopeModel:
     """
 
     def __init__(self, districts: pd.DataFrame, scenario: Scenario) -> None:
-        from cgresearch.allocation.solver import _new_highs
-
         self.districts = _check_districts(districts).copy()
         self._memo: dict[str, np.ndarray] = {}
         self.scenario = scenario
-        self._highs = _new_highs()
-        self._lp: _LP | None = None
-        self._data: _Data | None = None
-        self._active = np.zeros(0, dtype=bool)
-        self._used = np.zeros(0, dtype=bool)
-        self._rows_of = np.zeros(0, dtype=np.int64)
-        self._cols_of = np.zeros(0, dtype=np.int64)
-        # Kept with the loaded model for cheap updates: used column indices, row bounds as
-        # loaded, and each matrix entry's HiGHS row and column (-1 when not in the model).
-        self._cols = np.zeros(0, dtype=np.int64)
-        self._col_idx = np.zeros(0, dtype=np.int32)
-        self._row_lo = self._row_hi = np.zeros(0)
-        self._entry_row = self._entry_col = np.zeros(0, dtype=np.int64)
-        self._entry_on = np.zeros(0, dtype=bool)
-        self._time_limit: float | None = None
+        self._highs_lp = _HighsLP()
         self.last_solve_s: float = 0.0
-
-    @staticmethod
-    def _pattern(lp: _LP) -> tuple[np.ndarray, np.ndarray]:
-        """Active rows and used columns: exactly the model PuLP hands to HiGHS."""
-        active = ~np.isnan(lp.rhs)
-        used = lp.cost != 0
-        nz = active[lp.a_row] & (lp.a_val != 0)
-        used[lp.a_col[nz]] = True
-        return active, used
-
-    def _load(self, lp: _LP, active: np.ndarray, used: np.ndarray) -> None:
-        """Pass the model to HiGHS as PuLP does: used columns by name, active rows in order."""
-        h = self._highs
-        h.clearModel()
-        self._time_limit = None
-        cols = np.flatnonzero(used)
-        self._cols = cols
-        self._col_idx = np.arange(cols.size, dtype=np.int32)
-        h.addVars(cols.size, lp.col_lb[cols], lp.col_ub[cols])
-        h.changeColsCost(cols.size, self._col_idx, lp.cost[cols])
-        self._rows_of = np.cumsum(active) - 1
-        self._cols_of = np.cumsum(used) - 1
-        self._entry_on = active[lp.a_row]
-        self._entry_row = self._rows_of[lp.a_row]
-        self._entry_col = self._cols_of[lp.a_col]
-        keep = active[lp.a_row] & (lp.a_val != 0)
-        a_row = self._rows_of[lp.a_row[keep]]
-        order = np.argsort(a_row, kind="stable")
-        m = int(active.sum())
-        starts = np.searchsorted(a_row[order], np.arange(m)).astype(np.int32)
-        lo, hi = lp.row_bounds()
-        self._row_lo, self._row_hi = lo, hi
-        h.addRows(
-            m,
-            lo[active],
-            hi[active],
-            int(keep.sum()),
-            starts,
-            self._cols_of[lp.a_col[keep][order]].astype(np.int32),
-            lp.a_val[keep][order],
-        )
-
-    def _update(self, old: _LP, new: _LP, active: np.ndarray) -> None:
-        """Pass the changed costs, row bounds and coefficients of ``new`` to the kept model."""
-        h = self._highs
-        cost = new.cost[self._cols]
-        if not np.array_equal(old.cost[self._cols], cost):
-            h.changeColsCost(self._cols.size, self._col_idx, cost)
-        lo, hi = new.row_bounds()
-        changed = np.flatnonzero(((self._row_lo != lo) | (self._row_hi != hi)) & active)
-        if changed.size:
-            h.changeRowsBounds(
-                changed.size,
-                self._rows_of[changed].astype(np.int32),
-                lo[changed],
-                hi[changed],
-            )
-        self._row_lo, self._row_hi = lo, hi
-        entries = np.flatnonzero((old.a_val != new.a_val) & self._entry_on)
-        if entries.size:
-            change = h.changeCoeff
-            for r, c, v in zip(
-                self._entry_row[entries].tolist(),
-                self._entry_col[entries].tolist(),
-                new.a_val[entries].tolist(),
-                strict=True,
-            ):
-                change(r, c, v)
 
     def solve(
         self, overrides: dict[str, Any] | None = None, *, diagnose: bool | str = True
@@ -181,8 +102,9 @@ class EnvelopeModel:
         overrides : dict, optional
             e.g. ``{"total_budget_eok": 260, "weights.base": 0.3, "weights.pop": 0.7}``.
         diagnose : bool or "quick"
-            Explain an infeasible scenario: ``True`` the full diagnosis (a few dozen LPs),
-            ``"quick"`` the cheap one sweeps record (at most one LP), ``False`` none.
+            Explain an infeasible scenario: ``True`` the full diagnosis now (a few dozen LPs),
+            ``"quick"`` the cheap one sweeps record (at most one elastic LP) with the full one
+            on demand (``result.diagnosis``), ``False`` none.
 
         Returns
         -------
@@ -193,71 +115,15 @@ class EnvelopeModel:
         lp = _build_lp(data)
         if scenario.objective == "formula":
             sol, diag = _formula_solution(data, lp, explain=diagnose is True)
-            return _result(data, lp, sol, diag)
+            return _result(data, lp, sol, diag, diag)
         if scenario.objective in UNIQUE_OBJECTIVES:
             # Closed forms need no solver; the QPs are small and built fresh.
             sol = _solve_unique(data, lp)
-            return _result(data, lp, sol, _explain_infeasible(data, sol, diagnose))
+            return _result(data, lp, sol, *_diagnoses(data, sol, diagnose))
         if scenario.solver != "highs":
             # Another solver goes through PuLP each time (no kept model).
             sol = _solve_pulp(lp, scenario)
-            return _result(data, lp, sol, _explain_infeasible(data, sol, diagnose))
-        active, used = self._pattern(lp)
-        if (
-            self._lp is None
-            or not np.array_equal(active, self._active)
-            or not np.array_equal(used, self._used)
-            or not np.array_equal(lp.a_val != 0, self._lp.a_val != 0)
-        ):
-            self._load(lp, active, used)
-        else:
-            self._update(self._lp, lp, active)
-        self._lp, self._data, self._active, self._used = lp, data, active, used
-        sol = self._run(lp, scenario)
-        return _result(data, lp, sol, _explain_infeasible(data, sol, diagnose))
-
-    def _run(self, lp: _LP, scenario: Scenario) -> _Solution:
-        import highspy
-
-        h = self._highs
-        limit = float(scenario.time_limit_s) if scenario.time_limit_s else _INF
-        if limit != self._time_limit:
-            h.setOptionValue("time_limit", limit)
-            self._time_limit = limit
-        start = time.perf_counter()
-        h.clearSolver()  # a cold start, as PuLP's run: the same vertex as solve_envelopes
-        h.run()
-        ms = h.getModelStatus()
-        S = highspy.HighsModelStatus
-        if ms == S.kUnboundedOrInfeasible:
-            h.setOptionValue("presolve", "off")
-            h.clearSolver()
-            h.run()
-            h.setOptionValue("presolve", "choose")
-            ms = h.getModelStatus()
-        elapsed = time.perf_counter() - start
-        self.last_solve_s = elapsed
-        if ms == S.kOptimal:
-            sol = h.getSolution()
-            values = np.zeros(len(lp.col_names))
-            values[self._used] = np.asarray(sol.col_value, dtype=float)
-            # HiGHS' row duals are d(min objective)/d(rhs); improvement is its negative.
-            improvement = np.zeros(len(lp.row_names))
-            active = ~np.isnan(lp.rhs)
-            improvement[active] = -np.asarray(sol.row_dual, dtype=float) + 0.0
-            return _Solution("optimal", "optimal solution found", values, improvement, elapsed)
-        if ms == S.kInfeasible:
-            return _Solution(
-                "infeasible", "no allocation satisfies every bound", None, None, elapsed
-            )
-        if ms in (S.kTimeLimit, S.kIterationLimit):
-            return _Solution(
-                "time_limit",
-                f"stopped by the time limit of {scenario.time_limit_s:g} s before optimality",
-                None,
-                None,
-                elapsed,
-            )
-        if ms == S.kUnbounded:
-            return _Solution("unbounded", "the objective is unbounded", None, None, elapsed)
-        raise ModelError(f"HiGHS could not solve the envelope model: {h.modelStatusToString(ms)}")
+            return _result(data, lp, sol, *_diagnoses(data, sol, diagnose))
+        sol = self._highs_lp.solve(data, lp)
+        self.last_solve_s = sol.time_s
+        return _result(data, lp, sol, *_diagnoses(data, sol, diagnose))

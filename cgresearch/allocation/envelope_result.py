@@ -15,27 +15,22 @@ import numpy as np
 import pandas as pd
 
 from cgresearch.allocation import metrics as _metrics
-from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
+from cgresearch.allocation.binding import _BIND_TOL, _binding_labels
+from cgresearch.allocation.envelope_lp import _LP, _Data, _Solution
 from cgresearch.allocation.explain import _explain, bound_lists
 from cgresearch.allocation.scenario import Scenario
+from cgresearch.allocation.shadow_prices import (
+    _UNIQUE,
+    _condensed,
+    _objective_label,
+    _shadow_prices,
+)
 from cgresearch.allocation.targets import _KRW_PER_EOK, _per_capita
 from cgresearch.errors import ModelError, ParameterError
 from cgresearch.formatting import format_eok
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["EnvelopeResult", "compare"]
-
-_BIND_TOL = 1e-6
-_BINDING_LABELS = (
-    "floor",
-    "cap",
-    "stability_low",
-    "stability_high",
-    "tier_min",
-    "tier_max",
-    "equity_min",
-    "equity_max",
-)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -50,7 +45,8 @@ class EnvelopeResult:
     status : str
         ``"optimal"``, ``"infeasible"``, ``"time_limit"``, ``"unbounded"``, ``"error"``.
     message : str
-        One plain sentence (for an infeasible scenario, the diagnosis).
+        One plain sentence (for an infeasible scenario, the quick diagnosis; :meth:`summary`
+        gives the full one).
     objective_value : float or None
         In the objective's own units (see ``objective_label``).
     objective_label : str
@@ -70,7 +66,12 @@ class EnvelopeResult:
         ``constraint``, ``group``, ``adm_code``, ``name_ko``, ``rhs``, ``improvement`` (objective
         improvement per unit increase of the right-hand side, 억원 for amounts) and ``text``.
     diagnosis : Diagnosis or None
-        Why an infeasible scenario cannot be met (``None`` when it can).
+        Why an infeasible scenario cannot be met, in full: an irreducible conflict and the
+        smallest fixes (``None`` when it can be met). Made on first use when the solve
+        recorded only the quick diagnosis (a few dozen LPs, so a sweep never pays for it).
+    quick_diagnosis : Diagnosis or None
+        The diagnosis made when solving: the cheap one (box sums, at most one elastic LP), or
+        the full one when it was asked for (``EnvelopeModel.solve(diagnose=True)``).
     time_s : float
         Solver wall time.
     log : str
@@ -83,13 +84,20 @@ class EnvelopeResult:
     objective_value: float | None
     objective_label: str
     metrics: dict[str, float]
-    diagnosis: Any = None
+    quick_diagnosis: Any = None
     time_s: float = 0.0
     log: str = field(default="", repr=False)
     amounts: np.ndarray | None = field(default=None, repr=False)
     _data: Any = field(default=None, repr=False, compare=False)
     _lp: Any = field(default=None, repr=False, compare=False)
     _sol: Any = field(default=None, repr=False, compare=False)
+    _full_diagnosis: Any = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def diagnosis(self) -> Any:
+        """The full diagnosis of an infeasible scenario (made on first use; see the class)."""
+        full = self._full_diagnosis
+        return full() if callable(full) else full
 
     @functools.cached_property
     def table(self) -> pd.DataFrame:
@@ -194,8 +202,11 @@ class EnvelopeResult:
             ),
         ]
         if not self.ok:
+            # A summary is read by a planner: the full explanation (made on first use).
+            diag = self.diagnosis
+            message = diag.message if diag is not None else self.message
             lines.append(
-                tr("status: {status}: {message}", lang, status=self.status, message=self.message)
+                tr("status: {status}: {message}", lang, status=self.status, message=message)
             )
         else:
             m = self.metrics
@@ -233,47 +244,6 @@ class EnvelopeResult:
             for text in _condensed(self.shadow_prices, s):
                 lines.append(f"- {text}")
         return "\n".join(lines)
-
-
-_UNIQUE = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
-
-
-def _objective_label(scenario: Scenario, lang: Lang = "en") -> str:
-    if scenario.objective in _UNIQUE:
-        return tr(
-            "half the weighted sum of squared deviations from the formula targets "
-            "(억원², lower is better)",
-            lang,
-        )
-    if scenario.objective in ("goal", "formula"):
-        return tr("weighted deviation from the formula targets (억원, lower is better)", lang)
-    if scenario.objective == "maxmin":
-        return tr("smallest need-weighted per-capita amount (KRW, higher is better)", lang)
-    return tr("combined score (deviation share minus max-min share, lower is better)", lang)
-
-
-def _binding_labels(data: _Data, x: np.ndarray) -> list[str]:
-    """Labels of the bounds that bind at ``x``, per district (``;``-separated, in the order of
-    ``_BINDING_LABELS``)."""
-    x = x[: data.n]
-    bounds = (data.floor, data.cap, data.stab_lo, data.stab_hi, data.tier_lo, data.tier_hi)
-    hits = [np.abs(x - b) <= _BIND_TOL * np.maximum(1.0, np.abs(b)) for b in bounds]
-    ratio = data.scenario.max_per_capita_ratio
-    if ratio is not None:
-        pc = x * data.k
-        lo, hi = float(pc.min()), float(pc.max())
-        on = hi - ratio * lo >= -_BIND_TOL * max(1.0, abs(hi))
-        hits.append(on & (np.abs(pc - lo) <= _BIND_TOL * max(1.0, abs(lo))))
-        hits.append(on & (np.abs(pc - hi) <= _BIND_TOL * max(1.0, abs(hi))))
-    grid = np.column_stack(hits)  # nan bounds compare False
-    codes = (grid @ (1 << np.arange(len(hits)))).tolist()
-    return [_label_join(code) for code in codes]
-
-
-@functools.lru_cache(maxsize=256)
-def _label_join(code: int) -> str:
-    """The ``;``-joined binding labels whose bits are set in ``code``."""
-    return ";".join(label for j, label in enumerate(_BINDING_LABELS) if code >> j & 1)
 
 
 def _objective_value(data: _Data, x: np.ndarray) -> float:
@@ -356,197 +326,6 @@ def _metrics_of(data: _Data, x: np.ndarray | None) -> dict[str, float]:
     }
 
 
-_ROW_WORDS = {
-    "floors": "floor",
-    "caps": "cap",
-    "stability": "stability limit",
-    "tiers": "tier limit",
-}
-
-
-def _negligible(scenario: Scenario) -> float:
-    """Improvements below this are tie-break noise (see the module docstring), shown as none."""
-    return {"goal": 1e-4, "formula": 1e-4, "maxmin": 1e-2}.get(scenario.objective, 1e-6)
-
-
-def _cost_words(scenario: Scenario, improvement: float) -> str:
-    """'2억원 of deviation' — the size of a shadow price in the objective's unit."""
-    amount = abs(improvement)
-    if scenario.objective in _UNIQUE:
-        return f"{amount:.3g}억원² of squared deviation (half the weighted sum)"
-    if scenario.objective in ("goal", "formula"):
-        return f"{amount:.3g}억원 of deviation from the formula targets"
-    if scenario.objective == "maxmin":
-        return f"{amount:,.4g} KRW of the worst-off need-weighted per-capita amount"
-    return f"{amount:.3g} of the combined score"
-
-
-def _condensed(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list[str]:
-    """Planner sentences with districts that share a bound and a price merged into one."""
-    if shadow.empty:
-        return []
-    lines = [str(shadow.iloc[0]["text"])]
-    rest = shadow.iloc[1:]
-    district_rows = rest[rest["name_ko"].notna()]
-    keyed = district_rows.assign(
-        _price=district_rows["improvement"].round(3),
-        _rhs=district_rows["rhs"].round(6),
-        _kind=district_rows["constraint"].str.replace(r"_\d+$", "", regex=True),
-    )
-    for (kind, rhs, price), grp in keyed.groupby(["_kind", "_rhs", "_price"], sort=False):
-        if len(lines) > limit:
-            break
-        if len(grp) == 1:
-            lines.append(str(grp.iloc[0]["text"]))
-            continue
-        word = {
-            "floor": "floors",
-            "cap": "caps",
-            "tier_lo": "lower tier limits",
-            "tier_hi": "upper tier limits",
-            "stab_lo": "lower stability limits",
-            "stab_hi": "upper stability limits",
-        }.get(kind, kind)
-        names = list(grp["name_ko"])
-        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
-        lines.append(
-            f"the {word} of {listed} ({rhs:.2f}억원) each cost {_cost_words(scenario, price)} "
-            f"per 억원: raising one by 1억원 " + _effect(scenario, float(price), "")
-        )
-    for text in rest[rest["name_ko"].isna()]["text"]:
-        lines.append(str(text))
-    return [" ".join(line.split()) for line in lines[: limit + 1]]
-
-
-def _effect(scenario: Scenario, improvement: float, per: str) -> str:
-    """Words for 'the objective improves by ``improvement`` per ``per``'."""
-    pop_note = ""
-    if abs(improvement) < _negligible(scenario):
-        return f"leaves the objective ({_objective_label(scenario)}) unchanged {per}"
-    if scenario.objective in _UNIQUE:
-        verb = "lowers" if improvement >= 0 else "raises"
-        return (
-            f"{verb} half the weighted sum of squared deviations from the formula targets by "
-            f"{abs(improvement):.3g}억원² {per}"
-        )
-    if scenario.objective in ("goal", "formula"):
-        # improvement = decrease of the deviation.
-        verb = "lowers" if improvement >= 0 else "raises"
-        amount = abs(improvement)
-        return f"{verb} the total deviation from the formula targets by {amount:.3g}억원 {per}"
-    if scenario.objective == "maxmin":
-        verb = "raises" if improvement >= 0 else "lowers"
-        return (
-            f"{verb} the worst-off district's need-weighted per-capita amount by "
-            f"{abs(improvement):,.4g} KRW {per}{pop_note}"
-        )
-    verb = "improves" if improvement >= 0 else "worsens"
-    return f"{verb} the combined score by {abs(improvement):.3g} {per}"
-
-
-def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> str:
-    """The budget multiplier of a least-squares objective in planner words."""
-    lam = sol.multiplier
-    free = _free(data, x)
-    k = int(free.sum())
-    if lam is None or k == 0:
-        return "one more 억원 of total budget has no gu to go to: every gu is held by a bound"
-    if data.scenario.objective == "equal_adjustment" or np.ptp(data.weight) == 0:
-        return (
-            f"one more 억원 of total budget goes to the {k} gu held by no bound, "
-            f"{1 / k:.3f}억원 each; its price is the common adjustment λ = {lam:+.3f}억원"
-        )
-    return (
-        f"one more 억원 of total budget goes to the {k} gu held by no bound, in proportion to "
-        f"their formula targets; its price is the multiplier λ = {lam:+.4g}"
-    )
-
-
-def _free(data: _Data, x: np.ndarray) -> np.ndarray:
-    """Gu held by none of their bounds (nor by zero)."""
-    labels = _binding_labels(data, x)
-    return np.array([lab == "" for lab in labels]) & (x > _BIND_TOL)
-
-
-def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
-    cols = ["constraint", "group", "adm_code", "name_ko", "rhs", "improvement", "text"]
-    if sol.improvement is None:
-        return pd.DataFrame(columns=cols)
-    s = data.scenario
-    imp = sol.improvement.copy()
-    if s.objective == "maxmin":
-        # z is in 억원 of "budget at need share"; convert to KRW per (need-weighted) person.
-        imp = imp * _KRW_PER_EOK / float(data.pop.sum())
-    rows = []
-    goal_rows = np.flatnonzero(lp.row_group == "goal")
-    budget_total = float(imp[0] + np.dot(imp[goal_rows], data.dtarget_db))
-    text = (
-        "one more 억원 of total budget (formula targets rescaled) "
-        + _effect(s, budget_total, "").rstrip()
-    )
-    if s.objective in _UNIQUE and sol.values is not None:
-        x = sol.values[: data.n]
-        # d/dB of ½Σw(x−t)² with t = t(B): λ − Σ w (x − t) ∂t/∂B.
-        budget_total = float(imp[0] + np.dot(data.weight * (x - data.target), data.dtarget_db))
-        text = _budget_words(data, sol, x)
-    rows.append(
-        {
-            "constraint": "budget",
-            "group": "budget",
-            "adm_code": None,
-            "name_ko": None,
-            "rhs": s.total_budget_eok,
-            "improvement": budget_total,
-            "text": text,
-        }
-    )
-    names = data.districts["name_ko"].to_numpy()
-    codes = data.districts["adm_code"].to_numpy()
-    for r in range(len(lp.row_names)):
-        grp = lp.row_group[r]
-        if grp not in _ROW_WORDS or np.isnan(lp.rhs[r]) or abs(imp[r]) < _negligible(s):
-            continue
-        i = int(lp.row_gu[r])
-        side = ""
-        if grp in ("stability", "tiers"):
-            side = " (lower)" if lp.row_kind[r] == "ge" else " (upper)"
-        word = _ROW_WORDS[grp]
-        rows.append(
-            {
-                "constraint": lp.row_names[r],
-                "group": grp,
-                "adm_code": codes[i],
-                "name_ko": names[i],
-                "rhs": float(lp.rhs[r]),
-                "improvement": float(imp[r]),
-                "text": f"the {word}{side} of {names[i]} ({lp.rhs[r]:.2f}억원) costs "
-                f"{_cost_words(s, float(imp[r]))} per 억원: raising it by 1억원 "
-                + _effect(s, float(imp[r]), ""),
-            }
-        )
-    r_ratio = lp.row_names.index("ratio")
-    lo_val = 0.0 if sol.values is None else float(sol.values[_columns(data.n)["lo"]])
-    per_tenth = float(imp[r_ratio]) * lo_val * 0.1
-    if not np.isnan(lp.rhs[r_ratio]) and abs(per_tenth) >= _negligible(s):
-        rows.append(
-            {
-                "constraint": "ratio",
-                "group": "equity",
-                "adm_code": None,
-                "name_ko": None,
-                "rhs": float(s.max_per_capita_ratio or np.nan),
-                "improvement": per_tenth,
-                "text": f"loosening the per-capita equity bound from {s.max_per_capita_ratio:g} "
-                f"by 0.1 " + _effect(s, per_tenth, ""),
-            }
-        )
-    out = pd.DataFrame(rows, columns=cols)
-    out["text"] = out["text"].str.replace(r"\s+", " ", regex=True).str.strip()
-    first = out.iloc[:1]
-    rest = out.iloc[1:].sort_values("improvement", key=np.abs, ascending=False, kind="stable")
-    return pd.concat([first, rest], ignore_index=True)
-
-
 def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
     """The envelopes in whole units (Webster), within each gu's bounds; the total stays exact."""
     from cgresearch.allocation.envelope_lp import _box
@@ -566,7 +345,11 @@ def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
     )
 
 
-def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> EnvelopeResult:
+def _result(
+    data: _Data, lp: _LP, sol: _Solution, quick: Any = None, full: Any = None
+) -> EnvelopeResult:
+    """The result of a solve; ``quick`` is the diagnosis made now, ``full`` the full one or a
+    callable that makes it on demand."""
     s = data.scenario
     x = None if sol.values is None else sol.values[: data.n].copy()
     if x is not None:
@@ -575,12 +358,17 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
     if ok and s.rounding_unit_eok is not None:
         x = _rounded(data, x, s.rounding_unit_eok)
     value = _objective_value(data, x) if ok else None
+    if full is not None and not callable(full):
+        quick = full if quick is None else quick
+        said = full
+    else:
+        said = quick
     return EnvelopeResult(
         scenario=s,
         status=sol.status,
         message=(
-            diagnosis.message
-            if diagnosis is not None
+            said.message
+            if said is not None
             else (
                 f"optimal allocation found: {_objective_label(s)} = {value:,.6g}"
                 if ok and s.objective != "formula"
@@ -590,13 +378,14 @@ def _result(data: _Data, lp: _LP, sol: _Solution, diagnosis: Any = None) -> Enve
         objective_value=value,
         objective_label=_objective_label(s),
         metrics=_metrics_of(data, x) if x is not None else {},
-        diagnosis=diagnosis,
+        quick_diagnosis=quick,
         time_s=sol.time_s,
         log=sol.log,
         amounts=x,
         _data=data,
         _lp=lp,
         _sol=sol,
+        _full_diagnosis=full,
     )
 
 

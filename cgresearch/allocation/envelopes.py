@@ -34,9 +34,13 @@ max-min; another solver (``solver = "cbc"``) returns the same worst-off amount b
 of the equally fair allocations.
 ``combined`` minimises ``a · Σ w|d|/B − b · Z/B`` with the scenario's ``combination`` weights.
 
-All models are linear programmes solved by HiGHS: :func:`solve_envelopes` through PuLP and
-:mod:`~cgresearch.allocation.solver`; :class:`EnvelopeModel` keeps a highspy model and re-solves it
-after changing right-hand sides, costs and coefficients (the same matrix, so the same optimum).
+These are linear programmes solved by HiGHS through highspy directly
+(:mod:`~cgresearch.allocation.highs_lp`; each gu's floors, caps, stability limits and tier as
+the bounds of its amount): :func:`solve_envelopes` loads a fresh model, :class:`EnvelopeModel`
+keeps one and re-solves it from a cold start after changing costs and bounds, so both give the
+same optimum even where several are optimal. Another ``solver`` (e.g. ``"cbc"``) goes through
+PuLP and :mod:`~cgresearch.allocation.solver`. (The default objectives are closed forms or small
+QPs: :mod:`~cgresearch.allocation.objectives`.)
 Shadow prices follow the solver module's rule: the *improvement* of the objective per unit
 increase of a constraint's right-hand side.
 
@@ -59,7 +63,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.diagnosis import _diagnose_data
 from cgresearch.allocation.envelope_lp import (
     GROUPS,
     _build_lp,
@@ -68,8 +71,9 @@ from cgresearch.allocation.envelope_lp import (
     _prepare,
     _solve_pulp,
 )
-from cgresearch.allocation.envelope_model import EnvelopeModel, _formula_solution
+from cgresearch.allocation.envelope_model import EnvelopeModel, _diagnoses, _formula_solution
 from cgresearch.allocation.envelope_result import EnvelopeResult, _result, compare
+from cgresearch.allocation.highs_lp import _HighsLP
 from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, _solve_unique
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import formula_allocation
@@ -88,7 +92,7 @@ __all__ = [
 
 
 def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResult:
-    """Solve one envelope scenario (PuLP + HiGHS) and explain the result.
+    """Solve one envelope scenario (closed form, or HiGHS through highspy) and explain it.
 
     Parameters
     ----------
@@ -100,8 +104,10 @@ def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResu
     Returns
     -------
     EnvelopeResult
-        For an infeasible scenario, ``status == "infeasible"`` and ``diagnosis`` says which
-        constraint groups conflict and by how much to relax them.
+        For an infeasible scenario, ``status == "infeasible"``, ``message`` and
+        ``quick_diagnosis`` give the cheap diagnosis (at most one elastic LP) and
+        ``diagnosis`` says, on first use, which constraint groups conflict and by how much to
+        relax them.
 
     Examples
     --------
@@ -117,15 +123,15 @@ def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResu
     lp = _build_lp(data)
     if scenario.objective == "formula":
         sol, diag = _formula_solution(data, lp)
-        return _result(data, lp, sol, diag)
+        return _result(data, lp, sol, diag, diag)
     if scenario.objective in UNIQUE_OBJECTIVES:
         sol = _solve_unique(data, lp)
+    elif scenario.solver == "highs":
+        sol = _HighsLP().solve(data, lp)
     else:
         sol = _solve_pulp(lp, scenario)
-    diag = None
-    if sol.status == "infeasible":
-        diag = _diagnose_data(data)
-    return _result(data, lp, sol, diag)
+    # The quick diagnosis now; the full explanation (a few dozen LPs) on first use.
+    return _result(data, lp, sol, *_diagnoses(data, sol, "quick"))
 
 
 def equity_frontier(

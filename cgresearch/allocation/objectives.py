@@ -40,7 +40,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -300,6 +302,8 @@ def _run_highs(
     e_val: np.ndarray,
     hessian: np.ndarray | None,
     time_limit: float | None,
+    *,
+    presolve: bool = True,
 ):
     """One HiGHS solve: returns (status word, solution or None)."""
     import highspy
@@ -321,6 +325,8 @@ def _run_highs(
     h.setOptionValue("qp_iteration_limit", _QP_ITERATIONS)
     if time_limit:
         h.setOptionValue("time_limit", float(time_limit))
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     inf = highspy.kHighsInf
     h.addVars(ncol, col_lb, np.where(np.isinf(col_ub), inf, col_ub))
     h.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
@@ -426,8 +432,9 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
     fixed lowest per-capita level ``L`` the band is a box, ``L/k_i ≤ x_i ≤ rL/k_i``, and the
     problem is a weighted water-fill (``x_i = clip(t_i + λ/w_i, …)``). Its optimal value is convex
     in ``L`` (a partial minimum of a convex problem) on an interval found by bisection, so a
-    golden-section search finds the optimum. The equity bound's own shadow price is not
-    reported (0); the budget's is ``λ``.
+    golden-section search finds the optimum. The budget's shadow price is ``λ``; the equity
+    bound's, ``dF/dR`` of the optimal value ``F`` in the ratio bound ``R``, is a central finite
+    difference of this exact optimum, made on demand (:func:`_ratio_slope`).
     """
     s = data.scenario
     budget, r = s.total_budget_eok, float(s.max_per_capita_ratio)
@@ -503,7 +510,77 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
         improvement,
         time.perf_counter() - start,
         multiplier=lam,
+        ratio_slope=functools.partial(_ratio_slope, data, lp, lo, hi, x),
+        budget_slope=functools.partial(_budget_slope, data, lp, lo, hi, x),
     )
+
+
+#: Relative step of the central difference in the ratio bound: large against the accuracy of
+#: the exact optimum (amounts to about 1e-9), small against the curvature of F.
+_RATIO_STEP = 1e-3
+
+
+def _ratio_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> float:
+    """``dF/dR``: how the least ``F = ½ Σ w (x − t)²`` changes per unit of the ratio bound ``R``.
+
+    A central finite difference of the exact optimum, ``(F(R + h) − F(R − h)) / 2h`` with
+    ``h = 10⁻³ R`` (one-sided where ``R − h`` is below 1 or infeasible); 0 when the bound does
+    not bind at ``x``. ``F`` is convex in ``R`` and smooth between the values of ``R`` where a gu
+    meets or leaves a bound; at such a kink the central difference is the mean of the two
+    one-sided slopes. The improvement per unit increase of ``R`` is ``−dF/dR ≥ 0``.
+    """
+    r = float(data.scenario.max_per_capita_ratio)
+    pc = data.k * x
+    if pc.min() <= 0 or pc.max() < r * pc.min() * (1 - 1e-6):
+        return 0.0  # the bound is slack: loosening it changes nothing
+
+    def value(ratio: float) -> float | None:
+        scenario = data.scenario.with_overrides({"max_per_capita_ratio": ratio})
+        sol = _equity_exact(replace(data, scenario=scenario), lp, lo, hi, time.perf_counter())
+        if sol.values is None:
+            return None
+        y = sol.values[: data.n]
+        return float(0.5 * np.sum(data.weight * (y - data.target) ** 2))
+
+    h = _RATIO_STEP * r
+    here = float(0.5 * np.sum(data.weight * (x - data.target) ** 2))
+    up = value(r + h)
+    down = value(r - h) if r - h >= 1.0 else None
+    if up is None:
+        return 0.0 if down is None else (here - down) / h
+    if down is None:
+        return (up - here) / h
+    return (up - down) / (2 * h)
+
+
+def _budget_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> float:
+    """``dF/dB`` on the exact equity path: a central difference in the total ``B``.
+
+    The formula targets are linear in ``B`` (``t + ΔB · ∂t/∂B``) and move with it, as the budget
+    price of the other objectives does. With the equity band the budget multiplier ``λ`` is not
+    this derivative when every gu is held by the band (the water-fill's ``λ`` is then any value
+    of an interval), so it is measured on the exact optimum instead.
+    """
+    budget = float(data.scenario.total_budget_eok)
+    h = _RATIO_STEP * max(1.0, abs(budget))
+
+    def value(total: float) -> float | None:
+        scenario = data.scenario.with_overrides({"total_budget_eok": total})
+        target = data.target + (total - budget) * data.dtarget_db
+        moved = replace(data, scenario=scenario, target=target)
+        sol = _equity_exact(moved, lp, lo, hi, time.perf_counter())
+        if sol.values is None:
+            return None
+        y = sol.values[: data.n]
+        return float(0.5 * np.sum(data.weight * (y - target) ** 2))
+
+    here = float(0.5 * np.sum(data.weight * (x - data.target) ** 2))
+    up, down = value(budget + h), value(budget - h)
+    if up is None:
+        return 0.0 if down is None else (here - down) / h
+    if down is None:
+        return (up - here) / h
+    return (up - down) / (2 * h)
 
 
 def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
@@ -555,6 +632,8 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
         time.perf_counter() - start,
         multiplier=out.multiplier,
         band=band,
+        ratio_slope=out.ratio_slope,
+        budget_slope=out.budget_slope,
     )
 
 

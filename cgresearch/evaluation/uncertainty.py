@@ -160,9 +160,9 @@ def _engine(
 
         yield local, 0
         return
-    from cgresearch.sweeps.run import dask_client  # the sweeps' Dask engine (lazy: optional)
+    from cgresearch.sweeps.cluster import connect  # the sweeps' Dask engine (lazy: optional)
 
-    with dask_client(client, scheduler, workers) as dask:
+    with connect(client, scheduler, workers) as dask:
         n_workers = max(1, len(dask.scheduler_info().get("workers", {})))
 
         def remote(func: Callable[..., Any], shared: Any, items: list[Any]) -> list[Any]:

@@ -36,57 +36,37 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import io
-import json
-import logging
 import math
 import os
-import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from cgresearch import paths
-from cgresearch.allocation import EnvelopeModel, Scenario, solve_envelopes
-from cgresearch.errors import CGResearchError, ModelError, ParameterError
-from cgresearch.sweeps.spec import Batch, MonteCarlo, SweepSpec, load_sweep
+from cgresearch.errors import ParameterError
+from cgresearch.sweeps.batch import _Job, _solve_batch
+from cgresearch.sweeps.cluster import connect
+from cgresearch.sweeps.spec import Batch, SweepSpec, load_sweep
+from cgresearch.sweeps.store import (
+    _batch_name,
+    _complete,
+    _fingerprint,
+    _previous_manifest,
+    _schema,
+    _write_atomic,
+    _write_manifest,
+    read_results,
+    read_sweep_manifest,
+    results_dir,
+)
 
 __all__ = ["SweepRun", "read_results", "read_sweep_manifest", "results_dir", "run_sweep"]
-
-FORMAT_VERSION = 1
-_META_KEY = b"cgresearch.sweep"
-_TABLE_COLUMNS: dict[str, pa.DataType] = {
-    "adm_code": pa.string(),
-    "name_ko": pa.string(),
-    "name_en": pa.string(),
-    "population": pa.float64(),
-    "amount_eok": pa.float64(),
-    "per_capita_krw": pa.float64(),
-    "previous_eok": pa.float64(),
-    "change_eok": pa.float64(),
-    "target_eok": pa.float64(),
-    "deviation_eok": pa.float64(),
-    "binding": pa.string(),
-}
-_DEFAULT_METRICS = (
-    "total_eok",
-    "gini",
-    "theil",
-    "max_min_ratio",
-    "gini_pop",
-    "theil_pop",
-    "min_need_weighted_per_capita_krw",
-    "total_abs_deviation_eok",
-)
 
 
 @dataclass(frozen=True)
@@ -156,59 +136,6 @@ class SweepRun:
             f"of ≤{self.batch_size}; {self.computed} computed now, {self.skipped} already on disk; "
             f"{state}; {self.seconds:.1f} s on {self.n_workers} worker(s)"
         )
-
-
-def results_dir(out_dir: str | Path) -> Path:
-    """Return the folder holding a sweep's batch files."""
-    return Path(out_dir) / "results"
-
-
-def read_sweep_manifest(out_dir: str | Path) -> dict[str, Any]:
-    """Return the ``sweep.json`` of a sweep folder.
-
-    Raises
-    ------
-    ParameterError
-        When the folder holds no sweep.
-    """
-    path = Path(out_dir) / "sweep.json"
-    if not path.is_file():
-        raise ParameterError(f"{out_dir}: no sweep.json; run `cgresearch sweep SPEC --out DIR`")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def read_results(
-    out_dir: str | Path,
-    columns: Sequence[str] | None = None,
-    filters: list[tuple[str, str, Any]] | None = None,
-) -> pd.DataFrame:
-    """Read a sweep's results (all batch files written so far) into one table.
-
-    Parameters
-    ----------
-    out_dir : str or Path
-        The sweep folder (as given to :func:`run_sweep`).
-    columns : sequence of str, optional
-        Read only these columns.
-    filters : list of (column, op, value), optional
-        Row filters pushed down to Parquet (``[("status", "==", "optimal")]``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per scenario × district, ordered by scenario and district.
-    """
-    folder = results_dir(out_dir)
-    files = sorted(folder.glob("batch-*.parquet"))
-    if not files:
-        raise ParameterError(f"{out_dir}: no results yet; run `cgresearch sweep SPEC --out DIR`")
-    table = pq.read_table(
-        [str(f) for f in files], columns=list(columns) if columns else None, filters=filters
-    )
-    frame = table.to_pandas()
-    if "scenario_id" in frame.columns and not frame["scenario_id"].is_monotonic_increasing:
-        frame = frame.sort_values("scenario_id", kind="stable").reset_index(drop=True)
-    return frame
 
 
 def run_sweep(
@@ -356,7 +283,7 @@ def _run_locked(
     computed = 0
     n_workers = 0
     if todo:
-        with _connect(client, scheduler, workers) as dask_client:
+        with connect(client, scheduler, workers) as dask_client:
             n_workers = max(1, len(dask_client.scheduler_info().get("workers", {})))
             bar = _Progress(len(todo), sys.stderr, _show_progress(progress), len(done))
             job = _Job(
@@ -380,305 +307,7 @@ def _run_locked(
     )
 
 
-# --- the task ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Job:
-    """What every batch task needs besides its scenarios (scattered once to every worker)."""
-
-    base: Scenario
-    monte_carlo: MonteCarlo | None
-    keys: tuple[str, ...]
-    fingerprint: str
-    schema: pa.Schema
-    diagnose: bool = True
-
-
-def _solve_batch(
-    job: _Job, districts: pd.DataFrame, batch: Batch, scenarios: pd.DataFrame
-) -> bytes:
-    """Solve one batch on one worker and return it as Parquet bytes (the Dask task).
-
-    ``scenarios`` is :meth:`SweepSpec.scenarios_frame` of the batch; one envelope model is built
-    per Monte Carlo draw in the batch and re-solved for each of its scenarios.
-    """
-    n = len(districts)
-    codes = districts["adm_code"].to_numpy()
-    constant = {name: districts[name].to_numpy() for name in ("adm_code", "name_ko", "name_en")}
-    keys = list(job.keys)
-    metric_names = [name for name in job.schema.names if name.startswith("metric.")]
-    # per scenario: one value (repeated for each district at the end); per district: arrays
-    scalars: dict[str, list[Any]] = {name: [] for name in ("status", "message", "conflicts")}
-    scalars.update({name: [] for name in metric_names})
-    rows: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
-    missing = np.full(n, None, dtype=object)
-    records = scenarios[keys].to_dict("records") if keys else [{}] * len(scenarios)
-    records = [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in records]
-    draws = scenarios["draw"].to_numpy()
-    model, model_draw, order = None, None, None
-    for draw, overrides in zip(draws, records, strict=True):
-        if model is None or draw != model_draw:
-            table_d = districts
-            if job.monte_carlo is not None:
-                table_d = job.monte_carlo.perturb_districts(districts, int(draw))
-            model, model_draw = EnvelopeModel(table_d, job.base), draw
-            own = model.districts["adm_code"].to_numpy()
-            order = None if np.array_equal(own, codes) else _positions(own, codes)
-        status, message, conflicts, columns, metrics = _solve_one(model, overrides, job.diagnose)
-        scalars["status"].append(status)
-        scalars["message"].append(message)
-        scalars["conflicts"].append(conflicts)
-        for name in metric_names:
-            scalars[name].append(metrics.get(name.removeprefix("metric."), np.nan))
-        for name in _TABLE_COLUMNS:
-            if name in constant:
-                rows[name].append(constant[name])
-            elif columns is not None and name in columns:
-                values = columns[name]
-                rows[name].append(values if order is None else values[order])
-            else:
-                rows[name].append(missing)
-    data: dict[str, Any] = {
-        "scenario_id": scenarios["scenario_id"].to_numpy(dtype=np.int64),
-        "batch_id": np.full(len(scenarios), batch.batch_id, dtype=np.int32),
-        "point": scenarios["point"].to_numpy(dtype=np.int64),
-        "draw": draws.astype(np.int32),
-    }
-    for key in keys:
-        values = scenarios[key].to_numpy()
-        if values.dtype == object and any(isinstance(v, tuple | list) for v in values):
-            values = np.array([str(list(v)) for v in values], dtype=object)  # e.g. "[10.5, 11.0]"
-        data[f"param.{key}"] = values
-    data.update({name: np.asarray(values, dtype=object) for name, values in scalars.items()})
-    arrays = []
-    for f in job.schema:
-        if f.name in rows:
-            values = np.concatenate(rows[f.name]) if rows[f.name] else []
-        else:
-            values = np.repeat(np.asarray(data[f.name]), n)
-        arrays.append(pa.array(values, type=f.type, from_pandas=True))
-    table = pa.Table.from_arrays(arrays, schema=job.schema)
-    meta = json.dumps({"fingerprint": job.fingerprint, "batch_id": batch.batch_id})
-    table = table.replace_schema_metadata({**(job.schema.metadata or {}), _META_KEY: meta})
-    sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd")
-    return sink.getvalue()
-
-
-def _positions(own: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Indices into ``own`` (a model's district codes) that give the order of ``codes``."""
-    where = {code: i for i, code in enumerate(own.tolist())}
-    return np.array([where[code] for code in codes.tolist()], dtype=np.int64)
-
-
-def _solve_one(
-    model: EnvelopeModel, overrides: dict[str, Any], diagnose: bool
-) -> tuple[str, str, str, dict[str, np.ndarray] | None, dict[str, float]]:
-    """Solve one scenario; a rejected combination or a solver failure is recorded, not raised.
-
-    An optimal scenario's district values come from :meth:`EnvelopeResult.district_columns`
-    (arrays; no DataFrame is built per scenario).
-    """
-    try:
-        # The quick diagnosis (at most one LP), so a sweep's cost does not depend on how many
-        # points are infeasible; diagnose() gives the full explanation of one point on demand.
-        result = model.solve(overrides, diagnose="quick" if diagnose else False)
-    except ParameterError as exc:
-        return "invalid", str(exc), "", None, {}
-    except (ModelError, CGResearchError) as exc:
-        return "error", str(exc), "", None, {}
-    if result.status == "optimal":
-        return "optimal", "", "", result.district_columns(), dict(result.metrics or {})
-    diagnosis = result.diagnosis
-    message = str(diagnosis.message if diagnosis is not None else result.message)
-    conflicts = "; ".join(str(c) for c in diagnosis.conflicts) if diagnosis is not None else ""
-    return str(result.status), message, conflicts, None, {}
-
-
-# --- schema, fingerprint, manifest ------------------------------------------------------------
-def _schema(spec: SweepSpec, districts: pd.DataFrame) -> pa.Schema:
-    """Arrow schema shared by every batch file (so any subset reads as one table)."""
-    fields = [
-        pa.field("scenario_id", pa.int64()),
-        pa.field("batch_id", pa.int32()),
-        pa.field("point", pa.int64()),
-        pa.field("draw", pa.int32()),
-    ]
-    for axis in spec.axes:
-        for j, key in enumerate(axis.keys):
-            fields.append(pa.field(f"param.{key}", _value_type([v[j] for v in axis.values])))
-    fields += [
-        pa.field("status", pa.string()),
-        pa.field("message", pa.string()),
-        pa.field("conflicts", pa.string()),
-    ]
-    code_type = pa.int64() if pd.api.types.is_integer_dtype(districts["adm_code"]) else pa.string()
-    fields += [
-        pa.field(name, code_type if name == "adm_code" else dtype)
-        for name, dtype in _TABLE_COLUMNS.items()
-    ]
-    fields += [pa.field(f"metric.{name}", pa.float64()) for name in _metric_names(spec, districts)]
-    return pa.schema(fields)
-
-
-def _metric_names(spec: SweepSpec, districts: pd.DataFrame) -> tuple[str, ...]:
-    """Metric names of the envelope result (from a solve of the base scenario)."""
-    try:
-        result = solve_envelopes(districts, spec.base)
-    except CGResearchError:
-        return _DEFAULT_METRICS
-    if result.status != "optimal" or not result.metrics:
-        return _DEFAULT_METRICS
-    return tuple(str(k) for k in result.metrics)
-
-
-def _value_type(values: list[Any]) -> pa.DataType:
-    if all(isinstance(v, bool) for v in values):
-        return pa.bool_()
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return pa.int64()
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-        return pa.float64()
-    return pa.string()
-
-
-def _fingerprint(spec: SweepSpec, districts: pd.DataFrame) -> str:
-    """Spec fingerprint combined with a hash of the district table."""
-    import hashlib
-
-    rows = pd.util.hash_pandas_object(districts, index=False).to_numpy()
-    digest = hashlib.sha256(spec.fingerprint().encode())
-    digest.update(rows.tobytes())
-    digest.update(",".join(map(str, districts.columns)).encode())
-    digest.update(f"format={FORMAT_VERSION}".encode())
-    return digest.hexdigest()
-
-
-def _previous_manifest(out: Path, fingerprint: str) -> dict[str, Any] | None:
-    path = out / "sweep.json"
-    if not path.is_file():
-        if results_dir(out).is_dir() and any(results_dir(out).glob("batch-*.parquet")):
-            raise ParameterError(f"{out}: holds batch files without sweep.json; choose a new --out")
-        return None
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("fingerprint") != fingerprint:
-        raise ParameterError(
-            f"{out}: holds results of a different sweep ({manifest.get('name')!r}, other base "
-            "scenario, axes, draws or district data); choose a new --out or delete that folder"
-        )
-    return manifest
-
-
-def _write_manifest(
-    out: Path, spec: SweepSpec, fingerprint: str, batch_size: int, n_batches: int, schema: pa.Schema
-) -> None:
-    manifest = {
-        "format": FORMAT_VERSION,
-        "name": spec.name,
-        "source": spec.source,
-        "fingerprint": fingerprint,
-        "batch_size": batch_size,
-        "n_batches": n_batches,
-        "n_points": spec.n_points,
-        "n_draws": spec.n_draws,
-        "n_scenarios": spec.n_scenarios,
-        "parameter_keys": list(spec.parameter_keys),
-        "columns": schema.names,
-        "spec": spec.to_dict(),
-    }
-    out.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    _write_atomic(out / "sweep.json", text.encode("utf-8"))
-
-
-def _batch_name(batch: Batch) -> str:
-    return f"batch-{batch.batch_id:06d}.parquet"
-
-
-def _complete(folder: Path, batch: Batch, fingerprint: str, n_districts: int) -> bool:
-    """Whether a batch file exists, is readable Parquet and belongs to this sweep."""
-    path = folder / _batch_name(batch)
-    if not path.is_file():
-        return False
-    try:
-        meta = pq.read_metadata(path)
-    except (OSError, pa.ArrowInvalid):
-        return False
-    info = (meta.metadata or {}).get(_META_KEY)
-    if info is None:
-        return False
-    info = json.loads(info)
-    return (
-        info.get("fingerprint") == fingerprint
-        and info.get("batch_id") == batch.batch_id
-        and meta.num_rows == len(batch) * n_districts
-    )
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-# --- Dask -------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Start worker processes with SIGINT ignored (an ignored signal stays ignored in a child).
-
-    Ctrl-C reaches every process of the terminal's foreground group; without this each worker
-    dies with its own traceback. Only this process then sees the KeyboardInterrupt, and closing
-    the cluster ends the workers quietly.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-@contextlib.contextmanager
-def _connect(client: Any | None, scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """Yield a Dask client: the given one, one on ``scheduler``, or a new local cluster."""
-    from distributed import Client, LocalCluster
-
-    if client is not None:
-        yield client
-        return
-    if scheduler is not None:
-        try:
-            remote = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise ParameterError(f"cannot reach Dask scheduler {scheduler!r}: {exc}") from exc
-        with remote:
-            yield remote
-        return
-    with _workers_ignore_ctrl_c():
-        cluster = LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,  # no dashboard; its HTTP server on a free port
-            scheduler_kwargs={"dashboard_address": ":0"},
-            # CRITICAL: a worker whose scheduler closed under it (Ctrl-C) logs an ERROR with a
-            # traceback; task errors still reach this process as exceptions.
-            silence_logs=logging.CRITICAL,
-        )
-    with cluster, Client(cluster) as local:
-        yield local
-
-
-#: The sweeps' Dask engine as a public name, for other rooms' batched work (the evaluation's
-#: Monte Carlo): the given client, one on ``scheduler``, or a local cluster whose workers ignore
-#: Ctrl-C.
-dask_client = _connect
-
-
+# --- Dask tasks --------------------------------------------------------------------------
 def _run_tasks(
     client: Any,
     spec: SweepSpec,

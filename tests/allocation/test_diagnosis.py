@@ -89,7 +89,12 @@ def test_feasible_scenario_is_reported_feasible():
 def test_infeasible_result_never_says_only_infeasible():
     res = solve_envelopes(_districts(3), Scenario(name="x", total_budget_eok=10, floor_eok=4))
     assert res.status == "infeasible"
-    assert res.message != "Infeasible" and "floors sum to 12억원" in res.message
+    # The quick diagnosis at solve time, the full one (irreducible conflict, fixes) on demand.
+    assert (
+        res.message != "Infeasible" and "sum to 12.00억원, above the total of 10억원" in res.message
+    )
+    assert "floors sum to 12억원" in res.diagnosis.message
+    assert "floors sum to 12억원" in res.summary()
 
 
 @settings(max_examples=20, deadline=None)
@@ -202,9 +207,9 @@ def test_the_quick_diagnosis_a_sweep_records_solves_at_most_one_lp(monkeypatch):
         diagnose="quick"
     )
     assert res.status == "infeasible" and calls == []
-    assert res.diagnosis.conflicts == ("budget", "floors")
+    assert res.quick_diagnosis.conflicts == ("budget", "floors")
     assert "sum to 12.00억원, above the total of 10억원: raise the total by 2.00억원" in (
-        res.diagnosis.message
+        res.quick_diagnosis.message
     )
     # Per-capita amounts equal within 1.01 but a cap forces one gu lower: one elastic LP.
     s = Scenario(
@@ -215,4 +220,26 @@ def test_the_quick_diagnosis_a_sweep_records_solves_at_most_one_lp(monkeypatch):
     )
     res = EnvelopeModel(d, s).solve(diagnose="quick")
     assert res.status == "infeasible" and len(calls) == 1
-    assert res.diagnosis.conflicts == ("equity",)
+    assert res.quick_diagnosis.conflicts == ("equity",)
+
+
+def test_a_fresh_solve_diagnoses_quickly_and_explains_in_full_only_when_asked(monkeypatch):
+    import cgresearch.allocation.diagnosis as diagnosis_module
+
+    calls = []
+    original = diagnosis_module._solve_groups
+    monkeypatch.setattr(
+        diagnosis_module,
+        "_solve_groups",
+        lambda *a, **k: calls.append(1) or original(*a, **k),
+    )
+    # Floors 4 x 3 = 12 above a total of 10: the quick diagnosis needs no LP.
+    res = solve_envelopes(_districts(3), Scenario(name="f", total_budget_eok=10, floor_eok=4))
+    assert res.status == "infeasible" and calls == []
+    assert res.quick_diagnosis.conflicts == ("budget", "floors")
+    # The full explanation (deletion filter and elastic LPs) is made on first use, once.
+    full = res.diagnosis
+    assert len(calls) > 1 and full.conflicts == ("budget", "floors")
+    assert full.fixes["relax_eok"].round(6).tolist() == [2.0, 2.0]
+    made = len(calls)
+    assert res.diagnosis is full and len(calls) == made

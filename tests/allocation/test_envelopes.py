@@ -208,7 +208,7 @@ def test_combined_objective_lies_between_goal_and_maxmin_on_each_criterion():
         {"formula_rule": "shortfall"},
     ],
 )
-def test_envelope_model_resolves_match_the_pulp_path_exactly(overrides):
+def test_envelope_model_resolves_match_a_fresh_solve_exactly(overrides):
     d = load_districts()
     base = Scenario(name="k", total_budget_eok=250, floor_eok=8.5, cap_eok=11.5)
     model = EnvelopeModel(d, base)
@@ -399,7 +399,7 @@ def _override_sequence(draw):
 
 @settings(max_examples=15, deadline=None)
 @given(_override_sequence())
-def test_property_kept_model_equals_the_pulp_path_along_any_sequence_of_changes(steps):
+def test_property_kept_model_equals_a_fresh_solve_along_any_sequence_of_changes(steps):
     d = _districts([120_000, 250_000, 400_000, 90_000, 610_000, 330_000])
     base = Scenario(name="seq", total_budget_eok=60, previous_eok=10)
     model = EnvelopeModel(d, base)
