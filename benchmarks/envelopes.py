@@ -26,7 +26,7 @@ import numpy as np
 
 from cgresearch.allocation import EnvelopeModel, load_scenario, solve_envelopes
 from cgresearch.allocation.envelope_lp import _prepare
-from cgresearch.allocation.solver import _new_highs
+from cgresearch.allocation.solver import new_highs
 from cgresearch.data.districts import load_districts
 from cgresearch.paths import scenarios_dir
 
@@ -57,7 +57,7 @@ def _raw_qp(data):
     """The default objective's QP (½Σ(x − t)², Σx = B, each gu's box) kept in raw highspy."""
     from cgresearch.allocation.envelope_lp import _box
 
-    h = _new_highs()
+    h = new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
     n = data.n
     lo, hi = _box(data)

@@ -110,7 +110,7 @@ def _raw_highspy_s(spec, districts, n: int) -> float:
     import numpy as np
 
     from cgresearch.allocation.envelope_lp import _box, _prepare
-    from cgresearch.allocation.solver import _new_highs
+    from cgresearch.allocation.solver import new_highs
 
     datas = [
         _prepare(districts, spec.base.with_overrides(spec.overrides(i)))
@@ -118,7 +118,7 @@ def _raw_highspy_s(spec, districts, n: int) -> float:
     ]
     k = datas[0].n
     idx = np.arange(k, dtype=np.int32)
-    h = _new_highs()
+    h = new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
     lo, hi = _box(datas[0])
     h.addVars(k, lo, np.where(np.isinf(hi), 1e30, hi))

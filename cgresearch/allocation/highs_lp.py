@@ -54,9 +54,9 @@ class _HighsLP:
     """
 
     def __init__(self) -> None:
-        from cgresearch.allocation.solver import _new_highs
+        from cgresearch.allocation.solver import new_highs
 
-        self._highs = _new_highs()
+        self._highs = new_highs()
         self._lp: _LP | None = None
         self._key: tuple[bytes, bytes, bytes] | None = None
         self._cols = np.zeros(0, dtype=np.int64)

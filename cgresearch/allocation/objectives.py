@@ -308,7 +308,7 @@ def _run_highs(
     """One HiGHS solve: returns (status word, solution or None)."""
     import highspy
 
-    from cgresearch.allocation.solver import _new_highs
+    from cgresearch.allocation.solver import new_highs
 
     # Shift every column to a zero lower bound (x = y + lb): HiGHS' QP solver can fail on tiny
     # positive lower bounds (a "Solve error" at lb = 1e-6), never on zero ones.
@@ -318,7 +318,7 @@ def _run_highs(
     row_lb, row_ub = row_lb - activity, row_ub - activity
     if hessian is not None:
         cost = cost + hessian * shift
-    h = _new_highs()
+    h = new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
     # HiGHS' QP solver can cycle on degenerate problems without regularisation: bound its
     # iterations and retry once with its default regularisation (1e-7) before giving up.

@@ -302,10 +302,6 @@ def new_highs() -> Any:
     return h
 
 
-#: Former private name, kept for callers not yet moved to :func:`new_highs`.
-_new_highs = new_highs
-
-
 class _BatchHiGHS(pulp.HiGHS):
     """PuLP's highspy solver with the model passed in batches and the log sent to a file."""
 
