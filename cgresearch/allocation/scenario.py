@@ -151,6 +151,30 @@ def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -
 _NAME_MAX = 80
 
 
+def _checked_title(name: str, value: Any) -> dict[str, str]:
+    """The ``title`` table: language (ko, en) → non-empty text."""
+    if value is None:
+        return {}
+    if isinstance(value, str):  # one title for every language
+        value = {"ko": value, "en": value}
+    if not isinstance(value, Mapping):
+        raise ParameterError(
+            f"scenario '{name}': title must be a table by language, e.g. "
+            'title = { ko = "수요 공식", en = "Need formula" }'
+        )
+    out: dict[str, str] = {}
+    for key, text in value.items():
+        if key not in ("ko", "en"):
+            raise ParameterError(
+                f"scenario '{name}': title.{key} is not a language of the report: use title.ko "
+                "(Korean) and title.en (English)"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise ParameterError(f"scenario '{name}': title.{key} must be non-empty text")
+        out[str(key)] = text.strip()
+    return out
+
+
 def _checked_name(value: Any) -> str:
     """The scenario name, refused when it could name a path outside the output folder."""
     if not isinstance(value, str):
@@ -250,6 +274,9 @@ class Scenario:
         :data:`cgresearch.allocation.solver.SOLVER_NAMES` (e.g. ``"cbc"``).
     description : str
         Free text for the planner.
+    title : dict
+        The scenario's human label by language, ``{ko = "…", en = "…"}``, shown in figure
+        titles, captions and tables instead of its ``name`` (see :meth:`label`).
     source : str or None
         Where the scenario came from (file path); not part of the scenario's identity.
 
@@ -284,6 +311,7 @@ class Scenario:
     rounding_unit_eok: float | None = None
     solver: str = "highs"
     description: str = ""
+    title: dict[str, str] = field(default_factory=dict)
     source: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -484,6 +512,24 @@ class Scenario:
             )
         set_(self, "solver", str(self.solver).lower())
         set_(self, "description", str(self.description or ""))
+        set_(self, "title", _checked_title(name, self.title))
+
+    def label(self, lang: str = "ko") -> str:
+        """Return the scenario's human label in ``lang``: its ``title``, else its description.
+
+        A reader never sees the raw ``name`` (``need_goal_stable``) when the scenario has a
+        title or a description; the other language's title is the next choice.
+
+        Examples
+        --------
+        >>> s = Scenario(name="s", total_budget_eok=5, title={"ko": "균등", "en": "Equal"})
+        >>> s.label("ko"), s.label("en")
+        ('균등', 'Equal')
+        """
+        other = "en" if lang == "ko" else "ko"
+        return (
+            self.title.get(lang) or self.title.get(other) or self.description or self.name
+        ).strip()
 
     # -- conversions -------------------------------------------------------------------------
     @classmethod
@@ -528,8 +574,8 @@ class Scenario:
             if f.name == "source":
                 continue
             value = getattr(self, f.name)
-            if value is None:
-                continue
+            if value is None or (f.name == "title" and not value):
+                continue  # an empty title is left out: files without one read back the same
             if isinstance(value, dict):
                 value = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
             out[f.name] = value
@@ -572,7 +618,7 @@ class Scenario:
                 d[head] = value
                 continue
             current = d.get(head)
-            if head == "combination" or head == "weights":
+            if head in ("combination", "weights", "title"):
                 table = dict(current or {})
             elif head in ("tiers", "grades"):
                 table = dict(current or {})
