@@ -26,6 +26,7 @@ from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
 
 from cgresearch.figures import style
+from cgresearch.i18n import Lang, check_lang
 
 __all__ = ["district_map", "ring_centroid"]
 
@@ -53,6 +54,13 @@ def ring_centroid(ring: np.ndarray) -> tuple[float, float, float]:
     return float(cx), float(cy), float(abs(area))
 
 
+def _place_name(row: object, lang: Lang) -> str:
+    """A gu's name on the map: Korean, or the English name without its ``-gu`` suffix."""
+    if check_lang(lang) == "ko" or not getattr(row, "name_en", None):
+        return str(row.name_ko)  # type: ignore[attr-defined]
+    return str(row.name_en).removesuffix("-gu")  # type: ignore[attr-defined]
+
+
 def district_map(
     values: pd.DataFrame,
     column: str,
@@ -64,6 +72,7 @@ def district_map(
     value_format: str = "{:.1f}",
     annotate: bool = True,
     ax: plt.Axes | None = None,
+    lang: Lang = "ko",
 ) -> Figure:
     """Draw a choropleth of one column over the gu boundaries.
 
@@ -84,9 +93,13 @@ def district_map(
     value_format : str
         Format of the value printed under each name.
     annotate : bool
-        Print each gu's Korean name and value at its centroid.
+        Print each gu's name and value at its centroid.
     ax : Axes, optional
         Draw into this axes.
+    lang : {"ko", "en"}
+        The language of the gu names printed on the map: Korean (``종로구``), or English
+        without the ``-gu`` suffix (``Jongno``) so that the labels fit inside the districts.
+        ``label`` and ``title`` are printed as given (already in the edition's language).
 
     Returns
     -------
@@ -119,7 +132,7 @@ def district_map(
             c = ring_centroid(pts)
             if best is None or c[2] > best[2]:
                 best = c
-        centres.append((row.name_ko, value, best))
+        centres.append((_place_name(row, lang), value, best))
     data = np.array(colours, dtype=float)
     finite = data[np.isfinite(data)]
     if diverging:

@@ -27,7 +27,7 @@ from cgresearch.i18n import Lang, tr
 if TYPE_CHECKING:
     from cgresearch.sweeps.analysis import Frontier, MonteCarloRanges, Tornado
 
-__all__ = ["describe_point", "frontier_chart", "mc_range_chart", "tornado_chart"]
+__all__ = ["column_label", "describe_point", "frontier_chart", "mc_range_chart", "tornado_chart"]
 
 
 def _label(column: str, lang: Lang = "ko") -> str:
@@ -55,6 +55,15 @@ def _label(column: str, lang: Lang = "ko") -> str:
     }
     key = column.removeprefix("param.")
     return labels.get(column, labels.get(key, key))
+
+
+def column_label(column: str, lang: Lang = "ko") -> str:
+    """Return the reader's name of a sweep result column or swept parameter.
+
+    >>> column_label("param.floor_eok", "en")
+    'Floor per gu (100 million KRW)'
+    """
+    return _label(column, lang)
 
 
 def describe_point(overrides: dict, lang: Lang = "ko") -> str:
