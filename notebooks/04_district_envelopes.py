@@ -81,6 +81,25 @@ formula = dataclasses.replace(
     title={"ko": tr("The formula as it is", "ko"), "en": tr("The formula as it is", "en")},
 )
 districts = load_districts()
+CHANGED = {
+    "total_budget_eok": tr("total budget", lang),
+    "weights": tr("formula weights", lang),
+    "floor_eok": tr("floor per gu", lang),
+    "cap_eok": tr("cap per gu", lang),
+    "stability_delta": tr("year-on-year limit", lang),
+}
+if overrides:  # the label says what this run changed: the scenario's title alone would mislead
+    changes = ", ".join(
+        f"{CHANGED[k]} {v:g}" if isinstance(v, int | float) else CHANGED[k]
+        for k, v in overrides.items()
+        if k in CHANGED
+    )
+    chosen = dataclasses.replace(
+        chosen,
+        title={
+            lang: tr("{label}; this run: {changes}", lang, label=base.label(lang), changes=changes)
+        },
+    )
 LABEL = chosen.label(lang)  # the scenario as the reader knows it, never its file name
 DATA = data_label(synthetic=False, source="data/raw/seoul", lang=lang)
 UNIT = tr("Amounts in 100 million KRW (억원); per-person amounts in KRW", lang)
@@ -100,13 +119,6 @@ show_markdown(
         objective=objective_name(chosen.objective, lang),
     )
 )
-CHANGED = {
-    "total_budget_eok": tr("total budget", lang),
-    "weights": tr("formula weights", lang),
-    "floor_eok": tr("floor per gu", lang),
-    "cap_eok": tr("cap per gu", lang),
-    "stability_delta": tr("year-on-year limit", lang),
-}
 show_markdown(
     tr(
         "This run changes the scenario's {keys}.",

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,9 @@ def objective_name(objective: str, lang: Lang = "ko") -> str:
 
 
 def _wrap(text: str, width: int = 60) -> str:
+    """Wrap a title to fit the figure; Hangul glyphs are about 1.6 Latin letters wide."""
+    if re.search("[\uac00-\ud7a3]", text):
+        width = int(width * 0.72)
     return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
 
 

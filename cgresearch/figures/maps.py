@@ -160,7 +160,7 @@ def district_map(
                 f"{name}\n{value_format.format(value)}",
                 ha="center",
                 va="center",
-                fontsize=6.5,
+                fontsize=6.5 if len(name) <= 8 else 5.5,  # long English names stay inside
                 color="black" if lum > 0.5 else "white",
             )
     bar = fig.colorbar(coll, ax=ax, shrink=0.7, pad=0.02)

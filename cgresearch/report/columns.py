@@ -83,7 +83,7 @@ def _known(lang: Lang) -> dict[str, str]:
         "in_lff_first": tr("In the first Locus for Focus quadrant", lang),
         "priority": tr("Priority", lang),
         # chapters 04-06: district envelopes, project selection, scenario sweeps
-        # (cgresearch.report.allocation_tables turns the results into these columns)
+        # (cgresearch.report.result_tables turns the results into these columns)
         "adm_code": tr("District code", lang),
         "name_ko": tr("District (Korean name)", lang),
         "name_en": tr("District (English name)", lang),

@@ -139,7 +139,8 @@ def comparison_table(
     frame = comparison.assign(
         outcome=comparison["outcome"].map(lambda o: outcome.get(o, tr("unchanged", lang)))
     )
-    heads = headers([c for c in frame.columns if not c.endswith(("_a_eok", "_b_eok"))], lang)
+    scenario_columns = {"amount_a_eok", "amount_b_eok", "per_capita_a_krw", "per_capita_b_krw"}
+    heads = headers([c for c in frame.columns if c not in scenario_columns], lang)
     a, b = names
     for col, name in (("a", a), ("b", b)):
         heads[f"amount_{col}_eok"] = tr("{name} (100 million KRW)", lang, name=name)
