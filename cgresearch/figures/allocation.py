@@ -173,13 +173,20 @@ def allocation_map(
     return fig
 
 
-def _comparison_labels(comparison: pd.DataFrame, labels: tuple[str, str] | None) -> tuple[str, str]:
+def _comparison_labels(
+    comparison: pd.DataFrame, labels: tuple[str, str] | None, lang: Lang
+) -> tuple[str, str]:
+    """Scenarios A and B for the reader: ``labels``, else the labels ``compare`` keeps in the
+    table's ``attrs`` (by language), else the scenario names."""
     if labels is not None:
         return labels
-    return (
-        str(comparison.attrs.get("label_a", comparison.attrs.get("scenario_a", "A"))),
-        str(comparison.attrs.get("label_b", comparison.attrs.get("scenario_b", "B"))),
-    )
+    out = []
+    for side in ("a", "b"):
+        label = comparison.attrs.get(f"label_{side}")
+        if isinstance(label, dict):
+            label = label.get(lang)
+        out.append(str(label or comparison.attrs.get(f"scenario_{side}", side.upper())))
+    return out[0], out[1]
 
 
 def comparison_map(
@@ -191,10 +198,10 @@ def comparison_map(
 ) -> Figure:
     """Map who gains (blue) and who loses (red) between two scenarios (``compare`` output).
 
-    ``labels`` names scenarios A and B for the reader (default: the table's
-    ``attrs["label_a"/"label_b"]``, else the scenario names).
+    ``labels`` names scenarios A and B for the reader (default: the labels that
+    :func:`~cgresearch.allocation.compare` keeps in the table's ``attrs``).
     """
-    a, b = _comparison_labels(comparison, labels)
+    a, b = _comparison_labels(comparison, labels, lang)
     fig = district_map(
         comparison,
         "change_eok",
@@ -291,8 +298,8 @@ def comparison_bars(
 ) -> Figure:
     """Ranked bars of the change per gu between two scenarios (gains blue, losses red).
 
-    ``labels`` names scenarios A and B for the reader (default: the table's
-    ``attrs["label_a"/"label_b"]``, else the scenario names).
+    ``labels`` names scenarios A and B for the reader (default: the labels that
+    :func:`~cgresearch.allocation.compare` keeps in the table's ``attrs``).
     """
     style.apply_style()
     t = comparison.sort_values("change_eok", ascending=True, kind="stable")
@@ -306,7 +313,7 @@ def comparison_bars(
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(np.arange(len(t)), _names(t, lang))
     style.set_krw_axis(ax, "x", unit="eok", label=tr("Change", lang), lang=lang)
-    a, b = _comparison_labels(comparison, labels)
+    a, b = _comparison_labels(comparison, labels, lang)
     ax.set_title(_wrap(tr("Change per gu: {a} → {b}", lang, a=a, b=b)))
     ax.legend(
         handles=[

@@ -282,7 +282,7 @@ def mc_range_chart(
         ax.hlines(y, t[lo], t[hi], color=c[0], linewidth=5, alpha=0.6, label=f"{lo}–{hi}")
     mid = f"p{pct[len(pct) // 2]:g}" if pct else "mean"
     ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else tr("mean", lang))
-    ax.set_yticks(y, list(t["name_ko"]))
+    ax.set_yticks(y, list(t["name_ko" if lang == "ko" or "name_en" not in t else "name_en"]))
     style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang), lang=lang)
     ax.legend(loc="lower right", fontsize="small")
     n = int(t["n"].max()) if len(t) else 0
@@ -294,5 +294,8 @@ def mc_range_chart(
         title or tr("Allocation under {n} Monte Carlo draws ({scope})", lang, n=n, scope=scope)
     )
     return _finish(
-        fig, title or tr("Monte Carlo range of each district's allocation", lang), synthetic
+        fig,
+        title or tr("Monte Carlo range of each district's allocation", lang),
+        synthetic,
+        lang,
     )

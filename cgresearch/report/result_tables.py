@@ -267,16 +267,9 @@ def sweep_table(frame: pd.DataFrame, lang: Lang = "ko", *, index: bool = False) 
             frame[col] = frame[col].map(lambda p: _sweep_label(str(p), lang))
         elif frame[col].dtype == bool:
             frame[col] = frame[col].map({True: tr("yes", lang), False: tr("no", lang)})
-    plain = [
-        str(c)
-        for c in frame.columns
-        if not str(c).startswith(("param.", "regret.", "metric.")) and " " not in str(c)
-    ]
-    heads = headers(plain, lang)
+    heads: dict[str, str] = {}
     for col in frame.columns:
         name = str(col)
-        if name in heads:
-            continue
         if name.startswith("regret."):
             heads[name] = tr(
                 "Regret: {criterion}", lang, criterion=_sweep_label(name[len("regret.") :], lang)
@@ -285,8 +278,10 @@ def sweep_table(frame: pd.DataFrame, lang: Lang = "ko", *, index: bool = False) 
             base, _, end = name.rpartition(" ")
             word = {"min": tr("lowest", lang), "max": tr("highest", lang)}.get(end, end)
             heads[name] = f"{_sweep_label(base, lang)}: {word}"
-        else:
+        elif name.startswith(("param.", "metric.")) or _sweep_label(name, lang) != name:
             heads[name] = _sweep_label(name, lang)
+        else:
+            heads.update(headers([name], lang))
     if index:
         frame = frame.rename_axis(_sweep_label(str(frame.index.name or ""), lang))
     return frame, {c: heads[str(c)] for c in frame.columns}
