@@ -41,6 +41,7 @@ from cgresearch.i18n import tr
 from cgresearch.report import (
     allocation_tables,
     comparison_table,
+    key_figure_rows,
     metrics_table,
     notebook_output_dir,
     record_key_figures,
@@ -215,7 +216,7 @@ shown(COMPARED)
 
 # %%
 table = result.table.set_index("name_ko")
-record_key_figures(
+key = record_key_figures(
     OUT,
     scenario=chosen.name,
     status=result.status,
@@ -226,3 +227,4 @@ record_key_figures(
     gini_formula=round(float(baseline.metrics["gini"]), 6),
     n_binding=int((table["binding"].fillna("") != "").sum()),
 )
+pd.DataFrame(key_figure_rows(key, lang), columns=[tr("Figure", lang), tr("Value", lang)])

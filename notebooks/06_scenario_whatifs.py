@@ -24,6 +24,7 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 # %%
 # 06 · What-ifs at scale; the narrative is in the message catalogue (tr).
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from cgresearch.figures.style import apply_style, caption, save
 from cgresearch.figures.sweeps import (
@@ -34,6 +35,7 @@ from cgresearch.figures.sweeps import (
 )
 from cgresearch.i18n import tr
 from cgresearch.report import (
+    key_figure_rows,
     notebook_output_dir,
     record_key_figures,
     save_table,
@@ -291,4 +293,4 @@ key = record_key_figures(
     robust_max_regret=round(pick.max_regret, 6),
     robust_weights=pick.weights,
 )
-key
+pd.DataFrame(key_figure_rows(key, lang), columns=[tr("Figure", lang), tr("Value", lang)])
