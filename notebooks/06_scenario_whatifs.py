@@ -59,15 +59,22 @@ OUT = notebook_output_dir(output_dir, "06_scenario_whatifs")
 apply_style()
 overrides = {"monte_carlo.seed": seed, **({"monte_carlo.draws": draws} if draws else {})}
 spec = load_sweep(sweep_file, overrides)
+BASE = spec.base.label(lang)  # the base scenario by its title; what the sweep file changes
+if spec.config.get("base_overrides"):
+    BASE = tr(
+        "{label}; the sweep changes {changes}",
+        lang,
+        label=BASE,
+        changes=describe_point(dict(spec.config["base_overrides"]), lang),
+    )
 NOTE = tr(
-    "Sweep {sweep}: {points} parameter points × {draws} Monte Carlo draws (seed {seed}) of the "
-    "real district indicators; base scenario {base}.",
+    "Sweep of {points} parameter points × {draws} Monte Carlo draws (seed {seed}) of the real "
+    "district indicators; base scenario: {base}.",
     lang,
-    sweep=spec.name,
     points=f"{spec.n_points:,}",
     draws=spec.n_draws,
     seed=seed,
-    base=spec.base.label(lang),
+    base=BASE,
 )
 DATA = tr("Real district indicators (data/raw/seoul) with Monte Carlo noise", lang)
 show_markdown(

@@ -74,17 +74,27 @@ def describe_point(overrides: dict, lang: Lang = "ko") -> str:
     >>> describe_point({"total_budget_eok": 250, "stability_delta": 0.3}, "en")
     'Total budget (100 million KRW) 250, Year-on-year limit δ 0.3'
     """
+    parts = []
+    for key, v in overrides.items():
+        parts.append(f"{_label(key, lang)} {_level(v, lang)}")
+    return ", ".join(parts)
+
+
+def _level(value: object, lang: Lang) -> str:
+    """A parameter level as the reader sees it: a number, or an objective by its name."""
     names = {
         "equal_adjustment": tr("formula + equal adjustment", lang),
         "proportional": tr("formula × common factor", lang),
         "least_squares": tr("least squares to the formula", lang),
         "minmax_relative": tr("smallest relative band", lang),
+        "goal": tr("least absolute deviation", lang),
+        "maxmin": tr("max-min fairness", lang),
+        "formula": tr("the formula as it is", lang),
+        "combined": tr("goal and max-min combined", lang),
     }
-    parts = []
-    for key, v in overrides.items():
-        shown = f"{v:g}" if isinstance(v, int | float) else names.get(str(v), str(v))
-        parts.append(f"{_label(key, lang)} {shown}")
-    return ", ".join(parts)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return names.get(str(value), str(value))
 
 
 def _finish(fig: Figure, text: str, synthetic: bool | None, lang: Lang = "ko") -> Figure:
@@ -195,7 +205,7 @@ def tornado_chart(
                 ax.text(
                     value,
                     i,
-                    f" {level}" if right else f"{level} ",
+                    f" {_level(level, lang)}" if right else f"{_level(level, lang)} ",
                     ha="left" if right else "right",
                     va="center",
                     fontsize="small",
@@ -279,9 +289,24 @@ def mc_range_chart(
     ax.hlines(y, t["min"], t["max"], color=c[0], linewidth=1, label=tr("min–max", lang))
     if len(pct) >= 2:
         lo, hi = f"p{pct[0]:g}", f"p{pct[-1]:g}"
-        ax.hlines(y, t[lo], t[hi], color=c[0], linewidth=5, alpha=0.6, label=f"{lo}–{hi}")
-    mid = f"p{pct[len(pct) // 2]:g}" if pct else "mean"
-    ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else tr("mean", lang))
+        ax.hlines(
+            y,
+            t[lo],
+            t[hi],
+            color=c[0],
+            linewidth=5,
+            alpha=0.6,
+            label=tr("percentiles {lo}–{hi}", lang, lo=f"{pct[0]:g}", hi=f"{pct[-1]:g}"),
+        )
+    middle = pct[len(pct) // 2] if pct else None
+    mid = f"p{middle:g}" if pct else "mean"
+    if middle is None:
+        mid_label = tr("mean", lang)
+    elif middle == 50:
+        mid_label = tr("median", lang)
+    else:
+        mid_label = tr("percentile {p}", lang, p=f"{middle:g}")
+    ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid_label)
     ax.set_yticks(y, list(t["name_ko" if lang == "ko" or "name_en" not in t else "name_en"]))
     style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang), lang=lang)
     ax.legend(loc="lower right", fontsize="small")
