@@ -187,6 +187,29 @@ def _tornado_table():
     return tornado(pd.DataFrame(rows))
 
 
+def _tornado_objectives(lang: Lang) -> Figure:
+    """A tornado whose swept axis is the objective: its levels are words, never codes."""
+    from cgresearch.sweeps.analysis import tornado
+
+    rows = []
+    for sid, objective in enumerate(["equal_adjustment", "proportional"]):
+        rows.append(
+            {
+                "scenario_id": sid,
+                "point": sid,
+                "draw": 0,
+                "param.objective": objective,
+                "status": "optimal",
+                "adm_code": 11110,
+                "name_ko": "종로구",
+                "name_en": "Jongno-gu",
+                "amount_eok": 8.0 + sid,
+            }
+        )
+    table = tornado(pd.DataFrame(rows))
+    return sw.tornado_chart(table, district="종로구", synthetic=True, lang=lang)
+
+
 def _tornado_one(lang: Lang) -> Figure:
     return sw.tornado_chart(_tornado_table(), district="종로구", synthetic=True, lang=lang)
 
@@ -315,6 +338,7 @@ FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("pb.pb_rules_chart", _pb_rules),
     ("sweeps.tornado_chart(district)", _tornado_one),
     ("sweeps.tornado_chart", _tornado_all),
+    ("sweeps.tornado_chart(objective levels)", _tornado_objectives),
     ("sweeps.frontier_chart", _sweep_frontier),
     ("sweeps.mc_range_chart", _mc_ranges),
     ("allocation.allocation_map", _allocation_map),
