@@ -216,7 +216,9 @@ text = caption(
         "Tornado chart for {name}: bars from the base line (mean over all scenarios) to the "
         "mean allocation at each parameter's lowest and highest level (100 million KRW). ",
         lang,
-        name=tornado_district,
+        name=sensitivity.for_district(tornado_district)[
+            "name_ko" if lang == "ko" else "name_en"
+        ].iloc[0],
     )
     + NOTE,
     synthetic=False,

@@ -74,7 +74,7 @@ def objective_name(objective: str, lang: Lang = "ko") -> str:
     return names.get(objective, objective)
 
 
-def _wrap(text: str, width: int = 60) -> str:
+def _wrap(text: str, width: int = 72) -> str:
     """Wrap a title to fit the figure; Hangul glyphs are about 1.6 Latin letters wide."""
     if re.search("[\uac00-\ud7a3]", text):
         width = int(width * 0.72)

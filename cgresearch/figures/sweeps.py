@@ -97,6 +97,24 @@ def _level(value: object, lang: Lang) -> str:
     return names.get(str(value), str(value))
 
 
+def _fit_texts(ax, rounds: int = 3) -> None:
+    """Widen the x-limits until every text drawn in ``ax`` lies inside it (no text over the
+    tick labels on the left or past the frame on the right)."""
+    for _ in range(rounds):
+        renderer = ax.figure.canvas.get_renderer()
+        inverse = ax.transData.inverted()
+        lo, hi = ax.get_xlim()
+        x0, x1 = lo, hi
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            (left, _), (right, _) = inverse.transform([(box.x0, box.y0), (box.x1, box.y1)])
+            x0, x1 = min(x0, left), max(x1, right)
+        if x0 >= lo and x1 <= hi:
+            return
+        pad = 0.04 * (x1 - x0)
+        ax.set_xlim(x0 - pad, x1 + pad)
+
+
 def _finish(fig: Figure, text: str, synthetic: bool | None, lang: Lang = "ko") -> Figure:
     fig.tight_layout()  # keep tick and axis labels inside the figure, above the caption
     if synthetic is not None:
@@ -238,9 +256,9 @@ def tornado_chart(
             ),
         ]
         ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
-        return _finish(
-            fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic, lang
-        )
+        _finish(fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic, lang)
+        _fit_texts(ax)  # after the layout: long level names (an objective's) stay inside
+        return fig
     top = tornado.top().sort_values("swing_eok")
     drawn = sorted(top["parameter"].unique())  # the legend lists only parameters with a bar
     params = sorted(tornado.table["parameter"].unique())

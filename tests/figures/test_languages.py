@@ -486,3 +486,14 @@ def test_figure_files_are_written_readable_like_tables(tmp_path):
     finally:
         os.umask(old)
     assert [oct(p.stat().st_mode & 0o777) for p in written] == ["0o644", "0o644"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_tornado_level_names_stay_inside_the_axes_and_off_the_tick_labels(lang):
+    fig, _ = _draw(_tornado_objectives, lang)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, (text.get_text(), box, frame)
