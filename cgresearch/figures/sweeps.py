@@ -97,7 +97,7 @@ def _level(value: object, lang: Lang) -> str:
     return names.get(str(value), str(value))
 
 
-def _fit_texts(ax, rounds: int = 3) -> None:
+def _fit_texts(ax, rounds: int = 10) -> None:
     """Widen the x-limits until every text drawn in ``ax`` lies inside it (no text over the
     tick labels on the left or past the frame on the right)."""
     for _ in range(rounds):
