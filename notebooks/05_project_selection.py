@@ -133,6 +133,7 @@ shown(TABLES["spend_by_policy_task"])
 # %%
 show_markdown(tr("## Part 2 · Participatory-budgeting rules on real Pabulib votes", lang))
 election = read_pb(paths.raw_data_dir() / "pabulib" / f"{pb_election}.pb")
+ELECTION = election.name.replace("_", " ")  # the election as a reader reads it
 rules = compare_pb_rules(election, pb_rules)
 RULES = pb_rules_table(rules, lang)
 save_table(
@@ -151,7 +152,7 @@ show_markdown(
         "every voter an equal share of the budget to spend on the projects they approve; the MIP "
         "maximises the total approval score.",
         lang,
-        name=election.name,
+        name=ELECTION,
         n=format_number(len(election.projects)),
         budget=format_number(election.budget),
         kind=election.vote_type,
@@ -160,7 +161,7 @@ show_markdown(
 fig = pb_rules_chart(rules, lang)
 text = caption(
     fig,
-    tr("Participatory-budgeting rules on {name}.", lang, name=election.name),
+    tr("Participatory-budgeting rules on {name}.", lang, name=ELECTION),
     synthetic=False,
     source=f"Pabulib, {pb_election}.pb",
     lang=lang,

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -177,7 +178,7 @@ def frontier_chart(
     )
     ax.xaxis.set_major_locator(MaxNLocator(5))  # few ticks: Gini values have many digits
     ax.set_xlabel(_label(frontier.equity, lang))
-    ax.set_ylabel(_label(frontier.efficiency, lang))
+    ax.set_ylabel(textwrap.fill(_label(frontier.efficiency, lang), 40))
     ax.legend(loc="best", fontsize="small")
     ax.set_title(
         title
