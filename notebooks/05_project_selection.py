@@ -24,6 +24,7 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 # 05 · Project selection under the district envelopes, and participatory-budgeting rules. The
 # narrative is in the message catalogue (cgresearch/locale/ko/LC_MESSAGES/cgresearch.po).
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from cgresearch import paths
 from cgresearch.allocation import (
@@ -40,6 +41,7 @@ from cgresearch.figures.style import apply_style, caption, data_label, save
 from cgresearch.formatting import format_eok, format_number, mkrw_to_eok
 from cgresearch.i18n import tr
 from cgresearch.report import (
+    key_figure_rows,
     notebook_output_dir,
     pb_rules_table,
     proposals_input,
@@ -172,7 +174,7 @@ print(text)
 shown(RULES)
 
 # %%
-record_key_figures(
+key = record_key_figures(
     OUT,
     n_proposals=len(proposals),
     n_funded=len(selection.selected),
@@ -186,3 +188,4 @@ record_key_figures(
         for r in rules.itertuples()
     },
 )
+pd.DataFrame(key_figure_rows(key, lang), columns=[tr("Figure", lang), tr("Value", lang)])
