@@ -21,6 +21,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
@@ -162,6 +163,13 @@ def district_map(
                 va="center",
                 fontsize=6.5 if len(name) <= 8 else 5.5,  # long English names stay inside
                 color="black" if lum > 0.5 else "white",
+                # a thin halo of the opposite colour keeps a label readable where it runs past
+                # its district onto a lighter or darker neighbour or the white background
+                path_effects=[
+                    patheffects.withStroke(
+                        linewidth=1.2, foreground="white" if lum > 0.5 else "#222222"
+                    )
+                ],
             )
     bar = fig.colorbar(coll, ax=ax, shrink=0.7, pad=0.02)
     bar.set_label(label)
