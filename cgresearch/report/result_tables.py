@@ -257,7 +257,7 @@ def sweep_table(frame: pd.DataFrame, lang: Lang = "ko", *, index: bool = False) 
         frame = frame.rename(columns=_RANGE_COLUMNS)
     for col in frame.columns:
         name = str(col)
-        if name in ("param.objective", "objective"):
+        if name in ("param.objective", "objective") or name.startswith("param.objective "):
             frame[col] = frame[col].map(
                 lambda v: objective_name(v, lang) if isinstance(v, str) else v
             )

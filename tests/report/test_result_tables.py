@@ -143,6 +143,7 @@ def test_sweep_tables_name_parameters_criteria_and_objectives_for_the_reader(lan
             "regret.metric.gini": [0.0, 1.0],
             "formula_fit_pct": [96.0, 95.0],
             "param.floor_eok min": [4, 4],
+            "param.objective max": ["proportional", "equal_adjustment"],
             "on_frontier": [True, False],
             "status": ["optimal", "infeasible"],
         }
@@ -150,6 +151,7 @@ def test_sweep_tables_name_parameters_criteria_and_objectives_for_the_reader(lan
     shown, heads = sweep_table(frame, lang)
     _no_raw(heads)
     assert "equal_adjustment" not in set(shown["param.objective"])
+    assert "proportional" not in set(shown["param.objective max"])
     assert shown["status"].tolist()[1] == ("실행 불가능" if lang == "ko" else "infeasible")
     floor = "구별 하한(억원)" if lang == "ko" else "Floor per gu (100 million KRW)"
     assert heads["param.floor_eok"] == floor
