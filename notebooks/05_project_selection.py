@@ -24,6 +24,7 @@ output_dir: str = ""  # folder for figures, tables and key figures (set by the r
 # 05 · Project selection under the district envelopes, and participatory-budgeting rules. The
 # narrative is in the message catalogue (cgresearch/locale/ko/LC_MESSAGES/cgresearch.po).
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from cgresearch import paths
 from cgresearch.allocation import (
@@ -40,19 +41,25 @@ from cgresearch.figures.style import apply_style, caption, data_label, save
 from cgresearch.formatting import format_eok, format_number, mkrw_to_eok
 from cgresearch.i18n import tr
 from cgresearch.report import (
+    key_figure_rows,
     notebook_output_dir,
+    pb_rules_table,
     proposals_input,
+    proposals_table,
     record_key_figures,
     save_table,
     show_markdown,
+    shown,
+    spend_table,
+    status_words,
+    task_spend_table,
 )
 
 OUT = notebook_output_dir(output_dir, "05_project_selection")
 apply_style()
 districts = load_districts()
-envelope_result = solve_envelopes(
-    districts, load_scenario(paths.scenarios_dir() / f"{scenario}.toml")
-)
+SCENARIO = load_scenario(paths.scenarios_dir() / f"{scenario}.toml")
+envelope_result = solve_envelopes(districts, SCENARIO)
 # 1 억원 = 100 million KRW; proposals cost million KRW (the selection works in that unit, the
 # report shows 억원)
 envelopes = (
@@ -77,7 +84,7 @@ show_markdown(
         asked=format_eok(mkrw_to_eok(proposals["cost_mkrw"].sum()), lang),
         open=format_eok(mkrw_to_eok(envelopes.sum()), lang),
         share=f"{proposal_share:.0%}",
-        scenario=scenario,
+        scenario=SCENARIO.label(lang),
     )
 )
 
@@ -88,19 +95,22 @@ show_markdown(
     tr(
         "Solver status {status}: {n} proposals funded, spending {spent} of {open}.",
         lang,
-        status=selection.status,
+        status=status_words(selection.status, lang),
         n=format_number(len(selection.selected)),
         spent=format_eok(mkrw_to_eok(selection.spend["spent"].sum()), lang),
         open=format_eok(mkrw_to_eok(envelopes.sum()), lang),
     )
 )
-NOTE = tr("Amounts in million KRW in the tables of this selection", lang)
-for frame, name in (
-    (selection.selected, "funded_proposals"),
-    (selection.spend, "spend_by_gu"),
-    (selection.area_spend, "spend_by_policy_task"),
-):
-    save_table(frame, name, OUT / "tables", data_label=DATA_LABEL, unit=NOTE, lang=lang)
+NOTE = tr("Amounts in 100 million KRW (억원); per-person amounts in KRW", lang)
+TABLES = {
+    "funded_proposals": proposals_table(selection.selected, lang),
+    "spend_by_gu": spend_table(selection.spend, lang),
+    "spend_by_policy_task": task_spend_table(selection.area_spend, lang),
+}
+for name, (frame, heads) in TABLES.items():
+    save_table(
+        frame, name, OUT / "tables", headers=heads, data_label=DATA_LABEL, unit=NOTE, lang=lang
+    )
 
 names = districts.set_index("adm_code")["name_ko" if lang == "ko" else "name_en"]
 fig = envelope_spend_chart(selection.spend, names.to_dict(), lang)
@@ -111,7 +121,7 @@ text = caption(
         "hatched: envelope left unspent.",
         lang,
         label=DATA_LABEL,
-        scenario=scenario,
+        scenario=SCENARIO.label(lang),
     ),
     synthetic=SYNTHETIC,
     source=SOURCE,
@@ -120,17 +130,21 @@ text = caption(
 save(fig, "spend_by_gu", OUT / "figures")
 plt.show()
 print(text)
-selection.area_spend
+shown(TABLES["spend_by_policy_task"])
 
 # %%
 show_markdown(tr("## Part 2 · Participatory-budgeting rules on real Pabulib votes", lang))
 election = read_pb(paths.raw_data_dir() / "pabulib" / f"{pb_election}.pb")
+ELECTION = election.name.replace("_", " ")  # the election as a reader reads it
 rules = compare_pb_rules(election, pb_rules)
+RULES = pb_rules_table(rules, lang)
 save_table(
-    rules,
+    RULES[0],
     "pb_rules",
     OUT / "tables",
+    headers=RULES[1],
     data_label=data_label(synthetic=False, source=f"Pabulib, {pb_election}.pb", lang=lang),
+    unit=tr("Costs in the election's own currency (Pabulib)", lang),
     lang=lang,
 )
 show_markdown(
@@ -140,7 +154,7 @@ show_markdown(
         "every voter an equal share of the budget to spend on the projects they approve; the MIP "
         "maximises the total approval score.",
         lang,
-        name=election.name,
+        name=ELECTION,
         n=format_number(len(election.projects)),
         budget=format_number(election.budget),
         kind=election.vote_type,
@@ -149,7 +163,7 @@ show_markdown(
 fig = pb_rules_chart(rules, lang)
 text = caption(
     fig,
-    tr("Participatory-budgeting rules on {name}.", lang, name=election.name),
+    tr("Participatory-budgeting rules on {name}.", lang, name=ELECTION),
     synthetic=False,
     source=f"Pabulib, {pb_election}.pb",
     lang=lang,
@@ -157,10 +171,10 @@ text = caption(
 save(fig, "pb_rules", OUT / "figures")
 plt.show()
 print(text)
-rules
+shown(RULES)
 
 # %%
-record_key_figures(
+key = record_key_figures(
     OUT,
     n_proposals=len(proposals),
     n_funded=len(selection.selected),
@@ -174,3 +188,4 @@ record_key_figures(
         for r in rules.itertuples()
     },
 )
+pd.DataFrame(key_figure_rows(key, lang), columns=[tr("Figure", lang), tr("Value", lang)])

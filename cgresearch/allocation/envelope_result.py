@@ -456,4 +456,7 @@ def compare(result_a: EnvelopeResult, result_b: EnvelopeResult) -> pd.DataFrame:
     )
     out.attrs["scenario_a"] = result_a.scenario.name
     out.attrs["scenario_b"] = result_b.scenario.name
+    # the scenarios as readers know them, by language (figures show these, never the names)
+    out.attrs["label_a"] = {k: result_a.scenario.label(k) for k in ("ko", "en")}
+    out.attrs["label_b"] = {k: result_b.scenario.label(k) for k in ("ko", "en")}
     return out.sort_values("change_eok", ascending=False, kind="stable").reset_index(drop=True)

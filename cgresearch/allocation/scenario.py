@@ -85,6 +85,30 @@ _COMBINATION_KEYS = ("goal", "maxmin")
 _TOL = 1e-9
 
 
+def _checked_title(name: str, value: Any) -> dict[str, str]:
+    """The ``title`` table: language (ko, en) → non-empty text."""
+    if value is None:
+        return {}
+    if isinstance(value, str):  # one title for every language
+        value = {"ko": value, "en": value}
+    if not isinstance(value, Mapping):
+        raise ParameterError(
+            f"scenario '{name}': title must be a table by language, e.g. "
+            'title = { ko = "수요 공식", en = "Need formula" }'
+        )
+    out: dict[str, str] = {}
+    for key, text in value.items():
+        if key not in ("ko", "en"):
+            raise ParameterError(
+                f"scenario '{name}': title.{key} is not a language of the report: use title.ko "
+                "(Korean) and title.en (English)"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise ParameterError(f"scenario '{name}': title.{key} must be non-empty text")
+        out[str(key)] = text.strip()
+    return out
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One planner scenario for the district envelope model (all amounts in 억원).
@@ -161,6 +185,9 @@ class Scenario:
         :mod:`cgresearch.allocation.scenario_files`).
     previous_amounts_file : str or None
         Last year's real amounts per gu (a file); in TOML it fills ``previous_eok``.
+    title : dict
+        The scenario's human label by language, ``{ko = "…", en = "…"}``, shown in figure
+        titles, captions and tables instead of its ``name`` (see :meth:`label`).
     source : str or None
         Where the scenario came from (file path); not part of the scenario's identity.
 
@@ -197,6 +224,7 @@ class Scenario:
     description: str = ""
     districts_file: str | None = None
     previous_amounts_file: str | None = None
+    title: dict[str, str] = field(default_factory=dict)
     source: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -398,6 +426,24 @@ class Scenario:
         set_(self, "solver", str(self.solver).lower())
         set_(self, "description", str(self.description or ""))
         check_file_fields(self)
+        set_(self, "title", _checked_title(name, self.title))
+
+    def label(self, lang: str = "ko") -> str:
+        """Return the scenario's human label in ``lang``: its ``title``, else its description.
+
+        A reader never sees the raw ``name`` (``need_goal_stable``) when the scenario has a
+        title or a description; the other language's title is the next choice.
+
+        Examples
+        --------
+        >>> s = Scenario(name="s", total_budget_eok=5, title={"ko": "균등", "en": "Equal"})
+        >>> s.label("ko"), s.label("en")
+        ('균등', 'Equal')
+        """
+        other = "en" if lang == "ko" else "ko"
+        return (
+            self.title.get(lang) or self.title.get(other) or self.description or self.name
+        ).strip()
 
     # -- conversions -------------------------------------------------------------------------
     @classmethod
@@ -442,8 +488,8 @@ class Scenario:
             if f.name == "source":
                 continue
             value = getattr(self, f.name)
-            if value is None:
-                continue
+            if value is None or (f.name == "title" and not value):
+                continue  # an empty title is left out: files without one read back the same
             if isinstance(value, dict):
                 value = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
             out[f.name] = value
@@ -486,7 +532,7 @@ class Scenario:
                 d[head] = value
                 continue
             current = d.get(head)
-            if head == "combination" or head == "weights":
+            if head in ("combination", "weights", "title"):
                 table = dict(current or {})
             elif head in ("tiers", "grades"):
                 table = dict(current or {})

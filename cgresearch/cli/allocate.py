@@ -61,7 +61,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
         check_output_folder(args.out, option="--out")
     scenario, districts = _scenario_and_districts(args.scenario, args)
     result = solve_envelopes(districts, scenario)
-    written = write_allocation(result, args.out, figures=not args.no_figures)
+    written = write_allocation(result, args.out, figures=not args.no_figures, lang=args.lang)
     print(result.summary(args.lang))
     _print_data_files(scenario, args.lang)
     print(tr("wrote {n} files to {folder}", args.lang, n=len(written), folder=written[0].parent))
@@ -111,7 +111,7 @@ def _run_compare(args: argparse.Namespace) -> int:
     if args.out:
         from cgresearch.figures.allocation import write_comparison
 
-        written = write_comparison(table, args.out)
+        written = write_comparison(table, args.out, lang=args.lang)
         print(
             tr("wrote {n} files to {folder}", args.lang, n=len(written), folder=written[0].parent)
         )

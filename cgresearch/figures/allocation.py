@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from cgresearch import paths
 from cgresearch.errors import ParameterError
 from cgresearch.figures import style
 from cgresearch.figures.maps import district_map
+from cgresearch.formatting import format_eok
+from cgresearch.i18n import Lang, tr
 from cgresearch.outputs import staged_folder
 
 __all__ = [
@@ -38,34 +41,87 @@ __all__ = [
     "comparison_bars",
     "comparison_map",
     "frontier_chart",
+    "objective_name",
     "write_allocation",
     "write_comparison",
 ]
 
-_SOURCE = (
-    "districts.csv: 2017 Q1 population, KOSIS fiscal independence; JUSO 2015 boundaries. "
-    "Amounts are scenario results, not actual allocations"
-)
 
-
-def _scenario_caption(fig: Figure, result: Any) -> str:
-    """Caption a figure of one scenario's allocation: name, total, objective, real data source."""
-    sc = result.scenario
-    return style.caption(
-        fig,
-        f"Scenario '{sc.name}', total {sc.total_budget_eok:,.1f}억원, objective {sc.objective}.",
-        synthetic=False,
-        source=_SOURCE,
+def _source(lang: Lang) -> str:
+    return tr(
+        "districts.csv: 2017 Q1 population, KOSIS fiscal independence; JUSO 2015 boundaries. "
+        "Amounts are scenario results, not actual allocations",
+        lang,
     )
 
 
-_COLUMN_LABELS = {
-    "amount_eok": ("Allocation (억원)", "{:.2f}", False),
-    "change_eok": ("Change vs previous (억원)", "{:+.2f}", True),
-    "per_capita_krw": ("Allocation per person (KRW)", "{:,.0f}", False),
-    "deviation_eok": ("Deviation from formula target (억원)", "{:+.2f}", True),
-    "target_eok": ("Formula target (억원)", "{:.2f}", False),
-}
+def objective_name(objective: str, lang: Lang = "ko") -> str:
+    """Return the reader's name of an envelope objective (never its code).
+
+    >>> objective_name("equal_adjustment", "en")
+    'formula targets plus one common adjustment'
+    """
+    names = {
+        "equal_adjustment": tr("formula targets plus one common adjustment", lang),
+        "proportional": tr("formula targets times one common factor", lang),
+        "least_squares": tr("weighted least squares to the formula targets", lang),
+        "minmax_relative": tr("smallest relative band around the formula targets", lang),
+        "formula": tr("the formula as it is", lang),
+        "goal": tr("least absolute deviation from the formula targets", lang),
+        "maxmin": tr("max-min fairness on need-weighted per-capita amounts", lang),
+        "combined": tr("goal deviation and max-min fairness combined", lang),
+    }
+    return names.get(objective, objective)
+
+
+def _wrap(text: str, width: int = 72) -> str:
+    """Wrap a title to fit the figure; Hangul glyphs are about 1.6 Latin letters wide."""
+    if re.search("[\uac00-\ud7a3]", text):
+        width = int(width * 0.72)
+    return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
+
+
+def _scenario_caption(fig: Figure, result: Any, lang: Lang) -> str:
+    """Caption a figure of one scenario's allocation: label, total, objective, real data source."""
+    sc = result.scenario
+    return style.caption(
+        fig,
+        tr(
+            "Scenario: {label}. Total {total}; objective: {objective}.",
+            lang,
+            label=sc.label(lang),
+            total=format_eok(sc.total_budget_eok, lang, decimals=1),
+            objective=objective_name(sc.objective, lang),
+        ),
+        synthetic=False,
+        source=_source(lang),
+        lang=lang,
+    )
+
+
+def _unit(kind: str, lang: Lang) -> str:
+    return tr("KRW", lang) if kind == "krw" else tr("100 million KRW", lang)
+
+
+def _column_label(column: str, lang: Lang) -> tuple[str, str, str, bool]:
+    """(quantity, quantity with unit, value format, diverging) of a table column."""
+    known = {
+        "amount_eok": (tr("Allocation", lang), "eok", "{:.2f}", False),
+        "change_eok": (tr("Change from last year", lang), "eok", "{:+.2f}", True),
+        "per_capita_krw": (tr("Allocation per person", lang), "krw", "{:,.0f}", False),
+        "deviation_eok": (tr("Deviation from the formula target", lang), "eok", "{:+.2f}", True),
+        "target_eok": (tr("Formula target", lang), "eok", "{:.2f}", False),
+    }
+    if column not in known:
+        raise ParameterError(
+            f"allocation_map: column {column!r} cannot be mapped: use one of {', '.join(known)}"
+        )
+    quantity, unit, fmt, diverging = known[column]
+    return quantity, f"{quantity} ({_unit(unit, lang)})", fmt, diverging
+
+
+def _names(table: pd.DataFrame, lang: Lang) -> pd.Series:
+    return table["name_ko" if lang == "ko" or "name_en" not in table else "name_en"]
 
 
 def _require_table(result: Any) -> pd.DataFrame:
@@ -78,7 +134,7 @@ def _require_table(result: Any) -> pd.DataFrame:
 
 
 def allocation_map(
-    result: Any, column: str = "amount_eok", *, ax: plt.Axes | None = None
+    result: Any, column: str = "amount_eok", *, ax: plt.Axes | None = None, lang: Lang = "ko"
 ) -> Figure:
     """Map the 25 gu coloured by a column of the allocation table.
 
@@ -91,45 +147,87 @@ def allocation_map(
         ``deviation_eok`` (diverging) or ``target_eok``.
     ax : Axes, optional
         Draw into this axes.
+    lang : {"ko", "en"}
+        The language of every text (the scenario by its :meth:`~Scenario.label`).
     """
     table = _require_table(result)
-    label, fmt, diverging = _COLUMN_LABELS.get(column, (column, "{:.2f}", False))
+    quantity, label, fmt, diverging = _column_label(column, lang)
     fig = district_map(
         table,
         column,
         label=label,
-        title=f"{label.split(' (')[0]} by gu: scenario '{result.scenario.name}'",
+        title=_wrap(
+            tr(
+                "{quantity} by gu: {scenario}",
+                lang,
+                quantity=quantity,
+                scenario=result.scenario.label(lang),
+            )
+        ),
         diverging=diverging,
         value_format=fmt,
         ax=ax,
+        lang=lang,
     )
-    _scenario_caption(fig, result)
+    _scenario_caption(fig, result, lang)
     return fig
 
 
-def comparison_map(comparison: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
-    """Map who gains (blue) and who loses (red) between two scenarios (``compare`` output)."""
-    a = comparison.attrs.get("scenario_a", "A")
-    b = comparison.attrs.get("scenario_b", "B")
+def _comparison_labels(
+    comparison: pd.DataFrame, labels: tuple[str, str] | None, lang: Lang
+) -> tuple[str, str]:
+    """Scenarios A and B for the reader: ``labels``, else the labels ``compare`` keeps in the
+    table's ``attrs`` (by language), else the scenario names."""
+    if labels is not None:
+        return labels
+    out = []
+    for side in ("a", "b"):
+        label = comparison.attrs.get(f"label_{side}")
+        if isinstance(label, dict):
+            label = label.get(lang)
+        out.append(str(label or comparison.attrs.get(f"scenario_{side}", side.upper())))
+    return out[0], out[1]
+
+
+def comparison_map(
+    comparison: pd.DataFrame,
+    *,
+    labels: tuple[str, str] | None = None,
+    ax: plt.Axes | None = None,
+    lang: Lang = "ko",
+) -> Figure:
+    """Map who gains (blue) and who loses (red) between two scenarios (``compare`` output).
+
+    ``labels`` names scenarios A and B for the reader (default: the labels that
+    :func:`~cgresearch.allocation.compare` keeps in the table's ``attrs``).
+    """
+    a, b = _comparison_labels(comparison, labels, lang)
     fig = district_map(
         comparison,
         "change_eok",
-        label=f"Change from '{a}' to '{b}' (억원)",
-        title=f"Who gains and who loses: '{a}' → '{b}'",
+        label=tr("Change ({unit})", lang, unit=_unit("eok", lang)),
+        title=_wrap(tr("Who gains and who loses: {a} → {b}", lang, a=a, b=b)),
         diverging=True,
         value_format="{:+.2f}",
         ax=ax,
+        lang=lang,
     )
-    style.caption(fig, f"Scenario '{b}' minus scenario '{a}'.", synthetic=False, source=_SOURCE)
+    style.caption(
+        fig,
+        tr("Scenario B ({b}) minus scenario A ({a}).", lang, a=a, b=b),
+        synthetic=False,
+        source=_source(lang),
+        lang=lang,
+    )
     return fig
 
 
-def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
+def allocation_bars(result: Any, *, ax: plt.Axes | None = None, lang: Lang = "ko") -> Figure:
     """Ranked horizontal bars of the allocation with floors, caps, tiers and targets drawn.
 
     Bars are sorted from the largest allocation (top) down; a dark tick marks each floor, an
     orange tick each cap, a grey band each performance-tier range and a hollow circle the formula
-    target.
+    target. ``lang`` chooses the language of every text.
     """
     style.apply_style()
     table = _require_table(result).sort_values("amount_eok", ascending=True, kind="stable")
@@ -140,11 +238,13 @@ def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
         fig = ax.figure
     y = np.arange(n)
     colours = style.palette(4)
-    ax.barh(y, table["amount_eok"], color=colours[0], height=0.7, label="allocation")
-    handles: list[Any] = [plt.Rectangle((0, 0), 1, 1, color=colours[0], label="allocation")]
+    ax.barh(y, table["amount_eok"], color=colours[0], height=0.7, label=tr("allocation", lang))
+    handles: list[Any] = [
+        plt.Rectangle((0, 0), 1, 1, color=colours[0], label=tr("allocation", lang))
+    ]
     for lo_col, hi_col, colour, name, width in (
-        ("tier_min_eok", "tier_max_eok", "#999999", "tier range", 7),
-        ("stability_min_eok", "stability_max_eok", colours[3], "stability range", 2.5),
+        ("tier_min_eok", "tier_max_eok", "#999999", tr("grade range", lang), 7),
+        ("stability_min_eok", "stability_max_eok", colours[3], tr("stability range", lang), 2.5),
     ):
         ranges = table[[lo_col, hi_col]].to_numpy(dtype=float)
         if not np.isfinite(ranges).any():
@@ -154,8 +254,8 @@ def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
                 ax.plot([lo, hi], [yi, yi], color=colour, lw=width, alpha=0.55, zorder=3)
         handles.append(Line2D([], [], color=colour, lw=width, alpha=0.55, label=name))
     for column, colour, name in (
-        ("floor_eok", "black", "floor"),
-        ("cap_eok", colours[1], "cap"),
+        ("floor_eok", "black", tr("floor", lang)),
+        ("cap_eok", colours[1], tr("cap", lang)),
     ):
         values = table[column].to_numpy(dtype=float)
         if np.isfinite(values).any():
@@ -167,11 +267,17 @@ def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
         table["target_eok"], y, marker="o", s=22, facecolors="none", edgecolors=colours[2], zorder=5
     )
     handles.append(
-        Line2D([], [], marker="o", ls="", mfc="none", mec=colours[2], label="formula target")
+        Line2D(
+            [], [], marker="o", ls="", mfc="none", mec=colours[2], label=tr("formula target", lang)
+        )
     )
-    ax.set_yticks(y, table["name_ko"])
-    style.set_krw_axis(ax, "x", unit="eok", label="Allocation")
-    ax.set_title(f"Allocation by gu, ranked: scenario '{result.scenario.name}'")
+    ax.set_yticks(y, _names(table, lang))
+    style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang), lang=lang)
+    ax.set_title(
+        _wrap(
+            tr("Allocation by gu, ranked: {scenario}", lang, scenario=result.scenario.label(lang))
+        )
+    )
     ax.legend(
         handles=handles,
         loc="upper left",
@@ -179,12 +285,22 @@ def allocation_bars(result: Any, *, ax: plt.Axes | None = None) -> Figure:
         fontsize="small",
         frameon=True,
     )
-    _scenario_caption(fig, result)
+    _scenario_caption(fig, result, lang)
     return fig
 
 
-def comparison_bars(comparison: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
-    """Ranked bars of the change per gu between two scenarios (gains blue, losses red)."""
+def comparison_bars(
+    comparison: pd.DataFrame,
+    *,
+    labels: tuple[str, str] | None = None,
+    ax: plt.Axes | None = None,
+    lang: Lang = "ko",
+) -> Figure:
+    """Ranked bars of the change per gu between two scenarios (gains blue, losses red).
+
+    ``labels`` names scenarios A and B for the reader (default: the labels that
+    :func:`~cgresearch.allocation.compare` keeps in the table's ``attrs``).
+    """
     style.apply_style()
     t = comparison.sort_values("change_eok", ascending=True, kind="stable")
     if ax is None:
@@ -195,17 +311,34 @@ def comparison_bars(comparison: pd.DataFrame, *, ax: plt.Axes | None = None) -> 
     colours = [cmap(0.85) if v > 0 else cmap(0.15) for v in t["change_eok"]]
     ax.barh(np.arange(len(t)), t["change_eok"], color=colours)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(np.arange(len(t)), t["name_ko"])
-    style.set_krw_axis(ax, "x", unit="eok", label="Change")
-    a = comparison.attrs.get("scenario_a", "A")
-    b = comparison.attrs.get("scenario_b", "B")
-    ax.set_title(f"Change per gu: '{a}' → '{b}'")
-    style.caption(fig, f"Scenario '{b}' minus scenario '{a}'.", synthetic=False, source=_SOURCE)
+    ax.set_yticks(np.arange(len(t)), _names(t, lang))
+    style.set_krw_axis(ax, "x", unit="eok", label=tr("Change", lang), lang=lang)
+    a, b = _comparison_labels(comparison, labels, lang)
+    ax.set_title(_wrap(tr("Change per gu: {a} → {b}", lang, a=a, b=b)))
+    ax.legend(
+        handles=[
+            plt.Rectangle((0, 0), 1, 1, color=cmap(0.85), label=tr("gains", lang)),
+            plt.Rectangle((0, 0), 1, 1, color=cmap(0.15), label=tr("loses", lang)),
+        ],
+        loc="lower right",
+        fontsize="small",
+    )
+    style.caption(
+        fig,
+        tr("Scenario B ({b}) minus scenario A ({a}).", lang, a=a, b=b),
+        synthetic=False,
+        source=_source(lang),
+        lang=lang,
+    )
     return fig
 
 
 def frontier_chart(
-    frontier: pd.DataFrame, *, synthetic: bool | None = None, ax: plt.Axes | None = None
+    frontier: pd.DataFrame,
+    *,
+    synthetic: bool | None = None,
+    ax: plt.Axes | None = None,
+    lang: Lang = "ko",
 ) -> Figure:
     """Draw an equity–efficiency frontier (``equity_frontier`` or ``score_frontier`` output).
 
@@ -227,7 +360,7 @@ def frontier_chart(
         ok["objective_value"],
         marker="o",
         color=colour[0],
-        label="best objective under the bound",
+        label=tr("best objective under the bound", lang),
     )
     if len(bad):
         floor = float(ok["objective_value"].min()) if len(ok) else 0.0
@@ -236,24 +369,27 @@ def frontier_chart(
             np.full(len(bad), floor),
             marker="x",
             color=colour[1],
-            label="no allocation meets the bound",
+            label=tr("no allocation meets the bound", lang),
             zorder=4,
         )
     ax.invert_xaxis()
-    ax.set_xlabel("Equity bound: max / min per-capita amount (ratio; tighter →)")
-    label = str(frontier["objective_label"].iloc[0]) if len(frontier) else "objective"
+    ax.set_xlabel(tr("Equity bound: max / min per-capita amount (ratio; tighter →)", lang))
+    label = str(frontier["objective_label"].iloc[0]) if len(frontier) else tr("objective", lang)
     ax.set_ylabel(textwrap.fill(label[0].upper() + label[1:], 36))
-    name = frontier.attrs.get("scenario", "")
-    ax.set_title(f"Equity–efficiency frontier (ε-constraint): scenario '{name}'")
+    name = frontier.attrs.get("label", frontier.attrs.get("scenario", ""))
+    ax.set_title(
+        _wrap(tr("Equity–efficiency frontier (ε-constraint): {scenario}", lang, scenario=name))
+    )
     ax.legend(fontsize="small")
     if synthetic is None:
         synthetic = bool(frontier.attrs.get("synthetic", False))
+    text = tr(
+        "Each point re-solves the scenario with the per-capita equity bound on the x axis.", lang
+    )
+    if synthetic:
+        text += " " + tr("Proposals are synthetic; districts are real.", lang)
     style.caption(
-        fig,
-        "Each point re-solves the scenario with the per-capita equity bound on the x axis."
-        + (" Proposals are synthetic; districts are real." if synthetic else ""),
-        synthetic=synthetic,
-        source=None if synthetic else _SOURCE,
+        fig, text, synthetic=synthetic, source=None if synthetic else _source(lang), lang=lang
     )
     return fig
 
@@ -293,7 +429,7 @@ def _scenario_frame(result: Any) -> pd.DataFrame:
 
 
 def write_allocation(
-    result: Any, outdir: str | Path | None = None, *, figures: bool = True
+    result: Any, outdir: str | Path | None = None, *, figures: bool = True, lang: Lang = "ko"
 ) -> list[Path]:
     """Write an envelope result: CSV, Excel, a text summary and (optionally) figures.
 
@@ -336,21 +472,25 @@ def write_allocation(
         toml.write_text(result.scenario.to_toml(), encoding="utf-8")
         written.append(toml)
         if figures and result.ok:
-            fig = allocation_map(result, "amount_eok")
+            fig = allocation_map(result, "amount_eok", lang=lang)
             written += style.save(fig, "map_amount", folder)
             plt.close(fig)
             if result.table["change_eok"].notna().all():
-                fig = allocation_map(result, "change_eok")
+                fig = allocation_map(result, "change_eok", lang=lang)
                 written += style.save(fig, "map_change", folder)
                 plt.close(fig)
-            fig = allocation_bars(result)
+            fig = allocation_bars(result, lang=lang)
             written += style.save(fig, "bars", folder)
             plt.close(fig)
     return [target / p.name for p in written]
 
 
 def write_comparison(
-    comparison: pd.DataFrame, outdir: str | Path | None = None, *, figures: bool = True
+    comparison: pd.DataFrame,
+    outdir: str | Path | None = None,
+    *,
+    figures: bool = True,
+    lang: Lang = "ko",
 ) -> list[Path]:
     """Write a ``compare`` table as CSV (and a map and bar chart) under ``outdir``.
 
@@ -364,10 +504,10 @@ def write_comparison(
         comparison.to_csv(csv, index=False, encoding="utf-8", float_format="%.10g")
         written = [csv]
         if figures:
-            fig = comparison_map(comparison)
+            fig = comparison_map(comparison, lang=lang)
             written += style.save(fig, "map_change", folder)
             plt.close(fig)
-            fig = comparison_bars(comparison)
+            fig = comparison_bars(comparison, lang=lang)
             written += style.save(fig, "bars_change", folder)
             plt.close(fig)
     return [target / p.name for p in written]

@@ -21,11 +21,13 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
 
 from cgresearch.figures import style
+from cgresearch.i18n import Lang, check_lang
 
 __all__ = ["district_map", "ring_centroid"]
 
@@ -53,6 +55,13 @@ def ring_centroid(ring: np.ndarray) -> tuple[float, float, float]:
     return float(cx), float(cy), float(abs(area))
 
 
+def _place_name(row: object, lang: Lang) -> str:
+    """A gu's name on the map: Korean, or the English name without its ``-gu`` suffix."""
+    if check_lang(lang) == "ko" or not getattr(row, "name_en", None):
+        return str(row.name_ko)  # type: ignore[attr-defined]
+    return str(row.name_en).removesuffix("-gu")  # type: ignore[attr-defined]
+
+
 def district_map(
     values: pd.DataFrame,
     column: str,
@@ -64,6 +73,7 @@ def district_map(
     value_format: str = "{:.1f}",
     annotate: bool = True,
     ax: plt.Axes | None = None,
+    lang: Lang = "ko",
 ) -> Figure:
     """Draw a choropleth of one column over the gu boundaries.
 
@@ -84,9 +94,13 @@ def district_map(
     value_format : str
         Format of the value printed under each name.
     annotate : bool
-        Print each gu's Korean name and value at its centroid.
+        Print each gu's name and value at its centroid.
     ax : Axes, optional
         Draw into this axes.
+    lang : {"ko", "en"}
+        The language of the gu names printed on the map: Korean (``종로구``), or English
+        without the ``-gu`` suffix (``Jongno``) so that the labels fit inside the districts.
+        ``label`` and ``title`` are printed as given (already in the edition's language).
 
     Returns
     -------
@@ -119,7 +133,7 @@ def district_map(
             c = ring_centroid(pts)
             if best is None or c[2] > best[2]:
                 best = c
-        centres.append((row.name_ko, value, best))
+        centres.append((_place_name(row, lang), value, best))
     data = np.array(colours, dtype=float)
     finite = data[np.isfinite(data)]
     if diverging:
@@ -147,8 +161,15 @@ def district_map(
                 f"{name}\n{value_format.format(value)}",
                 ha="center",
                 va="center",
-                fontsize=6.5,
+                fontsize=6.5 if len(name) <= 8 else 5.5,  # long English names stay inside
                 color="black" if lum > 0.5 else "white",
+                # a thin halo of the opposite colour keeps a label readable where it runs past
+                # its district onto a lighter or darker neighbour or the white background
+                path_effects=[
+                    patheffects.withStroke(
+                        linewidth=1.2, foreground="white" if lum > 0.5 else "#222222"
+                    )
+                ],
             )
     bar = fig.colorbar(coll, ax=ax, shrink=0.7, pad=0.02)
     bar.set_label(label)

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -27,7 +28,7 @@ from cgresearch.i18n import Lang, tr
 if TYPE_CHECKING:
     from cgresearch.sweeps.analysis import Frontier, MonteCarloRanges, Tornado
 
-__all__ = ["describe_point", "frontier_chart", "mc_range_chart", "tornado_chart"]
+__all__ = ["column_label", "describe_point", "frontier_chart", "mc_range_chart", "tornado_chart"]
 
 
 def _label(column: str, lang: Lang = "ko") -> str:
@@ -57,6 +58,15 @@ def _label(column: str, lang: Lang = "ko") -> str:
     return labels.get(column, labels.get(key, key))
 
 
+def column_label(column: str, lang: Lang = "ko") -> str:
+    """Return the reader's name of a sweep result column or swept parameter.
+
+    >>> column_label("param.floor_eok", "en")
+    'Floor per gu (100 million KRW)'
+    """
+    return _label(column, lang)
+
+
 def describe_point(overrides: dict, lang: Lang = "ko") -> str:
     """Return a parameter point in the reader's words, e.g. ``총예산(억원) 250, 목적함수 ...``.
 
@@ -65,17 +75,45 @@ def describe_point(overrides: dict, lang: Lang = "ko") -> str:
     >>> describe_point({"total_budget_eok": 250, "stability_delta": 0.3}, "en")
     'Total budget (100 million KRW) 250, Year-on-year limit δ 0.3'
     """
+    parts = []
+    for key, v in overrides.items():
+        parts.append(f"{_label(key, lang)} {_level(v, lang)}")
+    return ", ".join(parts)
+
+
+def _level(value: object, lang: Lang) -> str:
+    """A parameter level as the reader sees it: a number, or an objective by its name."""
     names = {
         "equal_adjustment": tr("formula + equal adjustment", lang),
         "proportional": tr("formula × common factor", lang),
         "least_squares": tr("least squares to the formula", lang),
         "minmax_relative": tr("smallest relative band", lang),
+        "goal": tr("least absolute deviation", lang),
+        "maxmin": tr("max-min fairness", lang),
+        "formula": tr("the formula as it is", lang),
+        "combined": tr("goal and max-min combined", lang),
     }
-    parts = []
-    for key, v in overrides.items():
-        shown = f"{v:g}" if isinstance(v, int | float) else names.get(str(v), str(v))
-        parts.append(f"{_label(key, lang)} {shown}")
-    return ", ".join(parts)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}"
+    return names.get(str(value), str(value))
+
+
+def _fit_texts(ax, rounds: int = 10) -> None:
+    """Widen the x-limits until every text drawn in ``ax`` lies inside it (no text over the
+    tick labels on the left or past the frame on the right)."""
+    for _ in range(rounds):
+        renderer = ax.figure.canvas.get_renderer()
+        inverse = ax.transData.inverted()
+        lo, hi = ax.get_xlim()
+        x0, x1 = lo, hi
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            (left, _), (right, _) = inverse.transform([(box.x0, box.y0), (box.x1, box.y1)])
+            x0, x1 = min(x0, left), max(x1, right)
+        if x0 >= lo and x1 <= hi:
+            return
+        pad = 0.04 * (x1 - x0)
+        ax.set_xlim(x0 - pad, x1 + pad)
 
 
 def _finish(fig: Figure, text: str, synthetic: bool | None, lang: Lang = "ko") -> Figure:
@@ -140,7 +178,7 @@ def frontier_chart(
     )
     ax.xaxis.set_major_locator(MaxNLocator(5))  # few ticks: Gini values have many digits
     ax.set_xlabel(_label(frontier.equity, lang))
-    ax.set_ylabel(_label(frontier.efficiency, lang))
+    ax.set_ylabel(textwrap.fill(_label(frontier.efficiency, lang), 40))
     ax.legend(loc="best", fontsize="small")
     ax.set_title(
         title
@@ -186,7 +224,7 @@ def tornado_chart(
                 ax.text(
                     value,
                     i,
-                    f" {level}" if right else f"{level} ",
+                    f" {_level(level, lang)}" if right else f"{_level(level, lang)} ",
                     ha="left" if right else "right",
                     va="center",
                     fontsize="small",
@@ -219,9 +257,9 @@ def tornado_chart(
             ),
         ]
         ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
-        return _finish(
-            fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic, lang
-        )
+        _finish(fig, title or tr("Tornado chart for {name}", lang, name=name), synthetic, lang)
+        _fit_texts(ax)  # after the layout: long level names (an objective's) stay inside
+        return fig
     top = tornado.top().sort_values("swing_eok")
     drawn = sorted(top["parameter"].unique())  # the legend lists only parameters with a bar
     params = sorted(tornado.table["parameter"].unique())
@@ -270,10 +308,25 @@ def mc_range_chart(
     ax.hlines(y, t["min"], t["max"], color=c[0], linewidth=1, label=tr("min–max", lang))
     if len(pct) >= 2:
         lo, hi = f"p{pct[0]:g}", f"p{pct[-1]:g}"
-        ax.hlines(y, t[lo], t[hi], color=c[0], linewidth=5, alpha=0.6, label=f"{lo}–{hi}")
-    mid = f"p{pct[len(pct) // 2]:g}" if pct else "mean"
-    ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid if pct else tr("mean", lang))
-    ax.set_yticks(y, list(t["name_ko"]))
+        ax.hlines(
+            y,
+            t[lo],
+            t[hi],
+            color=c[0],
+            linewidth=5,
+            alpha=0.6,
+            label=tr("percentiles {lo}–{hi}", lang, lo=f"{pct[0]:g}", hi=f"{pct[-1]:g}"),
+        )
+    middle = pct[len(pct) // 2] if pct else None
+    mid = f"p{middle:g}" if pct else "mean"
+    if middle is None:
+        mid_label = tr("mean", lang)
+    elif middle == 50:
+        mid_label = tr("median", lang)
+    else:
+        mid_label = tr("percentile {p}", lang, p=f"{middle:g}")
+    ax.plot(t[mid], y, "o", color=c[1], markersize=4, label=mid_label)
+    ax.set_yticks(y, list(t["name_ko" if lang == "ko" or "name_en" not in t else "name_en"]))
     style.set_krw_axis(ax, "x", unit="eok", label=tr("Allocation", lang), lang=lang)
     ax.legend(loc="lower right", fontsize="small")
     n = int(t["n"].max()) if len(t) else 0
@@ -285,5 +338,8 @@ def mc_range_chart(
         title or tr("Allocation under {n} Monte Carlo draws ({scope})", lang, n=n, scope=scope)
     )
     return _finish(
-        fig, title or tr("Monte Carlo range of each district's allocation", lang), synthetic
+        fig,
+        title or tr("Monte Carlo range of each district's allocation", lang),
+        synthetic,
+        lang,
     )

@@ -161,6 +161,46 @@ def _labels(lang: Lang) -> dict[str, str]:
         "unspent_eok": tr("Left unspent", lang),
         "share_with_nothing": tr("Voters with nothing funded", lang),
         "gini_satisfaction": tr("Gini of voter satisfaction", lang),
+        # chapters 04-06: envelopes, selection, sweeps
+        "scenario": tr("Scenario", lang),
+        "status": tr("Solver status", lang),
+        "optimal": tr("optimal", lang),
+        "infeasible": tr("infeasible", lang),
+        "total_budget_eok": tr("Total budget", lang),
+        "amounts_eok": tr("Allocation", lang),
+        "gini": tr("Gini of per-capita amounts", lang),
+        "gini_formula": tr("Gini of per-capita amounts under the formula as it is", lang),
+        "max_min_ratio": tr("Largest / smallest per-capita amount (ratio)", lang),
+        "n_binding": tr("Gu held at a bound", lang),
+        "objective": tr("Total score of the funded proposals (points)", lang),
+        "spent_mkrw": tr("Spent on funded proposals", lang),
+        "envelopes_mkrw": tr("Envelopes open to proposals", lang),
+        "pb": tr("Participatory-budgeting rule", lang),
+        "pb_election": tr("Pabulib election", lang),
+        "pb_budget": tr("Budget of the Pabulib election (its currency)", lang),
+        "greedy": tr("greedy (by votes)", lang),
+        "mes": tr("Method of Equal Shares (MES)", lang),
+        "total_cost": tr("Total cost (election's currency)", lang),
+        "welfare": tr("Total approval score (points)", lang),
+        "sweep": tr("Sweep", lang),
+        "n_points": tr("Parameter points", lang),
+        "n_draws": tr("Monte Carlo draws per point", lang),
+        "mc_seed": tr("Seed of the Monte Carlo draws", lang),
+        "n_scenarios": tr("Scenarios solved", lang),
+        "n_optimal": tr("Scenarios with an allocation", lang),
+        "n_not_optimal": tr("Scenarios without an allocation", lang),
+        "n_frontier_points": tr("Points on the equity–efficiency frontier", lang),
+        "robust_point": tr("Least-regret parameter point", lang),
+        "robust_overrides": tr("Least-regret point's parameters", lang),
+        "robust_max_regret": tr("Largest regret of the least-regret point", lang),
+        "robust_weights": tr("Least-regret weights", lang),
+        "formula_fit_pct": tr("Formula fit (% of the budget)", lang),
+        "metric.gini": tr("Gini of per-capita amounts", lang),
+        "metric.max_min_ratio": tr("Largest / smallest per-capita amount (ratio)", lang),
+        "stability_change_pct": tr("Last year's money moved (%)", lang),
+        "n_at_bound": tr("Gu held at a bound (count)", lang),
+        "equal_adjustment": tr("formula + equal adjustment", lang),
+        "proportional": tr("formula × common factor", lang),
         # names used inside the values
         "all": tr("all respondents", lang),
         "trust": tr("Trust", lang),
@@ -175,7 +215,27 @@ def _name(key: str, lang: Lang) -> str:
     try:
         return term_name(key, lang)
     except ParameterError:
-        return key.replace("_", " ")
+        pass
+    titles = _scenario_titles(lang)
+    return titles.get(key, key.replace("_", " "))
+
+
+def _scenario_titles(lang: Lang) -> dict[str, str]:
+    """The example scenarios (scenarios/*.toml) by name → their title in ``lang``."""
+    import tomllib
+
+    from cgresearch import paths
+
+    out: dict[str, str] = {}
+    for path in sorted(paths.scenarios_dir().glob("*.toml")):
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # a scenario file that cannot be read names nothing here
+        title = doc.get("title")
+        if isinstance(title, dict) and isinstance(title.get(lang), str):
+            out[str(doc.get("name", path.stem))] = title[lang]
+    return out
 
 
 #: Keys whose values are formatted by their unit (amounts, shares, p-values).
@@ -199,6 +259,8 @@ def _value(key: str, value: Any, lang: Lang) -> str:
             return str(names[value])
     if key == "year" or key.endswith("_year"):  # a year, not a count: 2023, never 2,023
         return str(value)
+    if "seed" in key:
+        return str(value)  # a seed is a label, not a quantity
     if key.endswith("_mkrw") or key.endswith("_eok"):
         eok = mkrw_to_eok(value) if key.endswith("_mkrw") else float(value)
         return format_eok(eok, lang, decimals=2)
@@ -244,6 +306,17 @@ def key_figure_rows(figures: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> li
                 # an entry that names its own unit (spent_eok, share_...) is formatted by it
                 unit_key = str(sub) if _FORMATTED.search(str(sub)) else key
                 walk(unit_key, f"{label} · {sub_label}", v)
+                if key == "robust_overrides":  # a swept parameter, named as on the figures
+                    from cgresearch.figures.sweeps import column_label
+
+                    walk(key, f"{label} · {column_label(str(sub), lang)}", v)
+                    continue
+                if str(sub) in _labels(lang):  # a name with a hyphen (max-welfare), not a pair
+                    walk(key, f"{label} · {_name(str(sub), lang)}", v)
+                    continue
+                parts = [_name(p, lang) for p in str(sub).replace("-", ":").split(":")]
+                sub_label = parts[0] if len(parts) == 1 else f"{parts[0]}: " + " – ".join(parts[1:])
+                walk(key, f"{label} · {sub_label}", v)
         else:
             rows.append((label, _value(key, value, lang)))
 

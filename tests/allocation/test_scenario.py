@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -231,3 +234,44 @@ def test_the_largest_accepted_budget_still_solves_to_its_total():
     result = solve_envelopes(load_districts(), _base(total_budget_eok=MAX_AMOUNT_EOK))
     assert result.ok
     assert result.table["amount_eok"].sum() == pytest.approx(MAX_AMOUNT_EOK, rel=1e-6)
+
+
+def test_a_scenario_title_gives_its_label_in_each_language_else_the_description_then_the_name():
+    titled = Scenario(
+        name="raw_name", total_budget_eok=10, title={"ko": "균등 배분", "en": "Equal split"}
+    )
+    assert (titled.label("ko"), titled.label("en")) == ("균등 배분", "Equal split")
+    only_ko = Scenario(name="raw_name", total_budget_eok=10, title={"ko": "균등 배분"})
+    assert only_ko.label("en") == "균등 배분"  # the other language before the raw name
+    described = Scenario(name="raw_name", total_budget_eok=10, description="Ten per gu.")
+    assert described.label("ko") == "Ten per gu."
+    assert Scenario(name="raw_name", total_budget_eok=10).label("en") == "raw_name"
+
+
+def test_a_title_survives_the_toml_round_trip_and_dotted_overrides():
+    s = Scenario(name="t", total_budget_eok=10, title={"ko": "가", "en": "A"})
+    assert Scenario.from_dict(tomllib.loads(s.to_toml())) == s
+    assert s.with_overrides({"title.en": "B"}).label("en") == "B"
+    # a scenario without a title writes no title key (older files read back the same)
+    assert "title" not in Scenario(name="t", total_budget_eok=10).to_toml()
+
+
+@pytest.mark.parametrize(
+    ("title", "words"),
+    [
+        ({"fr": "Égal"}, "title.fr is not a language"),
+        ({"ko": "  "}, "title.ko must be non-empty text"),
+        (["a"], "title must be a table by language"),
+    ],
+)
+def test_a_bad_title_is_refused_naming_the_key(title, words):
+    with pytest.raises(ParameterError, match=words):
+        Scenario(name="t", total_budget_eok=10, title=title)
+
+
+def test_every_example_scenario_has_a_korean_and_an_english_title():
+    for path in sorted(scenarios_dir().glob("*.toml")):
+        s = load_scenario(path)
+        assert set(s.title) == {"ko", "en"}, path.name
+        assert re.search("[\uac00-\ud7a3]", s.title["ko"]), path.name
+        assert not re.search("[\uac00-\ud7a3]", s.title["en"]), path.name  # 억원 is Korean

@@ -40,28 +40,47 @@ def result():
 
 
 def test_ranked_bars_draw_one_bar_per_gu_largest_on_top_with_floor_and_cap_ticks(result):
-    fig = allocation_bars(result)
+    fig = allocation_bars(result, lang="en")
     ax = fig.axes[0]
     bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() == 0.7]
     assert len(bars) == 25
     widths = [b.get_width() for b in sorted(bars, key=lambda b: b.get_y())]
     assert widths == sorted(widths)  # ascending bottom to top: the largest is drawn on top
     top_label = ax.get_yticklabels()[-1].get_text()
-    assert top_label == result.table.sort_values("amount_eok").iloc[-1]["name_ko"]
+    assert top_label == result.table.sort_values("amount_eok").iloc[-1]["name_en"]
     ticks = [c for c in ax.collections if isinstance(c, PathCollection)]
     offsets = [c.get_offsets()[:, 0] for c in ticks]
     assert any(np.allclose(o, 8.0) for o in offsets)  # the floors
     assert any(np.allclose(o, 13.0) for o in offsets)  # the caps
-    assert ax.get_xlabel() == "Allocation (억원)"
+    assert ax.get_xlabel() == "Allocation (100 million KRW)"
+    assert allocation_bars(result).axes[0].get_xlabel() == "배분액 (억원)"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"floor", "cap", "stability range", "formula target"} <= set(legend)
 
 
+def test_figures_show_the_scenario_title_not_its_name_in_each_language():
+    scenario = Scenario(
+        name="raw_name",
+        total_budget_eok=250,
+        floor_eok=8,
+        title={"ko": "하한 8억원 시나리오", "en": "Floors of 8"},
+    )
+    result = solve_envelopes(load_districts(), scenario)
+    for lang, title in (("ko", "하한 8억원 시나리오"), ("en", "Floors of 8")):
+        fig = allocation_bars(result, lang=lang)
+        shown = [fig.axes[0].get_title(), *(t.get_text() for t in fig.texts)]
+        assert any(title in t for t in shown)
+        assert not any("raw_name" in t for t in shown)
+    # a map in English names each gu without "-gu" so the label fits inside the district
+    texts = {t.get_text().split("\n")[0] for t in allocation_map(result, lang="en").axes[0].texts}
+    assert {"Jongno", "Yeongdeungpo", "Gangnam"} <= texts
+
+
 def test_change_map_is_diverging_and_centred_on_zero(result):
-    fig = allocation_map(result, "change_eok")
+    fig = allocation_map(result, "change_eok", lang="en")
     norm = fig.axes[0].collections[0].norm
     assert norm.vcenter == 0.0 and norm.vmin == -norm.vmax
-    assert fig.axes[1].get_ylabel() == "Change vs previous (억원)"
+    assert fig.axes[1].get_ylabel() == "Change from last year (100 million KRW)"
 
 
 def test_comparison_bars_colour_gains_and_losses_apart(result):

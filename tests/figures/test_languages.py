@@ -7,6 +7,7 @@ added later is covered by adding its line.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import warnings
@@ -21,6 +22,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from cgresearch.figures import allocation as alloc
 from cgresearch.figures import evaluation as ev
 from cgresearch.figures import inventory as inv
 from cgresearch.figures import pb as pbf
@@ -186,6 +188,29 @@ def _tornado_table():
     return tornado(pd.DataFrame(rows))
 
 
+def _tornado_objectives(lang: Lang) -> Figure:
+    """A tornado whose swept axis is the objective: its levels are words, never codes."""
+    from cgresearch.sweeps.analysis import tornado
+
+    rows = []
+    for sid, objective in enumerate(["equal_adjustment", "proportional"]):
+        rows.append(
+            {
+                "scenario_id": sid,
+                "point": sid,
+                "draw": 0,
+                "param.objective": objective,
+                "status": "optimal",
+                "adm_code": 11110,
+                "name_ko": "종로구",
+                "name_en": "Jongno-gu",
+                "amount_eok": 8.0 + sid,
+            }
+        )
+    table = tornado(pd.DataFrame(rows))
+    return sw.tornado_chart(table, district="종로구", synthetic=True, lang=lang)
+
+
 def _tornado_one(lang: Lang) -> Figure:
     return sw.tornado_chart(_tornado_table(), district="종로구", synthetic=True, lang=lang)
 
@@ -305,6 +330,112 @@ def _gains_map(lang: Lang) -> Figure:
     return fig
 
 
+def _envelopes():
+    from functools import cache
+
+    @cache
+    def solved():
+        from cgresearch import paths
+        from cgresearch.allocation import compare, load_scenario, solve_envelopes
+        from cgresearch.data.districts import load_districts
+
+        districts = load_districts()
+        scenario = load_scenario(paths.scenarios_dir() / "need_goal_stable.toml")
+        result = solve_envelopes(districts, scenario)
+        # the formula as it is: no floors, caps or year-on-year limits (as chapter 04 draws it)
+        formula = solve_envelopes(
+            districts,
+            dataclasses.replace(
+                scenario, objective="formula", floor_eok=None, cap_eok=None, stability_delta=None
+            ),
+        )
+        return result, compare(formula, result)
+
+    return solved
+
+
+_SOLVED = _envelopes()
+
+
+def _allocation_map(lang: Lang) -> Figure:
+    return alloc.allocation_map(_SOLVED()[0], lang=lang)
+
+
+def _change_map(lang: Lang) -> Figure:
+    return alloc.allocation_map(_SOLVED()[0], "change_eok", lang=lang)
+
+
+def _allocation_bars(lang: Lang) -> Figure:
+    return alloc.allocation_bars(_SOLVED()[0], lang=lang)
+
+
+def _comparison_bars(lang: Lang) -> Figure:
+    return alloc.comparison_bars(_SOLVED()[1], lang=lang)
+
+
+def _comparison_map(lang: Lang) -> Figure:
+    return alloc.comparison_map(_SOLVED()[1], lang=lang)
+
+
+def _equity_frontier(lang: Lang) -> Figure:
+    frontier = pd.DataFrame(
+        {
+            "max_per_capita_ratio": [3.0, 2.0, 1.2],
+            "status": ["optimal", "optimal", "infeasible"],
+            "objective_value": [1.0, 4.0, float("nan")],
+            "objective_label": ["x"] * 3,
+        }
+    )
+    frontier["objective_label"] = alloc.objective_name("equal_adjustment", lang)
+    return alloc.frontier_chart(frontier, lang=lang)
+
+
+def _sweep_results():
+    rows = []
+    for point, (floor, ratio) in enumerate([(4, 10.0), (8, 10.0), (4, 3.5), (8, 3.5)]):
+        for draw in range(2):
+            for code, ko, en, a in [
+                (11110, "종로구", "Jongno-gu", 4.0),
+                (11140, "중구", "Jung-gu", 0.5),
+            ]:
+                amount = a + floor + draw * 0.1
+                rows.append(
+                    {
+                        "scenario_id": point * 2 + draw,
+                        "point": point,
+                        "draw": draw,
+                        "param.floor_eok": floor,
+                        "param.max_per_capita_ratio": ratio,
+                        "status": "optimal",
+                        "message": "",
+                        "conflicts": "",
+                        "adm_code": code,
+                        "name_ko": ko,
+                        "name_en": en,
+                        "amount_eok": amount,
+                        "target_eok": a + 6,
+                        "per_capita_krw": amount * 1000,
+                        "metric.gini": 0.1 + 0.01 * point,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _sweep_frontier(lang: Lang) -> Figure:
+    from cgresearch.sweeps.analysis import equity_efficiency_frontier
+
+    frontier = equity_efficiency_frontier(_sweep_results())
+    return sw.frontier_chart(frontier, color_by="param.floor_eok", synthetic=False, lang=lang)
+
+
+def _mc_ranges(lang: Lang) -> Figure:
+    from cgresearch.sweeps.analysis import monte_carlo_ranges
+
+    return sw.mc_range_chart(
+        monte_carlo_ranges(_sweep_results(), point=0), synthetic=False, lang=lang
+    )
+
+
 #: One line per figure function of the package: (name, draw(lang) -> Figure).
 FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("survey.likert_bars", _likert),
@@ -330,6 +461,15 @@ FIGURES: list[tuple[str, Callable[[Lang], Figure]]] = [
     ("pb.pb_series_chart", _pb_series),
     ("pb.rule_comparison_chart", _rule_comparison),
     ("pb.gains_map", _gains_map),
+    ("sweeps.tornado_chart(objective levels)", _tornado_objectives),
+    ("sweeps.frontier_chart", _sweep_frontier),
+    ("sweeps.mc_range_chart", _mc_ranges),
+    ("allocation.allocation_map", _allocation_map),
+    ("allocation.allocation_map(change)", _change_map),
+    ("allocation.allocation_bars", _allocation_bars),
+    ("allocation.comparison_bars", _comparison_bars),
+    ("allocation.comparison_map", _comparison_map),
+    ("allocation.frontier_chart", _equity_frontier),
 ]
 
 
@@ -470,3 +610,14 @@ def test_figure_files_are_written_readable_like_tables(tmp_path):
     finally:
         os.umask(old)
     assert [oct(p.stat().st_mode & 0o777) for p in written] == ["0o644", "0o644"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_tornado_level_names_stay_inside_the_axes_and_off_the_tick_labels(lang):
+    fig, _ = _draw(_tornado_objectives, lang)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, (text.get_text(), box, frame)

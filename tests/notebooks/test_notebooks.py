@@ -134,10 +134,10 @@ def test_04_envelopes_meet_the_total_floor_cap_and_stability_limits_set_in_the_p
     assert (amounts >= 7 - 1e-6).all()
     assert (amounts <= 13 + 1e-6).all()
     assert ((amounts - 10).abs() <= 0.3 * 10 + 1e-6).all()
-    table = pd.read_csv(run / "tables" / "allocation.csv")
-    assert table["amount_eok"].sum() == pytest.approx(240.0, abs=1e-4)
+    table = pd.read_csv(run / "tables" / "allocation.csv")  # Korean edition: headers with units
+    assert table["배분액(억원)"].sum() == pytest.approx(240.0, abs=1e-4)
     # the Gini of per-capita amounts in the table, computed here as mean |xi - xj| / (2 mean)
-    pc = table["per_capita_krw"].to_numpy(dtype=float)
+    pc = table["1인당 배분액(원)"].to_numpy(dtype=float)
     gini = abs(pc[:, None] - pc[None, :]).mean() / (2 * pc.mean())
     assert keys["gini"] == pytest.approx(gini, abs=1e-6)
 
@@ -151,13 +151,16 @@ def test_05_selection_respects_envelopes_and_pb_max_welfare_is_the_best_affordab
     keys = _keys(run)
     spend = pd.read_csv(run / "tables" / "spend_by_gu.csv")
     funded = pd.read_csv(run / "tables" / "funded_proposals.csv")
-    # need_goal_stable splits 250억원 = 25,000 million KRW; half of it is open to proposals
-    assert spend["envelope"].sum() == pytest.approx(12_500, abs=1e-6)
-    assert (spend["spent"] <= spend["envelope"] + 1e-6).all()
+    # need_goal_stable splits 250억원; half of it is open to proposals: 125억원 (tables in 억원)
+    envelope, spent = spend["제안 사업 배정액(억원)"], spend["선정 사업 집행액(억원)"]
+    assert envelope.sum() == pytest.approx(125, abs=1e-8)
+    assert (spent <= envelope + 1e-8).all()
     assert keys["n_proposals"] == 200
     assert keys["n_funded"] == len(funded)
-    assert keys["objective"] == pytest.approx((funded["score"] * funded["funded_share"]).sum())
-    assert keys["spent_mkrw"] == pytest.approx(funded["funded_cost"].sum(), abs=1e-6)
+    share = funded["사업비 중 지원 비율(%)"] / 100
+    assert keys["objective"] == pytest.approx((funded["점수(점)"] * share).sum())
+    # 1억원 = 100 million KRW
+    assert keys["spent_mkrw"] == pytest.approx(funded["지원액(억원)"].sum() * 100, abs=1e-6)
     # Max-welfare on Mirów: the affordable subset of its 10 projects with most points, found here
     # by enumerating all 1,024 subsets.
     election = read_pb(paths.raw_data_dir() / "pabulib" / "Poland_Czestochowa_2020_Mirow.pb")
@@ -246,11 +249,14 @@ def test_06_sweep_counts_and_least_regret_pick_equal_direct_solves_of_every_smok
     fit_only = (crit[0].max(axis=0) - crit[0]).max(axis=1)
     assert regret[pick] <= regret[int(np.argmin(fit_only))]
     # The recorded Monte Carlo range of the pick: min and max of each district over the draws.
-    ranges = pd.read_csv(run / "tables" / "robust_pick_ranges.csv").sort_values("adm_code")
+    ranges = pd.read_csv(run / "tables" / "robust_pick_ranges.csv").sort_values("자치구 코드")
     direct = np.array([amounts[pick, d] for d in range(draws)])
     order = np.argsort(districts["adm_code"].to_numpy())
-    np.testing.assert_allclose(ranges["min"], direct.min(axis=0)[order], atol=1e-6)
-    np.testing.assert_allclose(ranges["max"], direct.max(axis=0)[order], atol=1e-6)
+    np.testing.assert_allclose(ranges["최소 배분액(억원)"], direct.min(axis=0)[order], atol=1e-6)
+    np.testing.assert_allclose(ranges["최대 배분액(억원)"], direct.max(axis=0)[order], atol=1e-6)
+    # the Korean edition's page never prints a staging folder or a raw scenario name
+    shown = _outputs(run / "06_scenario_whatifs.ipynb")
+    assert ".staging" not in shown and "need_goal_stable" not in shown
 
 
 def _independent_cg_index(year: int, seed: int) -> pd.Series:
@@ -444,3 +450,33 @@ def test_08_series_equal_the_facts_file_and_rules_recount_from_the_saved_ballots
     assert not math.isnan(keys["envelopes_eok"])
     assert (run / "figures" / "pb_series.png").is_file()
     assert (run / "figures" / "gains_mes_greedy.png").is_file()
+
+
+def test_04_in_english_reports_the_same_envelopes_with_english_headers_and_no_raw_names(
+    report, tmp_path_factory
+):
+    english = run_report(
+        ["04"],
+        params_dir=SMOKE_PARAMS,
+        notebooks_dir=paths.notebooks_dir(),
+        out_dir=tmp_path_factory.mktemp("en04") / "outputs",
+        quiet=True,
+        lang="en",
+    )
+    assert english.ok, english.describe()
+    run = english.out_dir / "04_district_envelopes"
+    if not run.is_dir():  # the English edition's folder
+        run = english.out_dir / "en" / "04_district_envelopes"
+    assert _keys(run) == _keys(_run(report, "04_district_envelopes"))
+    table = pd.read_csv(run / "tables" / "allocation.csv")
+    assert table["Allocation (100 million KRW)"].sum() == pytest.approx(240.0, abs=1e-4)
+    assert not any("_eok" in c or c == "adm_code" for c in table.columns)
+    shown = _outputs(run / "04_district_envelopes.ipynb")
+    assert "Need formula with equal adjustment" in shown  # the scenario's English title
+    assert "need_goal_stable" not in shown and ".staging" not in shown
+
+
+def _outputs(notebook: Path) -> str:
+    """What an executed notebook shows a reader: the text of every cell's outputs."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return json.dumps([c.get("outputs", []) for c in cells], ensure_ascii=False)

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from cgresearch.report.keyfigures import read_key_figures, record_key_figures
+from cgresearch.report.keyfigures import key_figure_rows, read_key_figures, record_key_figures
 
 
 def test_key_figures_merge_across_calls_and_convert_numpy_scalars(tmp_path):
@@ -58,3 +58,23 @@ def test_the_readers_rows_name_07_and_08_figures_and_format_each_by_its_unit():
     }
     korean = dict(key_figure_rows({"path_gu": 11200, "year": 2023}, "ko"))
     assert korean == {"경로를 보인 자치구": "성동구", "평가 연도": "2023"}
+
+
+def test_envelope_and_sweep_key_figures_read_as_words_with_scenarios_by_title():
+    figures = {
+        "scenario": "need_goal_stable",
+        "status": "optimal",
+        "amounts_eok": {"종로구": 8.0},
+        "pb": {"max-welfare": {"n_funded": 3}},
+        "mc_seed": 20261123,
+        "robust_overrides": {"floor_eok": 4, "objective": "proportional"},
+    }
+    rows = dict(key_figure_rows(figures, "ko"))
+    assert rows["시나리오"].startswith("수요 공식")  # the scenario's Korean title, not its name
+    assert rows["풀이 상태"] == "최적해"
+    assert rows["배분액 · 종로구"] == "8.00억원"
+    assert rows["주민참여예산 선정 규칙 · 후생 최대화(MIP) · 선정 사업 수"] == "3"
+    assert rows["몬테카를로 추출의 시드"] == "20261123"
+    assert rows["후회가 가장 작은 조합의 매개변수 · 구별 하한(억원)"] == "4"
+    english = key_figure_rows(figures, "en")
+    assert not any("_" in name or "_" in value for name, value in english)
