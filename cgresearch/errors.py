@@ -1,12 +1,26 @@
-"""Errors a user can act on.
+"""Errors a user can act on, in the user's language.
 
 Every module raises a subclass of :class:`CGResearchError` for bad input or an impossible request;
 the command line and the report runner print its message (never a traceback) and exit non-zero.
 A message says what is wrong, where (file, row, column, constraint) and what to do.
 
+An error raised with a message template and its fields (:meth:`CGResearchError.of`) can be
+printed in any language of the catalogue: ``str(exc)`` is the English text (logs, tests),
+``exc.localized("ko")`` the Korean one when the catalogue has the template, else the English
+text. The template is the message id, as for :func:`cgresearch.i18n.tr`, so it must be a literal
+string (never an f-string): the catalogue test extracts ``of(...)``, ``msg(...)`` and
+``N_(...)`` calls. A field may itself be a :class:`Msg` (or a list of them, joined with "; "),
+or another error: it is localised with the message. An error raised with a plain string (most
+raise sites, for now) prints as it is in every language.
+
 Examples
 --------
 >>> from cgresearch.errors import InputError
+>>> err = InputError.of("{file}: no such file; check the path", file="survey.csv")
+>>> str(err)
+'survey.csv: no such file; check the path'
+>>> err.localized("ko")
+'survey.csv: 파일이 없습니다. 경로를 확인하세요'
 >>> str(InputError("districts.csv, row 3, column 'name_ko': unknown district '종노구'"))
 "districts.csv, row 3, column 'name_ko': unknown district '종노구'"
 """
@@ -14,20 +28,111 @@ Examples
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Self
+
+from cgresearch.catalogue import translations
 
 __all__ = [
     "CGResearchError",
     "CGResearchWarning",
     "InputError",
     "ModelError",
+    "Msg",
+    "N_",
     "ParameterError",
     "closest_match",
+    "localized",
+    "msg",
 ]
 
 
+@dataclass(frozen=True)
+class Msg:
+    """A message template and its fields: English by ``str()``, any language by
+    :meth:`localized`.
+
+    Examples
+    --------
+    >>> m = msg("row {row} has {actual} fields but the header has {expected}", row=4,
+    ...         actual=3, expected=5)
+    >>> str(m)
+    'row 4 has 3 fields but the header has 5'
+    """
+
+    template: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+    def localized(self, lang: str = "ko") -> str:
+        """Return the message in ``lang`` (English when the catalogue lacks the template)."""
+        text = self.template if lang == "en" else translations(lang).get(self.template)
+        if text is None:
+            text = self.template
+        values = {k: localized(v, lang) for k, v in self.fields.items()}
+        return text.format(**values) if values else text
+
+    def __str__(self) -> str:
+        return self.localized("en")
+
+
+def msg(template: str, /, **fields: object) -> Msg:
+    """Return a :class:`Msg`: a part of an error message, translated with the message."""
+    return Msg(template, fields)
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark for translation")
+    """Mark a literal text (e.g. a schema rule) for the catalogue; return it unchanged.
+
+    >>> N_("weight must be positive (N_h / n_h)")
+    'weight must be positive (N_h / n_h)'
+    """
+    return text
+
+
+def localized(value: object, lang: str = "ko") -> object:
+    """Return ``value`` in ``lang`` when it is a message (:class:`Msg`, an error, a list of
+    messages joined with "; ", or a marked text the catalogue holds); other values unchanged."""
+    if isinstance(value, Msg | CGResearchError):
+        return value.localized(lang)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Msg) for v in value):
+        return "; ".join(v.localized(lang) for v in value)
+    return value
+
+
 class CGResearchError(Exception):
-    """Base class of every error that cgresearch reports to a user in plain words."""
+    """Base class of every error that cgresearch reports to a user in plain words.
+
+    Raise it with a plain English text (``InputError("...")``) or, to let the user read it in
+    their language, with a template and fields (``InputError.of("{file}: ...", file=...)``).
+    """
+
+    #: The template and fields when raised with :meth:`of`, else None.
+    message: Msg | None = None
+
+    @classmethod
+    def of(cls, template: str, /, **fields: object) -> Self:
+        """Return an error of this class whose text is ``template`` formatted with ``fields``.
+
+        ``template`` is a literal English text with ``{name}`` placeholders (``{value!r}``
+        allowed); its translation comes from the catalogue.
+
+        Examples
+        --------
+        >>> ParameterError.of("unknown key {key!r}", key="totl").localized("en")
+        "unknown key 'totl'"
+        """
+        message = Msg(template, fields)
+        exc = cls(str(message))
+        exc.message = message
+        return exc
+
+    def localized(self, lang: str = "ko") -> str:
+        """Return the message in ``lang``: the catalogue's translation of the template when it
+        has one, else the English text (always the English text for a plain-string error)."""
+        if self.message is None or lang == "en":
+            return str(self)
+        return self.message.localized(lang)
 
 
 class CGResearchWarning(UserWarning):

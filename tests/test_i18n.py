@@ -15,13 +15,17 @@ from cgresearch.i18n import _translations, check_lang, tr
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: The calls whose first argument is a message id: tr, error templates (ParameterError.of,
+#: msg) and marked rule texts (N_).
+_KEYWORDS = {"tr": (1,), "of": (1,), "msg": (1,), "N_": (1,)}
+
 
 def _extracted(folders: tuple[Path, ...] = (ROOT / "cgresearch", ROOT / "notebooks")) -> dict:
     """Every literal message passed to ``tr`` in the package and the notebooks, with its place."""
     found: dict[str, str] = {}
     for folder in folders:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            folder, method_map=[("**.py", "python")], keywords={"tr": (1,)}
+            folder, method_map=[("**.py", "python")], keywords=_KEYWORDS
         ):
             if isinstance(message, str):
                 found.setdefault(message, f"{folder.name}/{filename}:{lineno}")

@@ -104,8 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command
     try:
         args.lang = resolve_lang(args.lang)  # --lang, else $CGRESEARCH_LANG, else ko
-    except CGResearchError as exc:  # --lang fr: one plain line (in English: no language yet)
-        print(f"cgresearch {command}: error: {exc}", file=sys.stderr)
+    except CGResearchError as exc:
+        # --lang fr: the reader's language is unknown, so one line in Korean and in English
+        # (Korean alone when $CGRESEARCH_LANG itself is the bad value)
+        korean = tr("cgresearch {command}: error: {message}", "ko", command=command,
+                    message=exc.localized("ko"))
+        english = f"cgresearch {command}: error: {exc}"
+        print(korean if korean == english else f"{korean} / {english}", file=sys.stderr)
         return 2
     lang: Lang = args.lang
     try:
@@ -121,8 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 141
     except CGResearchError as exc:
+        message = exc.localized(lang)  # the catalogue's translation, else the English text
         print(
-            tr("cgresearch {command}: error: {message}", lang, command=command, message=exc),
+            tr("cgresearch {command}: error: {message}", lang, command=command, message=message),
             file=sys.stderr,
         )
         return 2

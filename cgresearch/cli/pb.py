@@ -47,7 +47,9 @@ def _run_pb(args: argparse.Namespace) -> int:
     from cgresearch.errors import ParameterError
 
     if args.completion and args.rule != "mes":
-        raise ParameterError(f"--completion applies to --rule mes only (rule is {args.rule})")
+        raise ParameterError.of(
+            "--completion applies to --rule mes only (rule is {rule})", rule=args.rule
+        )
     election = read_pb(args.file)
     outcome = pb_outcome(election, args.rule, completion=args.completion)
     audit = audit_outcome(election, outcome.selected) if args.audit else None

@@ -50,8 +50,9 @@ def _run_sweep(args: argparse.Namespace) -> int:
     from cgresearch.sweeps import estimate_sweep_file, run_sweep
 
     if args.batch_size is not None and args.batch_size < 1:
-        raise ParameterError(
-            f"--batch-size {args.batch_size}: give at least 1 scenario per task, or leave it out"
+        raise ParameterError.of(
+            "--batch-size {size}: give at least 1 scenario per task, or leave it out",
+            size=args.batch_size,
         )
     if args.out and not os.path.isdir(args.out):
         # a file, a path below a file, or an unwritable place (an existing sweep folder is fine:
