@@ -29,18 +29,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Self
 
 from cgresearch.catalogue import translations
 
 __all__ = [
+    "N_",
     "CGResearchError",
     "CGResearchWarning",
     "InputError",
     "ModelError",
     "Msg",
-    "N_",
     "ParameterError",
     "closest_match",
     "localized",
@@ -48,21 +47,34 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Msg:
-    """A message template and its fields: English by ``str()``, any language by
-    :meth:`localized`.
+class Msg(str):
+    """A message template and its fields: a ``str`` whose value is the English text, with
+    :meth:`localized` for any language of the catalogue.
+
+    Being a string, a :class:`Msg` goes wherever a message text went before (a
+    :class:`~cgresearch.data.schemas.Problem`'s rule, comparisons, ``startswith``).
 
     Examples
     --------
-    >>> m = msg("row {row} has {actual} fields but the header has {expected}", row=4,
-    ...         actual=3, expected=5)
-    >>> str(m)
-    'row 4 has 3 fields but the header has 5'
+    >>> m = msg("{file}: no such file; check the path", file="survey.csv")
+    >>> m
+    'survey.csv: no such file; check the path'
+    >>> m.localized("ko")
+    'survey.csv: 파일이 없습니다. 경로를 확인하세요'
+    >>> m.startswith("survey.csv")
+    True
     """
 
     template: str
-    fields: Mapping[str, object] = field(default_factory=dict)
+    fields: Mapping[str, object]
+
+    def __new__(cls, template: str, fields: Mapping[str, object] | None = None) -> Self:
+        fields = dict(fields or {})
+        values = {k: localized(v, "en") for k, v in fields.items()}
+        obj = super().__new__(cls, template.format(**values) if values else template)
+        obj.template = template
+        obj.fields = fields
+        return obj
 
     def localized(self, lang: str = "ko") -> str:
         """Return the message in ``lang`` (English when the catalogue lacks the template)."""
@@ -72,16 +84,13 @@ class Msg:
         values = {k: localized(v, lang) for k, v in self.fields.items()}
         return text.format(**values) if values else text
 
-    def __str__(self) -> str:
-        return self.localized("en")
-
 
 def msg(template: str, /, **fields: object) -> Msg:
     """Return a :class:`Msg`: a part of an error message, translated with the message."""
     return Msg(template, fields)
 
 
-def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark for translation")
+def N_(text: str) -> str:
     """Mark a literal text (e.g. a schema rule) for the catalogue; return it unchanged.
 
     >>> N_("weight must be positive (N_h / n_h)")
@@ -91,8 +100,9 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark for translatio
 
 
 def localized(value: object, lang: str = "ko") -> object:
-    """Return ``value`` in ``lang`` when it is a message (:class:`Msg`, an error, a list of
-    messages joined with "; ", or a marked text the catalogue holds); other values unchanged."""
+    """Return ``value`` in ``lang`` when it is a message (:class:`Msg`, an error raised with
+    :meth:`CGResearchError.of`, or a list of messages, joined with "; "); other values as
+    they are."""
     if isinstance(value, Msg | CGResearchError):
         return value.localized(lang)
     if isinstance(value, list | tuple) and value and all(isinstance(v, Msg) for v in value):
@@ -123,7 +133,7 @@ class CGResearchError(Exception):
         "unknown key 'totl'"
         """
         message = Msg(template, fields)
-        exc = cls(str(message))
+        exc = cls(str.__str__(message))
         exc.message = message
         return exc
 

@@ -15,7 +15,8 @@ is the message id, and ``exc.localized(lang)`` looks them up in the same catalog
 
 Keeping the catalogue whole::
 
-    pybabel extract -k tr -k of -k msg -k N_ -o cgresearch/locale/cgresearch.pot cgresearch notebooks
+    pybabel extract -k tr -k of -k msg -k N_ -o cgresearch/locale/cgresearch.pot \
+        cgresearch notebooks
     pybabel update -i cgresearch/locale/cgresearch.pot -d cgresearch/locale -D cgresearch -l ko
 
 ``tests/test_i18n.py`` fails on any ``tr`` message without a Korean translation. Only literal

@@ -107,8 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CGResearchError as exc:
         # --lang fr: the reader's language is unknown, so one line in Korean and in English
         # (Korean alone when $CGRESEARCH_LANG itself is the bad value)
-        korean = tr("cgresearch {command}: error: {message}", "ko", command=command,
-                    message=exc.localized("ko"))
+        korean = tr(
+            "cgresearch {command}: error: {message}",
+            "ko",
+            command=command,
+            message=exc.localized("ko"),
+        )
         english = f"cgresearch {command}: error: {exc}"
         print(korean if korean == english else f"{korean} / {english}", file=sys.stderr)
         return 2
