@@ -114,7 +114,8 @@ class CGResearchError(Exception):
     """Base class of every error that cgresearch reports to a user in plain words.
 
     Raise it with a plain English text (``InputError("...")``) or, to let the user read it in
-    their language, with a template and fields (``InputError.of("{file}: ...", file=...)``).
+    their language, with a template and fields (``InputError.of("{file}: ...", file=...)``,
+    or ``InputError(msg(...))`` with a message built elsewhere).
     """
 
     #: The template and fields when raised with :meth:`of`, else None.
@@ -140,9 +141,12 @@ class CGResearchError(Exception):
     def localized(self, lang: str = "ko") -> str:
         """Return the message in ``lang``: the catalogue's translation of the template when it
         has one, else the English text (always the English text for a plain-string error)."""
-        if self.message is None or lang == "en":
+        message = self.message
+        if message is None and len(self.args) == 1 and isinstance(self.args[0], Msg):
+            message = self.args[0]  # raised as InputError(msg(...))
+        if message is None or lang == "en":
             return str(self)
-        return self.message.localized(lang)
+        return message.localized(lang)
 
 
 class CGResearchWarning(UserWarning):

@@ -52,7 +52,7 @@ from cgresearch.data.schemas import (
     validate_frame,
 )
 from cgresearch.data.tables import _as_text, _map_unique, _text_column, read_table
-from cgresearch.errors import closest_match
+from cgresearch.errors import N_, closest_match, msg
 from cgresearch.vocabulary import FUNDING_SOURCES, RESPONDENT_GROUPS
 
 __all__ = [
@@ -90,7 +90,7 @@ class _Cleaner:
     def require(self, *columns: str) -> bool:
         missing = [c for c in columns if c not in self.df.columns]
         for c in missing:
-            self.add(None, c, None, "required column is missing")
+            self.add(None, c, None, N_("required column is missing"))
         return not missing
 
     def numeric(self, column: str) -> pd.Series:
@@ -103,7 +103,7 @@ class _Cleaner:
             num = pd.to_numeric(raw.astype(object), errors="coerce").astype("float64")
         bad = (raw.notna().to_numpy() & num.isna().to_numpy()) | np.isinf(num.to_numpy())
         for i in np.flatnonzero(bad):
-            self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
+            self.add(int(i), column, raw.iloc[i], N_("must be a (finite) number"))
         return num.where(~np.isinf(num))
 
     def _text(self, values: pd.Series) -> pd.Series:
@@ -194,11 +194,20 @@ class _Cleaner:
         for i in np.flatnonzero(out.isna().to_numpy()):
             key = keys.iloc[i]
             if pd.isna(key):
-                self.add(int(i), column, None, "value is missing")
+                self.add(int(i), column, None, N_("value is missing"))
             else:
                 close = closest_match(str(key).lower(), accept)
-                hint = f" (did you mean '{accept[close]}'?)" if close else ""
-                self.add(int(i), column, key, f"must be one of {', '.join(terms)}{hint}")
+                allowed = ", ".join(terms)
+                rule = (
+                    msg(
+                        "must be one of {codes} (did you mean '{hint}'?)",
+                        codes=allowed,
+                        hint=accept[close],
+                    )
+                    if close
+                    else msg("must be one of {codes}", codes=allowed)
+                )
+                self.add(int(i), column, key, rule)
         return out.astype(pd.StringDtype(na_value=np.nan))
 
     def boolean(self, column: str) -> pd.Series:
@@ -217,7 +226,7 @@ class _Cleaner:
             if k in truth or k in falsity:
                 out.append(truth.get(k, False))
             else:
-                self.add(i, column, key, "must be true/false (or 1/0, yes/no)")
+                self.add(i, column, key, N_("must be true/false (or 1/0, yes/no)"))
                 out.append(False)
         return pd.Series(out, index=self.df.index, dtype=bool)
 
