@@ -149,7 +149,7 @@ def test_each_kind_of_bad_input_exits_2_naming_the_culprit_and_writes_nothing(
     outputs_before = (
         sorted(p.name for p in outputs_dir().iterdir()) if outputs_dir().is_dir() else []
     )
-    rc = cli.main([a.format(**places) for a in argv])
+    rc = cli.main(["--lang", "en", *(a.format(**places) for a in argv)])
     err = capsys.readouterr().err
     assert rc == 2, kind
     assert re.search(culprit, err), (kind, err)

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from cgresearch.allocation.scenario_text import read_scenario_text, unreadable_number
-from cgresearch.errors import ParameterError, closest_match
+from cgresearch.errors import ParameterError, closest_match, msg
 
 __all__ = [
     "FORMULA_RULES",
@@ -79,8 +79,13 @@ PerDistrict = float | dict[str, float] | None
 
 
 def _closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` or ``""``: a message part, translated with its message."""
     match = closest_match(word, choices, cutoff=0.4)
-    return f" (did you mean '{match}'?)" if match else ""
+    return msg(" (did you mean '{match}'?)", match=match) if match else ""
+
+
+#: "file: error" reads the same in every language (the error inside is translated).
+_IN_FILE = "{file}: {error}"
 
 
 #: The largest amount a scenario may name, 억원 (1,000조원: above Korea's whole national budget);
@@ -97,9 +102,12 @@ def _limit(key: str) -> float:
 
 def _num(name: str, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ParameterError(
-            f"scenario '{name}': {key} = {_short(value)} is not a number: give a number (억원 "
-            "unless the key says otherwise)"
+        raise ParameterError.of(
+            "scenario '{name}': {key} = {value} is not a number: give a number (억원 unless the "
+            "key says otherwise)",
+            name=name,
+            key=key,
+            value=_short(value),
         )
     limit = _limit(key)
     try:
@@ -108,13 +116,16 @@ def _num(name: str, key: str, value: Any) -> float:
         out = math.inf
     if not math.isfinite(out) or abs(out) > limit:
         accepted = (
-            f"from 0 to {limit:,.0f} 억원"
+            msg("from 0 to {limit:,.0f} 억원", limit=limit)
             if limit == MAX_AMOUNT_EOK
-            else f"between {-limit:,.0f} and {limit:,.0f}"
+            else msg("between {low:,.0f} and {limit:,.0f}", low=-limit, limit=limit)
         )
-        raise ParameterError(
-            f"scenario '{name}': {key} = {_short(value)} is out of range: give a finite number "
-            f"{accepted}"
+        raise ParameterError.of(
+            "scenario '{name}': {key} = {value} is out of range: give a finite number {accepted}",
+            name=name,
+            key=key,
+            value=_short(value),
+            accepted=accepted,
         )
     return out
 
@@ -133,18 +144,26 @@ def _per_district(name: str, key: str, value: Any, *, allow_none: bool = True) -
     if value is None:
         if allow_none:
             return None
-        raise ParameterError(f"scenario '{name}': {key} is required")
+        raise ParameterError.of("scenario '{name}': {key} is required", name=name, key=key)
     if isinstance(value, Mapping):
         table = {str(k): _num(name, f"{key}.{k}", v) for k, v in value.items()}
         for k, v in table.items():
             if v < 0:
-                raise ParameterError(
-                    f"scenario '{name}': {key}.{k} = {v} is negative: amounts are 억원 ≥ 0"
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value} is negative: amounts are 억원 ≥ 0",
+                    name=name,
+                    key=f"{key}.{k}",
+                    value=v,
                 )
         return table
     v = _num(name, key, value)
     if v < 0:
-        raise ParameterError(f"scenario '{name}': {key} = {v} is negative: amounts are 억원 ≥ 0")
+        raise ParameterError.of(
+            "scenario '{name}': {key} = {value} is negative: amounts are 억원 ≥ 0",
+            name=name,
+            key=key,
+            value=v,
+        )
     return v
 
 
@@ -301,15 +320,20 @@ class Scenario:
         set_(self, "name", name)
         budget = _num(name, "total_budget_eok", self.total_budget_eok)
         if budget < 0:
-            raise ParameterError(
-                f"scenario '{name}': total_budget_eok = {budget:g} is negative: give the total "
-                "to split in 억원 (e.g. 250)"
+            raise ParameterError.of(
+                "scenario '{name}': total_budget_eok = {budget:g} is negative: give the total to "
+                "split in 억원 (e.g. 250)",
+                name=name,
+                budget=budget,
             )
         set_(self, "total_budget_eok", budget)
         if self.objective not in OBJECTIVES:
-            raise ParameterError(
-                f"scenario '{name}': objective = {self.objective!r} is unknown: use one of "
-                f"{', '.join(OBJECTIVES)}{_closest(self.objective, OBJECTIVES)}"
+            raise ParameterError.of(
+                "scenario '{name}': objective = {value!r} is unknown: use one of {known}{hint}",
+                name=name,
+                value=self.objective,
+                known=", ".join(OBJECTIVES),
+                hint=_closest(self.objective, OBJECTIVES),
             )
         if self.formula_rule not in FORMULA_RULES:
             raise ParameterError(
@@ -324,9 +348,13 @@ class Scenario:
         weights = {}
         for k, v in self.weights.items():
             if k not in INDICATORS:
-                raise ParameterError(
-                    f"scenario '{name}': weights.{k} names an unknown indicator"
-                    f"{_closest(k, tuple(INDICATORS))}: use {', '.join(INDICATORS)}"
+                raise ParameterError.of(
+                    "scenario '{name}': weights.{key} names an unknown indicator{hint}: use "
+                    "{known}",
+                    name=name,
+                    key=k,
+                    hint=_closest(k, tuple(INDICATORS)),
+                    known=", ".join(INDICATORS),
                 )
             w = _num(name, f"weights.{k}", v)
             if w < 0:
@@ -335,9 +363,12 @@ class Scenario:
         declared = _num(name, "weights_sum", self.weights_sum)
         total = sum(weights.values())
         if declared <= 0 or abs(total - declared) > _TOL * max(1.0, declared):
-            raise ParameterError(
-                f"scenario '{name}': weights sum to {total:.6g}, not the declared weights_sum = "
-                f"{declared:g}: change the weights or weights_sum so that they agree"
+            raise ParameterError.of(
+                "scenario '{name}': weights sum to {total:.6g}, not the declared weights_sum = "
+                "{declared:g}: change the weights or weights_sum so that they agree",
+                name=name,
+                total=total,
+                declared=declared,
             )
         set_(self, "weights", weights)
         set_(self, "weights_sum", declared)
@@ -355,9 +386,12 @@ class Scenario:
             set_(self, key, _per_district(name, key, getattr(self, key)))
         if isinstance(self.floor_eok, float) and isinstance(self.cap_eok, float):
             if self.floor_eok > self.cap_eok:
-                raise ParameterError(
-                    f"scenario '{name}': floor_eok = {self.floor_eok:g} is above cap_eok = "
-                    f"{self.cap_eok:g}: lower the floor or raise the cap"
+                raise ParameterError.of(
+                    "scenario '{name}': floor_eok = {floor:g} is above cap_eok = {cap:g}: lower "
+                    "the floor or raise the cap",
+                    name=name,
+                    floor=self.floor_eok,
+                    cap=self.cap_eok,
                 )
         if self.stability_delta is not None:
             delta = _num(name, "stability_delta", self.stability_delta)
@@ -411,8 +445,12 @@ class Scenario:
             lo = _num(name, f"tiers.{grade}[0]", rng[0])
             hi = _num(name, f"tiers.{grade}[1]", rng[1])
             if lo < 0 or lo > hi:
-                raise ParameterError(
-                    f"scenario '{name}': tiers.{grade} = [{lo:g}, {hi:g}] needs 0 ≤ min ≤ max"
+                raise ParameterError.of(
+                    "scenario '{name}': tiers.{grade} = [{lo:g}, {hi:g}] needs 0 ≤ min ≤ max",
+                    name=name,
+                    grade=grade,
+                    lo=lo,
+                    hi=hi,
                 )
             tiers[str(grade)] = (lo, hi)
         set_(self, "tiers", tiers)
@@ -459,9 +497,12 @@ class Scenario:
                     "0.01 for 100만원)"
                 )
             if unit > budget:
-                raise ParameterError(
-                    f"scenario '{name}': rounding_unit_eok = {unit:g}억원 is larger than the "
-                    f"total of {budget:g}억원: use a smaller unit (e.g. 0.01 for 100만원)"
+                raise ParameterError.of(
+                    "scenario '{name}': rounding_unit_eok = {unit:g}억원 is larger than the total "
+                    "of {budget:g}억원: use a smaller unit (e.g. 0.01 for 100만원)",
+                    name=name,
+                    unit=unit,
+                    budget=budget,
                 )
             units = budget / unit
             if abs(units - round(units)) > 1e-6 * max(1.0, units):
@@ -501,13 +542,18 @@ class Scenario:
         label = d.get("name", source or "?")
         for key in d:
             if key not in known:
-                raise ParameterError(
-                    f"scenario '{label}': unknown key '{key}'{_closest(key, known)}; known keys: "
-                    f"{', '.join(known)}"
+                raise ParameterError.of(
+                    "scenario '{name}': unknown key '{key}'{hint}; known keys: {known}",
+                    name=label,
+                    key=key,
+                    hint=_closest(key, known),
+                    known=", ".join(known),
                 )
         for key in ("name", "total_budget_eok"):
             if key not in d:
-                raise ParameterError(f"scenario '{label}': the key '{key}' is required")
+                raise ParameterError.of(
+                    "scenario '{name}': the key '{key}' is required", name=label, key=key
+                )
         kwargs = {k: v for k, v in d.items()}
         if "tiers" in kwargs and isinstance(kwargs["tiers"], Mapping):
             kwargs["tiers"] = {
@@ -564,9 +610,13 @@ class Scenario:
         for key, value in overrides.items():
             head, _, rest = str(key).partition(".")
             if head not in known:
-                raise ParameterError(
-                    f"scenario '{self.name}': cannot override unknown key '{key}'"
-                    f"{_closest(head, known)}; known keys: {', '.join(known)}"
+                raise ParameterError.of(
+                    "scenario '{name}': cannot override unknown key '{key}'{hint}; known keys: "
+                    "{known}",
+                    name=self.name,
+                    key=key,
+                    hint=_closest(head, known),
+                    known=", ".join(known),
                 )
             if not rest:
                 d[head] = value
@@ -606,12 +656,16 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     p = Path(path)
     if not p.is_file():
-        raise ParameterError(f"scenario file {p} not found: give the path of a .toml file")
+        raise ParameterError.of(
+            "scenario file {file} not found: give the path of a .toml file", file=p
+        )
     text = read_scenario_text(p)
     try:
         d = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"scenario file {p}: not valid TOML: {exc}") from exc
+        raise ParameterError.of(
+            "scenario file {file}: not valid TOML: {reason}", file=p, reason=exc
+        ) from exc
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise ParameterError(
             f"scenario file {p}: {unreadable_number(text, exc, MAX_AMOUNT_EOK)}"
@@ -620,7 +674,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         return Scenario.from_dict(d, source=str(p))
     except ParameterError as exc:
-        raise ParameterError(f"{p}: {exc}") from exc
+        raise ParameterError.of(_IN_FILE, file=p, error=exc) from exc
 
 
 def _district_keys(districts: pd.DataFrame) -> dict[str, int]:
@@ -674,9 +728,13 @@ def resolve_per_district(
         if i is None:
             names = [str(x) for x in districts.get("name_ko", pd.Series(dtype=str))]
             names += [str(x) for x in districts.get("name_en", pd.Series(dtype=str))]
-            raise ParameterError(
-                f"scenario '{scenario}': {key}.{k}: unknown district '{k}'{_closest(k, names)}: "
-                "use a Korean or English gu name or a 5-digit adm_code"
+            raise ParameterError.of(
+                "scenario '{name}': {key}.{district}: unknown district '{district}'{hint}: use a "
+                "Korean or English gu name or a 5-digit adm_code",
+                name=scenario,
+                key=key,
+                district=k,
+                hint=_closest(k, names),
             )
         out[i] = v
     return out

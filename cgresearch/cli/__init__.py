@@ -106,7 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.lang = resolve_lang(args.lang)  # --lang, else $CGRESEARCH_LANG, else ko
     except CGResearchError as exc:
         # --lang fr: the reader's language is unknown, so one line in Korean and in English
-        # (Korean alone when $CGRESEARCH_LANG itself is the bad value)
         korean = tr(
             "cgresearch {command}: error: {message}",
             "ko",

@@ -152,7 +152,7 @@ def test_cli_allocate_of_a_bad_file_is_one_plain_error(tmp_path, capsys):
 
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "b"\ntotal_budget_eok = -1\n', encoding="utf-8")
-    assert main(["allocate", str(bad), "--out", str(tmp_path / "out")]) == 2
+    assert main(["--lang", "en", "allocate", str(bad), "--out", str(tmp_path / "out")]) == 2
     assert "total_budget_eok = -1 is negative" in capsys.readouterr().err
 
 
