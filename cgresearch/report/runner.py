@@ -46,7 +46,7 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
-from cgresearch.i18n import DEFAULT_LANG, check_lang, tr
+from cgresearch.i18n import DEFAULT_LANG, Lang, check_lang, tr
 from cgresearch.report.failures import failure_message
 from cgresearch.report.inputs import check_inputs
 from cgresearch.report.kernels import (
@@ -125,6 +125,8 @@ class ReportResult:
         Wall time of the whole report.
     kernel
         The Jupyter kernel the notebooks ran on.
+    lang
+        The edition's language: what :meth:`describe` and the runs' messages are written in.
     """
 
     runs: tuple[RunResult, ...]
@@ -133,6 +135,7 @@ class ReportResult:
     manifest: Path
     seconds: float
     kernel: str
+    lang: Lang = DEFAULT_LANG
 
     @property
     def ok(self) -> bool:
@@ -158,24 +161,35 @@ class ReportResult:
         )
 
     def describe(self) -> str:
-        """Say what ran, what failed and where the report is."""
+        """Say what ran, what failed and where the report is, in the edition's language."""
         n_ok = sum(r.ok for r in self.runs)
         lines = [
-            f"report: {n_ok} of {len(self.runs)} runs succeeded in {self.seconds:.1f} s "
-            f"(kernel {self.kernel}); open {self.index}"
+            tr(
+                "report: {ok} of {total} runs succeeded in {seconds:.1f} s (kernel {kernel}); "
+                "open {index}",
+                self.lang,
+                ok=n_ok,
+                total=len(self.runs),
+                seconds=self.seconds,
+                kernel=self.kernel,
+                index=self.index,
+            )
         ]
-        lines += [f"FAILED {r.message}" for r in self.runs if not r.ok]
+        lines += [
+            tr("FAILED {message}", self.lang, message=r.message) for r in self.runs if not r.ok
+        ]
         return "\n".join(lines)
 
 
-def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
+def _interrupted(pset: ParameterSet, seconds: float, lang: Lang) -> RunResult:
+    where = tr("{notebook} with {params}", lang, notebook=pset.notebook, params=pset.params_file)
     return RunResult(
         pset.run_id,
         pset.notebook,
         pset.to_dict()["params_file"],
         ok=False,
         seconds=seconds,
-        message=f"{pset.notebook} with {pset.params_file}: interrupted; previous outputs kept",
+        message=tr("{where}: interrupted; previous outputs kept", lang, where=where),
         interrupted=True,
     )
 
@@ -222,6 +236,7 @@ def _execute(
     timeout: int,
     git: dict[str, Any],
     owner: KernelOwner,
+    lang: Lang = DEFAULT_LANG,
 ) -> RunResult:
     import nbformat
     import papermill
@@ -232,7 +247,7 @@ def _execute(
 
     t0 = time.perf_counter()
     if owner.stopped:
-        return _interrupted(pset, 0.0)
+        return _interrupted(pset, 0.0, lang)
     run_stage = staging / pset.run_id
     run_stage.mkdir(parents=True)
     final = out_dir / pset.run_id
@@ -257,14 +272,14 @@ def _execute(
         )
     except (PapermillExecutionError, Exception) as exc:
         if owner.stopped:  # the kernel was killed because the report is stopping
-            return _interrupted(pset, time.perf_counter() - t0)
+            return _interrupted(pset, time.perf_counter() - t0, lang)
         kept: Path | None = None
         if executed_path.is_file():
             failed_dir = out_dir / FAILED_DIR
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / executed_path.name
             os.replace(executed_path, kept)
-        message = failure_message(pset, exc, kept, timeout)
+        message = failure_message(pset, exc, kept, timeout, lang)
         if kept is not None:
             _make_reproducible_file(kept, {str(run_stage): str(final)})
         return RunResult(
@@ -279,7 +294,7 @@ def _execute(
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
     if owner.stopped:
-        return _interrupted(pset, time.perf_counter() - t0)
+        return _interrupted(pset, time.perf_counter() - t0, lang)
     # papermill records the notebook it was given (here an object, with random cell ids): name
     # its file instead
     executed.metadata.setdefault("papermill", {})["input_path"] = str(pset.notebook_path)
@@ -306,10 +321,13 @@ def _execute(
             record["params_file"],
             ok=False,
             seconds=seconds,
-            message=f"{pset.notebook} with {pset.params_file}: {exc}",
+            message=tr(
+                "{notebook} with {params}", lang, notebook=pset.notebook, params=pset.params_file
+            )
+            + f": {exc}",
         )
     if not installed:
-        return _interrupted(pset, seconds)
+        return _interrupted(pset, seconds, lang)
     with contextlib.suppress(FileNotFoundError):
         (out_dir / FAILED_DIR / executed_path.name).unlink()
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)
@@ -415,8 +433,13 @@ def _stop_runs(
             fut.cancel()
         pending = [f for f in futures if not f.done()]
         progress.note(
-            f"stopping: killed {killed} kernel(s); waiting for {len(pending)} run(s) to end; "
-            "no run is installed from now on, earlier outputs are kept"
+            tr(
+                "stopping: killed {killed} kernel(s); waiting for {pending} run(s) to end; no "
+                "run is installed from now on, earlier outputs are kept",
+                progress.lang,
+                killed=killed,
+                pending=len(pending),
+            )
         )
         left = [len(pending)]
         lock = threading.Lock()
@@ -545,6 +568,7 @@ def run_report(
         jobs=min(jobs, len(sets)),
         quiet=bool(quiet),
         stream=stream or sys.stderr,
+        lang=lang,
     )
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy at kernel start
     git = git_state()
@@ -558,7 +582,7 @@ def run_report(
         def one(pset: ParameterSet) -> RunResult:
             progress.started(pset.run_id)
             run_started = datetime.now(UTC).isoformat(timespec="seconds")
-            res = _execute(pset, staging, out, kernel, timeout, git, owner)
+            res = _execute(pset, staging, out, kernel, timeout, git, owner, lang)
             if res.ok:
                 timings[res.run_id] = {"started_utc": run_started, "seconds": round(res.seconds, 3)}
             progress.finished(res.run_id, "interrupted" if res.interrupted else res.ok, res.seconds)
@@ -603,4 +627,5 @@ def run_report(
         manifest=manifest_path,
         seconds=time.perf_counter() - t0,
         kernel=kernel,
+        lang=lang,
     )
