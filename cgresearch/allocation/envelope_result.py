@@ -162,14 +162,14 @@ class EnvelopeResult:
         labels = [] if x is None else list(self.district_columns()["binding"])
         return _explain(self._data, x, self._sol, labels, lang)
 
-    def summary(self, lang: Lang = "en") -> str:
+    def summary(self, lang: Lang = "ko") -> str:
         """Return a short plain-text summary for planners (every gu at a bound is named).
 
         Parameters
         ----------
         lang : {"ko", "en"}
-            Language of the sentences; gu are named in it and amounts are in 억원
-            (``cgresearch.formatting.format_eok``).
+            Language of the sentences (Korean by default); gu are named in it and amounts are
+            in 억원 (``cgresearch.formatting.format_eok``).
 
         Examples
         --------

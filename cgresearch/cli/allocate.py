@@ -36,7 +36,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
     if args.out:  # refused before any work, by name
         check_output_folder(args.out, option="--out")
     result = solve_envelopes(load_districts(), load_scenario(args.scenario))
-    written = write_allocation(result, args.out, figures=not args.no_figures)
+    written = write_allocation(result, args.out, figures=not args.no_figures, lang=args.lang)
     print(result.summary(args.lang))
     print(tr("wrote {n} files to {folder}", args.lang, n=len(written), folder=written[0].parent))
     return 0 if result.ok else 1

@@ -30,6 +30,7 @@ from cgresearch import paths
 from cgresearch.errors import ParameterError
 from cgresearch.figures import style
 from cgresearch.figures.maps import district_map
+from cgresearch.i18n import Lang
 from cgresearch.outputs import staged_folder
 
 __all__ = [
@@ -293,9 +294,12 @@ def _scenario_frame(result: Any) -> pd.DataFrame:
 
 
 def write_allocation(
-    result: Any, outdir: str | Path | None = None, *, figures: bool = True
+    result: Any, outdir: str | Path | None = None, *, figures: bool = True, lang: Lang = "ko"
 ) -> list[Path]:
     """Write an envelope result: CSV, Excel, a text summary and (optionally) figures.
+
+    ``summary.txt`` is in ``lang`` (Korean by default, ``"en"`` for English), as the command
+    line prints it.
 
     Files, under ``outdir`` (default ``outputs/allocation/<scenario name>/``):
     ``allocation.csv`` (one row per gu), ``allocation.xlsx`` (sheets ``allocation``,
@@ -330,7 +334,7 @@ def write_allocation(
                 diag.to_excel(writer, sheet_name="diagnosis", index=False)
         written.append(xlsx)
         summary = folder / "summary.txt"
-        summary.write_text(result.summary() + "\n", encoding="utf-8")
+        summary.write_text(result.summary(lang) + "\n", encoding="utf-8")
         written.append(summary)
         toml = folder / "scenario.toml"
         toml.write_text(result.scenario.to_toml(), encoding="utf-8")
