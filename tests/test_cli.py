@@ -17,6 +17,8 @@ from cgresearch.errors import InputError
 
 def test_data_verify_exits_zero_when_the_manifest_matches(capsys: pytest.CaptureFixture) -> None:
     assert cli.main(["data", "verify"]) == 0
+    assert "data/MANIFEST: 모든 원자료 파일이 sha256과 일치합니다." in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "data", "verify"]) == 0
     assert "every raw file matches" in capsys.readouterr().out
 
 
