@@ -61,7 +61,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     workers = args.workers if args.scheduler is None else None
     estimate = estimate_sweep_file(args.spec, workers=workers)
     estimate.check(args.yes)  # the refusal carries the estimate
-    print(estimate.describe(), file=sys.stderr, flush=True)
+    print(estimate.describe(args.lang), file=sys.stderr, flush=True)
     try:
         run = run_sweep(
             args.spec,
@@ -74,7 +74,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(tr("cgresearch sweep: interrupted; rerun to resume", args.lang), file=sys.stderr)
         return 130
-    print(run.describe())
+    print(run.describe(args.lang))
     if run.computed or run.skipped:
         counts = run.status_counts()
         listed = ", ".join(f"{k} {v:,}" for k, v in counts.items())
