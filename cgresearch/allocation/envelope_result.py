@@ -19,7 +19,7 @@ from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
 from cgresearch.allocation.explain import _explain, bound_lists
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import _KRW_PER_EOK, _per_capita
-from cgresearch.errors import ModelError, ParameterError
+from cgresearch.errors import ModelError, ParameterError, localized
 from cgresearch.formatting import format_eok
 from cgresearch.i18n import Lang, tr
 
@@ -195,7 +195,12 @@ class EnvelopeResult:
         ]
         if not self.ok:
             lines.append(
-                tr("status: {status}: {message}", lang, status=self.status, message=self.message)
+                tr(
+                    "status: {status}: {message}",
+                    lang,
+                    status=self.status,
+                    message=localized(self.message, lang),  # the diagnosis, in lang
+                )
             )
         else:
             m = self.metrics

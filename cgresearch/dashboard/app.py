@@ -38,7 +38,7 @@ from bokeh.plotting import figure
 
 from cgresearch.allocation import INDICATORS, OBJECTIVES, EnvelopeModel, Scenario, compare
 from cgresearch.dashboard import state
-from cgresearch.errors import CGResearchError
+from cgresearch.errors import CGResearchError, localized
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_app", "serve"]
@@ -584,7 +584,7 @@ class _Dashboard:
         self.scenario = result.scenario
         if not result.ok:
             message = result.diagnosis.message if result.diagnosis is not None else result.message
-            self._show_problem(result.status, message)
+            self._show_problem(result.status, str(localized(message, self.lang)))
             return
         frame = self._table_frame(result)
         self.frame = frame
