@@ -735,7 +735,9 @@ class _Dashboard:
         )
 
     def _draw_shadow(self, result: Any) -> None:
-        texts = [str(t) for t in result.shadow_prices["text"].tolist() if str(t)]
+        texts = [
+            str(localized(t, self.lang)) for t in result.shadow_prices["text"].tolist() if str(t)
+        ]
         items = "".join(f"<li>{html.escape(t)}</li>" for t in texts[:8])
         more = f"<li>… and {len(texts) - 8} more</li>" if len(texts) > 8 else ""
         heading = tr("What the limits cost (shadow prices)", self.lang)
