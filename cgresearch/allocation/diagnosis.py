@@ -443,7 +443,7 @@ def _diagnose_data(data: _Data) -> Diagnosis:
                 for g in conflicts
             ],
             "new_value": settings,
-            "text": texts,
+            "text": pd.Series(texts, dtype=object),  # keeps each sentence a Msg
         }
     )
     headline = _headline(data, conflicts)

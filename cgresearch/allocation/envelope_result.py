@@ -608,6 +608,8 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(rows, columns=cols)
+    # object dtype keeps each sentence a Msg (pandas would make it a plain string)
+    out["text"] = pd.Series([row["text"] for row in rows], index=out.index, dtype=object)
     first = out.iloc[:1]
     rest = out.iloc[1:].sort_values("improvement", key=np.abs, ascending=False, kind="stable")
     return pd.concat([first, rest], ignore_index=True)

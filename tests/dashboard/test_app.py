@@ -74,8 +74,8 @@ def test_budget_change_shows_the_library_allocation_and_change_against_the_base(
     np.testing.assert_allclose(shown, change.loc[shown.index, "change_eok"], atol=1e-6)
     gains = change[change["outcome"] == "gains"]
     assert f"{len(gains)}개 구 증가 {gains['change_eok'].sum():,.2f}억원" in dash.gains.object
-    for text in expected.shadow_prices["text"].head(8):
-        assert text.replace("'", "&#x27;") in dash.shadow.object
+    for text in expected.shadow_prices["text"].head(8):  # the page is Korean by default
+        assert text.localized("ko").replace("'", "&#x27;") in dash.shadow.object
     assert f"{expected.metrics['gini']:.4f}" in dash.metrics.object
 
 
@@ -110,7 +110,8 @@ def test_infeasible_scenario_shows_the_diagnosis_not_a_trace(dash: Any, district
     expected = solve_envelopes(districts, base.with_overrides({"total_budget_eok": 150.0}))
     assert expected.status == "infeasible"
     assert 'data-status="infeasible"' in dash.status.object
-    assert expected.diagnosis.message.replace("'", "&#x27;") in dash.status.object
+    korean = expected.diagnosis.message.localized("ko")  # the page is Korean by default
+    assert korean.replace("'", "&#x27;") in dash.status.object
     assert dash.table.value.empty
     assert np.isnan(np.asarray(dash.patches.data["value"], dtype=float)).all()
 
