@@ -59,7 +59,7 @@ def _run_pb(args: argparse.Namespace) -> int:
             d["audit"] = audit.to_dict()
         print(json.dumps(d, ensure_ascii=False))
     else:
-        print(outcome.describe())
+        print(outcome.describe(args.lang))
         if audit is not None:
             line = tr(
                 "unspent {unspent} ({share}); voters with nothing funded {nothing}; "
