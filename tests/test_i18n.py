@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cgresearch.errors import ParameterError
 from cgresearch.i18n import _translations, check_lang, tr
@@ -129,3 +131,48 @@ def test_every_parameter_file_title_has_a_korean_translation() -> None:
     }
     missing = {name: t for name, t in titles.items() if t and t not in korean}
     assert not missing, f"titles without a Korean translation: {missing}"
+
+
+# --- error messages and result sentences as templates (cgresearch.errors) ---------------------
+def _parsed(text: str) -> set[tuple[str, str, str | None]]:
+    return {(n, spec, conv) for _, n, spec, conv in string.Formatter().parse(text) if n}
+
+
+def test_korean_translations_keep_each_placeholder_s_format_and_conversion() -> None:
+    # "{gap:.2f}" must stay "{gap:.2f}" and "{value!r}" "{value!r}": a template formats the same
+    # values in both languages (a Korean "{gap}" would print 12.345678 where English prints 12.35)
+    wrong = {m: s for m, s in _translations("ko").items() if _parsed(m) != _parsed(s)}
+    assert not wrong, f"format specs differ: {wrong}"
+
+
+_NUMERIC_SPEC = re.compile(r"[,.\d]*[dfgeE%x]$|^[+,]")
+
+
+@settings(max_examples=25, deadline=None)  # no wall-clock limit: the machine is shared
+@given(
+    text=st.text(alphabet=st.characters(exclude_characters="{}"), min_size=1, max_size=12),
+    number=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+)
+def test_every_catalogue_template_formats_in_both_languages_with_its_values(
+    text: str, number: float
+) -> None:
+    # Each message id is a template: filled with any values of the right kind, its English text
+    # and its Korean translation both format, and every text value shows in both as it is.
+    from cgresearch.errors import msg
+
+    for template in _translations("ko"):
+        fields = {n: (spec, conv) for n, spec, conv in _parsed(template)}
+        if not fields:
+            continue
+        values = {
+            n: (int(number) if spec.endswith(("d", "x")) else number)
+            if _NUMERIC_SPEC.search(spec)
+            else f"{text}{n}"
+            for n, (spec, _) in fields.items()
+        }
+        m = msg(template, **values)
+        english, korean = str(m), m.localized("ko")
+        for n, (_, conv) in fields.items():
+            shown = repr(values[n]) if conv == "r" else values[n]
+            if isinstance(values[n], str):
+                assert shown in english and shown in korean, (template, n)
