@@ -180,21 +180,25 @@ def _checked_name(value: Any) -> str:
     bad = [c for c in name if c in "/\\:" or ord(c) < 32 or ord(c) == 127]
     if not name.strip() or name.strip(". ") == "" or bad or name != name.strip():
         if bad:
-            why = f"contains {bad[0]!r}"
+            why = msg("contains {char!r}", char=bad[0])
         elif not name.strip():
-            why = "is empty"
+            why = msg("is empty")
         elif name.strip(". ") == "":
-            why = "is only dots, which names a folder outside the output folder"
+            why = msg("is only dots, which names a folder outside the output folder")
         else:
-            why = "starts or ends with a space"
-        raise ParameterError(
-            f"scenario key 'name' = {name!r} {why}: the name is also the output folder's name, "
-            "so use letters, digits, '_', '-' or '.' (no '/', '\\', ':' and not '.' or '..')"
+            why = msg("starts or ends with a space")
+        raise ParameterError.of(
+            "scenario key 'name' = {name!r} {why}: the name is also the output folder's name, so "
+            "use letters, digits, '_', '-' or '.' (no '/', '\\', ':' and not '.' or '..')",
+            name=name,
+            why=why,
         )
     if len(name) > _NAME_MAX:
-        raise ParameterError(
-            f"scenario key 'name' is {len(name)} characters long: use at most {_NAME_MAX} (it "
-            "is also the output folder's name)"
+        raise ParameterError.of(
+            "scenario key 'name' is {n} characters long: use at most {max} (it is also the "
+            "output folder's name)",
+            n=len(name),
+            max=_NAME_MAX,
         )
     return name
 
@@ -336,9 +340,13 @@ class Scenario:
                 hint=_closest(self.objective, OBJECTIVES),
             )
         if self.formula_rule not in FORMULA_RULES:
-            raise ParameterError(
-                f"scenario '{name}': formula_rule = {self.formula_rule!r} is unknown: use one of "
-                f"{', '.join(FORMULA_RULES)}{_closest(self.formula_rule, FORMULA_RULES)}"
+            raise ParameterError.of(
+                "scenario '{name}': {key} = {value!r} is unknown: use one of {known}{hint}",
+                name=name,
+                key="formula_rule",
+                value=self.formula_rule,
+                known=", ".join(FORMULA_RULES),
+                hint=_closest(self.formula_rule, FORMULA_RULES),
             )
         if not isinstance(self.weights, Mapping) or not self.weights:
             raise ParameterError(
@@ -358,7 +366,12 @@ class Scenario:
                 )
             w = _num(name, f"weights.{k}", v)
             if w < 0:
-                raise ParameterError(f"scenario '{name}': weights.{k} = {w:g} must be ≥ 0")
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be ≥ 0",
+                    name=name,
+                    key=f"weights.{k}",
+                    value=w,
+                )
             weights[k] = w
         declared = _num(name, "weights_sum", self.weights_sum)
         total = sum(weights.values())
@@ -374,7 +387,12 @@ class Scenario:
         set_(self, "weights_sum", declared)
         base = _num(name, "base_eok", self.base_eok)
         if base < 0:
-            raise ParameterError(f"scenario '{name}': base_eok = {base:g} must be ≥ 0")
+            raise ParameterError.of(
+                "scenario '{name}': {key} = {value:g} must be ≥ 0",
+                name=name,
+                key="base_eok",
+                value=base,
+            )
         set_(self, "base_eok", base)
         gshare = _num(name, "general_share", self.general_share)
         if not 0 <= gshare <= 1:
@@ -400,9 +418,11 @@ class Scenario:
                     f"scenario '{name}': stability_delta = {delta:g} must be ≥ 0 (0.1 = ±10%)"
                 )
             if self.previous_eok is None:
-                raise ParameterError(
-                    f"scenario '{name}': stability_delta needs previous_eok (last year's "
-                    "allocation, e.g. previous_eok = 10)"
+                raise ParameterError.of(
+                    "scenario '{name}': {key} needs previous_eok (last year's allocation, e.g. "
+                    "previous_eok = 10)",
+                    name=name,
+                    key="stability_delta",
                 )
             set_(self, "stability_delta", delta)
         if self.floor_per_capita_krw is not None:
@@ -423,9 +443,11 @@ class Scenario:
                     + ("between 0 and 100 (%)" if key == "max_cut_pct" else "≥ 0")
                 )
             if self.previous_eok is None:
-                raise ParameterError(
-                    f"scenario '{name}': {key} needs previous_eok (last year's allocation, "
-                    "e.g. previous_eok = 10)"
+                raise ParameterError.of(
+                    "scenario '{name}': {key} needs previous_eok (last year's allocation, e.g. "
+                    "previous_eok = 10)",
+                    name=name,
+                    key=key,
                 )
             set_(self, key, v)
         if self.max_per_capita_ratio is not None:
@@ -457,14 +479,20 @@ class Scenario:
         grades = {str(k): str(v) for k, v in dict(self.grades or {}).items()}
         for gu, grade in grades.items():
             if grade not in tiers:
-                raise ParameterError(
-                    f"scenario '{name}': grades.{gu} = {grade!r} is not a grade in tiers "
-                    f"({', '.join(tiers) or 'none defined'}){_closest(grade, tuple(tiers))}"
+                raise ParameterError.of(
+                    "scenario '{name}': grades.{gu} = {grade!r} is not a grade in tiers "
+                    "({known}){hint}",
+                    name=name,
+                    gu=gu,
+                    grade=grade,
+                    known=", ".join(tiers) or msg("none defined"),
+                    hint=_closest(grade, tuple(tiers)),
                 )
         if tiers and not grades:
-            raise ParameterError(
-                f"scenario '{name}': tiers are set but no grades: add grades (district = grade, "
-                "with default = grade for the rest)"
+            raise ParameterError.of(
+                "scenario '{name}': tiers are set but no grades: add grades (district = grade, "
+                "with default = grade for the rest)",
+                name=name,
             )
         set_(self, "grades", grades)
         if self.deviation not in _DEVIATIONS:
@@ -475,13 +503,21 @@ class Scenario:
         comb = {}
         for k, v in dict(self.combination or {}).items():
             if k not in _COMBINATION_KEYS:
-                raise ParameterError(
-                    f"scenario '{name}': combination.{k} is unknown{_closest(k, _COMBINATION_KEYS)}"
-                    f": use {', '.join(_COMBINATION_KEYS)}"
+                raise ParameterError.of(
+                    "scenario '{name}': combination.{key} is unknown{hint}: use {known}",
+                    name=name,
+                    key=k,
+                    hint=_closest(k, _COMBINATION_KEYS),
+                    known=", ".join(_COMBINATION_KEYS),
                 )
             c = _num(name, f"combination.{k}", v)
             if c < 0:
-                raise ParameterError(f"scenario '{name}': combination.{k} = {c:g} must be ≥ 0")
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be ≥ 0",
+                    name=name,
+                    key=f"combination.{k}",
+                    value=c,
+                )
             comb[k] = c
         if self.objective == "combined" and sum(comb.values()) <= 0:
             raise ParameterError(
@@ -506,22 +542,34 @@ class Scenario:
                 )
             units = budget / unit
             if abs(units - round(units)) > 1e-6 * max(1.0, units):
-                raise ParameterError(
-                    f"scenario '{name}': rounding_unit_eok = {unit:g}: the total of {budget:g}억원 "
-                    "is not a whole number of units: choose a unit that divides it"
+                raise ParameterError.of(
+                    "scenario '{name}': rounding_unit_eok = {unit:g}: the total of {budget:g}억원 "
+                    "is not a whole number of units: choose a unit that divides it",
+                    name=name,
+                    unit=unit,
+                    budget=budget,
                 )
             set_(self, "rounding_unit_eok", unit)
         if self.time_limit_s is not None:
             t = _num(name, "time_limit_s", self.time_limit_s)
             if t <= 0:
-                raise ParameterError(f"scenario '{name}': time_limit_s = {t:g} must be > 0")
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be > 0",
+                    name=name,
+                    key="time_limit_s",
+                    value=t,
+                )
             set_(self, "time_limit_s", t)
         from cgresearch.allocation.solver import SOLVER_NAMES
 
         if str(self.solver).lower() not in SOLVER_NAMES:
-            raise ParameterError(
-                f"scenario '{name}': solver = {self.solver!r} is unknown: use one of "
-                f"{', '.join(SOLVER_NAMES)}{_closest(str(self.solver), tuple(SOLVER_NAMES))}"
+            raise ParameterError.of(
+                "scenario '{name}': {key} = {value!r} is unknown: use one of {known}{hint}",
+                name=name,
+                key="solver",
+                value=self.solver,
+                known=", ".join(SOLVER_NAMES),
+                hint=_closest(str(self.solver), tuple(SOLVER_NAMES)),
             )
         set_(self, "solver", str(self.solver).lower())
         set_(self, "description", str(self.description or ""))

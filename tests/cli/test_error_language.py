@@ -156,3 +156,16 @@ def test_a_localized_error_survives_pickling_as_a_dask_worker_sends_it() -> None
     back = pickle.loads(pickle.dumps(err))
     assert str(back) == str(err) == "scenario 's': value -5 is required"
     assert back.localized("ko") == "시나리오 's': 값 -5은(는) 꼭 있어야 합니다"
+
+
+def test_a_scenario_name_that_leaves_the_output_folder_is_refused_in_both_languages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s = tmp_path / "s.toml"
+    s.write_text('name = ".."\ntotal_budget_eok = 250\n', encoding="utf-8")
+    korean, english = _both(["allocate", str(s), "--out", str(tmp_path / "o")], capsys)
+    assert (
+        "시나리오 키 'name' = '..': 점으로만 되어 있어 출력 폴더 밖의 폴더를 가리킵니다" in korean
+    )
+    assert "scenario key 'name' = '..' is only dots, which names a folder outside" in english
+    assert not (tmp_path / "o").exists()
