@@ -174,6 +174,10 @@ def test_a_cp949_scenario_is_solved_with_a_one_line_note(
     captured = capsys.readouterr()
     assert "cgresearch: note: scenario file" in captured.err and "CP949" in captured.err
     assert "scenario: 메모장" in captured.out
+    assert cli.main(argv[:-2]) == 0  # Korean by default, the note too
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1
+    assert "notepad.toml이(가) UTF-8이 아니어서 CP949(한국어 Windows)로 읽었습니다" in captured.err
 
 
 def test_a_closed_pipe_ends_quietly_with_141(tmp_path: Path) -> None:

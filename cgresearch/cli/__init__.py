@@ -35,7 +35,7 @@ from cgresearch.cli import (
     uncertainty,
 )
 from cgresearch.cli._lang import add_lang_option, resolve_lang
-from cgresearch.errors import CGResearchError, CGResearchWarning
+from cgresearch.errors import CGResearchError, CGResearchWarning, localized
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_parser", "main"]
@@ -82,7 +82,11 @@ def _one_line_notices(show: Callable[..., None], lang: Lang = "ko") -> Callable[
 
     def _show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
         if issubclass(category, CGResearchWarning):
-            print(tr("cgresearch: note: {message}", lang, message=message), file=sys.stderr)
+            text = message.args[0] if isinstance(message, Warning) and message.args else message
+            print(
+                tr("cgresearch: note: {message}", lang, message=localized(text, lang)),
+                file=sys.stderr,
+            )
         else:
             show(message, category, filename, lineno, file, line)
 
