@@ -169,3 +169,30 @@ def test_a_scenario_name_that_leaves_the_output_folder_is_refused_in_both_langua
     )
     assert "scenario key 'name' = '..' is only dots, which names a folder outside" in english
     assert not (tmp_path / "o").exists()
+
+
+def test_a_report_parameter_file_s_mistakes_are_named_in_both_languages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = tmp_path / "params"
+    params.mkdir()
+    yaml_file = params / "02_perception_gap-mine.yaml"
+    yaml_file.write_text(
+        "notebook: 02_perception_gap\nparameters:\n  survey_fle: data/mine.csv\n", "utf-8"
+    )
+    out = tmp_path / "outputs"
+    argv = ["report", "--params-dir", str(params), "--out", str(out)]
+    korean, english = _both(argv, capsys)
+    assert f"{yaml_file}: 노트북 02_perception_gap에 없는 매개변수 'survey_fle'입니다" in korean
+    assert "'survey_file'을(를) 뜻하셨나요?" in korean
+    assert f"{yaml_file}: unknown parameter 'survey_fle' for notebook 02_perception_gap" in english
+    assert "did you mean 'survey_file'?" in english
+    yaml_file.write_text(
+        "notebook: 02_perception_gap\nparameters:\n  survey_file: data/mine.csv\n", "utf-8"
+    )
+    korean, english = _both(argv, capsys)
+    assert (
+        f"{yaml_file}: 매개변수 'survey_file': 입력 파일 'data/mine.csv'이(가) 없습니다" in korean
+    )
+    assert f"{yaml_file}: parameter 'survey_file': input file 'data/mine.csv' does not" in english
+    assert not out.exists() or not any(out.iterdir())
