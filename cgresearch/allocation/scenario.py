@@ -173,8 +173,9 @@ _NAME_MAX = 80
 def _checked_name(value: Any) -> str:
     """The scenario name, refused when it could name a path outside the output folder."""
     if not isinstance(value, str):
-        raise ParameterError(
-            f"scenario key 'name' = {_short(value)} must be text, e.g. name = \"need_goal\""
+        raise ParameterError.of(
+            "scenario key 'name' = {value} must be text, e.g. name = \"need_goal\"",
+            value=_short(value),
         )
     name = value
     bad = [c for c in name if c in "/\\:" or ord(c) < 32 or ord(c) == 127]
@@ -349,9 +350,10 @@ class Scenario:
                 hint=_closest(self.formula_rule, FORMULA_RULES),
             )
         if not isinstance(self.weights, Mapping) or not self.weights:
-            raise ParameterError(
-                f"scenario '{name}': weights must be a table of indicator = weight, e.g. "
-                "weights = {base = 0.5, pop = 0.5}"
+            raise ParameterError.of(
+                "scenario '{name}': weights must be a table of indicator = weight, e.g. "
+                "weights = {{base = 0.5, pop = 0.5}}",
+                name=name,
             )
         weights = {}
         for k, v in self.weights.items():
@@ -396,8 +398,10 @@ class Scenario:
         set_(self, "base_eok", base)
         gshare = _num(name, "general_share", self.general_share)
         if not 0 <= gshare <= 1:
-            raise ParameterError(
-                f"scenario '{name}': general_share = {gshare:g} must lie in [0, 1] (Seoul: 0.9)"
+            raise ParameterError.of(
+                "scenario '{name}': general_share = {value:g} must lie in [0, 1] (Seoul: 0.9)",
+                name=name,
+                value=gshare,
             )
         set_(self, "general_share", gshare)
         for key in ("floor_eok", "cap_eok", "previous_eok"):
@@ -414,8 +418,10 @@ class Scenario:
         if self.stability_delta is not None:
             delta = _num(name, "stability_delta", self.stability_delta)
             if delta < 0:
-                raise ParameterError(
-                    f"scenario '{name}': stability_delta = {delta:g} must be ≥ 0 (0.1 = ±10%)"
+                raise ParameterError.of(
+                    "scenario '{name}': stability_delta = {value:g} must be ≥ 0 (0.1 = ±10%)",
+                    name=name,
+                    value=delta,
                 )
             if self.previous_eok is None:
                 raise ParameterError.of(
@@ -428,8 +434,11 @@ class Scenario:
         if self.floor_per_capita_krw is not None:
             v = _num(name, "floor_per_capita_krw", self.floor_per_capita_krw)
             if v < 0:
-                raise ParameterError(
-                    f"scenario '{name}': floor_per_capita_krw = {v:g} must be ≥ 0 (KRW per person)"
+                raise ParameterError.of(
+                    "scenario '{name}': floor_per_capita_krw = {value:g} must be ≥ 0 (KRW per "
+                    "person)",
+                    name=name,
+                    value=v,
                 )
             set_(self, "floor_per_capita_krw", v)
         for key in ("max_cut_pct", "max_raise_pct", "max_change_eok"):
@@ -438,9 +447,15 @@ class Scenario:
                 continue
             v = _num(name, key, value)
             if v < 0 or (key == "max_cut_pct" and v > 100):
-                raise ParameterError(
-                    f"scenario '{name}': {key} = {v:g} must be "
-                    + ("between 0 and 100 (%)" if key == "max_cut_pct" else "≥ 0")
+                if key == "max_cut_pct":
+                    raise ParameterError.of(
+                        "scenario '{name}': {key} = {value:g} must be between 0 and 100 (%)",
+                        name=name,
+                        key=key,
+                        value=v,
+                    )
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be ≥ 0", name=name, key=key, value=v
                 )
             if self.previous_eok is None:
                 raise ParameterError.of(
@@ -453,16 +468,21 @@ class Scenario:
         if self.max_per_capita_ratio is not None:
             ratio = _num(name, "max_per_capita_ratio", self.max_per_capita_ratio)
             if ratio < 1:
-                raise ParameterError(
-                    f"scenario '{name}': max_per_capita_ratio = {ratio:g} must be ≥ 1 (largest "
-                    "over smallest per-capita amount)"
+                raise ParameterError.of(
+                    "scenario '{name}': max_per_capita_ratio = {value:g} must be ≥ 1 (largest over "
+                    "smallest per-capita amount)",
+                    name=name,
+                    value=ratio,
                 )
             set_(self, "max_per_capita_ratio", ratio)
         tiers: dict[str, tuple[float, float]] = {}
         for grade, rng in dict(self.tiers or {}).items():
             if not isinstance(rng, list | tuple) or len(rng) != 2:
-                raise ParameterError(
-                    f"scenario '{name}': tiers.{grade} = {rng!r} must be [min, max] in 억원"
+                raise ParameterError.of(
+                    "scenario '{name}': tiers.{grade} = {value!r} must be [min, max] in 억원",
+                    name=name,
+                    grade=grade,
+                    value=rng,
                 )
             lo = _num(name, f"tiers.{grade}[0]", rng[0])
             hi = _num(name, f"tiers.{grade}[1]", rng[1])
@@ -496,9 +516,12 @@ class Scenario:
             )
         set_(self, "grades", grades)
         if self.deviation not in _DEVIATIONS:
-            raise ParameterError(
-                f"scenario '{name}': deviation = {self.deviation!r} is unknown: use "
-                f"{' or '.join(_DEVIATIONS)}{_closest(self.deviation, _DEVIATIONS)}"
+            raise ParameterError.of(
+                "scenario '{name}': deviation = {value!r} is unknown: use {known}{hint}",
+                name=name,
+                value=self.deviation,
+                known=" or ".join(_DEVIATIONS),
+                hint=_closest(self.deviation, _DEVIATIONS),
             )
         comb = {}
         for k, v in dict(self.combination or {}).items():
@@ -520,17 +543,20 @@ class Scenario:
                 )
             comb[k] = c
         if self.objective == "combined" and sum(comb.values()) <= 0:
-            raise ParameterError(
-                f"scenario '{name}': the combined objective needs combination weights with a "
-                "positive sum, e.g. combination = {goal = 0.5, maxmin = 0.5}"
+            raise ParameterError.of(
+                "scenario '{name}': the combined objective needs combination weights with a "
+                "positive sum, e.g. combination = {{goal = 0.5, maxmin = 0.5}}",
+                name=name,
             )
         set_(self, "combination", comb)
         if self.rounding_unit_eok is not None:
             unit = _num(name, "rounding_unit_eok", self.rounding_unit_eok)
             if unit <= 0:
-                raise ParameterError(
-                    f"scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. "
-                    "0.01 for 100만원)"
+                raise ParameterError.of(
+                    "scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. 0.01 "
+                    "for 100만원)",
+                    name=name,
+                    unit=unit,
                 )
             if unit > budget:
                 raise ParameterError.of(
@@ -585,7 +611,9 @@ class Scenario:
         10.0
         """
         if not isinstance(d, Mapping):
-            raise ParameterError(f"a scenario must be a table of keys, got {type(d).__name__}")
+            raise ParameterError.of(
+                "a scenario must be a table of keys, got {kind}", kind=type(d).__name__
+            )
         known = [f.name for f in fields(cls) if f.name != "source"]
         label = d.get("name", source or "?")
         for key in d:
@@ -682,9 +710,12 @@ class Scenario:
                 else:
                     table = {"default": current}
             else:
-                raise ParameterError(
-                    f"scenario '{self.name}': '{head}' is a single value; override it as "
-                    f"'{head}', not '{key}'"
+                raise ParameterError.of(
+                    "scenario '{name}': '{head}' is a single value; override it as '{head}', not "
+                    "'{key}'",
+                    name=self.name,
+                    head=head,
+                    key=key,
                 )
             table[rest] = value
             d[head] = table
