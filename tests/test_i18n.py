@@ -176,3 +176,20 @@ def test_every_catalogue_template_formats_in_both_languages_with_its_values(
             shown = repr(values[n]) if conv == "r" else values[n]
             if isinstance(values[n], str):
                 assert shown in english and shown in korean, (template, n)
+
+
+def test_no_error_template_is_an_f_string() -> None:
+    # ``InputError.of(f"...")`` or ``msg(f"...")`` would make a template the catalogue can never
+    # hold: the values belong in the fields, the template must be a literal (or a named constant)
+    import ast
+
+    found = []
+    for path in (ROOT / "cgresearch").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in ("of", "msg", "N_") and isinstance(node.args[0], ast.JoinedStr | ast.BinOp):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"f-string or concatenated templates (pass the values as fields): {found}"
