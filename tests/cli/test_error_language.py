@@ -196,3 +196,16 @@ def test_a_report_parameter_file_s_mistakes_are_named_in_both_languages(
     )
     assert f"{yaml_file}: parameter 'survey_file': input file 'data/mine.csv' does not" in english
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_pabulib_file_without_votes_is_named_in_both_languages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pb = tmp_path / "cut.pb"
+    pb.write_text(
+        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;50\n",
+        encoding="utf-8",
+    )
+    korean, english = _both(["pb", str(pb), "--rule", "greedy"], capsys)
+    assert "cut.pb: 완전한 Pabulib 파일이 아닙니다: VOTES 절이 없음." in korean
+    assert "cut.pb: not a complete Pabulib file: no VOTES section." in english
