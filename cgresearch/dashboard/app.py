@@ -574,7 +574,7 @@ class _Dashboard:
             overrides = state.overrides_from_values(self.base, self._values())
             result = self.model.solve(overrides)
         except CGResearchError as exc:
-            self._show_problem("invalid", str(exc))
+            self._show_problem("invalid", exc.localized(self.lang))
             return
         except Exception as exc:  # a plain sentence for the planner, the trace for the log
             _LOG.exception("dashboard: solving failed")
@@ -739,7 +739,8 @@ class _Dashboard:
             str(localized(t, self.lang)) for t in result.shadow_prices["text"].tolist() if str(t)
         ]
         items = "".join(f"<li>{html.escape(t)}</li>" for t in texts[:8])
-        more = f"<li>… and {len(texts) - 8} more</li>" if len(texts) > 8 else ""
+        rest = tr("… and {n} more", self.lang, n=len(texts) - 8)
+        more = f"<li>{html.escape(rest)}</li>" if len(texts) > 8 else ""
         heading = tr("What the limits cost (shadow prices)", self.lang)
         none = tr("No limit binds at a cost.", self.lang)
         self.shadow.object = f"<h4>{heading}</h4>" + (

@@ -119,7 +119,8 @@ def test_infeasible_scenario_shows_the_diagnosis_not_a_trace(dash: Any, district
 def test_invalid_controls_show_what_to_change(dash: Any) -> None:
     dash.controls["floor"].value = 20.0  # above the cap of 13
     assert 'data-status="invalid"' in dash.status.object
-    assert "floor_eok = 20 is above cap_eok = 13" in dash.status.object
+    # the page is Korean by default: "floor_eok = 20 is above cap_eok = 13"
+    assert "하한 floor_eok = 20이(가) 상한 cap_eok = 13보다 큽니다" in dash.status.object
 
 
 def test_switching_base_resets_controls_and_builds_tier_sliders(
