@@ -75,12 +75,21 @@ def test_invalid_parameter_file_stops_the_cli_with_status_2_before_any_kernel(
 
     monkeypatch.setattr("papermill.execute_notebook", _no_kernel)
     monkeypatch.setattr("cgresearch.report.runner.paths.notebooks_dir", lambda: FIXTURES)
-    status = main(["report", "--params-dir", str(params), "--out", str(tmp_path / "out")])
+    argv = ["report", "--params-dir", str(params), "--out", str(tmp_path / "out")]
+    status = main(["--lang", "en", *argv])
     err = capsys.readouterr().err
     assert status == 2
     assert "tiny_a.yaml" in err
     assert "unknown parameter 'nn'" in err
     assert "did you mean 'n'?" in err
+    assert not (tmp_path / "out").exists()
+    assert main(argv) == 2  # Korean by default, the same culprit
+    err = capsys.readouterr().err
+    assert (
+        "tiny_a.yaml" in err
+        and "없는 매개변수 'nn'입니다" in err
+        and "'n'을(를) 뜻하셨나요?" in err
+    )
     assert not (tmp_path / "out").exists()
 
 
