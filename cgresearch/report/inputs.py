@@ -194,7 +194,7 @@ def survey_input(
     book_path = resolve_input_file(codebook_file, where="codebook_file")
     if data is None:
         if book_path is not None:
-            raise ParameterError(
+            raise ParameterError.of(
                 "codebook_file is set but survey_file is empty: give the survey file the "
                 "codebook describes, or leave both empty for the synthetic survey"
             )
