@@ -9,9 +9,14 @@ The English text is the message id (the English edition prints it as it is); the
 looks it up in the gettext catalogue ``cgresearch/locale/ko/LC_MESSAGES/cgresearch.po``, read with
 Babel (no compile step). Korean is the default language of the package and of the report.
 
+Error messages are templates too (:meth:`cgresearch.errors.CGResearchError.of`,
+:func:`cgresearch.errors.msg`, :func:`cgresearch.errors.N_` for a rule text): their English text
+is the message id, and ``exc.localized(lang)`` looks them up in the same catalogue.
+
 Keeping the catalogue whole::
 
-    pybabel extract -k tr -o cgresearch/locale/cgresearch.pot cgresearch notebooks
+    pybabel extract -k tr -k of -k msg -k N_ -o cgresearch/locale/cgresearch.pot \
+        cgresearch notebooks
     pybabel update -i cgresearch/locale/cgresearch.pot -d cgresearch/locale -D cgresearch -l ko
 
 ``tests/test_i18n.py`` fails on any ``tr`` message without a Korean translation. Only literal
@@ -30,10 +35,11 @@ Examples
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from cgresearch.catalogue import catalogue_path as _catalogue_path
+from cgresearch.catalogue import translations as _translations
 from cgresearch.errors import ParameterError, closest_match
 
 __all__ = ["DEFAULT_LANG", "LANGUAGES", "Lang", "catalogue_path", "check_lang", "tr"]
@@ -42,12 +48,10 @@ Lang = Literal["ko", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ko", "en")
 DEFAULT_LANG: Lang = "ko"
 
-_LOCALE_DIR = Path(__file__).parent / "locale"
-
 
 def catalogue_path(lang: Lang = "ko") -> Path:
     """Return the path of the ``.po`` catalogue of ``lang`` (English needs none)."""
-    return _LOCALE_DIR / lang / "LC_MESSAGES" / "cgresearch.po"
+    return _catalogue_path(lang)
 
 
 def check_lang(lang: object) -> Lang:
@@ -59,21 +63,17 @@ def check_lang(lang: object) -> Lang:
     if lang in LANGUAGES:
         return lang  # type: ignore[return-value]
     hint = closest_match(lang, LANGUAGES)
-    raise ParameterError(
-        f"language {lang!r} is not available: use 'ko' (Korean, the default) or 'en' (English)"
-        + (f"; did you mean {hint!r}?" if hint else "")
+    if hint:
+        raise ParameterError.of(
+            "language {lang!r} is not available: use 'ko' (Korean, the default) or 'en' "
+            "(English); did you mean {hint!r}?",
+            lang=lang,
+            hint=hint,
+        )
+    raise ParameterError.of(
+        "language {lang!r} is not available: use 'ko' (Korean, the default) or 'en' (English)",
+        lang=lang,
     )
-
-
-@cache
-def _translations(lang: Lang) -> dict[str, str]:
-    if lang == "en":
-        return {}
-    from babel.messages.pofile import read_po
-
-    with catalogue_path(lang).open("rb") as f:
-        catalog = read_po(f, locale=lang)
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
 
 
 def tr(message: str, lang: Lang = DEFAULT_LANG, /, **values: object) -> str:

@@ -99,35 +99,48 @@ def check_output_folder(
     shown = str(target)
     path = Path(os.path.abspath(os.path.expanduser(str(target))))
     if os.path.lexists(path) and not path.is_dir():
-        raise ParameterError(
-            f"{option} {shown}: is a file, not a folder: give the path of a folder (it is "
-            "created if missing)"
+        raise ParameterError.of(
+            "{option} {path}: is a file, not a folder: give the path of a folder (it is "
+            "created if missing)",
+            option=option,
+            path=shown,
         )
     probe = path
     while not os.path.lexists(probe) and probe != probe.parent:
         probe = probe.parent
     if not probe.is_dir():
-        raise ParameterError(
-            f"{option} {shown}: {probe} is a file, so no folder can be made below it: give a "
-            "folder path that does not pass through a file"
+        raise ParameterError.of(
+            "{option} {path}: {file} is a file, so no folder can be made below it: give a "
+            "folder path that does not pass through a file",
+            option=option,
+            path=shown,
+            file=probe,
         )
     writable = probe.parent if probe == path else probe
     if not os.access(writable, os.W_OK | os.X_OK):
-        raise ParameterError(
-            f"{option} {shown}: cannot write in {writable} (permission denied): give a folder "
-            "you can write to"
+        raise ParameterError.of(
+            "{option} {path}: cannot write in {folder} (permission denied): give a folder "
+            "you can write to",
+            option=option,
+            path=shown,
+            folder=writable,
         )
     cwd = Path.cwd().resolve()
     if path.is_dir() and (cwd == path.resolve() or path.resolve() in cwd.parents):
-        raise ParameterError(
-            f"{option} {shown}: is the current folder (or holds it), which would be replaced "
-            "whole: give a new sub-folder, e.g. out/"
+        raise ParameterError.of(
+            "{option} {path}: is the current folder (or holds it), which would be replaced "
+            "whole: give a new sub-folder, e.g. out/",
+            option=option,
+            path=shown,
         )
     if path.is_dir() and not _is_ours(path, known):
         strangers = sorted(p.name for p in path.iterdir() if p.name not in set(known))
-        raise ParameterError(
-            f"{option} {shown}: the folder holds files cgresearch did not write (e.g. "
-            f"'{strangers[0]}'), which a new run would replace: give a new or empty folder"
+        raise ParameterError.of(
+            "{option} {path}: the folder holds files cgresearch did not write (e.g. "
+            "'{example}'), which a new run would replace: give a new or empty folder",
+            option=option,
+            path=shown,
+            example=strangers[0],
         )
     return path
 
@@ -279,9 +292,12 @@ def _make_parent(parent: Path, option: str, shown: str) -> None:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ParameterError(
-            f"{option} {shown}: cannot create {parent} ({exc.strerror}): give a folder you can "
-            "write to"
+        raise ParameterError.of(
+            "{option} {path}: cannot create {folder} ({reason}): give a folder you can write to",
+            option=option,
+            path=shown,
+            folder=parent,
+            reason=exc.strerror,
         ) from exc
 
 
@@ -334,9 +350,13 @@ def staged_folder(
         try:
             stage = Path(tempfile.mkdtemp(prefix=f"{_STAGE_PREFIX}{_stem(path.name)}-", dir=parent))
         except OSError as exc:
-            raise ParameterError(
-                f"{option} {shown}: cannot write in {parent} ({exc.strerror}): give a folder "
-                "you can write to"
+            raise ParameterError.of(
+                "{option} {path}: cannot write in {folder} ({reason}): give a folder you can "
+                "write to",
+                option=option,
+                path=shown,
+                folder=parent,
+                reason=exc.strerror,
             ) from exc
         lock = lock_stage(stage)
     try:
@@ -386,8 +406,9 @@ def _swap_in(new: Path, target: Path, parent: Path) -> Path | None:
     except OSError as exc:  # put the previous output back rather than leave nothing
         os.replace(old, target)
         if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
-            raise ParameterError(
-                f"{target}: another program wrote into the folder during the run: run again"
+            raise ParameterError.of(
+                "{target}: another program wrote into the folder during the run: run again",
+                target=target,
             ) from exc
         raise
     return old

@@ -17,6 +17,8 @@ from cgresearch.errors import InputError
 
 def test_data_verify_exits_zero_when_the_manifest_matches(capsys: pytest.CaptureFixture) -> None:
     assert cli.main(["data", "verify"]) == 0
+    assert "data/MANIFEST: 모든 원자료 파일이 sha256과 일치합니다." in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "data", "verify"]) == 0
     assert "every raw file matches" in capsys.readouterr().out
 
 
@@ -149,7 +151,7 @@ def test_each_kind_of_bad_input_exits_2_naming_the_culprit_and_writes_nothing(
     outputs_before = (
         sorted(p.name for p in outputs_dir().iterdir()) if outputs_dir().is_dir() else []
     )
-    rc = cli.main([a.format(**places) for a in argv])
+    rc = cli.main(["--lang", "en", *(a.format(**places) for a in argv)])
     err = capsys.readouterr().err
     assert rc == 2, kind
     assert re.search(culprit, err), (kind, err)
@@ -172,6 +174,10 @@ def test_a_cp949_scenario_is_solved_with_a_one_line_note(
     captured = capsys.readouterr()
     assert "cgresearch: note: scenario file" in captured.err and "CP949" in captured.err
     assert "scenario: 메모장" in captured.out
+    assert cli.main(argv[:-2]) == 0  # Korean by default, the note too
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1
+    assert "notepad.toml이(가) UTF-8이 아니어서 CP949(한국어 Windows)로 읽었습니다" in captured.err
 
 
 def test_a_closed_pipe_ends_quietly_with_141(tmp_path: Path) -> None:

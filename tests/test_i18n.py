@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cgresearch.errors import ParameterError
 from cgresearch.i18n import _translations, check_lang, tr
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: The calls whose first argument is a message id: tr, error templates (ParameterError.of,
+#: msg) and marked rule texts (N_).
+_KEYWORDS = {"tr": (1,), "of": (1,), "msg": (1,), "N_": (1,)}
 
 
 def _extracted(folders: tuple[Path, ...] = (ROOT / "cgresearch", ROOT / "notebooks")) -> dict:
@@ -21,7 +27,7 @@ def _extracted(folders: tuple[Path, ...] = (ROOT / "cgresearch", ROOT / "noteboo
     found: dict[str, str] = {}
     for folder in folders:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            folder, method_map=[("**.py", "python")], keywords={"tr": (1,)}
+            folder, method_map=[("**.py", "python")], keywords=_KEYWORDS
         ):
             if isinstance(message, str):
                 found.setdefault(message, f"{folder.name}/{filename}:{lineno}")
@@ -125,3 +131,65 @@ def test_every_parameter_file_title_has_a_korean_translation() -> None:
     }
     missing = {name: t for name, t in titles.items() if t and t not in korean}
     assert not missing, f"titles without a Korean translation: {missing}"
+
+
+# --- error messages and result sentences as templates (cgresearch.errors) ---------------------
+def _parsed(text: str) -> set[tuple[str, str, str | None]]:
+    return {(n, spec, conv) for _, n, spec, conv in string.Formatter().parse(text) if n}
+
+
+def test_korean_translations_keep_each_placeholder_s_format_and_conversion() -> None:
+    # "{gap:.2f}" must stay "{gap:.2f}" and "{value!r}" "{value!r}": a template formats the same
+    # values in both languages (a Korean "{gap}" would print 12.345678 where English prints 12.35)
+    wrong = {m: s for m, s in _translations("ko").items() if _parsed(m) != _parsed(s)}
+    assert not wrong, f"format specs differ: {wrong}"
+
+
+_NUMERIC_SPEC = re.compile(r"[,.\d]*[dfgeE%x]$|^[+,]")
+
+
+@settings(max_examples=25, deadline=None)  # no wall-clock limit: the machine is shared
+@given(
+    text=st.text(alphabet=st.characters(exclude_characters="{}"), min_size=1, max_size=12),
+    number=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+)
+def test_every_catalogue_template_formats_in_both_languages_with_its_values(
+    text: str, number: float
+) -> None:
+    # Each message id is a template: filled with any values of the right kind, its English text
+    # and its Korean translation both format, and every text value shows in both as it is.
+    from cgresearch.errors import msg
+
+    for template in _translations("ko"):
+        fields = {n: (spec, conv) for n, spec, conv in _parsed(template)}
+        if not fields:
+            continue
+        values = {
+            n: (int(number) if spec.endswith(("d", "x")) else number)
+            if _NUMERIC_SPEC.search(spec)
+            else f"{text}{n}"
+            for n, (spec, _) in fields.items()
+        }
+        m = msg(template, **values)
+        english, korean = str(m), m.localized("ko")
+        for n, (_, conv) in fields.items():
+            shown = repr(values[n]) if conv == "r" else values[n]
+            if isinstance(values[n], str):
+                assert shown in english and shown in korean, (template, n)
+
+
+def test_no_error_template_is_an_f_string() -> None:
+    # ``InputError.of(f"...")`` or ``msg(f"...")`` would make a template the catalogue can never
+    # hold: the values belong in the fields, the template must be a literal (or a named constant)
+    import ast
+
+    found = []
+    for path in (ROOT / "cgresearch").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name in ("of", "msg", "N_") and isinstance(node.args[0], ast.JoinedStr | ast.BinOp):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"f-string or concatenated templates (pass the values as fields): {found}"

@@ -45,17 +45,46 @@ from cgresearch.allocation.envelope_lp import (
     _prepare,
 )
 from cgresearch.allocation.scenario import Scenario
+from cgresearch.errors import N_, Msg, msg
 
 __all__ = ["Diagnosis", "diagnose"]
 
 _PLAIN = {
-    "budget": "the total budget",
-    "floors": "the floors",
-    "caps": "the caps",
-    "stability": "the year-on-year stability limits",
-    "tiers": "the performance-tier ranges",
-    "equity": "the per-capita equity bound",
+    "budget": N_("the total budget"),
+    "floors": N_("the floors"),
+    "caps": N_("the caps"),
+    "stability": N_("the year-on-year stability limits"),
+    "tiers": N_("the performance-tier ranges"),
+    "equity": N_("the per-capita equity bound"),
 }
+# Sentences are Msg (a str whose .localized(lang) gives Korean or English), so that a result's
+# summary, the CLI and the dashboard say them in the user's language. These joins read the same
+# in every language (no catalogue entry).
+_COMMA = "{a}, {b}"
+_COLON = "{a}: {b}"
+
+
+def _plain(group: str) -> Msg:
+    """A constraint group in plain words (translatable)."""
+    return msg(_PLAIN[group])
+
+
+def _and(parts: list[Msg]) -> Msg:
+    """``a, b and c`` of message parts, translated with them."""
+    out = parts[0]
+    for part in parts[1:-1]:
+        out = msg(_COMMA, a=out, b=part)
+    return msg("{a} and {b}", a=out, b=parts[-1]) if len(parts) > 1 else out
+
+
+def _or(parts: list[Msg]) -> Msg:
+    """``a or b or c`` of message parts, translated with them."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = msg("{a} or {b}", a=out, b=part)
+    return out
+
+
 _EPS = 1e-7
 
 
@@ -191,44 +220,77 @@ def _by_district(data: _Data, slack: dict[str, float], group_rows: str) -> str:
         parts.append(f"{names[i]} {abs(value):.2f}억원")
     if not parts:
         return ""
-    shown = ", ".join(parts[:4]) + (f", and {len(parts) - 4} more" if len(parts) > 4 else "")
+    shown = ", ".join(parts[:4])
+    if len(parts) > 4:
+        return msg(" ({shown}, and {n} more)", shown=shown, n=len(parts) - 4)
     return f" ({shown})"
 
 
-def _fix_text(data: _Data, group: str, el: _Elastic, setting: float = math.nan) -> str:
+def _fix_text(data: _Data, group: str, el: _Elastic, setting: float = math.nan) -> Msg:
     s = data.scenario
     if el.status != "optimal":
-        return f"relaxing {_PLAIN[group]} alone is not enough"
+        return msg("relaxing {what} alone is not enough", what=_plain(group))
     amount = el.total
     if group == "budget":
         delta = el.slack.get("budget", 0.0)
-        verb = "raise" if delta > 0 else "lower"
-        return f"{verb} the total by {abs(delta):.2f}억원 (to {s.total_budget_eok + delta:.2f}억원)"
+        new = s.total_budget_eok + delta
+        if delta > 0:
+            return msg("raise the total by {d:.2f}억원 (to {new:.2f}억원)", d=abs(delta), new=new)
+        return msg("lower the total by {d:.2f}억원 (to {new:.2f}억원)", d=abs(delta), new=new)
     if group == "floors":
-        text = f"lower the floors by {amount:.2f}억원 in total"
         if isinstance(s.floor_eok, float):
             common = (s.total_budget_eok - _sum_of(data.floor) + s.floor_eok * data.n) / data.n
             if 0 <= common < s.floor_eok:
-                return text + f" (e.g. a common floor of {common:.2f}억원)"
-        return text + _by_district(data, el.slack, "floor_")
+                return msg(
+                    "lower the floors by {amount:.2f}억원 in total (e.g. a common floor of "
+                    "{common:.2f}억원)",
+                    amount=amount,
+                    common=common,
+                )
+        return msg(
+            "lower the floors by {amount:.2f}억원 in total{where}",
+            amount=amount,
+            where=_by_district(data, el.slack, "floor_"),
+        )
     if group == "caps":
-        return f"raise the caps by {amount:.2f}억원 in total" + _by_district(data, el.slack, "cap_")
+        return msg(
+            "raise the caps by {amount:.2f}억원 in total{where}",
+            amount=amount,
+            where=_by_district(data, el.slack, "cap_"),
+        )
     if group == "stability":
-        more = f"{amount:.2f}억원 more year-on-year change" + _by_district(data, el.slack, "stab_")
+        more = msg(
+            "{amount:.2f}억원 more year-on-year change{where}",
+            amount=amount,
+            where=_by_district(data, el.slack, "stab_"),
+        )
         if s.stability_delta is None:
-            return f"allow {more} than the year-on-year change limits permit"
+            return msg("allow {more} than the year-on-year change limits permit", more=more)
         if math.isnan(setting):
-            return f"allow {more} than stability_delta = {s.stability_delta:g} permits"
-        return (
-            f"raise stability_delta from {s.stability_delta:g} to {setting:.4f} (allowing {more})"
+            return msg(
+                "allow {more} than stability_delta = {delta:g} permits",
+                more=more,
+                delta=s.stability_delta,
+            )
+        return msg(
+            "raise stability_delta from {delta:g} to {setting:.4f} (allowing {more})",
+            delta=s.stability_delta,
+            setting=setting,
+            more=more,
         )
     if group == "tiers":
-        return f"widen the performance-tier ranges by {amount:.2f}억원 in total" + _by_district(
-            data, el.slack, "tier_"
+        return msg(
+            "widen the performance-tier ranges by {amount:.2f}억원 in total{where}",
+            amount=amount,
+            where=_by_district(data, el.slack, "tier_"),
         )
     if math.isnan(setting):
-        return f"relaxing {_PLAIN[group]} alone is not enough"
-    return f"loosen max_per_capita_ratio from {s.max_per_capita_ratio:g} to {setting:.4f}"
+        return msg("relaxing {what} alone is not enough", what=_plain(group))
+    return msg(
+        "loosen max_per_capita_ratio from {ratio:g} to {setting:.4f}",
+        ratio=s.max_per_capita_ratio,
+        setting=setting,
+    )
 
 
 def _sum_of(values: np.ndarray) -> float:
@@ -250,30 +312,48 @@ def _gap(data: _Data, conflicts: tuple[str, ...]) -> float | None:
     return None
 
 
-def _headline(data: _Data, conflicts: tuple[str, ...]) -> str:
+def _headline(data: _Data, conflicts: tuple[str, ...]) -> Msg:
     s = data.scenario
     budget = s.total_budget_eok
     pair = set(conflicts)
     if pair == {"budget", "floors"} and _sum_of(data.floor) > budget:
-        return f"floors sum to {_sum_of(data.floor):g}억원, above the total of {budget:g}억원"
+        return msg(
+            "floors sum to {sum:g}억원, above the total of {budget:g}억원",
+            sum=_sum_of(data.floor),
+            budget=budget,
+        )
     if pair == {"budget", "caps"} and np.all(~np.isnan(data.cap)) and _sum_of(data.cap) < budget:
-        return f"caps sum to {_sum_of(data.cap):g}억원, below the total of {budget:g}억원"
+        return msg(
+            "caps sum to {sum:g}억원, below the total of {budget:g}억원",
+            sum=_sum_of(data.cap),
+            budget=budget,
+        )
     if pair == {"budget", "tiers"}:
         lo, hi = _sum_of(data.tier_lo), _sum_of(data.tier_hi)
         if lo > budget:
-            return f"the tier minimums sum to {lo:g}억원, above the total of {budget:g}억원"
+            return msg(
+                "the tier minimums sum to {sum:g}억원, above the total of {budget:g}억원",
+                sum=lo,
+                budget=budget,
+            )
         if hi < budget:
-            return f"the tier maximums sum to {hi:g}억원, below the total of {budget:g}억원"
+            return msg(
+                "the tier maximums sum to {sum:g}억원, below the total of {budget:g}억원",
+                sum=hi,
+                budget=budget,
+            )
     if pair == {"budget", "stability"}:
         lo, hi = _sum_of(data.stab_lo), _sum_of(data.stab_hi)
         if lo > budget or hi < budget:
-            return (
-                f"the year-on-year change limits allow totals "
-                f"from {lo:.2f} to {hi:.2f}억원, but the total is {budget:g}억원"
+            return msg(
+                "the year-on-year change limits allow totals from {lo:.2f} to {hi:.2f}억원, but "
+                "the total is {budget:g}억원",
+                lo=lo,
+                hi=hi,
+                budget=budget,
             )
-    plain = [_PLAIN[g] for g in conflicts]
-    listed = ", ".join(plain[:-1]) + f" and {plain[-1]}" if len(plain) > 1 else plain[0]
-    return f"{listed} cannot all hold together"
+    listed = _and([_plain(g) for g in conflicts])
+    return msg("{listed} cannot all hold together", listed=listed)
 
 
 def _relaxation_frame(data: _Data, per_group: dict[str, _Elastic]) -> pd.DataFrame:
@@ -372,15 +452,19 @@ def _diagnose_data(data: _Data) -> Diagnosis:
                 for g in conflicts
             ],
             "new_value": settings,
-            "text": texts,
+            "text": pd.Series(texts, dtype=object),  # keeps each sentence a Msg
         }
     )
     headline = _headline(data, conflicts)
     gap = _gap(data, conflicts)
     amounts = fixes.loc[fixes["group"] != "equity", "relax_eok"].dropna()
     if gap is not None and len(amounts) and amounts.max() > gap + 1e-6:
-        headline += f" (a gap of {gap:.2f}억원; with the other bounds in force, more is needed)"
-    message = f"{headline}: " + " or ".join(texts)
+        headline = msg(
+            "{headline} (a gap of {gap:.2f}억원; with the other bounds in force, more is needed)",
+            headline=headline,
+            gap=gap,
+        )
+    message = msg(_COLON, a=headline, b=_or(texts))
     return Diagnosis(
         feasible=False,
         message=message,
@@ -434,10 +518,16 @@ def _quick_diagnosis(data: _Data) -> Diagnosis:
         i = int(crossed[0])
         groups = {low_src[i], high_src[i]} - {""}
         conflicts = tuple(g for g in GROUPS if g in groups)
-        more = f" (and {crossed.size - 1} more gu)" if crossed.size > 1 else ""
-        message = (
-            f"{names[i]}: its lower limit ({low_src[i] or 'zero'}, {lo[i]:.2f}억원) is above its "
-            f"upper limit ({high_src[i]}, {hi[i]:.2f}억원){more}: widen one of them"
+        more = msg(" (and {n} more gu)", n=crossed.size - 1) if crossed.size > 1 else ""
+        message = msg(
+            "{gu}: its lower limit ({low}, {lo:.2f}억원) is above its upper limit ({high}, "
+            "{hi:.2f}억원){more}: widen one of them",
+            gu=names[i],
+            low=low_src[i] or msg("zero"),
+            lo=lo[i],
+            high=high_src[i],
+            hi=hi[i],
+            more=more,
         )
         return Diagnosis(False, message, conflicts)
     scale = max(1.0, abs(budget))
@@ -445,20 +535,26 @@ def _quick_diagnosis(data: _Data) -> Diagnosis:
         groups = {"budget", *low_src} - {""}
         conflicts = tuple(g for g in GROUPS if g in groups)
         gap = lo.sum() - budget
-        message = (
-            f"the lower limits ({', '.join(_PLAIN[g] for g in conflicts if g != 'budget')}) sum "
-            f"to {lo.sum():.2f}억원, above the total of {budget:g}억원: raise the total by "
-            f"{gap:.2f}억원 or lower them by {gap:.2f}억원 in total"
+        message = msg(
+            "the lower limits ({limits}) sum to {sum:.2f}억원, above the total of {budget:g}억원: "
+            "raise the total by {gap:.2f}억원 or lower them by {gap:.2f}억원 in total",
+            limits=_and([_plain(g) for g in conflicts if g != "budget"]),
+            sum=lo.sum(),
+            budget=budget,
+            gap=gap,
         )
         return Diagnosis(False, message, conflicts)
     if np.isfinite(hi).all() and hi.sum() < budget - 1e-9 * scale:
         groups = {"budget", *high_src} - {""}
         conflicts = tuple(g for g in GROUPS if g in groups)
         gap = budget - hi.sum()
-        message = (
-            f"the upper limits ({', '.join(_PLAIN[g] for g in conflicts if g != 'budget')}) sum "
-            f"to {hi.sum():.2f}억원, below the total of {budget:g}억원: lower the total by "
-            f"{gap:.2f}억원 or raise them by {gap:.2f}억원 in total"
+        message = msg(
+            "the upper limits ({limits}) sum to {sum:.2f}억원, below the total of {budget:g}억원: "
+            "lower the total by {gap:.2f}억원 or raise them by {gap:.2f}억원 in total",
+            limits=_and([_plain(g) for g in conflicts if g != "budget"]),
+            sum=hi.sum(),
+            budget=budget,
+            gap=gap,
         )
         return Diagnosis(False, message, conflicts)
     if data.scenario.max_per_capita_ratio is not None:
@@ -467,12 +563,14 @@ def _quick_diagnosis(data: _Data) -> Diagnosis:
         if el.status == "optimal":
             return Diagnosis(
                 False,
-                f"the per-capita equity bound (max/min ≤ {data.scenario.max_per_capita_ratio:g}) "
-                "cannot hold with the other bounds: loosen max_per_capita_ratio (diagnose() says "
-                "by how much)",
+                msg(
+                    "the per-capita equity bound (max/min ≤ {ratio:g}) cannot hold with the other "
+                    "bounds: loosen max_per_capita_ratio (diagnose() says by how much)",
+                    ratio=data.scenario.max_per_capita_ratio,
+                ),
                 ("equity",),
             )
-    return Diagnosis(False, "no allocation satisfies every bound (diagnose() says why)")
+    return Diagnosis(False, msg("no allocation satisfies every bound (diagnose() says why)"))
 
 
 def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
@@ -484,15 +582,35 @@ def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
     """
     t = data.target
     names = data.districts["name_ko"].to_numpy()
-    broken: list[str] = []
+    broken: list[Msg] = []
     groups: list[str] = []
     checks = (
-        ("floors", data.floor, "below its floor", lambda x, b: x < b - 1e-9),
-        ("caps", data.cap, "above its cap", lambda x, b: x > b + 1e-9),
-        ("stability", data.stab_lo, "below its stability limit", lambda x, b: x < b - 1e-9),
-        ("stability", data.stab_hi, "above its stability limit", lambda x, b: x > b + 1e-9),
-        ("tiers", data.tier_lo, "below its tier minimum", lambda x, b: x < b - 1e-9),
-        ("tiers", data.tier_hi, "above its tier maximum", lambda x, b: x > b + 1e-9),
+        ("floors", data.floor, N_("{n} gu below its floor ({first})"), lambda x, b: x < b - 1e-9),
+        ("caps", data.cap, N_("{n} gu above its cap ({first})"), lambda x, b: x > b + 1e-9),
+        (
+            "stability",
+            data.stab_lo,
+            N_("{n} gu below its stability limit ({first})"),
+            lambda x, b: x < b - 1e-9,
+        ),
+        (
+            "stability",
+            data.stab_hi,
+            N_("{n} gu above its stability limit ({first})"),
+            lambda x, b: x > b + 1e-9,
+        ),
+        (
+            "tiers",
+            data.tier_lo,
+            N_("{n} gu below its tier minimum ({first})"),
+            lambda x, b: x < b - 1e-9,
+        ),
+        (
+            "tiers",
+            data.tier_hi,
+            N_("{n} gu above its tier maximum ({first})"),
+            lambda x, b: x > b + 1e-9,
+        ),
     )
     rows = []
     for group, bound, words, bad in checks:
@@ -510,15 +628,22 @@ def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
         if hit:
             groups.append(group)
             first = ", ".join(f"{names[i]} {t[i]:.2f}억원 vs {bound[i]:.2f}억원" for i in hit[:3])
-            more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
-            broken.append(f"{len(hit)} gu {words} ({first}{more})")
+            if len(hit) > 3:
+                first = msg("{first} and {n} more", first=first, n=len(hit) - 3)
+            broken.append(msg(words, n=len(hit), first=first))
     ratio = data.scenario.max_per_capita_ratio
     if ratio is not None:
         pc = t * data.k
         actual = float(pc.max() / pc.min()) if pc.min() > 0 else math.inf
         if actual > ratio + 1e-9:
             groups.append("equity")
-            broken.append(f"a per-capita max/min ratio of {actual:.3f}, above {ratio:g}")
+            broken.append(
+                msg(
+                    "a per-capita max/min ratio of {actual:.3f}, above {ratio:g}",
+                    actual=actual,
+                    ratio=ratio,
+                )
+            )
     if not broken:
         return None
     if explain:
@@ -526,9 +651,10 @@ def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
         if not bounds_diag.feasible:
             return bounds_diag
     conflicts = ("formula", *dict.fromkeys(groups))
-    message = (
-        "the formula amounts break " + "; ".join(broken) + ': use objective = "goal" to stay '
-        "as close as possible to the formula within the bounds, or relax the bounds"
+    message = msg(
+        'the formula amounts break {broken}: use objective = "goal" to stay as close as possible '
+        "to the formula within the bounds, or relax the bounds",
+        broken=broken,
     )
     return Diagnosis(
         feasible=False,

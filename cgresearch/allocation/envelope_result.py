@@ -26,7 +26,7 @@ from cgresearch.allocation.shadow_prices import (
     _shadow_prices,
 )
 from cgresearch.allocation.targets import _KRW_PER_EOK, _per_capita
-from cgresearch.errors import ModelError, ParameterError
+from cgresearch.errors import ModelError, ParameterError, localized
 from cgresearch.formatting import format_eok
 from cgresearch.i18n import Lang, tr
 
@@ -170,14 +170,14 @@ class EnvelopeResult:
         labels = [] if x is None else list(self.district_columns()["binding"])
         return _explain(self._data, x, self._sol, labels, lang)
 
-    def summary(self, lang: Lang = "en") -> str:
+    def summary(self, lang: Lang = "ko") -> str:
         """Return a short plain-text summary for planners (every gu at a bound is named).
 
         Parameters
         ----------
         lang : {"ko", "en"}
-            Language of the sentences; gu are named in it and amounts are in 억원
-            (``cgresearch.formatting.format_eok``).
+            Language of the sentences (Korean by default); gu are named in it and amounts are
+            in 억원 (``cgresearch.formatting.format_eok``).
 
         Examples
         --------
@@ -206,7 +206,12 @@ class EnvelopeResult:
             diag = self.diagnosis
             message = diag.message if diag is not None else self.message
             lines.append(
-                tr("status: {status}: {message}", lang, status=self.status, message=message)
+                tr(
+                    "status: {status}: {message}",
+                    lang,
+                    status=self.status,
+                    message=localized(message, lang),  # the full diagnosis, in lang
+                )
             )
         else:
             m = self.metrics
@@ -242,7 +247,7 @@ class EnvelopeResult:
             )
             lines += bound_lists(self.explain(lang), lang)
             for text in _condensed(self.shadow_prices, s):
-                lines.append(f"- {text}")
+                lines.append(f"- {localized(text, lang)}")
         return "\n".join(lines)
 
 

@@ -49,6 +49,7 @@ from cgresearch.data.pabulib import PBElection, read_pb
 from cgresearch.data.pabulib import pabutools_election as _pabutools
 from cgresearch.data.pabulib import pb_number as _number
 from cgresearch.errors import ModelError, ParameterError
+from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 
 __all__ = [
     "MES_COMPLETIONS",
@@ -121,17 +122,36 @@ class PBOutcome:
         """Return the funded projects (``project_id``, ``cost``, ``votes``, ``score``, ``name``)."""
         return self.projects.copy()
 
-    def describe(self) -> str:
-        """Return a short plain-text report: funded projects, cost and welfare."""
-        unit = "approvals" if self.vote_type == "approval" else "points"
+    def describe(self, lang: Lang = DEFAULT_LANG) -> str:
+        """Return a short plain-text report: funded projects, cost and welfare, in ``lang``
+        (Korean by default; the projects' table keeps the file's names and columns)."""
+        if self.vote_type == "approval":
+            welfare = tr(
+                "welfare {welfare:,} (approvals of funded projects)", lang, welfare=self.welfare
+            )
+        else:
+            welfare = tr(
+                "welfare {welfare:,} (points of funded projects)", lang, welfare=self.welfare
+            )
         lines = [
-            f"{self.election}: rule {self.rule}, {len(self.selected)} projects funded",
+            tr(
+                "{election}: rule {rule}, {n} projects funded",
+                lang,
+                election=self.election,
+                rule=self.rule,
+                n=len(self.selected),
+            ),
             self.projects[["project_id", "name", "cost", "votes", "score"]].to_string(index=False)
             if len(self.projects)
-            else "(none)",
-            f"total cost {self.total_cost:,} of budget {self.budget:,} "
-            f"({self.total_cost / self.budget:.1%})",
-            f"welfare {self.welfare:,} ({unit} of funded projects)",
+            else tr("(none)", lang),
+            tr(
+                "total cost {cost:,} of budget {budget:,} ({share:.1%})",
+                lang,
+                cost=self.total_cost,
+                budget=self.budget,
+                share=self.total_cost / self.budget,
+            ),
+            welfare,
         ]
         return "\n".join(lines)
 

@@ -74,9 +74,13 @@ def resolve_per_district(
         if i is None:
             names = [str(x) for x in districts.get("name_ko", pd.Series(dtype=str))]
             names += [str(x) for x in districts.get("name_en", pd.Series(dtype=str))]
-            raise ParameterError(
-                f"scenario '{scenario}': {key}.{k}: unknown district '{k}'"
-                f"{did_you_mean(k, names)}: use a Korean or English gu name or a 5-digit adm_code"
+            raise ParameterError.of(
+                "scenario '{name}': {key}.{district}: unknown district '{district}'{hint}: use a "
+                "Korean or English gu name or a 5-digit adm_code",
+                name=scenario,
+                key=key,
+                district=k,
+                hint=did_you_mean(k, names),
             )
         out[i] = v
     return out

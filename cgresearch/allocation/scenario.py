@@ -43,7 +43,7 @@ from cgresearch.allocation.scenario_values import (
     checked_per_district,
     did_you_mean,
 )
-from cgresearch.errors import ParameterError
+from cgresearch.errors import ParameterError, msg
 
 __all__ = [
     "FORMULA_RULES",
@@ -107,6 +107,10 @@ def _checked_title(name: str, value: Any) -> dict[str, str]:
             raise ParameterError(f"scenario '{name}': title.{key} must be non-empty text")
         out[str(key)] = text.strip()
     return out
+
+
+#: "file: error" reads the same in every language (the error inside is translated).
+_IN_FILE = "{file}: {error}"
 
 
 @dataclass(frozen=True)
@@ -242,81 +246,120 @@ class Scenario:
         set_(self, "name", name)
         budget = checked_number(name, "total_budget_eok", self.total_budget_eok)
         if budget < 0:
-            raise ParameterError(
-                f"scenario '{name}': total_budget_eok = {budget:g} is negative: give the total "
-                "to split in 억원 (e.g. 250)"
+            raise ParameterError.of(
+                "scenario '{name}': total_budget_eok = {budget:g} is negative: give the total to "
+                "split in 억원 (e.g. 250)",
+                name=name,
+                budget=budget,
             )
         set_(self, "total_budget_eok", budget)
         if self.objective not in OBJECTIVES:
-            raise ParameterError(
-                f"scenario '{name}': objective = {self.objective!r} is unknown: use one of "
-                f"{', '.join(OBJECTIVES)}{did_you_mean(self.objective, OBJECTIVES)}"
+            raise ParameterError.of(
+                "scenario '{name}': objective = {value!r} is unknown: use one of {known}{hint}",
+                name=name,
+                value=self.objective,
+                known=", ".join(OBJECTIVES),
+                hint=did_you_mean(self.objective, OBJECTIVES),
             )
         if self.formula_rule not in FORMULA_RULES:
-            raise ParameterError(
-                f"scenario '{name}': formula_rule = {self.formula_rule!r} is unknown: use one of "
-                f"{', '.join(FORMULA_RULES)}{did_you_mean(self.formula_rule, FORMULA_RULES)}"
+            raise ParameterError.of(
+                "scenario '{name}': {key} = {value!r} is unknown: use one of {known}{hint}",
+                name=name,
+                key="formula_rule",
+                value=self.formula_rule,
+                known=", ".join(FORMULA_RULES),
+                hint=did_you_mean(self.formula_rule, FORMULA_RULES),
             )
         if not isinstance(self.weights, Mapping) or not self.weights:
-            raise ParameterError(
-                f"scenario '{name}': weights must be a table of indicator = weight, e.g. "
-                "weights = {base = 0.5, pop = 0.5}"
+            raise ParameterError.of(
+                "scenario '{name}': weights must be a table of indicator = weight, e.g. "
+                "weights = {{base = 0.5, pop = 0.5}}",
+                name=name,
             )
         weights = {}
         for k, v in self.weights.items():
             if k not in INDICATORS:
-                raise ParameterError(
-                    f"scenario '{name}': weights.{k} names an unknown indicator"
-                    f"{did_you_mean(k, tuple(INDICATORS))}: use {', '.join(INDICATORS)}"
+                raise ParameterError.of(
+                    "scenario '{name}': weights.{key} names an unknown indicator{hint}: use "
+                    "{known}",
+                    name=name,
+                    key=k,
+                    hint=did_you_mean(k, tuple(INDICATORS)),
+                    known=", ".join(INDICATORS),
                 )
             w = checked_number(name, f"weights.{k}", v)
             if w < 0:
-                raise ParameterError(f"scenario '{name}': weights.{k} = {w:g} must be ≥ 0")
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be ≥ 0",
+                    name=name,
+                    key=f"weights.{k}",
+                    value=w,
+                )
             weights[k] = w
         declared = checked_number(name, "weights_sum", self.weights_sum)
         total = sum(weights.values())
         if declared <= 0 or abs(total - declared) > _TOL * max(1.0, declared):
-            raise ParameterError(
-                f"scenario '{name}': weights sum to {total:.6g}, not the declared weights_sum = "
-                f"{declared:g}: change the weights or weights_sum so that they agree"
+            raise ParameterError.of(
+                "scenario '{name}': weights sum to {total:.6g}, not the declared weights_sum = "
+                "{declared:g}: change the weights or weights_sum so that they agree",
+                name=name,
+                total=total,
+                declared=declared,
             )
         set_(self, "weights", weights)
         set_(self, "weights_sum", declared)
         base = checked_number(name, "base_eok", self.base_eok)
         if base < 0:
-            raise ParameterError(f"scenario '{name}': base_eok = {base:g} must be ≥ 0")
+            raise ParameterError.of(
+                "scenario '{name}': {key} = {value:g} must be ≥ 0",
+                name=name,
+                key="base_eok",
+                value=base,
+            )
         set_(self, "base_eok", base)
         gshare = checked_number(name, "general_share", self.general_share)
         if not 0 <= gshare <= 1:
-            raise ParameterError(
-                f"scenario '{name}': general_share = {gshare:g} must lie in [0, 1] (Seoul: 0.9)"
+            raise ParameterError.of(
+                "scenario '{name}': general_share = {value:g} must lie in [0, 1] (Seoul: 0.9)",
+                name=name,
+                value=gshare,
             )
         set_(self, "general_share", gshare)
         for key in ("floor_eok", "cap_eok", "previous_eok"):
             set_(self, key, checked_per_district(name, key, getattr(self, key)))
         if isinstance(self.floor_eok, float) and isinstance(self.cap_eok, float):
             if self.floor_eok > self.cap_eok:
-                raise ParameterError(
-                    f"scenario '{name}': floor_eok = {self.floor_eok:g} is above cap_eok = "
-                    f"{self.cap_eok:g}: lower the floor or raise the cap"
+                raise ParameterError.of(
+                    "scenario '{name}': floor_eok = {floor:g} is above cap_eok = {cap:g}: lower "
+                    "the floor or raise the cap",
+                    name=name,
+                    floor=self.floor_eok,
+                    cap=self.cap_eok,
                 )
         if self.stability_delta is not None:
             delta = checked_number(name, "stability_delta", self.stability_delta)
             if delta < 0:
-                raise ParameterError(
-                    f"scenario '{name}': stability_delta = {delta:g} must be ≥ 0 (0.1 = ±10%)"
+                raise ParameterError.of(
+                    "scenario '{name}': stability_delta = {value:g} must be ≥ 0 (0.1 = ±10%)",
+                    name=name,
+                    value=delta,
                 )
             if self.previous_eok is None:
-                raise ParameterError(
-                    f"scenario '{name}': stability_delta needs previous_eok (last year's "
-                    "allocation, e.g. previous_eok = 10)"
+                raise ParameterError.of(
+                    "scenario '{name}': {key} needs previous_eok (last year's allocation, e.g. "
+                    "previous_eok = 10)",
+                    name=name,
+                    key="stability_delta",
                 )
             set_(self, "stability_delta", delta)
         if self.floor_per_capita_krw is not None:
             v = checked_number(name, "floor_per_capita_krw", self.floor_per_capita_krw)
             if v < 0:
-                raise ParameterError(
-                    f"scenario '{name}': floor_per_capita_krw = {v:g} must be ≥ 0 (KRW per person)"
+                raise ParameterError.of(
+                    "scenario '{name}': floor_per_capita_krw = {value:g} must be ≥ 0 (KRW per "
+                    "person)",
+                    name=name,
+                    value=v,
                 )
             set_(self, "floor_per_capita_krw", v)
         for key in ("max_cut_pct", "max_raise_pct", "max_change_eok"):
@@ -325,103 +368,155 @@ class Scenario:
                 continue
             v = checked_number(name, key, value)
             if v < 0 or (key == "max_cut_pct" and v > 100):
-                raise ParameterError(
-                    f"scenario '{name}': {key} = {v:g} must be "
-                    + ("between 0 and 100 (%)" if key == "max_cut_pct" else "≥ 0")
+                if key == "max_cut_pct":
+                    raise ParameterError.of(
+                        "scenario '{name}': {key} = {value:g} must be between 0 and 100 (%)",
+                        name=name,
+                        key=key,
+                        value=v,
+                    )
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be ≥ 0", name=name, key=key, value=v
                 )
             if self.previous_eok is None:
-                raise ParameterError(
-                    f"scenario '{name}': {key} needs previous_eok (last year's allocation, "
-                    "e.g. previous_eok = 10)"
+                raise ParameterError.of(
+                    "scenario '{name}': {key} needs previous_eok (last year's allocation, e.g. "
+                    "previous_eok = 10)",
+                    name=name,
+                    key=key,
                 )
             set_(self, key, v)
         if self.max_per_capita_ratio is not None:
             ratio = checked_number(name, "max_per_capita_ratio", self.max_per_capita_ratio)
             if ratio < 1:
-                raise ParameterError(
-                    f"scenario '{name}': max_per_capita_ratio = {ratio:g} must be ≥ 1 (largest "
-                    "over smallest per-capita amount)"
+                raise ParameterError.of(
+                    "scenario '{name}': max_per_capita_ratio = {value:g} must be ≥ 1 (largest over "
+                    "smallest per-capita amount)",
+                    name=name,
+                    value=ratio,
                 )
             set_(self, "max_per_capita_ratio", ratio)
         tiers: dict[str, tuple[float, float]] = {}
         for grade, rng in dict(self.tiers or {}).items():
             if not isinstance(rng, list | tuple) or len(rng) != 2:
-                raise ParameterError(
-                    f"scenario '{name}': tiers.{grade} = {rng!r} must be [min, max] in 억원"
+                raise ParameterError.of(
+                    "scenario '{name}': tiers.{grade} = {value!r} must be [min, max] in 억원",
+                    name=name,
+                    grade=grade,
+                    value=rng,
                 )
             lo = checked_number(name, f"tiers.{grade}[0]", rng[0])
             hi = checked_number(name, f"tiers.{grade}[1]", rng[1])
             if lo < 0 or lo > hi:
-                raise ParameterError(
-                    f"scenario '{name}': tiers.{grade} = [{lo:g}, {hi:g}] needs 0 ≤ min ≤ max"
+                raise ParameterError.of(
+                    "scenario '{name}': tiers.{grade} = [{lo:g}, {hi:g}] needs 0 ≤ min ≤ max",
+                    name=name,
+                    grade=grade,
+                    lo=lo,
+                    hi=hi,
                 )
             tiers[str(grade)] = (lo, hi)
         set_(self, "tiers", tiers)
         grades = {str(k): str(v) for k, v in dict(self.grades or {}).items()}
         for gu, grade in grades.items():
             if grade not in tiers:
-                raise ParameterError(
-                    f"scenario '{name}': grades.{gu} = {grade!r} is not a grade in tiers "
-                    f"({', '.join(tiers) or 'none defined'}){did_you_mean(grade, tuple(tiers))}"
+                raise ParameterError.of(
+                    "scenario '{name}': grades.{gu} = {grade!r} is not a grade in tiers "
+                    "({known}){hint}",
+                    name=name,
+                    gu=gu,
+                    grade=grade,
+                    known=", ".join(tiers) or msg("none defined"),
+                    hint=did_you_mean(grade, tuple(tiers)),
                 )
         if tiers and not grades:
-            raise ParameterError(
-                f"scenario '{name}': tiers are set but no grades: add grades (district = grade, "
-                "with default = grade for the rest)"
+            raise ParameterError.of(
+                "scenario '{name}': tiers are set but no grades: add grades (district = grade, "
+                "with default = grade for the rest)",
+                name=name,
             )
         set_(self, "grades", grades)
         if self.deviation not in _DEVIATIONS:
-            raise ParameterError(
-                f"scenario '{name}': deviation = {self.deviation!r} is unknown: use "
-                f"{' or '.join(_DEVIATIONS)}{did_you_mean(self.deviation, _DEVIATIONS)}"
+            raise ParameterError.of(
+                "scenario '{name}': deviation = {value!r} is unknown: use {known}{hint}",
+                name=name,
+                value=self.deviation,
+                known=" or ".join(_DEVIATIONS),
+                hint=did_you_mean(self.deviation, _DEVIATIONS),
             )
         comb = {}
         for k, v in dict(self.combination or {}).items():
             if k not in _COMBINATION_KEYS:
-                raise ParameterError(
-                    f"scenario '{name}': combination.{k} is unknown"
-                    f"{did_you_mean(k, _COMBINATION_KEYS)}: use {', '.join(_COMBINATION_KEYS)}"
+                raise ParameterError.of(
+                    "scenario '{name}': combination.{key} is unknown{hint}: use {known}",
+                    name=name,
+                    key=k,
+                    hint=did_you_mean(k, _COMBINATION_KEYS),
+                    known=", ".join(_COMBINATION_KEYS),
                 )
             c = checked_number(name, f"combination.{k}", v)
             if c < 0:
-                raise ParameterError(f"scenario '{name}': combination.{k} = {c:g} must be ≥ 0")
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be ≥ 0",
+                    name=name,
+                    key=f"combination.{k}",
+                    value=c,
+                )
             comb[k] = c
         if self.objective == "combined" and sum(comb.values()) <= 0:
-            raise ParameterError(
-                f"scenario '{name}': the combined objective needs combination weights with a "
-                "positive sum, e.g. combination = {goal = 0.5, maxmin = 0.5}"
+            raise ParameterError.of(
+                "scenario '{name}': the combined objective needs combination weights with a "
+                "positive sum, e.g. combination = {{goal = 0.5, maxmin = 0.5}}",
+                name=name,
             )
         set_(self, "combination", comb)
         if self.rounding_unit_eok is not None:
             unit = checked_number(name, "rounding_unit_eok", self.rounding_unit_eok)
             if unit <= 0:
-                raise ParameterError(
-                    f"scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. "
-                    "0.01 for 100만원)"
+                raise ParameterError.of(
+                    "scenario '{name}': rounding_unit_eok = {unit:g} must be > 0 (억원, e.g. 0.01 "
+                    "for 100만원)",
+                    name=name,
+                    unit=unit,
                 )
             if unit > budget:
-                raise ParameterError(
-                    f"scenario '{name}': rounding_unit_eok = {unit:g}억원 is larger than the "
-                    f"total of {budget:g}억원: use a smaller unit (e.g. 0.01 for 100만원)"
+                raise ParameterError.of(
+                    "scenario '{name}': rounding_unit_eok = {unit:g}억원 is larger than the total "
+                    "of {budget:g}억원: use a smaller unit (e.g. 0.01 for 100만원)",
+                    name=name,
+                    unit=unit,
+                    budget=budget,
                 )
             units = budget / unit
             if abs(units - round(units)) > 1e-6 * max(1.0, units):
-                raise ParameterError(
-                    f"scenario '{name}': rounding_unit_eok = {unit:g}: the total of {budget:g}억원 "
-                    "is not a whole number of units: choose a unit that divides it"
+                raise ParameterError.of(
+                    "scenario '{name}': rounding_unit_eok = {unit:g}: the total of {budget:g}억원 "
+                    "is not a whole number of units: choose a unit that divides it",
+                    name=name,
+                    unit=unit,
+                    budget=budget,
                 )
             set_(self, "rounding_unit_eok", unit)
         if self.time_limit_s is not None:
             t = checked_number(name, "time_limit_s", self.time_limit_s)
             if t <= 0:
-                raise ParameterError(f"scenario '{name}': time_limit_s = {t:g} must be > 0")
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value:g} must be > 0",
+                    name=name,
+                    key="time_limit_s",
+                    value=t,
+                )
             set_(self, "time_limit_s", t)
         from cgresearch.allocation.solver import SOLVER_NAMES
 
         if str(self.solver).lower() not in SOLVER_NAMES:
-            raise ParameterError(
-                f"scenario '{name}': solver = {self.solver!r} is unknown: use one of "
-                f"{', '.join(SOLVER_NAMES)}{did_you_mean(str(self.solver), tuple(SOLVER_NAMES))}"
+            raise ParameterError.of(
+                "scenario '{name}': {key} = {value!r} is unknown: use one of {known}{hint}",
+                name=name,
+                key="solver",
+                value=self.solver,
+                known=", ".join(SOLVER_NAMES),
+                hint=did_you_mean(str(self.solver), tuple(SOLVER_NAMES)),
             )
         set_(self, "solver", str(self.solver).lower())
         set_(self, "description", str(self.description or ""))
@@ -456,18 +551,25 @@ class Scenario:
         10.0
         """
         if not isinstance(d, Mapping):
-            raise ParameterError(f"a scenario must be a table of keys, got {type(d).__name__}")
+            raise ParameterError.of(
+                "a scenario must be a table of keys, got {kind}", kind=type(d).__name__
+            )
         known = [f.name for f in fields(cls) if f.name != "source"]
         label = d.get("name", source or "?")
         for key in d:
             if key not in known:
-                raise ParameterError(
-                    f"scenario '{label}': unknown key '{key}'{did_you_mean(key, known)}; known "
-                    f"keys: {', '.join(known)}"
+                raise ParameterError.of(
+                    "scenario '{name}': unknown key '{key}'{hint}; known keys: {known}",
+                    name=label,
+                    key=key,
+                    hint=did_you_mean(key, known),
+                    known=", ".join(known),
                 )
         for key in ("name", "total_budget_eok"):
             if key not in d:
-                raise ParameterError(f"scenario '{label}': the key '{key}' is required")
+                raise ParameterError.of(
+                    "scenario '{name}': the key '{key}' is required", name=label, key=key
+                )
         kwargs = {k: v for k, v in d.items()}
         if "tiers" in kwargs and isinstance(kwargs["tiers"], Mapping):
             kwargs["tiers"] = {
@@ -524,9 +626,13 @@ class Scenario:
         for key, value in overrides.items():
             head, _, rest = str(key).partition(".")
             if head not in known:
-                raise ParameterError(
-                    f"scenario '{self.name}': cannot override unknown key '{key}'"
-                    f"{did_you_mean(head, known)}; known keys: {', '.join(known)}"
+                raise ParameterError.of(
+                    "scenario '{name}': cannot override unknown key '{key}'{hint}; known keys: "
+                    "{known}",
+                    name=self.name,
+                    key=key,
+                    hint=did_you_mean(head, known),
+                    known=", ".join(known),
                 )
             if not rest:
                 d[head] = value
@@ -544,9 +650,12 @@ class Scenario:
                 else:
                     table = {"default": current}
             else:
-                raise ParameterError(
-                    f"scenario '{self.name}': '{head}' is a single value; override it as "
-                    f"'{head}', not '{key}'"
+                raise ParameterError.of(
+                    "scenario '{name}': '{head}' is a single value; override it as '{head}', not "
+                    "'{key}'",
+                    name=self.name,
+                    head=head,
+                    key=key,
                 )
             table[rest] = value
             d[head] = table
@@ -568,12 +677,16 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     p = Path(path)
     if not p.is_file():
-        raise ParameterError(f"scenario file {p} not found: give the path of a .toml file")
+        raise ParameterError.of(
+            "scenario file {file} not found: give the path of a .toml file", file=p
+        )
     text = read_scenario_text(p)
     try:
         d = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"scenario file {p}: not valid TOML: {exc}") from exc
+        raise ParameterError.of(
+            "scenario file {file}: not valid TOML: {reason}", file=p, reason=exc
+        ) from exc
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise ParameterError(
             f"scenario file {p}: {unreadable_number(text, exc, MAX_AMOUNT_EOK)}"
@@ -583,4 +696,4 @@ def load_scenario(path: str | Path) -> Scenario:
         d = resolve_file_keys(d, p.parent)
         return Scenario.from_dict(d, source=str(p))
     except ParameterError as exc:
-        raise ParameterError(f"{p}: {exc}") from exc
+        raise ParameterError.of(_IN_FILE, file=p, error=exc) from exc

@@ -22,7 +22,7 @@ import re
 import warnings
 from pathlib import Path
 
-from cgresearch.errors import CGResearchWarning, ParameterError
+from cgresearch.errors import CGResearchWarning, ParameterError, msg
 
 __all__ = ["read_scenario_text", "unreadable_number"]
 
@@ -38,16 +38,19 @@ def read_scenario_text(p: Path) -> str:
         text = data.decode("cp949")
     except UnicodeDecodeError:
         line = data[: utf8_error.start].count(b"\n") + 1
-        raise ParameterError(
-            f"scenario file {p}, line {line}: byte {data[utf8_error.start]:#04x} is neither "
-            "UTF-8 nor CP949 text: save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)"
+        raise ParameterError.of(
+            "scenario file {file}, line {line}: byte {byte:#04x} is neither UTF-8 nor CP949 "
+            "text: save the file as UTF-8 (in Notepad: Save as, Encoding UTF-8)",
+            file=p,
+            line=line,
+            byte=data[utf8_error.start],
         ) from None
-    warnings.warn(
-        f"scenario file {p} is not UTF-8; read it as CP949 (Korean Windows). Save it as UTF-8 "
+    notice = msg(  # a Msg: the CLI prints the notice in the user's language
+        "scenario file {file} is not UTF-8; read it as CP949 (Korean Windows). Save it as UTF-8 "
         "to be sure every program reads it alike.",
-        CGResearchWarning,
-        stacklevel=3,
+        file=p,
     )
+    warnings.warn(CGResearchWarning(notice), stacklevel=3)
     return text
 
 

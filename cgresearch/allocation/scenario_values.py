@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from cgresearch.errors import ParameterError, closest_match
+from cgresearch.errors import ParameterError, closest_match, msg
 
 __all__ = [
     "MAX_AMOUNT_EOK",
@@ -42,7 +42,7 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     " (did you mean 'goal'?)"
     """
     match = closest_match(word, choices, cutoff=0.4)
-    return f" (did you mean '{match}'?)" if match else ""
+    return msg(" (did you mean '{match}'?)", match=match) if match else ""
 
 
 #: The largest amount a scenario may name, 억원 (1,000조원: above Korea's whole national budget);
@@ -64,9 +64,12 @@ def checked_number(name: str, key: str, value: Any) -> float:
     1.0
     """
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ParameterError(
-            f"scenario '{name}': {key} = {_short(value)} is not a number: give a number (억원 "
-            "unless the key says otherwise)"
+        raise ParameterError.of(
+            "scenario '{name}': {key} = {value} is not a number: give a number (억원 unless the "
+            "key says otherwise)",
+            name=name,
+            key=key,
+            value=_short(value),
         )
     limit = _limit(key)
     try:
@@ -75,13 +78,16 @@ def checked_number(name: str, key: str, value: Any) -> float:
         out = math.inf
     if not math.isfinite(out) or abs(out) > limit:
         accepted = (
-            f"from 0 to {limit:,.0f} 억원"
+            msg("from 0 to {limit:,.0f} 억원", limit=limit)
             if limit == MAX_AMOUNT_EOK
-            else f"between {-limit:,.0f} and {limit:,.0f}"
+            else msg("between {low:,.0f} and {limit:,.0f}", low=-limit, limit=limit)
         )
-        raise ParameterError(
-            f"scenario '{name}': {key} = {_short(value)} is out of range: give a finite number "
-            f"{accepted}"
+        raise ParameterError.of(
+            "scenario '{name}': {key} = {value} is out of range: give a finite number {accepted}",
+            name=name,
+            key=key,
+            value=_short(value),
+            accepted=accepted,
         )
     return out
 
@@ -107,18 +113,26 @@ def checked_per_district(
     if value is None:
         if allow_none:
             return None
-        raise ParameterError(f"scenario '{name}': {key} is required")
+        raise ParameterError.of("scenario '{name}': {key} is required", name=name, key=key)
     if isinstance(value, Mapping):
         table = {str(k): checked_number(name, f"{key}.{k}", v) for k, v in value.items()}
         for k, v in table.items():
             if v < 0:
-                raise ParameterError(
-                    f"scenario '{name}': {key}.{k} = {v} is negative: amounts are 억원 ≥ 0"
+                raise ParameterError.of(
+                    "scenario '{name}': {key} = {value} is negative: amounts are 억원 ≥ 0",
+                    name=name,
+                    key=f"{key}.{k}",
+                    value=v,
                 )
         return table
     v = checked_number(name, key, value)
     if v < 0:
-        raise ParameterError(f"scenario '{name}': {key} = {v} is negative: amounts are 억원 ≥ 0")
+        raise ParameterError.of(
+            "scenario '{name}': {key} = {value} is negative: amounts are 억원 ≥ 0",
+            name=name,
+            key=key,
+            value=v,
+        )
     return v
 
 
@@ -128,27 +142,32 @@ _NAME_MAX = 80
 def checked_name(value: Any) -> str:
     """The scenario name, refused when it could name a path outside the output folder."""
     if not isinstance(value, str):
-        raise ParameterError(
-            f"scenario key 'name' = {_short(value)} must be text, e.g. name = \"need_goal\""
+        raise ParameterError.of(
+            "scenario key 'name' = {value} must be text, e.g. name = \"need_goal\"",
+            value=_short(value),
         )
     name = value
     bad = [c for c in name if c in "/\\:" or ord(c) < 32 or ord(c) == 127]
     if not name.strip() or name.strip(". ") == "" or bad or name != name.strip():
         if bad:
-            why = f"contains {bad[0]!r}"
+            why = msg("contains {char!r}", char=bad[0])
         elif not name.strip():
-            why = "is empty"
+            why = msg("is empty")
         elif name.strip(". ") == "":
-            why = "is only dots, which names a folder outside the output folder"
+            why = msg("is only dots, which names a folder outside the output folder")
         else:
-            why = "starts or ends with a space"
-        raise ParameterError(
-            f"scenario key 'name' = {name!r} {why}: the name is also the output folder's name, "
-            "so use letters, digits, '_', '-' or '.' (no '/', '\\', ':' and not '.' or '..')"
+            why = msg("starts or ends with a space")
+        raise ParameterError.of(
+            "scenario key 'name' = {name!r} {why}: the name is also the output folder's name, so "
+            "use letters, digits, '_', '-' or '.' (no '/', '\\', ':' and not '.' or '..')",
+            name=name,
+            why=why,
         )
     if len(name) > _NAME_MAX:
-        raise ParameterError(
-            f"scenario key 'name' is {len(name)} characters long: use at most {_NAME_MAX} (it "
-            "is also the output folder's name)"
+        raise ParameterError.of(
+            "scenario key 'name' is {n} characters long: use at most {max} (it is also the "
+            "output folder's name)",
+            n=len(name),
+            max=_NAME_MAX,
         )
     return name

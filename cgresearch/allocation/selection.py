@@ -46,6 +46,7 @@ import pulp
 
 from cgresearch.allocation.solver import SolveResult, affine, solve
 from cgresearch.errors import InputError, ModelError, ParameterError
+from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 
 __all__ = ["SelectionResult", "select_projects"]
 
@@ -97,14 +98,21 @@ class SelectionResult:
         """Return the funded proposals."""
         return self.selected.copy()
 
-    def describe(self) -> str:
-        """Return a short plain-text summary."""
-        gap = "n/a" if self.mip_gap is None else f"{self.mip_gap:.2e}"
-        return (
-            f"{len(self.selected)} proposals funded, total score {self.objective:,.2f}, "
-            f"spend {self.selected['funded_cost'].sum():,.1f} of "
-            f"{self.spend['envelope'].sum():,.1f} in {len(self.spend)} districts; "
-            f"status {self.status}, gap {gap}, {self.time_s:.2f} s"
+    def describe(self, lang: Lang = DEFAULT_LANG) -> str:
+        """Return a short plain-text summary in ``lang`` (Korean by default)."""
+        gap = tr("n/a", lang) if self.mip_gap is None else f"{self.mip_gap:.2e}"
+        return tr(
+            "{n} proposals funded, total score {score:,.2f}, spend {spent:,.1f} of "
+            "{envelope:,.1f} in {districts} districts; status {status}, gap {gap}, {seconds:.2f} s",
+            lang,
+            n=len(self.selected),
+            score=self.objective,
+            spent=self.selected["funded_cost"].sum(),
+            envelope=self.spend["envelope"].sum(),
+            districts=len(self.spend),
+            status=self.status,
+            gap=gap,
+            seconds=self.time_s,
         )
 
 

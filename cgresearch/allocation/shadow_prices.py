@@ -16,6 +16,7 @@ from cgresearch.allocation.binding import _free
 from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import _KRW_PER_EOK
+from cgresearch.errors import N_, Msg, msg
 from cgresearch.i18n import Lang, tr
 
 __all__: list[str] = []
@@ -37,11 +38,27 @@ def _objective_label(scenario: Scenario, lang: Lang = "en") -> str:
     return tr("combined score (deviation share minus max-min share, lower is better)", lang)
 
 
+# Shadow-price sentences are Msg (a str in English; .localized(lang) gives Korean), so that the
+# summary, the CLI and the dashboard say them in the user's language.
 _ROW_WORDS = {
-    "floors": "floor",
-    "caps": "cap",
-    "stability": "stability limit",
-    "tiers": "tier limit",
+    "floors": N_("the floor of {gu}"),
+    "caps": N_("the cap of {gu}"),
+    "stability": N_("the stability limit of {gu}"),
+    "tiers": N_("the tier limit of {gu}"),
+}
+_ROW_WORDS_SIDE = {
+    ("stability", "ge"): N_("the stability limit (lower) of {gu}"),
+    ("stability", "le"): N_("the stability limit (upper) of {gu}"),
+    ("tiers", "ge"): N_("the tier limit (lower) of {gu}"),
+    ("tiers", "le"): N_("the tier limit (upper) of {gu}"),
+}
+_GROUP_WORDS = {
+    "floor": N_("the floors of {gu}"),
+    "cap": N_("the caps of {gu}"),
+    "tier_lo": N_("the lower tier limits of {gu}"),
+    "tier_hi": N_("the upper tier limits of {gu}"),
+    "stab_lo": N_("the lower stability limits of {gu}"),
+    "stab_hi": N_("the upper stability limits of {gu}"),
 }
 
 
@@ -50,23 +67,25 @@ def _negligible(scenario: Scenario) -> float:
     return {"goal": 1e-4, "formula": 1e-4, "maxmin": 1e-2}.get(scenario.objective, 1e-6)
 
 
-def _cost_words(scenario: Scenario, improvement: float) -> str:
+def _cost_words(scenario: Scenario, improvement: float) -> Msg:
     """'2억원 of deviation' — the size of a shadow price in the objective's unit."""
     amount = abs(improvement)
     if scenario.objective in _UNIQUE:
-        return f"{amount:.3g}억원² of squared deviation (half the weighted sum)"
+        return msg("{amount:.3g}억원² of squared deviation (half the weighted sum)", amount=amount)
     if scenario.objective in ("goal", "formula"):
-        return f"{amount:.3g}억원 of deviation from the formula targets"
+        return msg("{amount:.3g}억원 of deviation from the formula targets", amount=amount)
     if scenario.objective == "maxmin":
-        return f"{amount:,.4g} KRW of the worst-off need-weighted per-capita amount"
-    return f"{amount:.3g} of the combined score"
+        return msg(
+            "{amount:,.4g} KRW of the worst-off need-weighted per-capita amount", amount=amount
+        )
+    return msg("{amount:.3g} of the combined score", amount=amount)
 
 
 def _condensed(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list[str]:
     """Planner sentences with districts that share a bound and a price merged into one."""
     if shadow.empty:
         return []
-    lines = [str(shadow.iloc[0]["text"])]
+    lines: list[str] = [shadow.iloc[0]["text"]]
     rest = shadow.iloc[1:]
     district_rows = rest[rest["name_ko"].notna()]
     keyed = district_rows.assign(
@@ -78,68 +97,104 @@ def _condensed(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list
         if len(lines) > limit:
             break
         if len(grp) == 1:
-            lines.append(str(grp.iloc[0]["text"]))
+            lines.append(grp.iloc[0]["text"])
             continue
-        word = {
-            "floor": "floors",
-            "cap": "caps",
-            "tier_lo": "lower tier limits",
-            "tier_hi": "upper tier limits",
-            "stab_lo": "lower stability limits",
-            "stab_hi": "upper stability limits",
-        }.get(kind, kind)
-        names = list(grp["name_ko"])
-        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        names = [str(n) for n in grp["name_ko"]]
+        listed = msg("{a} and {b}", a=", ".join(names[:-1]), b=names[-1])
+        word = msg(_GROUP_WORDS.get(kind, "{gu}"), gu=listed)
         lines.append(
-            f"the {word} of {listed} ({rhs:.2f}억원) each cost {_cost_words(scenario, price)} "
-            f"per 억원: raising one by 1억원 " + _effect(scenario, float(price), "")
+            msg(
+                "{what} ({rhs:.2f}억원) each cost {cost} per 억원: raising one by 1억원 {effect}",
+                what=word,
+                rhs=rhs,
+                cost=_cost_words(scenario, price),
+                effect=_effect(scenario, float(price)),
+            )
         )
     for text in rest[rest["name_ko"].isna()]["text"]:
-        lines.append(str(text))
-    return [" ".join(line.split()) for line in lines[: limit + 1]]
+        lines.append(text)
+    return lines[: limit + 1]
 
 
-def _effect(scenario: Scenario, improvement: float, per: str) -> str:
-    """Words for 'the objective improves by ``improvement`` per ``per``'."""
-    pop_note = ""
-    if abs(improvement) < _negligible(scenario):
-        return f"leaves the objective ({_objective_label(scenario)}) unchanged {per}"
+def _effect(scenario: Scenario, improvement: float) -> Msg:
+    """Words for 'the objective improves by ``improvement``'."""
+    amount = abs(improvement)
+    if amount < _negligible(scenario):
+        return msg("leaves the objective ({label}) unchanged", label=_objective_label_msg(scenario))
+    up = improvement >= 0
     if scenario.objective in _UNIQUE:
-        verb = "lowers" if improvement >= 0 else "raises"
-        return (
-            f"{verb} half the weighted sum of squared deviations from the formula targets by "
-            f"{abs(improvement):.3g}억원² {per}"
+        if up:
+            return msg(
+                "lowers half the weighted sum of squared deviations from the formula targets by "
+                "{amount:.3g}억원²",
+                amount=amount,
+            )
+        return msg(
+            "raises half the weighted sum of squared deviations from the formula targets by "
+            "{amount:.3g}억원²",
+            amount=amount,
         )
     if scenario.objective in ("goal", "formula"):
         # improvement = decrease of the deviation.
-        verb = "lowers" if improvement >= 0 else "raises"
-        amount = abs(improvement)
-        return f"{verb} the total deviation from the formula targets by {amount:.3g}억원 {per}"
-    if scenario.objective == "maxmin":
-        verb = "raises" if improvement >= 0 else "lowers"
-        return (
-            f"{verb} the worst-off district's need-weighted per-capita amount by "
-            f"{abs(improvement):,.4g} KRW {per}{pop_note}"
+        if up:
+            return msg(
+                "lowers the total deviation from the formula targets by {amount:.3g}억원",
+                amount=amount,
+            )
+        return msg(
+            "raises the total deviation from the formula targets by {amount:.3g}억원",
+            amount=amount,
         )
-    verb = "improves" if improvement >= 0 else "worsens"
-    return f"{verb} the combined score by {abs(improvement):.3g} {per}"
+    if scenario.objective == "maxmin":
+        if up:
+            return msg(
+                "raises the worst-off district's need-weighted per-capita amount by "
+                "{amount:,.4g} KRW",
+                amount=amount,
+            )
+        return msg(
+            "lowers the worst-off district's need-weighted per-capita amount by {amount:,.4g} KRW",
+            amount=amount,
+        )
+    if up:
+        return msg("improves the combined score by {amount:.3g}", amount=amount)
+    return msg("worsens the combined score by {amount:.3g}", amount=amount)
 
 
-def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> str:
+def _objective_label_msg(scenario: Scenario) -> Msg:
+    """The objective's label as a message (translated with the sentence that holds it)."""
+    if scenario.objective in _UNIQUE:
+        return msg(
+            "half the weighted sum of squared deviations from the formula targets "
+            "(억원², lower is better)"
+        )
+    if scenario.objective in ("goal", "formula"):
+        return msg("weighted deviation from the formula targets (억원, lower is better)")
+    if scenario.objective == "maxmin":
+        return msg("smallest need-weighted per-capita amount (KRW, higher is better)")
+    return msg("combined score (deviation share minus max-min share, lower is better)")
+
+
+def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> Msg:
     """The budget multiplier of a least-squares objective in planner words."""
     lam = sol.multiplier
     free = _free(data, x)
     k = int(free.sum())
     if lam is None or k == 0:
-        return "one more 억원 of total budget has no gu to go to: every gu is held by a bound"
+        return msg("one more 억원 of total budget has no gu to go to: every gu is held by a bound")
     if data.scenario.objective == "equal_adjustment" or np.ptp(data.weight) == 0:
-        return (
-            f"one more 억원 of total budget goes to the {k} gu held by no bound, "
-            f"{1 / k:.3f}억원 each; its price is the common adjustment λ = {lam:+.3f}억원"
+        return msg(
+            "one more 억원 of total budget goes to the {k} gu held by no bound, {each:.3f}억원 "
+            "each; its price is the common adjustment λ = {lam:+.3f}억원",
+            k=k,
+            each=1 / k,
+            lam=lam,
         )
-    return (
-        f"one more 억원 of total budget goes to the {k} gu held by no bound, in proportion to "
-        f"their formula targets; its price is the multiplier λ = {lam:+.4g}"
+    return msg(
+        "one more 억원 of total budget goes to the {k} gu held by no bound, in proportion to "
+        "their formula targets; its price is the multiplier λ = {lam:+.4g}",
+        k=k,
+        lam=lam,
     )
 
 
@@ -155,9 +210,9 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
     rows = []
     goal_rows = np.flatnonzero(lp.row_group == "goal")
     budget_total = float(imp[0] + np.dot(imp[goal_rows], data.dtarget_db))
-    text = (
-        "one more 억원 of total budget (formula targets rescaled) "
-        + _effect(s, budget_total, "").rstrip()
+    text = msg(
+        "one more 억원 of total budget (formula targets rescaled) {effect}",
+        effect=_effect(s, budget_total),
     )
     if s.objective in _UNIQUE and sol.values is not None:
         x = sol.values[: data.n]
@@ -167,9 +222,9 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
         if sol.budget_slope is not None:
             # The exact equity path: −dF/dB by a central difference (targets rescaled).
             budget_total = -float(sol.budget_slope())
-            text = (
-                "one more 억원 of total budget (formula targets rescaled) "
-                + _effect(s, budget_total, "").rstrip()
+            text = msg(
+                "one more 억원 of total budget (formula targets rescaled) {effect}",
+                effect=_effect(s, budget_total),
             )
     rows.append(
         {
@@ -189,10 +244,11 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
         if grp not in _ROW_WORDS or np.isnan(lp.rhs[r]) or abs(imp[r]) < _negligible(s):
             continue
         i = int(lp.row_gu[r])
-        side = ""
         if grp in ("stability", "tiers"):
-            side = " (lower)" if lp.row_kind[r] == "ge" else " (upper)"
-        word = _ROW_WORDS[grp]
+            side = "ge" if lp.row_kind[r] == "ge" else "le"
+            word = msg(_ROW_WORDS_SIDE[(grp, side)], gu=names[i])
+        else:
+            word = msg(_ROW_WORDS[grp], gu=names[i])
         rows.append(
             {
                 "constraint": lp.row_names[r],
@@ -201,9 +257,13 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
                 "name_ko": names[i],
                 "rhs": float(lp.rhs[r]),
                 "improvement": float(imp[r]),
-                "text": f"the {word}{side} of {names[i]} ({lp.rhs[r]:.2f}억원) costs "
-                f"{_cost_words(s, float(imp[r]))} per 억원: raising it by 1억원 "
-                + _effect(s, float(imp[r]), ""),
+                "text": msg(
+                    "{what} ({rhs:.2f}억원) costs {cost} per 억원: raising it by 1억원 {effect}",
+                    what=word,
+                    rhs=float(lp.rhs[r]),
+                    cost=_cost_words(s, float(imp[r])),
+                    effect=_effect(s, float(imp[r])),
+                ),
             }
         )
     r_ratio = lp.row_names.index("ratio")
@@ -222,12 +282,16 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
                 "name_ko": None,
                 "rhs": float(s.max_per_capita_ratio or np.nan),
                 "improvement": per_tenth,
-                "text": f"loosening the per-capita equity bound from {s.max_per_capita_ratio:g} "
-                f"by 0.1 " + _effect(s, per_tenth, ""),
+                "text": msg(
+                    "loosening the per-capita equity bound from {ratio:g} by 0.1 {effect}",
+                    ratio=s.max_per_capita_ratio,
+                    effect=_effect(s, per_tenth),
+                ),
             }
         )
     out = pd.DataFrame(rows, columns=cols)
-    out["text"] = out["text"].str.replace(r"\s+", " ", regex=True).str.strip()
+    # object dtype keeps each sentence a Msg (pandas would make it a plain string)
+    out["text"] = pd.Series([row["text"] for row in rows], index=out.index, dtype=object)
     first = out.iloc[:1]
     rest = out.iloc[1:].sort_values("improvement", key=np.abs, ascending=False, kind="stable")
     return pd.concat([first, rest], ignore_index=True)

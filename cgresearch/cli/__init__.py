@@ -35,7 +35,7 @@ from cgresearch.cli import (
     uncertainty,
 )
 from cgresearch.cli._lang import add_lang_option, resolve_lang
-from cgresearch.errors import CGResearchError, CGResearchWarning
+from cgresearch.errors import CGResearchError, CGResearchWarning, localized
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_parser", "main"]
@@ -82,7 +82,11 @@ def _one_line_notices(show: Callable[..., None], lang: Lang = "ko") -> Callable[
 
     def _show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
         if issubclass(category, CGResearchWarning):
-            print(tr("cgresearch: note: {message}", lang, message=message), file=sys.stderr)
+            text = message.args[0] if isinstance(message, Warning) and message.args else message
+            print(
+                tr("cgresearch: note: {message}", lang, message=localized(text, lang)),
+                file=sys.stderr,
+            )
         else:
             show(message, category, filename, lineno, file, line)
 
@@ -104,8 +108,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command
     try:
         args.lang = resolve_lang(args.lang)  # --lang, else $CGRESEARCH_LANG, else ko
-    except CGResearchError as exc:  # --lang fr: one plain line (in English: no language yet)
-        print(f"cgresearch {command}: error: {exc}", file=sys.stderr)
+    except CGResearchError as exc:
+        # --lang fr: the reader's language is unknown, so one line in Korean and in English
+        korean = tr(
+            "cgresearch {command}: error: {message}",
+            "ko",
+            command=command,
+            message=exc.localized("ko"),
+        )
+        english = f"cgresearch {command}: error: {exc}"
+        print(korean if korean == english else f"{korean} / {english}", file=sys.stderr)
         return 2
     lang: Lang = args.lang
     try:
@@ -121,8 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 141
     except CGResearchError as exc:
+        message = exc.localized(lang)  # the catalogue's translation, else the English text
         print(
-            tr("cgresearch {command}: error: {message}", lang, command=command, message=exc),
+            tr("cgresearch {command}: error: {message}", lang, command=command, message=message),
             file=sys.stderr,
         )
         return 2

@@ -28,7 +28,7 @@ def _run_data_verify(args: argparse.Namespace) -> int:
     from cgresearch.data.manifest import verify_manifest
 
     check = verify_manifest(args.manifest, args.raw_dir)
-    print(check.describe())
+    print(check.describe(args.lang))
     return 0 if check.ok else 1
 
 

@@ -50,16 +50,17 @@ def _run_duplicates(args: argparse.Namespace) -> int:
 
     inventory = load_inventory(args.file)
     if inventory.empty:
-        raise InputError(f"{Path(args.file).name}: the inventory has no projects")
+        raise InputError.of("{file}: the inventory has no projects", file=Path(args.file).name)
     if "title_ko" not in inventory.columns:
-        raise InputError(
-            f"{Path(args.file).name}: no column 'title_ko' (the projects' Korean titles); add it "
-            "and run again"
+        raise InputError.of(
+            "{file}: no column 'title_ko' (the projects' Korean titles); add it and run again",
+            file=Path(args.file).name,
         )
     if "department" not in inventory.columns and not args.same_department:
-        raise InputError(
-            f"{Path(args.file).name}: no column 'department'; add it, or pass --same-department "
-            "to compare projects regardless of department"
+        raise InputError.of(
+            "{file}: no column 'department'; add it, or pass --same-department to compare "
+            "projects regardless of department",
+            file=Path(args.file).name,
         )
     found = detect_duplicates(
         inventory,

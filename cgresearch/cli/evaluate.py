@@ -87,8 +87,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     weights: object = args.weights
     if args.weights not in ("meta", "equal", "pca", "bod"):
         if not Path(args.weights).exists():
-            raise ParameterError(
-                f"--weights {args.weights!r} is neither meta, equal, pca, bod nor an existing file"
+            raise ParameterError.of(
+                "--weights {weights!r} is neither meta, equal, pca, bod nor an existing file",
+                weights=args.weights,
             )
         weights = read_weights(args.weights)
     spec = IndexSpec(

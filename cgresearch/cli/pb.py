@@ -47,7 +47,9 @@ def _run_pb(args: argparse.Namespace) -> int:
     from cgresearch.errors import ParameterError
 
     if args.completion and args.rule != "mes":
-        raise ParameterError(f"--completion applies to --rule mes only (rule is {args.rule})")
+        raise ParameterError.of(
+            "--completion applies to --rule mes only (rule is {rule})", rule=args.rule
+        )
     election = read_pb(args.file)
     outcome = pb_outcome(election, args.rule, completion=args.completion)
     audit = audit_outcome(election, outcome.selected) if args.audit else None
@@ -57,7 +59,7 @@ def _run_pb(args: argparse.Namespace) -> int:
             d["audit"] = audit.to_dict()
         print(json.dumps(d, ensure_ascii=False))
     else:
-        print(outcome.describe())
+        print(outcome.describe(args.lang))
         if audit is not None:
             line = tr(
                 "unspent {unspent} ({share}); voters with nothing funded {nothing}; "

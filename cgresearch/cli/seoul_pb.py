@@ -58,7 +58,7 @@ def _run_seoul_pb(args: argparse.Namespace) -> int:
     from cgresearch.errors import ParameterError
 
     if args.out is not None and args.out.exists():
-        raise ParameterError(f"--out {args.out}: the folder exists; give a new folder")
+        raise ParameterError.of("--out {out}: the folder exists; give a new folder", out=args.out)
     system = load_budget_system(args.file)
     params = SeoulPBParams(n=args.proposals, n_e_voters=args.e_voters, n_onsite=args.onsite)
     proposals = generate_seoul_pb_proposals(system.to_frame(), seed=args.seed, params=params)

@@ -50,8 +50,9 @@ def _run_sweep(args: argparse.Namespace) -> int:
     from cgresearch.sweeps import estimate_sweep_file, run_sweep
 
     if args.batch_size is not None and args.batch_size < 1:
-        raise ParameterError(
-            f"--batch-size {args.batch_size}: give at least 1 scenario per task, or leave it out"
+        raise ParameterError.of(
+            "--batch-size {size}: give at least 1 scenario per task, or leave it out",
+            size=args.batch_size,
         )
     if args.out and not os.path.isdir(args.out):
         # a file, a path below a file, or an unwritable place (an existing sweep folder is fine:
@@ -60,7 +61,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     workers = args.workers if args.scheduler is None else None
     estimate = estimate_sweep_file(args.spec, workers=workers)
     estimate.check(args.yes)  # the refusal carries the estimate
-    print(estimate.describe(), file=sys.stderr, flush=True)
+    print(estimate.describe(args.lang), file=sys.stderr, flush=True)
     try:
         run = run_sweep(
             args.spec,
@@ -73,7 +74,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(tr("cgresearch sweep: interrupted; rerun to resume", args.lang), file=sys.stderr)
         return 130
-    print(run.describe())
+    print(run.describe(args.lang))
     if run.computed or run.skipped:
         counts = run.status_counts()
         listed = ", ".join(f"{k} {v:,}" for k, v in counts.items())

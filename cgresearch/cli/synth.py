@@ -33,7 +33,9 @@ def _run_synth(args: argparse.Namespace) -> int:
     from cgresearch.outputs import check_output_folder
 
     if args.seed is not None and args.seed < 0:
-        raise ParameterError(f"--seed {args.seed}: give a whole number ≥ 0 (e.g. 20260101)")
+        raise ParameterError.of(
+            "--seed {seed}: give a whole number ≥ 0 (e.g. 20260101)", seed=args.seed
+        )
     if args.out:  # refused before any work, by name
         check_output_folder(args.out, option="--out")
     if args.user_format:

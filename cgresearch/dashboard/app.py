@@ -61,7 +61,7 @@ from cgresearch.dashboard.map import (
     text_colour,
 )
 from cgresearch.dashboard.server import FONT_ROUTE, load_bases, open_location, webfont
-from cgresearch.errors import CGResearchError
+from cgresearch.errors import CGResearchError, localized
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_app", "serve"]
@@ -356,7 +356,7 @@ class _Dashboard:
             overrides = state.overrides_from_values(self.base, self._values())
             result = self.model.solve(overrides)
         except CGResearchError as exc:
-            self._show_problem("invalid", self._unit_problem() or str(exc))
+            self._show_problem("invalid", self._unit_problem() or exc.localized(self.lang))
             return
         except Exception as exc:  # a plain sentence for the planner, the trace for the log
             _LOG.exception("dashboard: solving failed")
@@ -368,7 +368,7 @@ class _Dashboard:
         self.scenario = result.scenario
         if not result.ok:
             message = result.diagnosis.message if result.diagnosis is not None else result.message
-            self._show_problem(result.status, message)
+            self._show_problem(result.status, str(localized(message, self.lang)))
             return
         frame = self._table_frame(result)
         self.frame = frame

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from cgresearch.data.schemas import Problem
-from cgresearch.errors import closest_match
+from cgresearch.errors import N_, closest_match, msg
 
 if TYPE_CHECKING:
     from cgresearch.data.districts import DistrictLookup
@@ -131,7 +131,7 @@ class Cleaner:
     def require(self, *columns: str) -> bool:
         missing = [c for c in columns if c not in self.df.columns]
         for c in missing:
-            self.add(None, c, None, "required column is missing")
+            self.add(None, c, None, N_("required column is missing"))
         return not missing
 
     def numeric(self, column: str) -> pd.Series:
@@ -142,7 +142,7 @@ class Cleaner:
             if not inf.any():
                 return raw
             for i in np.flatnonzero(inf):
-                self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
+                self.add(int(i), column, raw.iloc[i], N_("must be a (finite) number"))
             return raw.where(~inf)
         if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
             return raw.astype("float64")
@@ -152,7 +152,7 @@ class Cleaner:
             num = pd.to_numeric(raw.astype(object), errors="coerce").astype("float64")
         bad = (raw.notna().to_numpy() & num.isna().to_numpy()) | np.isinf(num.to_numpy())
         for i in np.flatnonzero(bad):
-            self.add(int(i), column, raw.iloc[i], "must be a (finite) number")
+            self.add(int(i), column, raw.iloc[i], N_("must be a (finite) number"))
         return num.where(~np.isinf(num))
 
     def _text(self, values: pd.Series) -> pd.Series:
@@ -249,11 +249,20 @@ class Cleaner:
         for i in np.flatnonzero(out.isna().to_numpy()):
             key = keys.iloc[i]
             if pd.isna(key):
-                self.add(int(i), column, None, "value is missing")
+                self.add(int(i), column, None, N_("value is missing"))
             else:
                 close = closest_match(str(key).lower(), accept)
-                hint = f" (did you mean '{accept[close]}'?)" if close else ""
-                self.add(int(i), column, key, f"must be one of {', '.join(terms)}{hint}")
+                allowed = ", ".join(terms)
+                rule = (
+                    msg(
+                        "must be one of {codes} (did you mean '{hint}'?)",
+                        codes=allowed,
+                        hint=accept[close],
+                    )
+                    if close
+                    else msg("must be one of {codes}", codes=allowed)
+                )
+                self.add(int(i), column, key, rule)
         return out
 
     def boolean(self, column: str) -> pd.Series:
@@ -272,7 +281,7 @@ class Cleaner:
             if k in truth or k in falsity:
                 out.append(truth.get(k, False))
             else:
-                self.add(i, column, key, "must be true/false (or 1/0, yes/no)")
+                self.add(i, column, key, N_("must be true/false (or 1/0, yes/no)"))
                 out.append(False)
         return pd.Series(out, index=self.df.index, dtype=bool)
 

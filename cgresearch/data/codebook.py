@@ -45,7 +45,7 @@ from cgresearch.data.schemas import (
     validate_frame,
 )
 from cgresearch.data.tables import read_table
-from cgresearch.errors import closest_match
+from cgresearch.errors import N_, closest_match, msg
 
 __all__ = ["CODEBOOK_SCHEMA", "Codebook", "CodebookVariable", "load_codebook", "parse_labels"]
 
@@ -60,19 +60,19 @@ CODEBOOK_SCHEMA = pa.DataFrameSchema(
         "question_en": pa.Column(str, nullable=True),
         "labels_ko": pa.Column(
             str,
-            pa.Check.str_matches(_LABELS, error="labels must read '1=label; 2=label; ...'"),
+            pa.Check.str_matches(_LABELS, error=N_("labels must read '1=label; 2=label; ...'")),
             nullable=True,
         ),
         "labels_en": pa.Column(
             str,
-            pa.Check.str_matches(_LABELS, error="labels must read '1=label; 2=label; ...'"),
+            pa.Check.str_matches(_LABELS, error=N_("labels must read '1=label; 2=label; ...'")),
             nullable=True,
         ),
         "missing_codes": pa.Column(
             str,
             pa.Check.str_matches(
                 r"^\s*-?\d+(\s*,\s*-?\d+)*\s*$",
-                error="missing_codes must be whole numbers separated by commas, e.g. '8,9'",
+                error=N_("missing_codes must be whole numbers separated by commas, e.g. '8,9'"),
             ),
             nullable=True,
         ),
@@ -80,7 +80,7 @@ CODEBOOK_SCHEMA = pa.DataFrameSchema(
             str,
             pa.Check.isin(
                 ["True", "False", "true", "false", "1", "0", "TRUE", "FALSE"],
-                error="reverse must be True or False",
+                error=N_("reverse must be True or False"),
             ),
             nullable=True,
         ),
@@ -225,16 +225,22 @@ class Codebook:
         for v in self.variables:
             if v.name not in columns:
                 near = closest_match(v.name, columns)
-                hint = f"; did you mean '{near}'?" if near else ""
-                problems.append(
-                    Problem(
-                        self.source,
-                        None,
-                        v.name,
-                        None,
-                        f"the codebook lists '{v.name}' but {src} has no such column{hint}",
+                rule = (
+                    msg(
+                        "the codebook lists '{name}' but {file} has no such column; did you "
+                        "mean '{hint}'?",
+                        name=v.name,
+                        file=src,
+                        hint=near,
+                    )
+                    if near
+                    else msg(
+                        "the codebook lists '{name}' but {file} has no such column",
+                        name=v.name,
+                        file=src,
                     )
                 )
+                problems.append(Problem(self.source, None, v.name, None, rule))
         for c in columns:
             if c not in names:
                 problems.append(
@@ -243,8 +249,12 @@ class Codebook:
                         None,
                         c,
                         None,
-                        f"column '{c}' is not in the codebook {self.source}: add it there or "
-                        "delete the column",
+                        msg(
+                            "column '{column}' is not in the codebook {codebook}: add it there "
+                            "or delete the column",
+                            column=c,
+                            codebook=self.source,
+                        ),
                     )
                 )
         out = survey.copy()
@@ -266,8 +276,13 @@ class Codebook:
                                     None,
                                     v.name,
                                     code,
-                                    f"group {code} ({label}) has no respondents in {src}: "
-                                    "remove it from the codebook or check the file",
+                                    msg(
+                                        "group {code} ({label}) has no respondents in {file}: "
+                                        "remove it from the codebook or check the file",
+                                        code=code,
+                                        label=label,
+                                        file=src,
+                                    ),
                                 )
                             )
             elif v.missing_codes:
@@ -302,7 +317,7 @@ def _check_codes(values: pd.Series, v: CodebookVariable, src: str, first: int) -
             first + int(i),
             v.name,
             _plain(values.iloc[i]),
-            f"not a code of '{v.name}' in the codebook ({shown})",
+            msg("not a code of '{name}' in the codebook ({codes})", name=v.name, codes=shown),
         )
         for i in np.flatnonzero(bad)
     ]
@@ -376,10 +391,12 @@ def load_codebook(path: str | Path) -> Codebook:
         looks_item = v.maps_to.startswith(("trust_", "cg_", "imp_", "perf_"))
         if looks_item and not v.is_item:
             near = closest_match(v.maps_to, SURVEY_LIKERT_COLUMNS)
-            hint = f"; did you mean '{near}'?" if near else ""
-            problems.append(
-                Problem(src, row, "maps_to", v.maps_to, f"not an item of the package{hint}")
+            rule = (
+                msg("not an item of the package; did you mean '{hint}'?", hint=near)
+                if near
+                else msg("not an item of the package")
             )
+            problems.append(Problem(src, row, "maps_to", v.maps_to, rule))
         if v.is_item and not set(v.codes) <= {1, 2, 3, 4, 5}:
             problems.append(
                 Problem(
@@ -387,7 +404,10 @@ def load_codebook(path: str | Path) -> Codebook:
                     row,
                     "labels_ko",
                     v.name,
-                    f"item answer codes {v.codes} must lie in 1-5 (the package's scales)",
+                    msg(
+                        "item answer codes {codes} must lie in 1-5 (the package's scales)",
+                        codes=v.codes,
+                    ),
                 )
             )
         variables.append(v)

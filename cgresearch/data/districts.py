@@ -34,7 +34,7 @@ from cgresearch.data.schemas import (
     ValidationFailed,
     validate_frame,
 )
-from cgresearch.errors import InputError, closest_match
+from cgresearch.errors import InputError, Msg, closest_match, msg
 
 __all__ = [
     "District",
@@ -325,35 +325,51 @@ class DistrictLookup:
         """Return the ``adm_code`` of the district ``value`` names."""
         return self.district(value).adm_code
 
-    def explain_unknown(self, value: object) -> str:
-        """Return a message for an unknown district, suggesting the closest known name or code."""
+    def explain_unknown(self, value: object) -> Msg:
+        """Return a message for an unknown district, suggesting the closest known name or code
+        (a :class:`~cgresearch.errors.Msg`: English as text, ``.localized(lang)`` else)."""
         code = _as_code(value)
-        msg = f"unknown district {value!r}"
         if code is not None:
             by_kostat = {d.kostat_code: d for d in self.districts if d.kostat_code is not None}
             if code in by_kostat:
                 d = by_kostat[code]
-                return (
-                    f"{msg}: {code} looks like a KOSTAT census code (2013); cgresearch uses "
-                    f"MOIS adm_code, here {d.adm_code} for {d.name_ko} ({d.name_en})"
+                return msg(
+                    "unknown district {value!r}: {code} looks like a KOSTAT census code (2013); "
+                    "cgresearch uses MOIS adm_code, here {adm_code} for {name_ko} ({name_en})",
+                    value=value,
+                    code=code,
+                    adm_code=d.adm_code,
+                    name_ko=d.name_ko,
+                    name_en=d.name_en,
                 )
             near = min(self.districts, key=lambda d: abs(d.adm_code - code))
-            return (
-                f"{msg}: adm_code must be one of the 25 Seoul gu codes 11110-11740; closest is "
-                f"{near.adm_code} ({near.name_ko}, {near.name_en})"
+            return msg(
+                "unknown district {value!r}: adm_code must be one of the 25 Seoul gu codes "
+                "11110-11740; closest is {adm_code} ({name_ko}, {name_en})",
+                value=value,
+                adm_code=near.adm_code,
+                name_ko=near.name_ko,
+                name_en=near.name_en,
             )
         if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
-            return "district is missing: give a Korean name, an English name or an adm_code"
+            return msg("district is missing: give a Korean name, an English name or an adm_code")
         text = str(value).strip()
         names = [d.name_ko for d in self.districts] + [d.name_en for d in self.districts]
         # Compare Hangul by jamo (NFD), so that 강넘구 is nearer 강남구 than 강서구.
         keys = {unicodedata.normalize("NFD", n.lower()): n for n in names}
         probe = unicodedata.normalize("NFD", text.lower())
         close = closest_match(probe, keys)
-        hint = f"; did you mean '{keys[close]}'?" if close else ";"
-        return (
-            f"{msg}{hint} Use a Korean name (종로구), an English name (Jongno-gu) or a 5-digit "
-            "adm_code (11110-11740)."
+        if close:
+            return msg(
+                "unknown district {value!r}; did you mean '{hint}'? Use a Korean name (종로구), "
+                "an English name (Jongno-gu) or a 5-digit adm_code (11110-11740).",
+                value=value,
+                hint=keys[close],
+            )
+        return msg(
+            "unknown district {value!r}; Use a Korean name (종로구), an English name "
+            "(Jongno-gu) or a 5-digit adm_code (11110-11740).",
+            value=value,
         )
 
     def to_frame(self) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cgresearch import paths
 from cgresearch.errors import InputError
+from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 
 __all__ = ["ManifestCheck", "compute_manifest", "sha256_file", "verify_manifest", "write_manifest"]
 
@@ -68,27 +69,43 @@ class ManifestCheck:
         """True when every listed file is present and unchanged and none is unlisted."""
         return not (self.changed or self.missing or self.unlisted)
 
-    def describe(self) -> str:
-        """Say in plain words what differs and, for each file, what to do."""
+    def describe(self, lang: Lang = DEFAULT_LANG) -> str:
+        """Say in plain words (``lang``: Korean by default, or ``"en"``) what differs and, for
+        each file, what to do."""
         if self.ok:
-            return "data/MANIFEST: every raw file matches its sha256."
-        lines = ["data/MANIFEST does not match data/raw/:"]
+            return tr("data/MANIFEST: every raw file matches its sha256.", lang)
+        lines = [tr("data/MANIFEST does not match data/raw/:", lang)]
         lines += [
-            f"  changed (sha256 differs): {p}: restore it from its source ({_readme_of(p)}) "
-            f"or `git checkout data/{p}`"
+            tr(
+                "  changed (sha256 differs): {path}: restore it from its source ({readme}) or "
+                "`git checkout data/{path}`",
+                lang,
+                path=p,
+                readme=_readme_of(p),
+            )
             for p in self.changed
         ]
         lines += [
-            f"  missing (listed, not on disk): {p}: restore it from its source "
-            f"({_readme_of(p)}) or `git checkout data/{p}`"
+            tr(
+                "  missing (listed, not on disk): {path}: restore it from its source ({readme}) "
+                "or `git checkout data/{path}`",
+                lang,
+                path=p,
+                readme=_readme_of(p),
+            )
             for p in self.missing
         ]
         lines += [
-            f"  unlisted (on disk, not in the manifest): {p}: delete it, or if it is a new raw "
-            "file on purpose, document its source and run `cgresearch data manifest --write`"
+            tr(
+                "  unlisted (on disk, not in the manifest): {path}: delete it, or if it is a new "
+                "raw file on purpose, document its source and run `cgresearch data manifest "
+                "--write`",
+                lang,
+                path=p,
+            )
             for p in self.unlisted
         ]
-        lines.append("Raw data is never modified.")
+        lines.append(tr("Raw data is never modified.", lang))
         return "\n".join(lines)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from cgresearch.errors import CGResearchError, InputError, closest_match
+from cgresearch.errors import CGResearchError, InputError, closest_match, msg
 
 __all__ = ["PBElection", "check_pabulib", "pabutools_election", "pb_number", "read_pb"]
 
@@ -127,9 +127,10 @@ def check_pabulib(name: str, text: str) -> None:
     x.pb: not a complete Pabulib file: no PROJECTS section; no V
     """
     if not text.strip():
-        raise InputError(
-            f"{name}: the file is empty; a Pabulib file has the sections META, PROJECTS and "
-            "VOTES (pabulib.org/format)"
+        raise InputError.of(
+            "{file}: the file is empty; a Pabulib file has the sections META, PROJECTS and VOTES "
+            "(pabulib.org/format)",
+            file=name,
         )
     problems: list[str] = []
     section = ""
@@ -242,11 +243,16 @@ def check_pabulib(name: str, text: str) -> None:
                     )
     absent = [s.upper() for s in _SECTIONS if s not in seen]
     if absent:
-        msg = "; ".join(f"no {s} section" for s in absent)
-        raise InputError(
-            f"{name}: not a complete Pabulib file: {msg}. A Pabulib file has the sections "
-            "META, PROJECTS and VOTES (pabulib.org/format); get the complete file."
-            + (f" Also: {'; '.join(problems[:_MAX_LISTED])}" if problems else "")
+        missing = [msg("no {section} section", section=s) for s in absent]
+        also = (
+            msg(" Also: {problems}", problems="; ".join(problems[:_MAX_LISTED])) if problems else ""
+        )
+        raise InputError.of(
+            "{file}: not a complete Pabulib file: {missing}. A Pabulib file has the sections "
+            "META, PROJECTS and VOTES (pabulib.org/format); get the complete file.{also}",
+            file=name,
+            missing=missing,
+            also=also,
         )
     if "budget" not in meta:
         problems.append("section META: no 'budget' key; add a line budget;<amount>")
@@ -278,13 +284,23 @@ def check_pabulib(name: str, text: str) -> None:
         )
     if problems:
         more = (
-            f"\n  ... and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+            msg("\n  ... and {n} more", n=len(problems) - _MAX_LISTED)
+            if len(problems) > _MAX_LISTED
+            else ""
         )
-        raise InputError(
-            f"{name}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the Pabulib "
-            "file; fix them and read it again:\n"
-            + "\n".join(f"  - {p}" for p in problems[:_MAX_LISTED])
-            + more
+        listed = "\n".join(f"  - {p}" for p in problems[:_MAX_LISTED])
+        if len(problems) == 1:
+            raise InputError.of(
+                "{file}: 1 problem in the Pabulib file; fix them and read it again:\n{listed}",
+                file=name,
+                listed=listed,
+            )
+        raise InputError.of(
+            "{file}: {n} problems in the Pabulib file; fix them and read it again:\n{listed}{more}",
+            file=name,
+            n=len(problems),
+            listed=listed,
+            more=more,
         )
 
 
@@ -308,28 +324,34 @@ def read_pb(path: str | Path) -> PBElection:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such Pabulib file; give the path to a .pb file")
+        raise InputError.of("{file}: no such Pabulib file; give the path to a .pb file", file=path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path.name}: not UTF-8 (invalid byte at offset {exc.start}); Pabulib files are "
-            "UTF-8: save it again as UTF-8"
+        raise InputError.of(
+            "{file}: not UTF-8 (invalid byte at offset {offset}); Pabulib files are UTF-8: save "
+            "it again as UTF-8",
+            file=path.name,
+            offset=exc.start,
         ) from None
     check_pabulib(path.name, text)
     pe = pabutools_election()
     try:
         instance, profile = pe.parse_pabulib(str(path))
     except Exception as exc:  # pabutools raises bare exceptions on malformed files
-        raise InputError(f"{path}: not a readable Pabulib file ({exc})") from exc
+        raise InputError.of(
+            "{file}: not a readable Pabulib file ({reason})", file=path, reason=exc
+        ) from exc
     if isinstance(profile, pe.AbstractApprovalProfile):
         vote_type = "approval"
     elif isinstance(profile, pe.AbstractCumulativeProfile):
         vote_type = "cumulative"
     else:
-        raise InputError(
-            f"{path}: vote type {instance.meta.get('vote_type', '?')!r} is not supported; "
-            "use a file with approval or cumulative votes"
+        raise InputError.of(
+            "{file}: vote type {vote_type!r} is not supported; use a file with approval or "
+            "cumulative votes",
+            file=path,
+            vote_type=instance.meta.get("vote_type", "?"),
         )
     order = list(getattr(instance, "project_meta", {}) or [])
     if len(order) != len(instance):

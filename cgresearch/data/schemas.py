@@ -27,7 +27,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from cgresearch.errors import InputError
+from cgresearch.catalogue import translations
+from cgresearch.errors import N_, InputError, Msg, msg
 from cgresearch.vocabulary import FUNDING_SOURCES, POLICY_TASKS, RESPONDENT_GROUPS, STRATEGIES
 
 __all__ = [
@@ -78,7 +79,9 @@ class Problem:
     value : object
         The offending value (``None`` when there is none, e.g. a missing column).
     rule : str
-        The rule broken and, where useful, what to do.
+        The rule broken and, where useful, what to do: a literal text marked with
+        :func:`~cgresearch.errors.N_` or a :class:`~cgresearch.errors.Msg`, so that it can be
+        printed in the user's language.
     """
 
     file: str
@@ -87,17 +90,25 @@ class Problem:
     value: object
     rule: str
 
-    def describe(self, with_file: bool = False) -> str:
-        """Return one line ``row R, column 'C', value V: rule``."""
+    def describe(self, with_file: bool = False, lang: str = "en") -> str:
+        """Return one line ``row R, column 'C', value V: rule`` in ``lang`` (English default:
+        ``str(error)``; the catalogue's words when it has them)."""
         parts = [self.file] if with_file else []
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(msg("row {row}", row=self.row).localized(lang))
         if self.column is not None:
-            parts.append(f"column '{self.column}'")
+            parts.append(msg("column '{column}'", column=self.column).localized(lang))
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
-        where = ", ".join(parts) if parts else "table"
-        return f"{where}: {self.rule}"
+            parts.append(msg("value {value!r}", value=self.value).localized(lang))
+        where = ", ".join(parts) if parts else msg("table").localized(lang)
+        return f"{where}: {_rule_text(self.rule, lang)}"
+
+
+def _rule_text(rule: str, lang: str) -> str:
+    """A rule in ``lang``: a Msg localises itself, a marked literal is looked up."""
+    if isinstance(rule, Msg):
+        return rule.localized(lang)
+    return rule if lang == "en" else translations(lang).get(rule, rule)
 
 
 class ValidationFailed(InputError):
@@ -106,18 +117,48 @@ class ValidationFailed(InputError):
     def __init__(self, file: str, problems: Sequence[Problem]) -> None:
         self.file = file
         self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._text("en"))
+
+    def localized(self, lang: str = "ko") -> str:
+        """Return the message with its heading and every problem in ``lang``."""
+        return self._text(lang)
+
+    def _text(self, lang: str) -> str:
         n = len(self.problems)
-        note = " (rows are SPSS case numbers)" if file.lower().endswith(".sav") else ""
-        lines = [
-            f"{file}: {n} problem{'s' if n != 1 else ''} found{note}; fix them in the file and "
-            "load it again."
-        ]
-        lines += [f"  - {p.describe()}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
+        sav = self.file.lower().endswith(".sav")
+        if n == 1 and sav:
+            head = msg(
+                "{file}: 1 problem found (rows are SPSS case numbers); fix them in the file and "
+                "load it again.",
+                file=self.file,
+            )
+        elif n == 1:
+            head = msg(
+                "{file}: 1 problem found; fix them in the file and load it again.", file=self.file
+            )
+        elif sav:
+            head = msg(
+                "{file}: {n} problems found (rows are SPSS case numbers); fix them in the file "
+                "and load it again.",
+                file=self.file,
+                n=n,
+            )
+        else:
+            head = msg(
+                "{file}: {n} problems found; fix them in the file and load it again.",
+                file=self.file,
+                n=n,
+            )
+        lines = [head.localized(lang)]
+        lines += [f"  - {p.describe(lang=lang)}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
         if n > MAX_LISTED_PROBLEMS:
-            rest = pd.Series([p.rule for p in self.problems[MAX_LISTED_PROBLEMS:]]).value_counts()
-            lines.append(f"  ... and {n - MAX_LISTED_PROBLEMS} more:")
+            rest = pd.Series(
+                [_rule_text(p.rule, lang) for p in self.problems[MAX_LISTED_PROBLEMS:]]
+            ).value_counts()
+            more = msg("  ... and {n} more:", n=n - MAX_LISTED_PROBLEMS)
+            lines.append(more.localized(lang))
             lines += [f"      {count} x {rule}" for rule, count in rest.items()]
-        super().__init__("\n".join(lines))
+        return "\n".join(lines)
 
 
 def _plain(value: object) -> object:
@@ -226,14 +267,17 @@ def _problems_from(cases: pd.DataFrame, file: str, error_texts: dict[str, str]) 
         check = str(case.get("check"))
         value = _plain(case.get("failure_case"))
         if check == "column_in_dataframe":
-            out.append(Problem(file, None, str(value), None, "required column is missing"))
+            out.append(Problem(file, None, str(value), None, N_("required column is missing")))
             continue
         if check.startswith("dtype("):
-            rule = f"column must have type {check[6:-1]} (found {value})"
+            rule = msg(
+                "column must have type {type} (found {found})", type=check[6:-1], found=value
+            )
             out.append(Problem(file, None, column, None, rule))
             continue
         if check == "not_nullable":
-            out.append(Problem(file, _row_of(case.get("index")), column, None, "value is missing"))
+            row = _row_of(case.get("index"))
+            out.append(Problem(file, row, column, None, N_("value is missing")))
             continue
         if check == "field_uniqueness" or check.startswith("unique"):
             rule = _UNIQUE_RULE
@@ -246,7 +290,7 @@ def _problems_from(cases: pd.DataFrame, file: str, error_texts: dict[str, str]) 
     return out
 
 
-_UNIQUE_RULE = "value must be unique; it appears more than once"
+_UNIQUE_RULE = N_("value must be unique; it appears more than once")
 
 
 def _with_duplicate_rows(problems: list[Problem]) -> list[Problem]:
@@ -260,7 +304,7 @@ def _with_duplicate_rows(problems: list[Problem]) -> list[Problem]:
         if p.rule == _UNIQUE_RULE and p.row is not None:
             others = [r for r in rows[(p.column, repr(p.value))] if r != p.row]
             where = ", ".join(str(r) for r in sorted(others))
-            rule = f"duplicate value: must be unique (also in row {where})"
+            rule = msg("duplicate value: must be unique (also in row {rows})", rows=where)
             p = Problem(p.file, p.row, p.column, p.value, rule)
         out.append(p)
     return out
@@ -288,33 +332,41 @@ DISTRICTS_SCHEMA = pa.DataFrameSchema(
     {
         "adm_code": pa.Column(
             int,
-            pa.Check.in_range(11110, 11740, error="adm_code must be a Seoul gu code 11110-11740"),
+            pa.Check.in_range(
+                11110, 11740, error=N_("adm_code must be a Seoul gu code 11110-11740")
+            ),
             unique=True,
         ),
         "name_ko": pa.Column(
-            str, pa.Check.str_matches(r"^\S+구$", error="name_ko must end in 구"), unique=True
+            str, pa.Check.str_matches(r"^\S+구$", error=N_("name_ko must end in 구")), unique=True
         ),
         "name_en": pa.Column(
             str,
-            pa.Check.str_matches(r"^[A-Z][a-z]+-gu$", error="name_en must look like 'Jongno-gu'"),
+            pa.Check.str_matches(
+                r"^[A-Z][a-z]+-gu$", error=N_("name_en must look like 'Jongno-gu'")
+            ),
             unique=True,
         ),
-        "pop_total_2017q1": pa.Column(int, pa.Check.gt(0, error="population must be positive")),
-        "pop_65plus_2017q1": pa.Column(int, pa.Check.gt(0, error="population must be positive")),
-        "share_65plus_2017q1_pct": pa.Column(
-            float, pa.Check.in_range(0, 100, error="a share must be 0-100 %")
+        "pop_total_2017q1": pa.Column(int, pa.Check.gt(0, error=N_("population must be positive"))),
+        "pop_65plus_2017q1": pa.Column(
+            int, pa.Check.gt(0, error=N_("population must be positive"))
         ),
-        "area_km2_2014": pa.Column(float, pa.Check.gt(0, error="area must be positive")),
-        "n_admin_dong_2022_03_09": pa.Column(int, pa.Check.gt(0, error="dong count must be > 0")),
+        "share_65plus_2017q1_pct": pa.Column(
+            float, pa.Check.in_range(0, 100, error=N_("a share must be 0-100 %"))
+        ),
+        "area_km2_2014": pa.Column(float, pa.Check.gt(0, error=N_("area must be positive"))),
+        "n_admin_dong_2022_03_09": pa.Column(
+            int, pa.Check.gt(0, error=N_("dong count must be > 0"))
+        ),
         "fiscal_independence_pct_kosis_year_unverified": pa.Column(
-            float, pa.Check.in_range(0, 100, error="fiscal independence must be 0-100 %")
+            float, pa.Check.in_range(0, 100, error=N_("fiscal independence must be 0-100 %"))
         ),
     },
     checks=[
-        _check(lambda d: len(d) == 25, "Seoul has exactly 25 gu (rows)"),
+        _check(lambda d: len(d) == 25, N_("Seoul has exactly 25 gu (rows)")),
         _check(
             lambda d: d["pop_65plus_2017q1"] < d["pop_total_2017q1"],
-            "65+ population must be below the total",
+            N_("65+ population must be below the total"),
         ),
         _check(
             lambda d: (
@@ -324,7 +376,7 @@ DISTRICTS_SCHEMA = pa.DataFrameSchema(
                 ).abs()
                 < 0.01
             ),
-            "share_65plus_2017q1_pct must equal 100 x 65+ / total (to 0.01)",
+            N_("share_65plus_2017q1_pct must equal 100 x 65+ / total (to 0.01)"),
         ),
     ],
     name="districts",
@@ -334,24 +386,24 @@ DISTRICTS_SCHEMA = pa.DataFrameSchema(
 ADMIN_DONG_SCHEMA = pa.DataFrameSchema(
     {
         "gu_adm_code": pa.Column(
-            int, pa.Check.in_range(11110, 11740, error="gu_adm_code must be 11110-11740")
+            int, pa.Check.in_range(11110, 11740, error=N_("gu_adm_code must be 11110-11740"))
         ),
-        "gu_name_ko": pa.Column(str, pa.Check.str_matches(r"^\S+구$", error="must end in 구")),
+        "gu_name_ko": pa.Column(str, pa.Check.str_matches(r"^\S+구$", error=N_("must end in 구"))),
         "adm_cd_kostat7": pa.Column(
-            int, pa.Check.in_range(1_100_000, 1_199_999, error="7-digit KOSTAT code")
+            int, pa.Check.in_range(1_100_000, 1_199_999, error=N_("7-digit KOSTAT code"))
         ),
         "adm_cd2_mois10": pa.Column(
             int,
-            pa.Check.in_range(1_111_000_000, 1_174_999_999, error="10-digit MOIS code"),
+            pa.Check.in_range(1_111_000_000, 1_174_999_999, error=N_("10-digit MOIS code")),
             unique=True,
         ),
         "dong_name_ko": pa.Column(str),
     },
     checks=[
-        _check(lambda d: len(d) == 426, "Seoul had exactly 426 dong on 2022-03-09"),
+        _check(lambda d: len(d) == 426, N_("Seoul had exactly 426 dong on 2022-03-09")),
         _check(
             lambda d: d["adm_cd2_mois10"] // 100_000 == d["gu_adm_code"],
-            "adm_cd2_mois10 must start with its gu's adm_code",
+            N_("adm_cd2_mois10 must start with its gu's adm_code"),
         ),
     ],
     name="admin_dong",
@@ -363,7 +415,8 @@ ADMIN_DONG_SCHEMA = pa.DataFrameSchema(
 
 
 def _codes(allowed: list[str], what: str) -> pa.Check:
-    return pa.Check.isin(allowed, error=f"{what} must be one of {', '.join(allowed)}")
+    error = msg("{what} must be one of {codes}", what=what, codes=", ".join(allowed))
+    return pa.Check.isin(allowed, error=error)
 
 
 _GU_CODE = pa.Column("Int64", nullable=True)  # unknown districts are reported by the loader
@@ -384,13 +437,13 @@ INVENTORY_SCHEMA = pa.DataFrameSchema(
         ),
         "year": pa.Column(
             float,
-            pa.Check.in_range(1990, 2100, error="year must be a 4-digit year (1990-2100)"),
+            pa.Check.in_range(1990, 2100, error=N_("year must be a 4-digit year (1990-2100)")),
             required=False,
             nullable=True,
         ),
         "budget_mkrw": pa.Column(
             float,
-            pa.Check.ge(0, error="budget_mkrw must not be negative (million KRW)"),
+            pa.Check.ge(0, error=N_("budget_mkrw must not be negative (million KRW)")),
             nullable=False,
         ),
     },
@@ -409,18 +462,20 @@ PROPOSALS_SCHEMA = pa.DataFrameSchema(
             float,
             pa.Check.gt(
                 0,
-                error="cost_mkrw must be positive (million KRW); costs cannot be negative or zero",
+                error=N_(
+                    "cost_mkrw must be positive (million KRW); costs cannot be negative or zero"
+                ),
             ),
             nullable=False,
         ),
         "votes": pa.Column(
             float,
             [
-                pa.Check.ge(0, error="votes must be 0 or more"),
+                pa.Check.ge(0, error=N_("votes must be 0 or more")),
                 pa.Check(
                     lambda s: s == s.round(),
                     element_wise=False,
-                    error="votes must be a whole number",
+                    error=N_("votes must be a whole number"),
                 ),
             ],
             required=False,
@@ -475,9 +530,9 @@ def survey_item_rule(column: str) -> str:
     'sex code must be 1/2 (9 = refused) or blank'
     """
     if column in SURVEY_LIKERT_COLUMNS:
-        return "Likert code must be 1-5 (8 = don't know, 9 = refused, blank = no answer)"
+        return N_("Likert code must be 1-5 (8 = don't know, 9 = refused, blank = no answer)")
     text = "/".join(str(c) for c in SURVEY_CODED_ITEMS[column])
-    return f"{column} code must be {text} (9 = refused) or blank"
+    return msg("{name} code must be {codes} (9 = refused) or blank", name=column, codes=text)
 
 
 def _coded(name: str) -> pa.Column:
@@ -497,18 +552,18 @@ SURVEY_SCHEMA = pa.DataFrameSchema(
         "group": pa.Column(str, _codes(list(RESPONDENT_GROUPS), "group"), nullable=True),
         "weight": pa.Column(
             float,
-            pa.Check.gt(0, error="weight must be positive (N_h / n_h)"),
+            pa.Check.gt(0, error=N_("weight must be positive (N_h / n_h)")),
             nullable=False,
         ),
         "fpc": pa.Column(
             float,
-            pa.Check.gt(0, error="fpc (stratum population size N_h) must be positive"),
+            pa.Check.gt(0, error=N_("fpc (stratum population size N_h) must be positive")),
             required=False,
             nullable=True,
         ),
         "tenure_years": pa.Column(
             float,
-            pa.Check.in_range(0, 80, error="tenure_years must be 0-80 years"),
+            pa.Check.in_range(0, 80, error=N_("tenure_years must be 0-80 years")),
             required=False,
             nullable=True,
         ),

@@ -41,11 +41,13 @@ import numpy as np
 import pandas as pd
 
 from cgresearch.data.cleaning import cell_text, text_column
-from cgresearch.errors import InputError, ParameterError
+from cgresearch.errors import InputError, ParameterError, msg
 
 __all__ = ["read_table"]
 
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+#: "file: the problems" reads the same in every language (no catalogue entry needed).
+_FILE_COLON = "{file}: {problems}"
 _NON_BLANK = re.compile(rb"[^\s\xef\xbb\xbf]")  # any byte but whitespace and a UTF-8 BOM
 
 
@@ -58,20 +60,28 @@ def _decode(path: Path) -> tuple[str, str]:
     except UnicodeDecodeError as utf8_err:
         if utf8_err.reason == "unexpected end of data" and utf8_err.end == len(data):
             line = data.count(b"\n") + 1
-            raise InputError(
-                f"{path.name}: the file ends in the middle of a character in row {line}: it is "
-                "cut; copy or export it again in full"
+            raise InputError.of(
+                "{file}: the file ends in the middle of a character in row {row}: it is cut; "
+                "copy or export it again in full",
+                file=path.name,
+                row=line,
             ) from None
         try:
             return data.decode("cp949"), "cp949"
         except UnicodeDecodeError as cp949_err:
             at = utf8_err.start
             line = data[:at].count(b"\n") + 1
-            raise InputError(
-                f"{path.name}: wrong encoding: the file is neither UTF-8 (invalid byte "
-                f"0x{data[at]:02x} at byte offset {at}, line {line}) nor CP949 (invalid byte "
-                f"0x{data[cp949_err.start]:02x} at byte offset {cp949_err.start}). Save it "
-                "again as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and load it again."
+            raise InputError.of(
+                "{file}: wrong encoding: the file is neither UTF-8 (invalid byte 0x{byte:02x} "
+                "at byte offset {offset}, line {line}) nor CP949 (invalid byte "
+                "0x{cp949_byte:02x} at byte offset {cp949_offset}). Save it again as 'CSV "
+                "UTF-8' (Excel: File > Save As > CSV UTF-8) and load it again.",
+                file=path.name,
+                byte=data[at],
+                offset=at,
+                line=line,
+                cp949_byte=data[cp949_err.start],
+                cp949_offset=cp949_err.start,
             ) from None
 
 
@@ -98,7 +108,7 @@ def _check_layout(name: str, text: str, sep: str, sep_given: bool) -> list[str]:
     """
     lines = [ln for ln in text.splitlines() if ln.strip()][:50]
     if not lines:
-        raise InputError(f"{name}: the file is empty; give a table with a header row")
+        raise InputError.of("{file}: the file is empty; give a table with a header row", file=name)
     rows = _fields(lines, sep)
     widths = [len(r) for r in rows]
     if not sep_given and max(widths) == 1:
@@ -109,23 +119,34 @@ def _check_layout(name: str, text: str, sep: str, sep_given: bool) -> list[str]:
         if sniffed and sniffed != sep and len(_fields(lines[:1], sniffed)[0]) > 1:
             shown = {"\t": "tab", ";": "';'", "|": "'|'"}.get(sniffed, repr(sniffed))
             code = "\\t" if sniffed == "\t" else sniffed
-            raise InputError(
-                f"{name}: the file looks {shown}-separated, not comma-separated (row 1 has no "
-                f"'{sep}'): save it as comma-separated CSV (Excel: CSV UTF-8) or pass "
-                f"sep='{code}'"
+            raise InputError.of(
+                "{file}: the file looks {shown}-separated, not comma-separated (row 1 has no "
+                "'{sep}'): save it as comma-separated CSV (Excel: CSV UTF-8) or pass "
+                "sep='{code}'",
+                file=name,
+                shown=shown,
+                sep=sep,
+                code=code,
             )
         if len(lines) > 1:
-            raise InputError(
-                f"{name}: row 1 has a single column ({lines[0][:60]!r}) and no '{sep}' "
-                "separator: save the table as comma-separated CSV (Excel: CSV UTF-8)"
+            raise InputError.of(
+                "{file}: row 1 has a single column ({text!r}) and no '{sep}' separator: save "
+                "the table as comma-separated CSV (Excel: CSV UTF-8)",
+                file=name,
+                text=lines[0][:60],
+                sep=sep,
             )
     if len(rows) > 1:
         usual = max(set(widths[1:]), key=widths[1:].count)
         if usual > 1 and sum(1 for c in rows[0] if c.strip()) <= 1:
-            raise InputError(
-                f"{name}, row 1: {lines[0][:60]!r} looks like a title, not the header (it has "
-                f"{widths[0]} column(s), the rows below {usual}): delete the rows above the "
-                "column names and load the file again"
+            raise InputError.of(
+                "{file}, row 1: {text!r} looks like a title, not the header (it has {n} "
+                "column(s), the rows below {usual}): delete the rows above the column names "
+                "and load the file again",
+                file=name,
+                text=lines[0][:60],
+                n=widths[0],
+                usual=usual,
             )
     header = [c.strip() for c in rows[0]]
     _check_header(name, header)
@@ -139,10 +160,15 @@ def _check_header(name: str, header: list[str]) -> None:
         seen.setdefault(c, []).append(i)
     dups = {c: at for c, at in seen.items() if len(at) > 1 and c}
     if dups:
-        parts = [f"'{c}' (columns {', '.join(map(str, at))})" for c, at in dups.items()]
-        raise InputError(
-            f"{name}, row 1: duplicate column name {'; '.join(parts)}: rename or delete one so "
-            "that each column name appears once"
+        parts = [
+            msg("'{name}' (columns {at})", name=c, at=", ".join(map(str, at)))
+            for c, at in dups.items()
+        ]
+        raise InputError.of(
+            "{file}, row 1: duplicate column name {names}: rename or delete one so that each "
+            "column name appears once",
+            file=name,
+            names=parts,
         )
 
 
@@ -167,9 +193,12 @@ def _check_second_header(name: str, df: pd.DataFrame, first_row: int) -> None:
                 texty += 1
     if repeated >= max(2, len(df.columns) // 2) or texty >= max(2, len(df.columns) // 3):
         shown = ", ".join(str(v) for v in first.iloc[:4].tolist())
-        raise InputError(
-            f"{name}, row {first_row}: a second header row ({shown}, ...): the row under the "
-            "column names holds labels, not answers; delete it and load the file again"
+        raise InputError.of(
+            "{file}, row {row}: a second header row ({shown}, ...): the row under the column "
+            "names holds labels, not answers; delete it and load the file again",
+            file=name,
+            row=first_row,
+            shown=shown,
         )
 
 
@@ -183,19 +212,32 @@ def _bad_rows_error(name: str, data: bytes, bad: list[tuple[int, int, str]]) -> 
         if at <= 0:
             at = data.find(b"\n" + raw + b"\r\n") + 1
         line = data.count(b"\n", 0, at) + 1 if at > 0 else None
-        where = f"row {line}" if line else f"row {text[:30]!r}"
+        where = line if line else repr(text[:30])
         if cut:
             parts.append(
-                f"{where} has {actual} of {expected} fields and the file ends there: the file "
-                "is cut in the middle of a row; copy or export it again in full"
+                msg(
+                    "row {row} has {actual} of {expected} fields and the file ends there: the "
+                    "file is cut in the middle of a row; copy or export it again in full",
+                    row=where,
+                    actual=actual,
+                    expected=expected,
+                )
             )
         else:
             parts.append(
-                f"{where} has {actual} fields but the header has {expected}: a cell or "
-                "separator is missing or extra; fix or delete the row"
+                msg(
+                    "row {row} has {actual} fields but the header has {expected}: a cell or "
+                    "separator is missing or extra; fix or delete the row",
+                    row=where,
+                    actual=actual,
+                    expected=expected,
+                )
             )
-    more = f" (and {len(bad) - 5} more rows)" if len(bad) > 5 else ""
-    return InputError(f"{name}: " + "; ".join(parts) + more)
+    if len(bad) > 5:
+        return InputError.of(
+            "{file}: {problems} (and {n} more rows)", file=name, problems=parts, n=len(bad) - 5
+        )
+    return InputError.of(_FILE_COLON, file=name, problems=parts)
 
 
 def _has_bytes(df: pd.DataFrame) -> bool:
@@ -277,16 +319,22 @@ def _parse_csv(name: str, data: bytes, sep: str, types: dict[str, Any]) -> pd.Da
             df = _arrow_read(data, sep, {}, collect)
     except pa.ArrowInvalid as exc:
         if "Empty CSV file" in str(exc):
-            raise InputError(f"{name}: the file is empty; give a table with a header row") from None
-        raise InputError(f"{name}: not a readable CSV table ({exc})") from None
+            raise InputError.of(
+                "{file}: the file is empty; give a table with a header row", file=name
+            ) from None
+        raise InputError.of(
+            "{file}: not a readable CSV table ({reason})", file=name, reason=exc
+        ) from None
     if bad:
         raise _bad_rows_error(name, data, bad)
     if len(df) and not data.endswith((b"\n", b"\r")) and data.endswith(sep.encode()):
         line = data.count(b"\n") + 1
-        raise InputError(
-            f"{name}: row {line} ends in an empty cell with no line break after it: the file "
+        raise InputError.of(
+            "{file}: row {row} ends in an empty cell with no line break after it: the file "
             "looks cut in the middle of that row; copy or export it again in full (if it is "
-            "complete, add a line break at its end)"
+            "complete, add a line break at its end)",
+            file=name,
+            row=line,
         )
     return df
 
@@ -298,7 +346,9 @@ def _read_csv(
     ragged rows and a file cut mid-row."""
     data = path.read_bytes()
     if _NON_BLANK.search(data) is None:
-        raise InputError(f"{path.name}: the file is empty; give a table with a header row")
+        raise InputError.of(
+            "{file}: the file is empty; give a table with a header row", file=path.name
+        )
     head, encoding = _head_text(data)
     expected = sep or ("\t" if path.suffix.lower() == ".tsv" else ",")
     header = _check_layout(path.name, head, expected, sep is not None)
@@ -319,15 +369,22 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
     try:
         grid = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl", header=None)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-        raise InputError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+        raise InputError.of(
+            "{file}: not a readable Excel workbook ({reason})", file=path.name, reason=exc
+        ) from None
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:
-        raise InputError(f"{path.name}: the sheet is empty; give a table with a header row")
+        raise InputError.of(
+            "{file}: the sheet is empty; give a table with a header row", file=path.name
+        )
     filled = grid.notna().sum(axis=1).tolist()
     if len(filled) > 1 and filled[0] == 1 and max(filled[1:]) > 1:
-        raise InputError(
-            f"{path.name}, row {int(grid.index[0]) + 1}: {grid.iloc[0].dropna().iloc[0]!r} looks "
-            "like a title, not the header: delete the rows above the column names"
+        raise InputError.of(
+            "{file}, row {row}: {text!r} looks like a title, not the header: delete the rows "
+            "above the column names",
+            file=path.name,
+            row=int(grid.index[0]) + 1,
+            text=grid.iloc[0].dropna().iloc[0],
         )
     header = ["" if pd.isna(v) else cell_text(v) for v in grid.iloc[0]]
     header = [str(h).strip() if not pd.isna(h) else "" for h in header]
@@ -392,7 +449,7 @@ def read_table(
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such file; check the path")
+        raise InputError.of("{file}: no such file; check the path", file=path)
     suffix = path.suffix.lower()
     attrs: dict[str, object] = {"source": path.name, "format": suffix.lstrip(".")}
     if suffix in _CSV_SUFFIXES:
@@ -407,20 +464,25 @@ def read_table(
         try:
             df, meta = pyreadstat.read_sav(str(path), user_missing=True)
         except Exception as exc:  # pyreadstat.ReadstatError and friends
-            raise InputError(f"{path.name}: not a readable SPSS file ({exc})") from None
+            raise InputError.of(
+                "{file}: not a readable SPSS file ({reason})", file=path.name, reason=exc
+            ) from None
         attrs["value_labels"] = dict(meta.variable_value_labels)
         attrs["column_labels"] = dict(meta.column_names_to_labels)
         first_row = 1
     else:
-        raise InputError(
-            f"{path.name}: unknown file type '{suffix}'; give a .csv (UTF-8 or CP949), .xlsx or "
-            ".sav file"
+        raise InputError.of(
+            "{file}: unknown file type '{suffix}'; give a .csv (UTF-8 or CP949), .xlsx or .sav "
+            "file",
+            file=path.name,
+            suffix=suffix,
         )
     df.columns = [str(c).strip() for c in df.columns]
     if len(df) == 0:
-        raise InputError(
-            f"{path.name}: the file has a header but no data rows (0 records); give the file "
-            "with its rows"
+        raise InputError.of(
+            "{file}: the file has a header but no data rows (0 records); give the file with "
+            "its rows",
+            file=path.name,
         )
     if suffix != ".sav":
         _check_second_header(path.name, df, first_row)

@@ -433,6 +433,9 @@ def write_allocation(
 ) -> list[Path]:
     """Write an envelope result: CSV, Excel, a text summary and (optionally) figures.
 
+    ``summary.txt`` is in ``lang`` (Korean by default, ``"en"`` for English), as the command
+    line prints it.
+
     Files, under ``outdir`` (default ``outputs/allocation/<scenario name>/``):
     ``allocation.csv`` (one row per gu), ``allocation.xlsx`` (sheets ``allocation``,
     ``shadow_prices``, ``metrics``, ``scenario`` and ``diagnosis`` when infeasible),
@@ -466,7 +469,7 @@ def write_allocation(
                 diag.to_excel(writer, sheet_name="diagnosis", index=False)
         written.append(xlsx)
         summary = folder / "summary.txt"
-        summary.write_text(result.summary() + "\n", encoding="utf-8")
+        summary.write_text(result.summary(lang) + "\n", encoding="utf-8")
         written.append(summary)
         toml = folder / "scenario.toml"
         toml.write_text(result.scenario.to_toml(), encoding="utf-8")

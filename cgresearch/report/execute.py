@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cgresearch.i18n import DEFAULT_LANG, tr
+from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 from cgresearch.report.failures import failure_message
 from cgresearch.report.kernels import KernelOwner, kernel_config
 from cgresearch.report.params import ParameterSet, read_notebook
@@ -69,14 +69,15 @@ class RunResult:
     interrupted: bool = False
 
 
-def _interrupted(pset: ParameterSet, seconds: float) -> RunResult:
+def _interrupted(pset: ParameterSet, seconds: float, lang: Lang) -> RunResult:
+    where = tr("{notebook} with {params}", lang, notebook=pset.notebook, params=pset.params_file)
     return RunResult(
         pset.run_id,
         pset.notebook,
         pset.to_dict()["params_file"],
         ok=False,
         seconds=seconds,
-        message=f"{pset.notebook} with {pset.params_file}: interrupted; previous outputs kept",
+        message=tr("{where}: interrupted; previous outputs kept", lang, where=where),
         interrupted=True,
     )
 
@@ -103,6 +104,7 @@ def execute_run(
     timeout: int,
     git: dict[str, Any],
     owner: KernelOwner,
+    lang: Lang = DEFAULT_LANG,
 ) -> RunResult:
     """Execute one run into ``staging/<run id>``, check it and install it as ``out_dir/<run id>``.
 
@@ -137,7 +139,7 @@ def execute_run(
 
     t0 = time.perf_counter()
     if owner.stopped:
-        return _interrupted(pset, 0.0)
+        return _interrupted(pset, 0.0, lang)
     run_stage = staging / pset.run_id
     run_stage.mkdir(parents=True)
     final = out_dir / pset.run_id
@@ -162,14 +164,14 @@ def execute_run(
         )
     except (PapermillExecutionError, Exception) as exc:
         if owner.stopped:  # the kernel was killed because the report is stopping
-            return _interrupted(pset, time.perf_counter() - t0)
+            return _interrupted(pset, time.perf_counter() - t0, lang)
         kept: Path | None = None
         if executed_path.is_file():
             failed_dir = out_dir / FAILED_DIR
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / executed_path.name
             os.replace(executed_path, kept)
-        message = failure_message(pset, exc, kept, timeout)
+        message = failure_message(pset, exc, kept, timeout, lang)
         if kept is not None:
             _make_reproducible_file(kept, {str(run_stage): str(final)})
         return RunResult(
@@ -184,7 +186,7 @@ def execute_run(
     finally:
         shutil.rmtree(ipc_dir, ignore_errors=True)
     if owner.stopped:
-        return _interrupted(pset, time.perf_counter() - t0)
+        return _interrupted(pset, time.perf_counter() - t0, lang)
     # papermill records the notebook it was given (here an object, with random cell ids): name
     # its file instead
     executed.metadata.setdefault("papermill", {})["input_path"] = str(pset.notebook_path)
@@ -211,10 +213,13 @@ def execute_run(
             record["params_file"],
             ok=False,
             seconds=seconds,
-            message=f"{pset.notebook} with {pset.params_file}: {exc}",
+            message=tr(
+                "{notebook} with {params}", lang, notebook=pset.notebook, params=pset.params_file
+            )
+            + f": {exc}",
         )
     if not installed:
-        return _interrupted(pset, seconds)
+        return _interrupted(pset, seconds, lang)
     with contextlib.suppress(FileNotFoundError):
         (out_dir / FAILED_DIR / executed_path.name).unlink()
     return RunResult(pset.run_id, pset.notebook, record["params_file"], ok=True, seconds=seconds)

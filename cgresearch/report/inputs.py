@@ -30,8 +30,11 @@ from typing import Any
 import pandas as pd
 
 from cgresearch import paths
-from cgresearch.errors import ParameterError
+from cgresearch.errors import ParameterError, msg
 from cgresearch.i18n import DEFAULT_LANG, Lang, tr
+
+#: "where: what is wrong" reads the same in every language (the part after it is translated).
+_WHERE = "{where}: {error}"
 
 __all__ = [
     "FILE_PARAMETERS",
@@ -140,12 +143,15 @@ def resolve_input_file(value: str | os.PathLike[str], *, where: str = "") -> Pat
     if not path.is_absolute():
         path = paths.project_root() / path
     if not path.is_file():
-        prefix = f"{where}: " if where else ""
-        raise ParameterError(
-            f"{prefix}input file {text!r} does not exist (looked for {path}); give a path "
-            "relative to the project root or an absolute one, or leave it empty for the "
-            "synthetic data"
+        missing = msg(
+            "input file {text!r} does not exist (looked for {path}); give a path relative to the "
+            "project root or an absolute one, or leave it empty for the synthetic data",
+            text=text,
+            path=path,
         )
+        if where:
+            raise ParameterError.of(_WHERE, where=where, error=missing)
+        raise ParameterError(missing)
     return path
 
 
@@ -194,7 +200,7 @@ def survey_input(
     book_path = resolve_input_file(codebook_file, where="codebook_file")
     if data is None:
         if book_path is not None:
-            raise ParameterError(
+            raise ParameterError.of(
                 "codebook_file is set but survey_file is empty: give the survey file the "
                 "codebook describes, or leave both empty for the synthetic survey"
             )
@@ -405,7 +411,8 @@ def check_inputs(parameter_sets: Iterable[Any]) -> None:
         where = f"{pset.params_file}"
         for name in FILE_PARAMETERS:
             if values.get(name):
-                resolve_input_file(values[name], where=f"{where}: parameter {name!r}")
+                here = msg("{file}: parameter {name!r}", file=where, name=name)
+                resolve_input_file(values[name], where=here)
         if values.get("survey_file") or values.get("codebook_file"):
             survey_input(values.get("survey_file", ""), values.get("codebook_file", ""))
         if values.get("inventory_file"):

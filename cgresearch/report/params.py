@@ -41,7 +41,7 @@ from typing import Any
 import yaml
 
 from cgresearch import paths
-from cgresearch.errors import ParameterError, closest_match
+from cgresearch.errors import ParameterError, closest_match, msg
 from cgresearch.report.coercion import coerce
 
 __all__ = [
@@ -288,8 +288,9 @@ def check_choices(param: NotebookParameter, value: Any, *, where: str) -> None:
 
 # --- parameter files ----------------------------------------------------------------------------
 def _suggest(name: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` or ``""``: a message part, translated with its message."""
     close = closest_match(name, choices)
-    return f"; did you mean {close!r}?" if close else ""
+    return msg("; did you mean {close!r}?", close=close) if close else ""
 
 
 def load_parameter_set(
@@ -330,16 +331,23 @@ def load_parameter_set(
     try:
         doc = yaml.safe_load(params_file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{params_file}: not valid YAML: {exc}") from exc
+        raise ParameterError.of(
+            "{file}: not valid YAML: {reason}", file=params_file, reason=exc
+        ) from exc
     except OSError as exc:
         raise ParameterError(f"{params_file}: cannot read: {exc}") from exc
     if not isinstance(doc, dict):
-        raise ParameterError(f"{params_file}: expected a mapping with 'notebook' and 'parameters'")
+        raise ParameterError.of(
+            "{file}: expected a mapping with 'notebook' and 'parameters'", file=params_file
+        )
     for key in doc:
         if key not in _FILE_KEYS:
-            raise ParameterError(
-                f"{params_file}: unknown key {key!r} (allowed: {', '.join(_FILE_KEYS)})"
-                + _suggest(str(key), _FILE_KEYS)
+            raise ParameterError.of(
+                "{file}: unknown key {key!r} (allowed: {known}){hint}",
+                file=params_file,
+                key=key,
+                known=", ".join(_FILE_KEYS),
+                hint=_suggest(str(key), _FILE_KEYS),
             )
     notebook = doc.get("notebook")
     if not isinstance(notebook, str) or not notebook:
@@ -347,9 +355,12 @@ def load_parameter_set(
     nb_path = nb_dir / f"{notebook}.py"
     if not nb_path.is_file():
         known = sorted(p.stem for p in nb_dir.glob("*.py"))
-        raise ParameterError(
-            f"{params_file}: notebook {notebook!r} not found in {nb_dir}"
-            + _suggest(notebook, known)
+        raise ParameterError.of(
+            "{file}: notebook {notebook!r} not found in {folder}{hint}",
+            file=params_file,
+            notebook=notebook,
+            folder=nb_dir,
+            hint=_suggest(notebook, known),
         )
     key = nb_path.resolve()
     if _declared_cache is not None and key in _declared_cache:
@@ -364,22 +375,30 @@ def load_parameter_set(
     values = {n: p.default for n, p in declared.items() if n not in RESERVED_PARAMETERS}
     for name, value in given.items():
         if name in RESERVED_PARAMETERS:
-            raise ParameterError(
-                f"{params_file}: parameter {name!r} is set by the report runner; remove it"
+            raise ParameterError.of(
+                "{file}: parameter {name!r} is set by the report runner; remove it",
+                file=params_file,
+                name=name,
             )
         if name == EDITION_PARAMETER and name in declared:
-            raise ParameterError(
-                f"{params_file}: parameter {name!r} is the edition's language, set by the report "
-                "runner; remove it and run `cgresearch report --lang en` for the English edition"
+            raise ParameterError.of(
+                "{file}: parameter {name!r} is the edition's language, set by the report runner; "
+                "remove it and run `cgresearch report --lang en` for the English edition",
+                file=params_file,
+                name=name,
             )
         if name not in declared:
             choices = [n for n in declared if n not in RESERVED_PARAMETERS]
-            raise ParameterError(
-                f"{params_file}: unknown parameter {name!r} for notebook {notebook}"
-                + _suggest(str(name), choices)
-                + f" (declared: {', '.join(choices)})"
+            raise ParameterError.of(
+                "{file}: unknown parameter {name!r} for notebook {notebook}{hint} (declared: "
+                "{known})",
+                file=params_file,
+                name=name,
+                notebook=notebook,
+                hint=_suggest(str(name), choices),
+                known=", ".join(choices),
             )
-        here = f"{params_file}: parameter {name!r}"
+        here = msg("{file}: parameter {name!r}", file=params_file, name=name)
         values[name] = coerce(value, declared[name].type, where=here)
         check_choices(declared[name], values[name], where=here)
         _check_input_file(name, values[name], here)
@@ -448,7 +467,7 @@ def load_parameter_sets(
     p_dir = Path(params_dir) if params_dir is not None else paths.params_dir()
     files = sorted([*p_dir.glob("*.yaml"), *p_dir.glob("*.yml")])
     if not files:
-        raise ParameterError(f"no parameter files (*.yaml) in {p_dir}")
+        raise ParameterError.of("no parameter files (*.yaml) in {folder}", folder=p_dir)
     ids = [f.stem for f in files]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -462,8 +481,11 @@ def load_parameter_sets(
             ]
             if not hits:
                 names = sorted(set(peeked.values()) | set(ids))
-                raise ParameterError(
-                    f"no notebook or parameter set {want!r} in {p_dir}" + _suggest(want, names)
+                raise ParameterError.of(
+                    "no notebook or parameter set {want!r} in {folder}{hint}",
+                    want=want,
+                    folder=p_dir,
+                    hint=_suggest(want, names),
                 )
             chosen += [h for h in hits if h not in chosen]
         files = chosen

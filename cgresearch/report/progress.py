@@ -4,17 +4,22 @@ One line when a run starts and one when it ends, each with the report's elapsed 
 estimate of what is left: the expected seconds of the runs not yet finished (their last
 duration, else their parameter file's hint), less what the running ones have already spent,
 shared over the parallel jobs (never less than the longest single run left). No carriage returns
-or colours, so ``make report | tee log`` keeps every line; ``--quiet`` prints nothing.
+or colours, so ``make report | tee log`` keeps every line; ``--quiet`` prints nothing. The lines
+are in the edition's language (Korean by default, ``lang="en"`` for the English edition).
 
 Examples
 --------
 >>> import io
->>> clock = iter([0.0, 0.0, 4.0]).__next__
 >>> out = io.StringIO()
->>> p = ReportProgress({"a": 10.0}, jobs=1, stream=out, clock=clock)
+>>> p = ReportProgress({"a": 10.0}, jobs=1, stream=out, clock=lambda: 0.0, lang="en")
 >>> p.started("a")
 >>> print(out.getvalue(), end="")
 [report 0:00] started  a (1 of 1 started; about 0:10 left)
+>>> out = io.StringIO()
+>>> p = ReportProgress({"a": 10.0}, jobs=1, stream=out, clock=lambda: 0.0)
+>>> p.started("a")
+>>> print(out.getvalue(), end="")
+[보고서 0:00] 시작 a (1/1 시작, 약 0:10 남음)
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TextIO
+
+from cgresearch.i18n import DEFAULT_LANG, Lang, check_lang, tr
 
 __all__ = ["ReportProgress", "clock_text"]
 
@@ -56,6 +63,8 @@ class ReportProgress:
         Where lines go (flushed after each).
     clock
         Monotonic seconds (injectable for tests); the report's start is the first reading.
+    lang
+        The language of the lines: the report's edition, ``"ko"`` (default) or ``"en"``.
     """
 
     def __init__(
@@ -66,7 +75,9 @@ class ReportProgress:
         quiet: bool = False,
         stream: TextIO,
         clock: Callable[[], float] = time.monotonic,
+        lang: Lang = DEFAULT_LANG,
     ) -> None:
+        self._lang = check_lang(lang)
         self._expected = dict(expected)
         self._jobs = max(1, jobs)
         self._quiet = quiet
@@ -92,7 +103,8 @@ class ReportProgress:
     def _line(self, now: float, text: str) -> None:
         if self._quiet:
             return
-        self._stream.write(f"[report {clock_text(now - self._t0)}] {text}\n")
+        stamp = tr("[report {elapsed}]", self._lang, elapsed=clock_text(now - self._t0))
+        self._stream.write(f"{stamp} {text}\n")
         self._stream.flush()
 
     def started(self, run_id: str) -> None:
@@ -103,8 +115,14 @@ class ReportProgress:
             self._n_started += 1
             self._line(
                 now,
-                f"started  {run_id} ({self._n_started} of {len(self._expected)} started; "
-                f"about {clock_text(self.seconds_left(now))} left)",
+                tr(
+                    "started  {run} ({n} of {total} started; about {left} left)",
+                    self._lang,
+                    run=run_id,
+                    n=self._n_started,
+                    total=len(self._expected),
+                    left=clock_text(self.seconds_left(now)),
+                ),
             )
 
     def finished(self, run_id: str, ok: bool | str, seconds: float) -> None:
@@ -113,14 +131,34 @@ class ReportProgress:
             now = self._clock()
             self._running.pop(run_id, None)
             self._finished.add(run_id)
-            status = ok if isinstance(ok, str) else ("ok" if ok else "FAILED")
             self._line(
                 now,
-                f"finished {run_id} {status} in {seconds:.1f} s ({len(self._finished)} of "
-                f"{len(self._expected)} done; about {clock_text(self.seconds_left(now))} left)",
+                tr(
+                    "finished {run} {status} in {seconds:.1f} s ({n} of {total} done; about "
+                    "{left} left)",
+                    self._lang,
+                    run=run_id,
+                    status=self._status(ok),
+                    seconds=seconds,
+                    n=len(self._finished),
+                    total=len(self._expected),
+                    left=clock_text(self.seconds_left(now)),
+                ),
             )
 
+    def _status(self, ok: bool | str) -> str:
+        if ok == "interrupted":
+            return tr("interrupted", self._lang)
+        if isinstance(ok, str):
+            return ok
+        return tr("ok", self._lang) if ok else tr("FAILED", self._lang)
+
+    @property
+    def lang(self) -> Lang:
+        """The language of the lines (for a caller's :meth:`note`)."""
+        return self._lang
+
     def note(self, text: str) -> None:
-        """Print one free line (e.g. that the report is stopping)."""
+        """Print one free line (e.g. that the report is stopping), already in :attr:`lang`."""
         with self._lock:
             self._line(self._clock(), text)

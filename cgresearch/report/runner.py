@@ -46,7 +46,7 @@ from typing import Any, TextIO
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
-from cgresearch.i18n import DEFAULT_LANG, check_lang
+from cgresearch.i18n import DEFAULT_LANG, Lang, check_lang, tr
 from cgresearch.report.execute import FAILED_DIR, RunResult, execute_run
 from cgresearch.report.inputs import check_inputs
 from cgresearch.report.kernels import (
@@ -90,6 +90,8 @@ class ReportResult:
         Wall time of the whole report.
     kernel
         The Jupyter kernel the notebooks ran on.
+    lang
+        The edition's language: what :meth:`describe` and the runs' messages are written in.
     """
 
     runs: tuple[RunResult, ...]
@@ -98,6 +100,7 @@ class ReportResult:
     manifest: Path
     seconds: float
     kernel: str
+    lang: Lang = DEFAULT_LANG
 
     @property
     def ok(self) -> bool:
@@ -123,13 +126,23 @@ class ReportResult:
         )
 
     def describe(self) -> str:
-        """Say what ran, what failed and where the report is."""
+        """Say what ran, what failed and where the report is, in the edition's language."""
         n_ok = sum(r.ok for r in self.runs)
         lines = [
-            f"report: {n_ok} of {len(self.runs)} runs succeeded in {self.seconds:.1f} s "
-            f"(kernel {self.kernel}); open {self.index}"
+            tr(
+                "report: {ok} of {total} runs succeeded in {seconds:.1f} s (kernel {kernel}); "
+                "open {index}",
+                self.lang,
+                ok=n_ok,
+                total=len(self.runs),
+                seconds=self.seconds,
+                kernel=self.kernel,
+                index=self.index,
+            )
         ]
-        lines += [f"FAILED {r.message}" for r in self.runs if not r.ok]
+        lines += [
+            tr("FAILED {message}", self.lang, message=r.message) for r in self.runs if not r.ok
+        ]
         return "\n".join(lines)
 
 
@@ -245,8 +258,13 @@ def _stop_runs(
             fut.cancel()
         pending = [f for f in futures if not f.done()]
         progress.note(
-            f"stopping: killed {killed} kernel(s); waiting for {len(pending)} run(s) to end; "
-            "no run is installed from now on, earlier outputs are kept"
+            tr(
+                "stopping: killed {killed} kernel(s); waiting for {pending} run(s) to end; no "
+                "run is installed from now on, earlier outputs are kept",
+                progress.lang,
+                killed=killed,
+                pending=len(pending),
+            )
         )
         left = [len(pending)]
         lock = threading.Lock()
@@ -375,6 +393,7 @@ def run_report(
         jobs=min(jobs, len(sets)),
         quiet=bool(quiet),
         stream=stream or sys.stderr,
+        lang=lang,
     )
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy at kernel start
     git = git_state()
@@ -388,7 +407,7 @@ def run_report(
         def one(pset: ParameterSet) -> RunResult:
             progress.started(pset.run_id)
             run_started = datetime.now(UTC).isoformat(timespec="seconds")
-            res = execute_run(pset, staging, out, kernel, timeout, git, owner)
+            res = execute_run(pset, staging, out, kernel, timeout, git, owner, lang)
             if res.ok:
                 timings[res.run_id] = {"started_utc": run_started, "seconds": round(res.seconds, 3)}
             progress.finished(res.run_id, "interrupted" if res.interrupted else res.ok, res.seconds)
@@ -433,4 +452,5 @@ def run_report(
         manifest=manifest_path,
         seconds=time.perf_counter() - t0,
         kernel=kernel,
+        lang=lang,
     )

@@ -28,7 +28,8 @@ from typing import Any
 
 import pandas as pd
 
-from cgresearch.errors import CGResearchError, ParameterError
+from cgresearch.errors import CGResearchError, Msg, ParameterError, msg
+from cgresearch.i18n import DEFAULT_LANG, Lang
 from cgresearch.sweeps.spec import SweepSpec
 
 __all__ = [
@@ -81,37 +82,56 @@ class SweepEstimate:
         """True above :data:`MAX_SCENARIOS` scenarios or :data:`MAX_SECONDS` of expected time."""
         return self.n_scenarios > MAX_SCENARIOS or self.seconds > MAX_SECONDS
 
-    def describe(self) -> str:
-        """One line: the count and the expected time.
+    def describe(self, lang: Lang = DEFAULT_LANG) -> str:
+        """One line: the count and the expected time, in ``lang`` (Korean by default).
 
         Examples
         --------
-        >>> SweepEstimate("s", 10_000_000, 0.02, 2).describe()
+        >>> SweepEstimate("s", 10_000_000, 0.02, 2).describe("en")
         "sweep 's': 10,000,000 scenarios, about 27.8 h on 2 workers (0.02 s each)"
+        >>> SweepEstimate("s", 10_000_000, 0.02, 2).describe()
+        "스윕 's': 시나리오 10,000,000개, 작업자 2개로 약 27.8시간(개당 0.02초)"
         """
-        about = "about" if self.measured else "at least"
-        return (
-            f"sweep '{self.name}': {self.n_scenarios:,} scenarios, {about} "
-            f"{_duration(self.seconds)} on {self.workers} worker{'s' * (self.workers != 1)} "
-            f"({self.seconds_per_scenario:.2g} s each)"
+        return self._message().localized(lang)
+
+    def _message(self) -> Msg:
+        values = {
+            "name": self.name,
+            "n": self.n_scenarios,
+            "time": _duration(self.seconds),
+            "workers": (
+                msg("{n} worker", n=1) if self.workers == 1 else msg("{n} workers", n=self.workers)
+            ),
+            "each": self.seconds_per_scenario,
+        }
+        if self.measured:
+            return msg(
+                "sweep '{name}': {n:,} scenarios, about {time} on {workers} ({each:.2g} s each)",
+                **values,
+            )
+        return msg(
+            "sweep '{name}': {n:,} scenarios, at least {time} on {workers} ({each:.2g} s each)",
+            **values,
         )
 
     def check(self, yes: bool) -> None:
         """Raise :class:`ParameterError` (with the estimate) when too large and not ``yes``."""
         if self.too_large and not yes:
-            raise ParameterError(
-                f"{self.describe()}: above the limit of {MAX_SCENARIOS:,} scenarios or "
-                f"{_duration(MAX_SECONDS)}: rerun with --yes to start it anyway, or make the "
-                "axes or draws smaller"
+            raise ParameterError.of(
+                "{estimate}: above the limit of {limit:,} scenarios or {time}: rerun with --yes "
+                "to start it anyway, or make the axes or draws smaller",
+                estimate=self._message(),
+                limit=MAX_SCENARIOS,
+                time=_duration(MAX_SECONDS),
             )
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float) -> Msg:
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return msg("{n:.0f} s", n=seconds)
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
+        return msg("{n:.0f} min", n=seconds / 60)
+    return msg("{n:.1f} h", n=seconds / 3600)
 
 
 def _seconds_per_scenario(spec: SweepSpec, districts: pd.DataFrame) -> float:

@@ -50,6 +50,7 @@ import pyarrow as pa
 
 from cgresearch import paths
 from cgresearch.errors import ParameterError
+from cgresearch.i18n import DEFAULT_LANG, Lang, tr
 from cgresearch.sweeps.batch import _Job, _solve_batch
 from cgresearch.sweeps.cluster import connect
 from cgresearch.sweeps.spec import Batch, SweepSpec, load_sweep
@@ -128,13 +129,27 @@ class SweepRun:
         counts = frame.drop_duplicates("scenario_id")["status"].value_counts()
         return {str(k): int(v) for k, v in counts.items()}
 
-    def describe(self) -> str:
-        """Return a one-paragraph plain-language summary."""
-        state = "complete" if self.complete else f"{self.remaining} batches still to run"
-        return (
-            f"sweep in {self.out_dir}: {self.n_scenarios:,} scenarios in {self.n_batches} batches "
-            f"of ≤{self.batch_size}; {self.computed} computed now, {self.skipped} already on disk; "
-            f"{state}; {self.seconds:.1f} s on {self.n_workers} worker(s)"
+    def describe(self, lang: Lang = DEFAULT_LANG) -> str:
+        """Return a one-paragraph plain-language summary in ``lang`` (Korean by default)."""
+        state = (
+            tr("complete", lang)
+            if self.complete
+            else tr("{n} batches still to run", lang, n=self.remaining)
+        )
+        return tr(
+            "sweep in {folder}: {n:,} scenarios in {batches} batches of ≤{size}; {computed} "
+            "computed now, {skipped} already on disk; {state}; {seconds:.1f} s on {workers} "
+            "worker(s)",
+            lang,
+            folder=self.out_dir,
+            n=self.n_scenarios,
+            batches=self.n_batches,
+            size=self.batch_size,
+            computed=self.computed,
+            skipped=self.skipped,
+            state=state,
+            seconds=self.seconds,
+            workers=self.n_workers,
         )
 
 

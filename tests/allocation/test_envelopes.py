@@ -324,7 +324,7 @@ def test_summary_merges_districts_that_share_a_bound_and_its_price():
         Scenario(name="m", total_budget_eok=10, objective="goal", weights={"pop": 1}, floor_eok=3),
     )
     np.testing.assert_allclose(res.table["amount_eok"], [3.0, 3.0, 4.0], atol=1e-8)
-    text = res.summary()
+    text = res.summary("en")
     assert "the floors of 가구 and 나구 (3.00억원) each cost 2억원 of deviation" in text
 
 

@@ -228,9 +228,12 @@ def test_cli_json_prints_exactly_selected_cost_and_welfare(
     assert [r["project_id"] for r in out["projects"]] == out["selected"]
     assert out["total_cost"] == sum(raw.cost[p] for p in out["selected"])
     assert out["welfare"] == sum(_score(raw)[p] for p in out["selected"])
-    assert main(["pb", str(path), "--rule", "max-welfare"]) == 0
+    assert main(["pb", str(path), "--rule", "max-welfare", "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "welfare" in text and "total cost" in text
+    assert main(["pb", str(path), "--rule", "max-welfare"]) == 0  # Korean by default
+    text = capsys.readouterr().out
+    assert "후생 " in text and "총사업비 " in text
 
 
 def test_unknown_rule_and_missing_file_are_user_errors(tmp_path: Path) -> None:

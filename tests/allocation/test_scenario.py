@@ -143,11 +143,18 @@ def test_cli_allocate_of_an_infeasible_scenario_explains_and_exits_one(tmp_path,
     from cgresearch.cli import main
 
     path = scenarios_dir() / "cut_2022_infeasible.toml"
-    rc = main(["allocate", str(path), "--out", str(tmp_path), "--no-figures"])
+    rc = main(["--lang", "en", "allocate", str(path), "--out", str(tmp_path), "--no-figures"])
     out = capsys.readouterr().out
     assert rc == 1
     assert "floors sum to 225억원, above the total of 50억원" in out
     assert "a common floor of 2.00억원" in out
+    # Korean by default: the same numbers (25 floors of 9억원 = 225억원; (50 - 225 + 225) / 25 = 2)
+    rc = main(["allocate", str(path), "--out", str(tmp_path), "--no-figures"])
+    out = capsys.readouterr().out
+    assert rc == 1
+    assert "하한의 합이 225억원으로 총액 50억원보다 큽니다" in out
+    assert "(예: 공통 하한 2.00억원)" in out
+    assert "summary" not in out and "floors sum" not in out
 
 
 def test_cli_allocate_of_a_bad_file_is_one_plain_error(tmp_path, capsys):
@@ -155,7 +162,7 @@ def test_cli_allocate_of_a_bad_file_is_one_plain_error(tmp_path, capsys):
 
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "b"\ntotal_budget_eok = -1\n', encoding="utf-8")
-    assert main(["allocate", str(bad), "--out", str(tmp_path / "out")]) == 2
+    assert main(["--lang", "en", "allocate", str(bad), "--out", str(tmp_path / "out")]) == 2
     assert "total_budget_eok = -1 is negative" in capsys.readouterr().err
 
 

@@ -97,7 +97,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     f = tmp_path / "empty.csv"
     f.write_text(content, encoding="utf-8")
     out = tmp_path / "out.csv"
-    assert cli.main(["duplicates", str(f), "--out", str(out)]) == 2
+    assert cli.main(["--lang", "en", "duplicates", str(f), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and err.startswith("cgresearch duplicates:")
     assert list(tmp_path.iterdir()) == [f]

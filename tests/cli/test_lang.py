@@ -134,9 +134,12 @@ def test_a_bad_language_exits_2_with_one_line(
     for argv in bad:
         status, out, err = _run(argv, capsys)
         assert status == 2 and out == "" and err.count("\n") == 1
+        # the reader's language is unknown: Korean, then English, on one line
+        assert "오류: 언어 'fr'는 지원하지 않습니다: 'ko'(한국어, 기본값)" in err
         assert "error: language 'fr' is not available: use 'ko'" in err
     monkeypatch.setenv("CGRESEARCH_LANG", "fr")
     status, out, err = _run(["data", "verify"], capsys)
     assert status == 2 and out == ""
-    assert err.startswith("cgresearch data: error: language 'fr' is not available")
+    assert err.startswith("cgresearch data: 오류: 언어 'fr'는 지원하지 않습니다")
+    assert "cgresearch data: error: language 'fr' is not available" in err
     assert err.count("\n") == 1

@@ -118,7 +118,8 @@ def test_infeasible_scenario_shows_the_diagnosis_not_a_trace(dash: Any, district
     expected = solve_envelopes(districts, base.with_overrides({"total_budget_eok": 150.0}))
     assert expected.status == "infeasible"
     assert 'data-status="infeasible"' in dash.status.object
-    assert expected.diagnosis.message.replace("'", "&#x27;") in dash.status.object
+    korean = expected.diagnosis.message.localized("ko")  # the page is Korean by default
+    assert korean.replace("'", "&#x27;") in dash.status.object
     assert dash.table.value.empty
     assert np.isnan(np.asarray(dash.patches.data["value"], dtype=float)).all()
 
@@ -126,7 +127,8 @@ def test_infeasible_scenario_shows_the_diagnosis_not_a_trace(dash: Any, district
 def test_invalid_controls_show_what_to_change(dash: Any) -> None:
     dash.controls["floor"].value = 20.0  # above the cap of 13
     assert 'data-status="invalid"' in dash.status.object
-    assert "floor_eok = 20 is above cap_eok = 13" in dash.status.object
+    # the page is Korean by default: "floor_eok = 20 is above cap_eok = 13"
+    assert "하한 floor_eok = 20이(가) 상한 cap_eok = 13보다 큽니다" in dash.status.object
 
 
 def test_switching_base_resets_controls_and_builds_tier_sliders(

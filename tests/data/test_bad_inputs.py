@@ -59,7 +59,8 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``cgresearch`` in an empty working folder (so that any file written would show)."""
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(paths.project_root())}
+    # the messages checked here are the English ones (Korean is the default)
+    env = {**os.environ, "PYTHONPATH": str(paths.project_root()), "CGRESEARCH_LANG": "en"}
     return subprocess.run(
         [sys.executable, "-m", "cgresearch.cli", *args],
         cwd=work,

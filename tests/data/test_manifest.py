@@ -50,7 +50,8 @@ def test_a_modified_raw_file_is_reported_as_changed(raw_copy: tuple[Path, Path])
         fh.write("\n")
     check = verify_manifest(manifest, raw)
     assert check.changed == ["raw/seoul/districts.csv"]
-    assert "changed (sha256 differs): raw/seoul/districts.csv" in check.describe()
+    assert "changed (sha256 differs): raw/seoul/districts.csv" in check.describe("en")
+    assert "바뀜(sha256이 다름): raw/seoul/districts.csv" in check.describe()  # Korean default
 
 
 def test_missing_and_unlisted_files_are_reported(raw_copy: tuple[Path, Path]) -> None:

@@ -122,6 +122,17 @@ def test_write_allocation_writes_csv_excel_summary_and_scenario(result, tmp_path
     assert "억원" in (tmp_path / "summary.txt").read_text(encoding="utf-8")
 
 
+def test_the_summary_file_is_korean_by_default_and_english_on_request(result, tmp_path):
+    # the total of 250억원 over 25 gu, as the CLI prints it (tests/cli/test_lang.py)
+    write_allocation(result, tmp_path / "ko", figures=False)
+    write_allocation(result, tmp_path / "en", figures=False, lang="en")
+    korean = (tmp_path / "ko" / "summary.txt").read_text(encoding="utf-8").splitlines()
+    english = (tmp_path / "en" / "summary.txt").read_text(encoding="utf-8").splitlines()
+    assert korean[1] == "총예산: 250.00억원, 25개 구"
+    assert english[1].startswith("total budget: 250.00")
+    assert len(korean) == len(english)
+
+
 def test_frontier_caption_says_synthetic_when_the_frontier_is_marked_synthetic():
     frontier = pd.DataFrame(
         {

@@ -249,7 +249,7 @@ def test_06_sweep_counts_and_least_regret_pick_equal_direct_solves_of_every_smok
     fit_only = (crit[0].max(axis=0) - crit[0]).max(axis=1)
     assert regret[pick] <= regret[int(np.argmin(fit_only))]
     # The recorded Monte Carlo range of the pick: min and max of each district over the draws.
-    ranges = pd.read_csv(run / "tables" / "robust_pick_ranges.csv").sort_values("자치구 코드")
+    ranges = pd.read_csv(run / "tables" / "robust_pick_ranges.csv").sort_values("행정구역 코드")
     direct = np.array([amounts[pick, d] for d in range(draws)])
     order = np.argsort(districts["adm_code"].to_numpy())
     np.testing.assert_allclose(ranges["최소 배분액(억원)"], direct.min(axis=0)[order], atol=1e-6)

@@ -146,7 +146,8 @@ def _report_cli(tmp_path: Path, capsys) -> tuple[int, str, Path]:
     out.mkdir(exist_ok=True)
     previous = out / "index.html"
     previous.write_text("previous report", encoding="utf-8")
-    code = main(["report", "--params-dir", str(tmp_path / "params"), "--out", str(out)])
+    argv = ["--lang", "en", "report", "--params-dir", str(tmp_path / "params"), "--out", str(out)]
+    code = main(argv)
     err = capsys.readouterr().err
     assert previous.read_text(encoding="utf-8") == "previous report"  # outputs left intact
     assert sorted(p.name for p in out.iterdir()) == ["index.html"]  # nothing half-written

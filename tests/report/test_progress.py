@@ -22,7 +22,11 @@ def test_lines_show_elapsed_time_and_an_estimate_worked_by_hand():
     readings = iter([0.0, 0.0, 0.0, 12.0, 12.0, 25.0, 40.0])
     out = io.StringIO()
     p = ReportProgress(
-        {"a": 30.0, "b": 20.0, "c": 10.0}, jobs=2, stream=out, clock=lambda: next(readings)
+        {"a": 30.0, "b": 20.0, "c": 10.0},
+        jobs=2,
+        stream=out,
+        clock=lambda: next(readings),
+        lang="en",
     )
     p.started("a")
     p.started("b")
@@ -37,6 +41,23 @@ def test_lines_show_elapsed_time_and_an_estimate_worked_by_hand():
         "[report 0:12] started  c (3 of 3 started; about 0:18 left)",
         "[report 0:25] finished c FAILED in 13.0 s (2 of 3 done; about 0:05 left)",
         "[report 0:40] finished a interrupted in 40.0 s (3 of 3 done; about 0:00 left)",
+    ]
+
+
+def test_lines_are_korean_by_default_with_the_same_times():
+    # the same first three events as above, in the Korean edition
+    readings = iter([0.0, 0.0, 0.0, 12.0])
+    out = io.StringIO()
+    p = ReportProgress(
+        {"a": 30.0, "b": 20.0, "c": 10.0}, jobs=2, stream=out, clock=lambda: next(readings)
+    )
+    p.started("a")
+    p.started("b")
+    p.finished("b", False, 12.04)
+    assert out.getvalue().splitlines() == [
+        "[보고서 0:00] 시작 a (1/3 시작, 약 0:30 남음)",
+        "[보고서 0:00] 시작 b (2/3 시작, 약 0:30 남음)",
+        "[보고서 0:12] 종료 b 실패, 12.0초 (1/3 완료, 약 0:18 남음)",
     ]
 
 

@@ -75,12 +75,21 @@ def test_invalid_parameter_file_stops_the_cli_with_status_2_before_any_kernel(
 
     monkeypatch.setattr("papermill.execute_notebook", _no_kernel)
     monkeypatch.setattr("cgresearch.report.runner.paths.notebooks_dir", lambda: FIXTURES)
-    status = main(["report", "--params-dir", str(params), "--out", str(tmp_path / "out")])
+    argv = ["report", "--params-dir", str(params), "--out", str(tmp_path / "out")]
+    status = main(["--lang", "en", *argv])
     err = capsys.readouterr().err
     assert status == 2
     assert "tiny_a.yaml" in err
     assert "unknown parameter 'nn'" in err
     assert "did you mean 'n'?" in err
+    assert not (tmp_path / "out").exists()
+    assert main(argv) == 2  # Korean by default, the same culprit
+    err = capsys.readouterr().err
+    assert (
+        "tiny_a.yaml" in err
+        and "없는 매개변수 'nn'입니다" in err
+        and "'n'을(를) 뜻하셨나요?" in err
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -284,9 +293,10 @@ def test_failing_cell_is_reported_and_keeps_previous_outputs_while_other_runs_go
     assert not second.ok
     assert [r.ok for r in second.runs] == [True, False]
     failed = second.runs[1]
-    assert "tiny with " in failed.message
+    # in the edition's language (Korean by default); the culprits are quoted as they are
+    assert "tiny(매개변수 파일 " in failed.message
     assert "tiny_b.yaml" in failed.message
-    assert "starting `time.sleep(pause)`" in failed.message
+    assert "`time.sleep(pause)`(으)로 시작" in failed.message
     assert "ValueError: deliberate failure for label second" in failed.message
     assert failed.failed_notebook == out / "_failed" / "tiny_b.ipynb"
     kept = nbformat.read(failed.failed_notebook, as_version=4)
@@ -320,26 +330,22 @@ def test_progress_prints_a_line_per_started_and_finished_run_in_a_log_and_nothin
     run_report(params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=log)
     lines = log.getvalue().splitlines()
     assert len(lines) == 4
-    started = [ln for ln in lines if " started " in ln]
-    finished = [ln for ln in lines if " finished " in ln]
+    # the Korean edition (the default) speaks Korean: "시작" started, "종료" finished
+    started = [ln for ln in lines if "] 시작 " in ln]
+    finished = [ln for ln in lines if "] 종료 " in ln]
     assert len(started) == len(finished) == 2
     assert all(
-        re.fullmatch(
-            r"\[report \d+:\d\d\] started  tiny_[ab] \([12] of 2 started; "
-            r"about \d+:\d\d left\)",
-            ln,
-        )
+        re.fullmatch(r"\[보고서 \d+:\d\d\] 시작 tiny_[ab] \([12]/2 시작, 약 \d+:\d\d 남음\)", ln)
         for ln in started
     )
     assert all(
         re.fullmatch(
-            r"\[report \d+:\d\d\] finished tiny_[ab] ok in \d+\.\d s "
-            r"\([12] of 2 done; about \d+:\d\d left\)",
+            r"\[보고서 \d+:\d\d\] 종료 tiny_[ab] 성공, \d+\.\d초 \([12]/2 완료, 약 \d+:\d\d 남음\)",
             ln,
         )
         for ln in finished
     )
-    assert lines[-1].endswith("(2 of 2 done; about 0:00 left)")
+    assert lines[-1].endswith("(2/2 완료, 약 0:00 남음)")
     quiet = io.StringIO()
     run_report(
         params_dir=params, notebooks_dir=FIXTURES, out_dir=tmp_path / "o", stream=quiet, quiet=True
@@ -462,7 +468,7 @@ def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves
         if how == "ctrl-c twice":
             for line in proc.stderr:  # the second one arrives while the report is stopping
                 seen += line
-                if "stopping:" in line:
+                if "중단하는 중:" in line:  # "stopping:" in the Korean edition
                     os.killpg(proc.pid, signal.SIGINT)
                     break
     else:
@@ -475,8 +481,8 @@ def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves
     err = seen + proc.stderr.read()
     proc.stderr.close()
     assert status != 0
-    assert "stopping: killed 1 kernel(s)" in err
-    assert re.search(r"finished tiny_a interrupted in \d+\.\d s", err)
+    assert "중단하는 중: 커널 1개를 종료했고" in err  # "stopping: killed 1 kernel(s)"
+    assert re.search(r"종료 tiny_a 중단됨, \d+\.\d초", err)  # "finished tiny_a interrupted in"
     if how == "sigterm":
         assert status == 128 + signal.SIGTERM
     if how == "crash":
@@ -602,9 +608,9 @@ def test_a_cell_over_the_timeout_fails_the_run_naming_the_cell_and_the_option_an
     (run,) = result.runs
     assert not run.ok
     # the pause cell, unless a very busy machine keeps even the import cell over 10 s
-    assert re.search(
-        r"cell \d+ of the executed notebook \(starting `[^`]+`\) ran longer than the "
-        r"per-cell timeout of 10 s",
+    assert re.search(  # Korean edition: "cell N of the executed notebook ... timeout of 10 s"
+        r"실행된 노트북의 \d+번 셀\(`[^`]+`\(으\)로 시작\)이\(가\) "
+        r"셀당 제한 시간 10초를 넘겼습니다",
         run.message,
     )
     assert "--timeout" in run.message

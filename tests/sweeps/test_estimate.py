@@ -113,7 +113,8 @@ def _huge(tmp_path: Path) -> Path:
 def test_a_ten_million_scenario_file_is_counted_without_building_it(tmp_path: Path) -> None:
     est = estimate_sweep_file(_huge(tmp_path), workers=2)
     assert est.n_scenarios == 10_000_000 and not est.measured and est.too_large
-    assert "10,000,000 scenarios, at least" in est.describe()
+    assert "10,000,000 scenarios, at least" in est.describe("en")
+    assert "시나리오 10,000,000개, 작업자 2개로 최소" in est.describe()  # Korean by default
 
 
 def test_a_small_sweep_is_timed_with_the_given_seconds() -> None:

@@ -233,7 +233,8 @@ values = [250, 400]
         encoding="utf-8",
     )
     address = client.scheduler.address
-    code = main(["sweep", str(spec), "--scheduler", address, "--out", str(tmp_path / "o")])
+    argv = ["sweep", str(spec), "--scheduler", address, "--out", str(tmp_path / "o")]
+    code = main(["--lang", "en", *argv])
     out = capsys.readouterr().out
     assert code == 0
     # 400억원 is beyond every gu's cap 13 x 25 = 325: infeasible
@@ -300,9 +301,7 @@ def test_ctrl_c_ends_a_sweep_cleanly_and_a_rerun_resumes(tmp_path) -> None:
     done = len(list(out.glob("results/*.parquet")))
     assert 0 < done < 144  # 720 scenarios in batches of 5
     assert not list(out.glob("results/*.tmp"))
-    again = subprocess.run(
-        [*cmd[:-2], "--out", str(out), "--max-batches", "1"], capture_output=True, text=True
-    )
+    again = subprocess.run([*cmd, "--max-batches", "1"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert f"{done} already on disk" in again.stdout
 
