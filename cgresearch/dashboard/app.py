@@ -11,6 +11,7 @@ the metrics, shadow prices and infeasibility diagnosis of
 * :mod:`~cgresearch.dashboard.summary` — the status, equity, gains and shadow-price panels (HTML);
 * :mod:`~cgresearch.dashboard.map` — the map figure, its colour bar and readable labels;
 * :mod:`~cgresearch.dashboard.controls` — the sidebar's widgets;
+* :mod:`~cgresearch.dashboard.files` — the planner's uploaded indicator and amount files;
 * :mod:`~cgresearch.dashboard.server` — the session's location, the webfont, the base scenarios.
 
 Page elements that tests and other tools can read: ``#cg-status`` (``data-status`` = the solver
@@ -32,14 +33,14 @@ import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import pandas as pd
 import panel as pn
 
 from cgresearch.allocation import INDICATORS, EnvelopeModel, Scenario, compare
-from cgresearch.dashboard import state, summary
+from cgresearch.dashboard import files, state, summary
 from cgresearch.dashboard.controls import make_controls, make_tier_sliders, tier_note
 from cgresearch.dashboard.labels import (
     TABLE_COLUMNS,
@@ -82,7 +83,11 @@ class _Dashboard:
         scenarios: dict[str, Scenario],
     ) -> None:
         self.districts = districts
+        self.package_districts = districts  # what the page falls back to (and links open with)
         self.scenarios = scenarios
+        self.indicators_file: str | None = None  # name of the uploaded indicators file in use
+        self.previous_file: str | None = None  # name of the uploaded amounts file in use
+        self.previous_table: dict[str, float] | None = None  # its previous_eok (억원 by code)
         self._smallest: dict[str, float | None] = {}
         self.location, raw_query = open_location(self._clean_query)
         self._suspended = True
@@ -132,6 +137,25 @@ class _Dashboard:
         )
         self._sync(self.map_select, "map")
         self.upload = pn.widgets.FileInput(accept=".toml")
+        self.indicators_upload = pn.widgets.FileInput(
+            accept=files.ACCEPT, css_classes=["cg-indicators-file"]
+        )
+        self.previous_upload = pn.widgets.FileInput(
+            accept=files.ACCEPT, css_classes=["cg-previous-file"]
+        )
+        self.data_notice = pn.pane.Alert(
+            files.data_notice(None, None, lang),
+            alert_type="info",
+            css_classes=["cg-data-notice"],
+            sizing_mode="stretch_width",
+        )
+        self.file_problem = pn.pane.Alert(
+            "",
+            alert_type="danger",
+            visible=False,
+            css_classes=["cg-file-problem"],
+            sizing_mode="stretch_width",
+        )
         self.save = pn.widgets.FileDownload(
             callback=self._scenario_file,
             filename="scenario.toml",
@@ -176,6 +200,8 @@ class _Dashboard:
         self.map_select.param.watch(self._on_map_column, "value")
         self.base_select.param.watch(self._on_base, "value")
         self.upload.param.watch(self._on_upload, "value")
+        self.indicators_upload.param.watch(self._on_indicators_file, "value")
+        self.previous_upload.param.watch(self._on_previous_file, "value")
         if self.location is not None:
             self.location.param.watch(self._on_address, "search")
         self._suspended = False
@@ -265,7 +291,15 @@ class _Dashboard:
                 self.base_select.value = name = (
                     _DEFAULT_BASE if _DEFAULT_BASE in self.scenarios else next(iter(self.scenarios))
                 )
-        return self.scenarios[name]
+        return self._with_files(self.scenarios[name])
+
+    def _with_files(self, scenario: Scenario) -> Scenario:
+        """The scenario with last year's amounts of the uploaded file, when there is one."""
+        if self.previous_table is None:
+            return scenario
+        return scenario.with_overrides(
+            {"previous_eok": dict(self.previous_table), "previous_amounts_file": None}
+        )
 
     def _make_tiers(self, values: dict[str, Any]) -> None:
         for widget in self.tier_widgets.values():
@@ -311,6 +345,7 @@ class _Dashboard:
                 query = {"base": self.base_select.value}
                 if self.base_select.value == _UPLOADED:
                     query["scenario"] = self.upload_text.value
+                query.update(self._files_query())
                 self.location.search = "?" + urlencode(query)
             values = state.values_from_scenario(self.base)
             units = rounding_unit_labels(offered_units(self.base), self.lang)
@@ -342,6 +377,76 @@ class _Dashboard:
             self._on_base()
         else:
             self.base_select.value = _UPLOADED
+
+    def _on_indicators_file(self, event: Any) -> None:
+        """An uploaded indicators file replaces the district table (targets and map)."""
+        if not event.new:
+            return
+        name = str(self.indicators_upload.filename or "")
+        try:
+            table = files.read_indicators(bytes(event.new), name)
+        except CGResearchError as exc:
+            self._file_refused(exc)
+            return
+        self.districts = table
+        self.indicators_file = str(table.attrs.get("source") or name)
+        self._files_changed()
+
+    def _on_previous_file(self, event: Any) -> None:
+        """An uploaded amounts file fills ``previous_eok``; the change limits apply to it."""
+        if not event.new:
+            return
+        name = str(self.previous_upload.filename or "")
+        try:
+            table = files.read_previous(bytes(event.new), name)
+        except CGResearchError as exc:
+            self._file_refused(exc)
+            return
+        self.previous_table = table
+        self.previous_file = files.upload_name(name)
+        self._files_changed()
+
+    def _file_refused(self, exc: CGResearchError) -> None:
+        """Say why a file was refused; the page keeps its data and its allocation."""
+        self.file_problem.object = files.problem_html(exc, self.lang)
+        self.file_problem.visible = True
+
+    def _files_changed(self) -> None:
+        """Solve again on the uploaded data, keeping every control the planner has set."""
+        self.file_problem.visible = False
+        self.data_notice.object = files.data_notice(
+            self.indicators_file, self.previous_file, self.lang
+        )
+        values = self._values()
+        old_start = state.values_from_scenario(self.base)
+        self._suspended = True
+        try:
+            base_name = self.base_select.value
+            raw = (
+                state.decode_scenario(self.upload_text.value or "")
+                if base_name == _UPLOADED
+                else self.scenarios[base_name]
+            )
+            self.base = self._with_files(raw)
+            start = state.values_from_scenario(self.base)
+            if not state.differs(values["previous"], old_start["previous"]):
+                self.controls["previous"].value = start["previous"]  # the file's amounts
+            self._smallest.clear()
+            self.model = EnvelopeModel(self.districts, self.base)
+            self.baseline = self._solve_baseline()
+        finally:
+            self._suspended = False
+        if self.location is not None:
+            query = dict(parse_qsl(str(self.location.search or "").lstrip("?")))
+            query.update(self._files_query())
+            self.location.search = "?" + urlencode(query)
+        self.update()
+
+    def _files_query(self) -> dict[str, str]:
+        """The address bar's mark of uploaded files (a link cannot carry them; it says so)."""
+        pairs = (("districts", self.indicators_file), ("previous", self.previous_file))
+        used = [key for key, name in pairs if name]
+        return {"files": ",".join(used)} if used else {}
 
     # -- solving and drawing ----------
     def update(self) -> None:
@@ -476,6 +581,23 @@ class _Dashboard:
             ),
             self.upload,
             self.save,
+            pn.pane.Markdown("### " + tr("Your own data (optional)", lang)),
+            pn.pane.Markdown(
+                tr(
+                    "District indicators file (CSV in UTF-8 or CP949, or xlsx; units in the "
+                    "headers, e.g. 인구(명)):",
+                    lang,
+                )
+            ),
+            self.indicators_upload,
+            pn.pane.Markdown(
+                tr(
+                    "Last year's amounts file (a gu column and one amount column with its unit, "
+                    "e.g. 전년도(억원)):",
+                    lang,
+                )
+            ),
+            self.previous_upload,
             pn.pane.Markdown("### " + tr("Budget and objective", lang)),
             c["budget"],
             c["objective"],
@@ -490,6 +612,8 @@ class _Dashboard:
         )
         main = pn.Column(
             self.link_notice,
+            self.file_problem,
+            self.data_notice,
             self.status,
             pn.Row(
                 pn.Column(self.map_select, self.map_pane, sizing_mode="stretch_width"),
