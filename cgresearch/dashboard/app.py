@@ -404,15 +404,19 @@ class _Dashboard:
             return
         self.previous_table = table
         self.previous_file = files.upload_name(name)
-        self._files_changed()
+        self._files_changed(previous_from_file=True)
 
     def _file_refused(self, exc: CGResearchError) -> None:
         """Say why a file was refused; the page keeps its data and its allocation."""
         self.file_problem.object = files.problem_html(exc, self.lang)
         self.file_problem.visible = True
 
-    def _files_changed(self) -> None:
-        """Solve again on the uploaded data, keeping every control the planner has set."""
+    def _files_changed(self, previous_from_file: bool = False) -> None:
+        """Solve again on the uploaded data, keeping every control the planner has set.
+
+        A new amounts file (``previous_from_file``) also resets the last-year control, so the
+        file's amounts per gu are used rather than one amount set earlier on the page.
+        """
         self.file_problem.visible = False
         self.data_notice.object = files.data_notice(
             self.indicators_file, self.previous_file, self.lang
@@ -429,7 +433,7 @@ class _Dashboard:
             )
             self.base = self._with_files(raw)
             start = state.values_from_scenario(self.base)
-            if not state.differs(values["previous"], old_start["previous"]):
+            if previous_from_file or not state.differs(values["previous"], old_start["previous"]):
                 self.controls["previous"].value = start["previous"]  # the file's amounts
             self._smallest.clear()
             self.model = EnvelopeModel(self.districts, self.base)
