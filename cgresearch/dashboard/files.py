@@ -139,9 +139,11 @@ def problem_text(exc: CGResearchError, lang: Lang = "ko") -> str:
     --------
     >>> from cgresearch.data.schemas import Problem
     >>> e = ValidationFailed("a.csv", [Problem("a.csv", 3, "인구(명)", "x", "not a number")])
-    >>> print(problem_text(e, "ko"))
-    a.csv 파일을 사용할 수 없습니다 (문제 1건). 파일을 고쳐 다시 올리십시오. 페이지는 이전 자료를 그대로 씁니다.
-    - 3행, 열 '인구(명)', 값 'x': not a number
+    >>> first, second = problem_text(e, "ko").splitlines()
+    >>> first.split(". ")[0]
+    'a.csv 파일을 사용할 수 없습니다 (문제 1건)'
+    >>> second
+    "- 3행, 열 '인구(명)', 값 'x': not a number"
     """
     if not isinstance(exc, ValidationFailed):
         return tr(
@@ -184,8 +186,10 @@ def data_notice(indicators: str | None, previous: str | None, lang: Lang = "ko")
 
     Examples
     --------
-    >>> print(data_notice(None, None, "en"))
-    District indicators: the package's 2017 district table. Last year's amounts: as the scenario says.
+    >>> data_notice(None, None, "en").split(". ")[0]
+    "District indicators: the package's 2017 district table"
+    >>> data_notice("gu.csv", None, "ko").split(". ")[0]
+    '자치구 지표: 업로드한 파일 gu.csv'
     """
     first = (
         tr("District indicators: the uploaded file {file}.", lang, file=indicators)

@@ -167,8 +167,11 @@ def test_an_english_page_words_the_refusal_in_english(scenarios: Any, tmp_path: 
 
 @pytest.mark.parametrize(
     ("sent", "name"),
-    [("districts_user.csv", "districts_user.csv"), ("C:\\Users\\me\\자료.xlsx", "자료.xlsx"),
-     ("/home/me/../x.sav", "x.sav")],
+    [
+        ("districts_user.csv", "districts_user.csv"),
+        ("C:\\Users\\me\\자료.xlsx", "자료.xlsx"),
+        ("/home/me/../x.sav", "x.sav"),
+    ],
 )
 def test_an_upload_keeps_only_its_base_name(sent: str, name: str) -> None:
     assert files.upload_name(sent) == name
@@ -176,12 +179,12 @@ def test_an_upload_keeps_only_its_base_name(sent: str, name: str) -> None:
 
 @pytest.mark.parametrize("sent", ["notes.txt", "", "..", "table.csv.exe"])
 def test_an_upload_the_loaders_cannot_read_is_refused_by_name(sent: str) -> None:
-    with pytest.raises(InputError, match="not a CSV, .xlsx or .sav file"):
+    with pytest.raises(InputError, match=r"not a CSV, \.xlsx or \.sav file"):
         files.upload_name(sent)
 
 
 def test_an_empty_upload_is_refused_with_what_to_do() -> None:
-    with pytest.raises(InputError, match="prev.csv: the file is empty"):
+    with pytest.raises(InputError, match=r"prev\.csv: the file is empty"):
         files.read_previous(b"", "prev.csv")
 
 
