@@ -269,15 +269,28 @@ class _Dashboard:
             smallest=f"{smallest:,.4g}",
         )
 
+    def _own_query(self, search: str) -> str:
+        """``search`` without the page's own mark of uploaded files (while it uses them)."""
+        if not self._files_query():
+            return search
+        pairs = parse_qsl(search.lstrip("?"), keep_blank_values=True)
+        return urlencode([(k, v) for k, v in pairs if k != "files"])
+
     def _clean_query(self, search: str) -> str:
-        """The address bar's query made valid (what the synced widgets are given)."""
-        return urlencode(self._read_link(search).query(_UPLOADED))
+        """The address bar's query made valid (what the synced widgets are given).
+
+        While the page uses uploaded files, their mark (``files=…``) is kept, so that a link
+        copied from the address bar says on the page it opens that the files are not in it.
+        """
+        query = self._read_link(self._own_query(search)).query(_UPLOADED)
+        return urlencode({**query, **self._files_query()})
 
     def _on_address(self, event: Any) -> None:
         """The browser sends its address when the page opens: show the valid link there too."""
-        reading = self._read_link(str(event.new or ""))
+        reading = self._read_link(self._own_query(str(event.new or "")))
         if reading.notices:
-            self.location.search = "?" + urlencode(reading.query(_UPLOADED))
+            query = {**reading.query(_UPLOADED), **self._files_query()}
+            self.location.search = "?" + urlencode(query)
 
     def _load_base(self) -> Scenario:
         name = self.base_select.value

@@ -9,6 +9,7 @@ not from the app's incremental model.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -201,3 +202,29 @@ def test_a_link_from_a_page_with_uploaded_files_says_they_are_not_carried(
     assert "files" not in reading.query("(uploaded file)")  # the opened page shows its own data
     assert reading.values["budget"] == 260.0  # the rest of the link is honoured
     assert reading.base == scenarios["need_goal_stable"]
+
+
+class _Address:
+    """The session's address bar, as the dashboard uses it (``search`` only)."""
+
+    def __init__(self, search: str) -> None:
+        self.search = search
+
+
+def test_the_address_bar_of_a_page_with_uploaded_files_keeps_their_mark(dash: Any) -> None:
+    _upload(dash.indicators_upload, _INDICATORS)
+    _upload(dash.previous_upload, _PREVIOUS)
+    dash.location = _Address("?base=need_goal_stable&files=districts%2Cprevious&budget=260.0")
+    # what the synced widgets read: the valid query, the mark kept (the page uses the files)
+    assert dash._clean_query(dash.location.search) == (
+        "base=need_goal_stable&budget=260.0&files=districts%2Cprevious"
+    )
+    # the browser reporting that address is not a link to correct
+    dash._on_address(SimpleNamespace(new=dash.location.search))
+    assert dash.location.search == "?base=need_goal_stable&files=districts%2Cprevious&budget=260.0"
+    # a link copied from there opens on the package's data and says the files are not in it
+    fresh = app._Dashboard(load_districts(), load_boundaries(), dash.scenarios)
+    reading = fresh._read_link(dash.location.search)
+    assert any("링크에는 파일을 담을 수 없으므로" in n for n in reading.notices)
+    assert fresh._clean_query(dash.location.search) == "base=need_goal_stable&budget=260.0"
+    assert "패키지의 2017년 자치구 표" in fresh.data_notice.object
