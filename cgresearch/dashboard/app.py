@@ -136,7 +136,7 @@ class _Dashboard:
             label=tr("Colour the map by", lang), options=map_columns(lang), value=link.map_column
         )
         self._sync(self.map_select, "map")
-        self.upload = pn.widgets.FileInput(accept=".toml")
+        self.upload = pn.widgets.FileInput(accept=".toml", css_classes=["cg-scenario-file"])
         self.indicators_upload = pn.widgets.FileInput(
             accept=files.ACCEPT, css_classes=["cg-indicators-file"]
         )
