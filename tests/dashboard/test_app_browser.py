@@ -499,7 +499,7 @@ def test_uploaded_indicators_reach_the_page_and_a_shared_link_says_they_are_not_
         again.goto(link)
         _wait_status(again, "optimal", base.total_budget_eok)
         assert "링크에는 파일을 담을 수 없으므로" in again.inner_text("#cg-link-notice")
-        assert "패키지의 2017년 자치구 표" in again.inner_text(".cg-data-notice")
+        again.get_by_text("자치구 지표: 패키지의 2017년 자치구 표").wait_for()
         _check_view(again, solve_envelopes(districts, base))
     finally:
         again.close()
