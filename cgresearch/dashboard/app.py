@@ -62,7 +62,7 @@ from cgresearch.dashboard.map import (
     text_colour,
 )
 from cgresearch.dashboard.server import FONT_ROUTE, load_bases, open_location, webfont
-from cgresearch.errors import CGResearchError
+from cgresearch.errors import CGResearchError, InputError
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_app", "serve"]
@@ -401,6 +401,10 @@ class _Dashboard:
         except CGResearchError as exc:
             self._file_refused(exc)
             return
+        except Exception as exc:  # a plain sentence for the planner, the trace for the log
+            _LOG.exception("dashboard: reading an uploaded file failed")
+            self._file_refused(InputError(f"{name}: the file could not be read ({exc})"))
+            return
         self.districts = table
         self.indicators_file = str(table.attrs.get("source") or name)
         self._files_changed()
@@ -414,6 +418,10 @@ class _Dashboard:
             table = files.read_previous(bytes(event.new), name)
         except CGResearchError as exc:
             self._file_refused(exc)
+            return
+        except Exception as exc:  # a plain sentence for the planner, the trace for the log
+            _LOG.exception("dashboard: reading an uploaded file failed")
+            self._file_refused(InputError(f"{name}: the file could not be read ({exc})"))
             return
         self.previous_table = table
         self.previous_file = files.upload_name(name)
@@ -439,11 +447,12 @@ class _Dashboard:
         self._suspended = True
         try:
             base_name = self.base_select.value
-            raw = (
-                state.decode_scenario(self.upload_text.value or "")
-                if base_name == _UPLOADED
-                else self.scenarios[base_name]
-            )
+            raw = self.scenarios.get(base_name, self.base)
+            if base_name == _UPLOADED:
+                try:
+                    raw = state.decode_scenario(self.upload_text.value or "")
+                except CGResearchError:
+                    raw = self.base  # the page already says why the upload cannot be read
             self.base = self._with_files(raw)
             start = state.values_from_scenario(self.base)
             if previous_from_file or not state.differs(values["previous"], old_start["previous"]):

@@ -228,3 +228,13 @@ def test_the_address_bar_of_a_page_with_uploaded_files_keeps_their_mark(dash: An
     assert any("링크에는 파일을 담을 수 없으므로" in n for n in reading.notices)
     assert fresh._clean_query(dash.location.search) == "base=need_goal_stable&budget=260.0"
     assert "패키지의 2017년 자치구 표" in fresh.data_notice.object
+
+
+def test_a_corrupt_workbook_is_refused_in_korean_and_the_amounts_stay(dash: Any) -> None:
+    before = dash.table.value.copy()
+    dash.previous_upload.param.update(filename="전년도.xlsx", value=b"not a zip file at all")
+    assert dash.file_problem.visible
+    message = dash.file_problem.object
+    assert "올린 파일을 사용할 수 없습니다: 전년도.xlsx: not a readable Excel workbook" in message
+    pd.testing.assert_frame_equal(dash.table.value, before)
+    assert "전년도 배분액: 시나리오에 적힌 값" in dash.data_notice.object
