@@ -12,6 +12,8 @@ the metrics, shadow prices and infeasibility diagnosis of
 * :mod:`~cgresearch.dashboard.map` — the map figure, its colour bar and readable labels;
 * :mod:`~cgresearch.dashboard.controls` — the sidebar's widgets;
 * :mod:`~cgresearch.dashboard.files` — the planner's uploaded indicator and amount files;
+* :mod:`~cgresearch.dashboard.layout` — the page's layout;
+* :mod:`~cgresearch.dashboard.downloads` — the table as CSV and Excel;
 * :mod:`~cgresearch.dashboard.server` — the session's location, the webfont, the base scenarios.
 
 Page elements that tests and other tools can read: ``#cg-status`` (``data-status`` = the solver
@@ -39,8 +41,8 @@ import numpy as np
 import pandas as pd
 import panel as pn
 
-from cgresearch.allocation import INDICATORS, EnvelopeModel, Scenario, compare
-from cgresearch.dashboard import files, state, summary
+from cgresearch.allocation import EnvelopeModel, Scenario, compare
+from cgresearch.dashboard import downloads, files, layout, state, summary
 from cgresearch.dashboard.controls import make_controls, make_tier_sliders, tier_note
 from cgresearch.dashboard.labels import (
     TABLE_COLUMNS,
@@ -579,98 +581,17 @@ class _Dashboard:
 
     def _csv_file(self) -> io.StringIO:
         """The table shown, headers in the page's language with units; a BOM for Excel."""
-        out = io.StringIO()
-        out.write("\ufeff")
-        frame = pd.DataFrame(columns=list(TABLE_COLUMNS)) if self.frame is None else self.frame
-        frame.rename(columns=table_titles(self.lang)).to_csv(out, index=False)
-        out.seek(0)
-        return out
+        return downloads.table_csv(self.frame, self.lang)
 
     def _xlsx_file(self) -> io.BytesIO:
-        out = io.BytesIO()
-        frame = pd.DataFrame(columns=list(TABLE_COLUMNS)) if self.frame is None else self.frame
-        frame.rename(columns=table_titles(self.lang)).to_excel(
-            out, index=False, sheet_name="allocation"
-        )
-        out.seek(0)
-        return out
+        return downloads.table_xlsx(self.frame, self.lang)
 
     # -- layout ----------
     def view(self) -> pn.viewable.Viewable:
-        c = self.controls
-        lang = self.lang
-        sidebar = pn.Column(
-            pn.pane.Markdown("### " + tr("Scenario", lang)),
-            self.base_select,
-            pn.pane.Markdown(
-                tr("Load a scenario file (TOML, as `cgresearch allocate` reads):", lang)
-            ),
-            self.upload,
-            self.save,
-            pn.pane.Markdown("### " + tr("Your own data (optional)", lang)),
-            pn.pane.Markdown(
-                tr(
-                    "District indicators file (CSV in UTF-8 or CP949, or xlsx; units in the "
-                    "headers, e.g. 인구(명)):",
-                    lang,
-                )
-            ),
-            self.indicators_upload,
-            pn.pane.Markdown(
-                tr(
-                    "Last year's amounts file (a gu column and one amount column with its unit, "
-                    "e.g. 전년도(억원)):",
-                    lang,
-                )
-            ),
-            self.previous_upload,
-            pn.pane.Markdown("### " + tr("Budget and objective", lang)),
-            c["budget"],
-            c["objective"],
-            c["unit"],
-            pn.pane.Markdown("### " + tr("Need weights (formula target)", lang)),
-            *[c[state.weight_key(i)] for i in INDICATORS],
-            pn.pane.Markdown("### " + tr("Limits per gu", lang)),
-            *[c[k] for k in ("floor", "cap", "pcfloor", "previous", "delta")],
-            *[c[k] for k in ("cut", "raise", "change", "tiers")],
-            self.tier_box,
-            width=360,
-        )
-        main = pn.Column(
-            self.link_notice,
-            self.file_problem,
-            self.data_notice,
-            self.status,
-            pn.Row(
-                pn.Column(self.map_select, self.map_pane, sizing_mode="stretch_width"),
-                pn.Column(self.metrics, self.gains, width=420),
-                sizing_mode="stretch_width",
-            ),
-            self.shadow,
-            pn.Row(self.csv, self.xlsx),
-            self.table,
-            sizing_mode="stretch_width",
-        )
-        header = pn.pane.Markdown(
-            "## "
-            + tr("Autonomy budget of the gu: what-if dashboard", lang)
-            + "\n"
-            + tr(
-                "Seoul's 25 autonomous districts (gu); amounts in 억원 (100 million KRW). The "
-                "address bar keeps the scenario: copy it to share this view.",
-                lang,
-            ),
-            sizing_mode="stretch_width",
-        )
-        search = str(getattr(self.location, "search", "") or "")
-        toggle = pn.pane.HTML(summary.language_toggle(search, lang), css_classes=["cg-lang"])
+        """The page (:func:`cgresearch.dashboard.layout.page`), a link's problem shown on it."""
         if self.problem_text:
             self._show_problem("invalid", self.problem_text)
-        return pn.Column(
-            pn.Row(header, toggle, sizing_mode="stretch_width"),
-            pn.Row(sidebar, main, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width",
-        )
+        return layout.page(self)
 
 
 def _scenarios() -> dict[str, Scenario]:
