@@ -151,6 +151,11 @@ class _Dashboard:
             css_classes=["cg-data-notice"],
             sizing_mode="stretch_width",
         )
+        self.files_reset = pn.widgets.Button(
+            name=tr("Use the package's data again", lang),
+            visible=False,
+            css_classes=["cg-files-reset"],
+        )
         self.file_problem = pn.pane.Alert(
             "",
             alert_type="danger",
@@ -204,6 +209,7 @@ class _Dashboard:
         self.upload.param.watch(self._on_upload, "value")
         self.indicators_upload.param.watch(self._on_indicators_file, "value")
         self.previous_upload.param.watch(self._on_previous_file, "value")
+        self.files_reset.on_click(self._on_files_reset)
         if self.location is not None:
             self.location.param.watch(self._on_address, "search")
         self._suspended = False
@@ -393,19 +399,24 @@ class _Dashboard:
         else:
             self.base_select.value = _UPLOADED
 
+    def _read_upload(self, reader: Callable[[bytes, str], Any], data: Any, name: str) -> Any:
+        """An uploaded file through its loader, or ``None`` with the reason shown on the page."""
+        try:
+            return reader(bytes(data), name)
+        except CGResearchError as exc:
+            self._file_refused(exc)
+        except Exception as exc:  # a plain sentence for the planner, the trace for the log
+            _LOG.exception("dashboard: reading an uploaded file failed")
+            self._file_refused(InputError(f"{name}: the file could not be read ({exc})"))
+        return None
+
     def _on_indicators_file(self, event: Any) -> None:
         """An uploaded indicators file replaces the district table (targets and map)."""
         if not event.new:
             return
         name = str(self.indicators_upload.filename or "")
-        try:
-            table = files.read_indicators(bytes(event.new), name)
-        except CGResearchError as exc:
-            self._file_refused(exc)
-            return
-        except Exception as exc:  # a plain sentence for the planner, the trace for the log
-            _LOG.exception("dashboard: reading an uploaded file failed")
-            self._file_refused(InputError(f"{name}: the file could not be read ({exc})"))
+        table = self._read_upload(files.read_indicators, event.new, name)
+        if table is None:
             return
         self.districts = table
         self.indicators_file = str(table.attrs.get("source") or name)
@@ -416,17 +427,20 @@ class _Dashboard:
         if not event.new:
             return
         name = str(self.previous_upload.filename or "")
-        try:
-            table = files.read_previous(bytes(event.new), name)
-        except CGResearchError as exc:
-            self._file_refused(exc)
-            return
-        except Exception as exc:  # a plain sentence for the planner, the trace for the log
-            _LOG.exception("dashboard: reading an uploaded file failed")
-            self._file_refused(InputError(f"{name}: the file could not be read ({exc})"))
+        table = self._read_upload(files.read_previous, event.new, name)
+        if table is None:
             return
         self.previous_table = table
         self.previous_file = files.upload_name(name)
+        self._files_changed(previous_from_file=True)
+
+    def _on_files_reset(self, *_: Any) -> None:
+        """Back to the package's district table and the scenario's own last-year amounts."""
+        self.districts = self.package_districts
+        self.indicators_file = self.previous_file = None
+        self.previous_table = None
+        for widget in (self.indicators_upload, self.previous_upload):
+            widget.value = None  # the same file can be uploaded again
         self._files_changed(previous_from_file=True)
 
     def _file_refused(self, exc: CGResearchError) -> None:
@@ -444,6 +458,7 @@ class _Dashboard:
         self.data_notice.object = files.data_notice(
             self.indicators_file, self.previous_file, self.lang
         )
+        self.files_reset.visible = bool(self._files_query())
         values = self._values()
         old_start = state.values_from_scenario(self.base)
         self._suspended = True
@@ -466,6 +481,7 @@ class _Dashboard:
             self._suspended = False
         if self.location is not None:
             query = dict(parse_qsl(str(self.location.search or "").lstrip("?")))
+            query.pop("files", None)
             query.update(self._files_query())
             self.location.search = "?" + urlencode(query)
         self.update()

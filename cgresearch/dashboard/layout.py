@@ -50,6 +50,7 @@ def page(dash: Any) -> pn.viewable.Viewable:
             )
         ),
         dash.previous_upload,
+        dash.files_reset,
         pn.pane.Markdown("### " + tr("Budget and objective", lang)),
         c["budget"],
         c["objective"],

@@ -238,3 +238,24 @@ def test_a_corrupt_workbook_is_refused_in_korean_and_the_amounts_stay(dash: Any)
     assert "올린 파일을 사용할 수 없습니다: 전년도.xlsx: not a readable Excel workbook" in message
     pd.testing.assert_frame_equal(dash.table.value, before)
     assert "전년도 배분액: 시나리오에 적힌 값" in dash.data_notice.object
+
+
+def test_going_back_to_the_package_data_gives_the_first_allocation_again(
+    dash: Any, scenarios: Any
+) -> None:
+    first = dash.table.value.copy()
+    assert not dash.files_reset.visible
+    _upload(dash.indicators_upload, _INDICATORS)
+    _upload(dash.previous_upload, _PREVIOUS)
+    assert dash.files_reset.visible
+    assert not _amounts(dash.table.value).equals(_amounts(first))
+    dash.files_reset.clicks += 1
+    expected = solve_envelopes(load_districts(), _base())
+    assert _amounts(dash.table.value).to_numpy() == pytest.approx(
+        _amounts(expected.table).to_numpy(), abs=1e-6
+    )
+    assert dash.scenario.previous_eok == 10  # the scenario's own last-year amount
+    assert "패키지의 2017년 자치구 표" in dash.data_notice.object
+    assert dash._files_query() == {} and not dash.files_reset.visible
+    _upload(dash.indicators_upload, _INDICATORS)  # the same file again is read again
+    assert "업로드한 파일 districts_user.csv" in dash.data_notice.object
