@@ -11,6 +11,9 @@ the metrics, shadow prices and infeasibility diagnosis of
 * :mod:`~cgresearch.dashboard.summary` — the status, equity, gains and shadow-price panels (HTML);
 * :mod:`~cgresearch.dashboard.map` — the map figure, its colour bar and readable labels;
 * :mod:`~cgresearch.dashboard.controls` — the sidebar's widgets;
+* :mod:`~cgresearch.dashboard.files` — the planner's uploaded indicator and amount files;
+* :mod:`~cgresearch.dashboard.layout` — the page's layout;
+* :mod:`~cgresearch.dashboard.downloads` — the table as CSV and Excel;
 * :mod:`~cgresearch.dashboard.server` — the session's location, the webfont, the base scenarios.
 
 Page elements that tests and other tools can read: ``#cg-status`` (``data-status`` = the solver
@@ -32,14 +35,14 @@ import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import pandas as pd
 import panel as pn
 
-from cgresearch.allocation import INDICATORS, EnvelopeModel, Scenario, compare
-from cgresearch.dashboard import state, summary
+from cgresearch.allocation import EnvelopeModel, Scenario, compare
+from cgresearch.dashboard import downloads, files, layout, state, summary
 from cgresearch.dashboard.controls import make_controls, make_tier_sliders, tier_note
 from cgresearch.dashboard.labels import (
     TABLE_COLUMNS,
@@ -61,7 +64,7 @@ from cgresearch.dashboard.map import (
     text_colour,
 )
 from cgresearch.dashboard.server import FONT_ROUTE, load_bases, open_location, webfont
-from cgresearch.errors import CGResearchError, localized
+from cgresearch.errors import CGResearchError, InputError, localized
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_app", "serve"]
@@ -82,7 +85,11 @@ class _Dashboard:
         scenarios: dict[str, Scenario],
     ) -> None:
         self.districts = districts
+        self.package_districts = districts  # what the page falls back to (and links open with)
         self.scenarios = scenarios
+        self.indicators_file: str | None = None  # name of the uploaded indicators file in use
+        self.previous_file: str | None = None  # name of the uploaded amounts file in use
+        self.previous_table: dict[str, float] | None = None  # its previous_eok (억원 by code)
         self._smallest: dict[str, float | None] = {}
         self.location, raw_query = open_location(self._clean_query)
         self._suspended = True
@@ -131,7 +138,31 @@ class _Dashboard:
             label=tr("Colour the map by", lang), options=map_columns(lang), value=link.map_column
         )
         self._sync(self.map_select, "map")
-        self.upload = pn.widgets.FileInput(accept=".toml")
+        self.upload = pn.widgets.FileInput(accept=".toml", css_classes=["cg-scenario-file"])
+        self.indicators_upload = pn.widgets.FileInput(
+            accept=files.ACCEPT, css_classes=["cg-indicators-file"]
+        )
+        self.previous_upload = pn.widgets.FileInput(
+            accept=files.ACCEPT, css_classes=["cg-previous-file"]
+        )
+        self.data_notice = pn.pane.Alert(
+            files.data_notice(None, None, lang),
+            alert_type="info",
+            css_classes=["cg-data-notice"],
+            sizing_mode="stretch_width",
+        )
+        self.files_reset = pn.widgets.Button(
+            name=tr("Use the package's data again", lang),
+            visible=False,
+            css_classes=["cg-files-reset"],
+        )
+        self.file_problem = pn.pane.Alert(
+            "",
+            alert_type="danger",
+            visible=False,
+            css_classes=["cg-file-problem"],
+            sizing_mode="stretch_width",
+        )
         self.save = pn.widgets.FileDownload(
             callback=self._scenario_file,
             filename="scenario.toml",
@@ -176,6 +207,9 @@ class _Dashboard:
         self.map_select.param.watch(self._on_map_column, "value")
         self.base_select.param.watch(self._on_base, "value")
         self.upload.param.watch(self._on_upload, "value")
+        self.indicators_upload.param.watch(self._on_indicators_file, "value")
+        self.previous_upload.param.watch(self._on_previous_file, "value")
+        self.files_reset.on_click(self._on_files_reset)
         if self.location is not None:
             self.location.param.watch(self._on_address, "search")
         self._suspended = False
@@ -243,15 +277,28 @@ class _Dashboard:
             smallest=f"{smallest:,.4g}",
         )
 
+    def _own_query(self, search: str) -> str:
+        """``search`` without the page's own mark of uploaded files (while it uses them)."""
+        if not self._files_query():
+            return search
+        pairs = parse_qsl(search.lstrip("?"), keep_blank_values=True)
+        return urlencode([(k, v) for k, v in pairs if k != "files"])
+
     def _clean_query(self, search: str) -> str:
-        """The address bar's query made valid (what the synced widgets are given)."""
-        return urlencode(self._read_link(search).query(_UPLOADED))
+        """The address bar's query made valid (what the synced widgets are given).
+
+        While the page uses uploaded files, their mark (``files=…``) is kept, so that a link
+        copied from the address bar says on the page it opens that the files are not in it.
+        """
+        query = self._read_link(self._own_query(search)).query(_UPLOADED)
+        return urlencode({**query, **self._files_query()})
 
     def _on_address(self, event: Any) -> None:
         """The browser sends its address when the page opens: show the valid link there too."""
-        reading = self._read_link(str(event.new or ""))
+        reading = self._read_link(self._own_query(str(event.new or "")))
         if reading.notices:
-            self.location.search = "?" + urlencode(reading.query(_UPLOADED))
+            query = {**reading.query(_UPLOADED), **self._files_query()}
+            self.location.search = "?" + urlencode(query)
 
     def _load_base(self) -> Scenario:
         name = self.base_select.value
@@ -265,7 +312,15 @@ class _Dashboard:
                 self.base_select.value = name = (
                     _DEFAULT_BASE if _DEFAULT_BASE in self.scenarios else next(iter(self.scenarios))
                 )
-        return self.scenarios[name]
+        return self._with_files(self.scenarios[name])
+
+    def _with_files(self, scenario: Scenario) -> Scenario:
+        """The scenario with last year's amounts of the uploaded file, when there is one."""
+        if self.previous_table is None:
+            return scenario
+        return scenario.with_overrides(
+            {"previous_eok": dict(self.previous_table), "previous_amounts_file": None}
+        )
 
     def _make_tiers(self, values: dict[str, Any]) -> None:
         for widget in self.tier_widgets.values():
@@ -311,6 +366,7 @@ class _Dashboard:
                 query = {"base": self.base_select.value}
                 if self.base_select.value == _UPLOADED:
                     query["scenario"] = self.upload_text.value
+                query.update(self._files_query())
                 self.location.search = "?" + urlencode(query)
             values = state.values_from_scenario(self.base)
             units = rounding_unit_labels(offered_units(self.base), self.lang)
@@ -342,6 +398,99 @@ class _Dashboard:
             self._on_base()
         else:
             self.base_select.value = _UPLOADED
+
+    def _read_upload(self, reader: Callable[[bytes, str], Any], data: Any, name: str) -> Any:
+        """An uploaded file through its loader, or ``None`` with the reason shown on the page."""
+        try:
+            return reader(bytes(data), name)
+        except CGResearchError as exc:
+            self._file_refused(exc)
+        except Exception as exc:  # a plain sentence for the planner, the trace for the log
+            _LOG.exception("dashboard: reading an uploaded file failed")
+            self._file_refused(InputError(f"{name}: the file could not be read ({exc})"))
+        return None
+
+    def _on_indicators_file(self, event: Any) -> None:
+        """An uploaded indicators file replaces the district table (targets and map)."""
+        if not event.new:
+            return
+        name = str(self.indicators_upload.filename or "")
+        table = self._read_upload(files.read_indicators, event.new, name)
+        if table is None:
+            return
+        self.districts = table
+        self.indicators_file = str(table.attrs.get("source") or name)
+        self._files_changed()
+
+    def _on_previous_file(self, event: Any) -> None:
+        """An uploaded amounts file fills ``previous_eok``; the change limits apply to it."""
+        if not event.new:
+            return
+        name = str(self.previous_upload.filename or "")
+        table = self._read_upload(files.read_previous, event.new, name)
+        if table is None:
+            return
+        self.previous_table = table
+        self.previous_file = files.upload_name(name)
+        self._files_changed(previous_from_file=True)
+
+    def _on_files_reset(self, *_: Any) -> None:
+        """Back to the package's district table and the scenario's own last-year amounts."""
+        self.districts = self.package_districts
+        self.indicators_file = self.previous_file = None
+        self.previous_table = None
+        for widget in (self.indicators_upload, self.previous_upload):
+            widget.value = None  # the same file can be uploaded again
+        self._files_changed(previous_from_file=True)
+
+    def _file_refused(self, exc: CGResearchError) -> None:
+        """Say why a file was refused; the page keeps its data and its allocation."""
+        self.file_problem.object = files.problem_html(exc, self.lang)
+        self.file_problem.visible = True
+
+    def _files_changed(self, previous_from_file: bool = False) -> None:
+        """Solve again on the uploaded data, keeping every control the planner has set.
+
+        A new amounts file (``previous_from_file``) also resets the last-year control, so the
+        file's amounts per gu are used rather than one amount set earlier on the page.
+        """
+        self.file_problem.visible = False
+        self.data_notice.object = files.data_notice(
+            self.indicators_file, self.previous_file, self.lang
+        )
+        self.files_reset.visible = bool(self._files_query())
+        values = self._values()
+        old_start = state.values_from_scenario(self.base)
+        self._suspended = True
+        try:
+            base_name = self.base_select.value
+            raw = self.scenarios.get(base_name, self.base)
+            if base_name == _UPLOADED:
+                try:
+                    raw = state.decode_scenario(self.upload_text.value or "")
+                except CGResearchError:
+                    raw = self.base  # the page already says why the upload cannot be read
+            self.base = self._with_files(raw)
+            start = state.values_from_scenario(self.base)
+            if previous_from_file or not state.differs(values["previous"], old_start["previous"]):
+                self.controls["previous"].value = start["previous"]  # the file's amounts
+            self._smallest.clear()
+            self.model = EnvelopeModel(self.districts, self.base)
+            self.baseline = self._solve_baseline()
+        finally:
+            self._suspended = False
+        if self.location is not None:
+            query = dict(parse_qsl(str(self.location.search or "").lstrip("?")))
+            query.pop("files", None)
+            query.update(self._files_query())
+            self.location.search = "?" + urlencode(query)
+        self.update()
+
+    def _files_query(self) -> dict[str, str]:
+        """The address bar's mark of uploaded files (a link cannot carry them; it says so)."""
+        pairs = (("districts", self.indicators_file), ("previous", self.previous_file))
+        used = [key for key, name in pairs if name]
+        return {"files": ",".join(used)} if used else {}
 
     # -- solving and drawing ----------
     def update(self) -> None:
@@ -448,79 +597,17 @@ class _Dashboard:
 
     def _csv_file(self) -> io.StringIO:
         """The table shown, headers in the page's language with units; a BOM for Excel."""
-        out = io.StringIO()
-        out.write("\ufeff")
-        frame = pd.DataFrame(columns=list(TABLE_COLUMNS)) if self.frame is None else self.frame
-        frame.rename(columns=table_titles(self.lang)).to_csv(out, index=False)
-        out.seek(0)
-        return out
+        return downloads.table_csv(self.frame, self.lang)
 
     def _xlsx_file(self) -> io.BytesIO:
-        out = io.BytesIO()
-        frame = pd.DataFrame(columns=list(TABLE_COLUMNS)) if self.frame is None else self.frame
-        frame.rename(columns=table_titles(self.lang)).to_excel(
-            out, index=False, sheet_name="allocation"
-        )
-        out.seek(0)
-        return out
+        return downloads.table_xlsx(self.frame, self.lang)
 
     # -- layout ----------
     def view(self) -> pn.viewable.Viewable:
-        c = self.controls
-        lang = self.lang
-        sidebar = pn.Column(
-            pn.pane.Markdown("### " + tr("Scenario", lang)),
-            self.base_select,
-            pn.pane.Markdown(
-                tr("Load a scenario file (TOML, as `cgresearch allocate` reads):", lang)
-            ),
-            self.upload,
-            self.save,
-            pn.pane.Markdown("### " + tr("Budget and objective", lang)),
-            c["budget"],
-            c["objective"],
-            c["unit"],
-            pn.pane.Markdown("### " + tr("Need weights (formula target)", lang)),
-            *[c[state.weight_key(i)] for i in INDICATORS],
-            pn.pane.Markdown("### " + tr("Limits per gu", lang)),
-            *[c[k] for k in ("floor", "cap", "pcfloor", "previous", "delta")],
-            *[c[k] for k in ("cut", "raise", "change", "tiers")],
-            self.tier_box,
-            width=360,
-        )
-        main = pn.Column(
-            self.link_notice,
-            self.status,
-            pn.Row(
-                pn.Column(self.map_select, self.map_pane, sizing_mode="stretch_width"),
-                pn.Column(self.metrics, self.gains, width=420),
-                sizing_mode="stretch_width",
-            ),
-            self.shadow,
-            pn.Row(self.csv, self.xlsx),
-            self.table,
-            sizing_mode="stretch_width",
-        )
-        header = pn.pane.Markdown(
-            "## "
-            + tr("Autonomy budget of the gu: what-if dashboard", lang)
-            + "\n"
-            + tr(
-                "Seoul's 25 autonomous districts (gu); amounts in 억원 (100 million KRW). The "
-                "address bar keeps the scenario: copy it to share this view.",
-                lang,
-            ),
-            sizing_mode="stretch_width",
-        )
-        search = str(getattr(self.location, "search", "") or "")
-        toggle = pn.pane.HTML(summary.language_toggle(search, lang), css_classes=["cg-lang"])
+        """The page (:func:`cgresearch.dashboard.layout.page`), a link's problem shown on it."""
         if self.problem_text:
             self._show_problem("invalid", self.problem_text)
-        return pn.Column(
-            pn.Row(header, toggle, sizing_mode="stretch_width"),
-            pn.Row(sidebar, main, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width",
-        )
+        return layout.page(self)
 
 
 def _scenarios() -> dict[str, Scenario]:

@@ -60,7 +60,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "unit": (0.0, MAX_AMOUNT_EOK),
     **{weight_key(i): (0.0, 1.0) for i in INDICATORS},
 }
-_LINK_KEYS = ("base", "scenario", "map", "lang")
+_LINK_KEYS = ("base", "scenario", "map", "lang", "files")
 
 
 @dataclass(frozen=True)
@@ -441,6 +441,15 @@ def read_link(
             )
         )
         map_column = default_map
+    if link.get("files"):
+        notices.append(
+            tr(
+                "this link was made on a page that used uploaded data files; a link cannot carry "
+                "files, so the page uses the package's 2017 district table and the scenario's "
+                "own last-year amounts: upload the files again to see the shared view",
+                lang,
+            )
+        )
     values = values_from_scenario(base)
     for key, text in pairs:
         if key in _LINK_KEYS:

@@ -94,7 +94,8 @@ def test_infeasible_result_never_says_only_infeasible():
         res.message != "Infeasible" and "sum to 12.00억원, above the total of 10억원" in res.message
     )
     assert "floors sum to 12억원" in res.diagnosis.message
-    assert "floors sum to 12억원" in res.summary()
+    assert "floors sum to 12억원" in res.summary("en")
+    assert "하한의 합이 12억원" in res.summary()  # Korean by default
 
 
 @settings(max_examples=20, deadline=None)

@@ -228,7 +228,7 @@ def test_base_switch_and_uploaded_file_travel_in_the_link(
         assert "base=tiers_9_11" in page.url
         path = tmp_path / "mine.toml"
         path.write_text(mine.to_toml(), encoding="utf-8")
-        page.locator('input[type="file"]').set_input_files(str(path))
+        page.locator('.cg-scenario-file input[type="file"]').set_input_files(str(path))
         _wait_name(page, "mine")
         expected = solve_envelopes(districts, mine)
         _check_view(page, expected)
@@ -450,3 +450,56 @@ def test_a_link_with_a_unit_above_the_smallest_envelope_opens_in_smaller_units(
         assert "unit=0.1" in page.url
     finally:
         page.close()
+
+
+# True when the table's amount cells (through Panel's shadow roots) show the amounts ``a``
+# (name_ko -> 억원) to the 2 decimals displayed.
+_TABLE_SHOWS = """
+(want) => {
+  const all = (root, sel, out) => {
+    root.querySelectorAll(sel).forEach((e) => out.push(e));
+    for (const n of root.querySelectorAll('*')) { if (n.shadowRoot) all(n.shadowRoot, sel, out); }
+    return out;
+  };
+  const names = all(document, '.tabulator-cell[tabulator-field="name_ko"]', []);
+  const amounts = all(document, '.tabulator-cell[tabulator-field="amount_eok"]', []);
+  if (names.length !== Object.keys(want).length || amounts.length !== names.length) return false;
+  return names.every((n, i) => {
+    const w = want[n.textContent.trim()];
+    const v = parseFloat(amounts[i].textContent.replace(/,/g, ''));
+    return w !== undefined && Math.abs(v - w) < 0.006;
+  });
+}
+"""
+
+
+def test_uploaded_indicators_reach_the_page_and_a_shared_link_says_they_are_not_in_it(
+    browser: Any, dashboard_url: str, districts: Any, base: Any
+) -> None:
+    from cgresearch.data.district_inputs import load_district_indicators
+    from cgresearch.paths import project_root
+
+    path = project_root() / "params" / "examples" / "data" / "districts_user.csv"  # CP949
+    expected = solve_envelopes(load_district_indicators(path), base)
+    want = dict(zip(expected.table["name_ko"], expected.table["amount_eok"], strict=True))
+    page = browser.new_page()
+    try:
+        page.goto(dashboard_url)
+        _wait_status(page, "optimal", base.total_budget_eok)
+        page.locator('.cg-indicators-file input[type="file"]').set_input_files(str(path))
+        page.get_by_text("자치구 지표: 업로드한 파일 districts_user.csv").wait_for()
+        page.wait_for_function(_TABLE_SHOWS, arg=want, timeout=30_000)
+        _check_view(page, expected)
+        page.wait_for_function("() => window.location.search.includes('files=districts')")
+        link = page.url
+    finally:
+        page.close()
+    again = browser.new_page()
+    try:
+        again.goto(link)
+        _wait_status(again, "optimal", base.total_budget_eok)
+        assert "링크에는 파일을 담을 수 없으므로" in again.inner_text("#cg-link-notice")
+        again.get_by_text("자치구 지표: 패키지의 2017년 자치구 표").wait_for()
+        _check_view(again, solve_envelopes(districts, base))
+    finally:
+        again.close()
