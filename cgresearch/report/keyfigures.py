@@ -296,9 +296,14 @@ def key_figure_rows(figures: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> li
     def walk(key: str, label: str, value: Any) -> None:
         if isinstance(value, Mapping):
             for sub, v in value.items():
+                if key == "robust_overrides":  # a swept parameter, named as on the figures
+                    from cgresearch.figures.sweeps import column_label
+
+                    walk(key, f"{label} · {column_label(str(sub), lang)}", v)
+                    continue
                 if str(sub) in _labels(lang):  # a named entry ("max-welfare"): its name
                     sub_label = _name(str(sub), lang)
-                else:
+                else:  # a pair ("cg:public-private"): its parts' names
                     parts = [_name(p, lang) for p in str(sub).replace("-", ":").split(":")]
                     sub_label = (
                         parts[0] if len(parts) == 1 else f"{parts[0]}: " + " – ".join(parts[1:])
@@ -306,17 +311,6 @@ def key_figure_rows(figures: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> li
                 # an entry that names its own unit (spent_eok, share_...) is formatted by it
                 unit_key = str(sub) if _FORMATTED.search(str(sub)) else key
                 walk(unit_key, f"{label} · {sub_label}", v)
-                if key == "robust_overrides":  # a swept parameter, named as on the figures
-                    from cgresearch.figures.sweeps import column_label
-
-                    walk(key, f"{label} · {column_label(str(sub), lang)}", v)
-                    continue
-                if str(sub) in _labels(lang):  # a name with a hyphen (max-welfare), not a pair
-                    walk(key, f"{label} · {_name(str(sub), lang)}", v)
-                    continue
-                parts = [_name(p, lang) for p in str(sub).replace("-", ":").split(":")]
-                sub_label = parts[0] if len(parts) == 1 else f"{parts[0]}: " + " – ".join(parts[1:])
-                walk(key, f"{label} · {sub_label}", v)
         else:
             rows.append((label, _value(key, value, lang)))
 

@@ -135,7 +135,7 @@ def test_a_misspelled_gu_shows_did_you_mean_in_korean_and_keeps_the_previous_amo
     assert dash.file_problem.visible
     message = dash.file_problem.object
     assert "districts_user.csv 파일을 사용할 수 없습니다" in message  # the file named, in Korean
-    assert "2행, 열 &#x27;자치구&#x27;, 값 &#x27;종노구&#x27;" in message  # row, column, value
+    assert "2행, &#x27;자치구&#x27; 열, 값 &#x27;종노구&#x27;" in message  # row, column, value
     assert "did you mean &#x27;종로구&#x27;" in message
     assert "Traceback" not in message
     pd.testing.assert_frame_equal(dash.table.value, before)  # the allocation stays

@@ -84,8 +84,10 @@ def test_a_column_without_a_display_header_is_refused_naming_where_to_add_it():
     from cgresearch.errors import ParameterError
     from cgresearch.report.columns import headers
 
-    with pytest.raises(ParameterError, match=r"'floor_eok' has no display header.*columns\.py"):
-        headers(["floor_eok"], "ko")
+    with pytest.raises(
+        ParameterError, match=r"'brand_new_column_eok' has no display header.*columns\.py"
+    ):
+        headers(["new_column_eok"], "ko")
 
 
 def test_a_data_label_becomes_the_last_column_of_every_row_in_csv_and_excel(tmp_path):
