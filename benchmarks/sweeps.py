@@ -109,18 +109,18 @@ def _raw_highspy_s(spec, districts, n: int) -> float:
     """Seconds for raw highspy to solve the QPs of the first ``n`` scenarios of ``spec``."""
     import numpy as np
 
-    from cgresearch.allocation.envelope_lp import _box, _prepare
+    from cgresearch.allocation.envelope_lp import box_bounds, prepare_data
     from cgresearch.allocation.solver import new_highs
 
     datas = [
-        _prepare(districts, spec.base.with_overrides(spec.overrides(i)))
+        prepare_data(districts, spec.base.with_overrides(spec.overrides(i)))
         for i in range(min(n, spec.n_points))
     ]
     k = datas[0].n
     idx = np.arange(k, dtype=np.int32)
     h = new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
-    lo, hi = _box(datas[0])
+    lo, hi = box_bounds(datas[0])
     h.addVars(k, lo, np.where(np.isinf(hi), 1e30, hi))
     b = datas[0].scenario.total_budget_eok
     h.addRows(1, np.array([b]), np.array([b]), k, np.array([0], dtype=np.int32), idx, np.ones(k))

@@ -46,13 +46,22 @@ from dataclasses import replace
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _LP, _box, _columns, _Data, _Solution
+from cgresearch.allocation.envelope_lp import (
+    EnvelopeData,
+    EnvelopeLP,
+    EnvelopeSolution,
+    box_bounds,
+    lp_columns,
+)
 from cgresearch.errors import ModelError
 
 __all__ = [
     "DEFAULT_OBJECTIVE",
     "OBJECTIVE_PROPERTIES",
     "UNIQUE_OBJECTIVES",
+    "bound_prices",
+    "run_highs",
+    "solve_unique",
     "water_fill",
 ]
 
@@ -178,11 +187,11 @@ def water_fill(
 
 
 # --- the box of each gu -------------------------------------------------------------------------
-def _uses_closed_form(data: _Data) -> bool:
+def _uses_closed_form(data: EnvelopeData) -> bool:
     return data.scenario.objective in _CLOSED_FORMS and data.scenario.max_per_capita_ratio is None
 
 
-def _solve_unique(data: _Data, lp: _LP) -> _Solution:
+def solve_unique(data: EnvelopeData, lp: EnvelopeLP) -> EnvelopeSolution:
     """Solve a :data:`UNIQUE_OBJECTIVES` scenario (closed form, or HiGHS QP)."""
     if _uses_closed_form(data):
         return _closed_form(data, lp)
@@ -191,16 +200,18 @@ def _solve_unique(data: _Data, lp: _LP) -> _Solution:
     return _qp(data, lp)
 
 
-def _closed_form(data: _Data, lp: _LP) -> _Solution:
+def _closed_form(data: EnvelopeData, lp: EnvelopeLP) -> EnvelopeSolution:
     start = time.perf_counter()
     s = data.scenario
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     budget = s.total_budget_eok
     scale = max(1.0, abs(budget))
     if np.any(lo > hi + _TOL * scale) or not (
         lo.sum() <= budget + _TOL * scale and budget <= hi.sum() + _TOL * scale
     ):
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, 0.0
+        )
     t = data.target
     if s.objective == "equal_adjustment":
         x, lam = water_fill(t, np.ones(data.n), lo, hi, budget)
@@ -213,7 +224,7 @@ def _closed_form(data: _Data, lp: _LP) -> _Solution:
     values[: data.n] = x
     improvement = _kkt_improvement(data, lp, x, multiplier, lo, hi)
     elapsed = time.perf_counter() - start
-    return _Solution(
+    return EnvelopeSolution(
         "optimal",
         "optimal solution found",
         values,
@@ -224,7 +235,7 @@ def _closed_form(data: _Data, lp: _LP) -> _Solution:
 
 
 def _kkt_improvement(
-    data: _Data, lp: _LP, x: np.ndarray, lam: float, lo: np.ndarray, hi: np.ndarray
+    data: EnvelopeData, lp: EnvelopeLP, x: np.ndarray, lam: float, lo: np.ndarray, hi: np.ndarray
 ) -> np.ndarray:
     """Row prices of ``½ Σ w (x − t)²`` at the closed form (improvement per unit rhs increase).
 
@@ -232,14 +243,14 @@ def _kkt_improvement(
     ``η_i = λ − w_i (x_i − t_i) ≥ 0``: the reduced cost of its amount.
     """
     imp = np.zeros(len(lp.row_names))
-    _bound_prices(data, lp, x, data.weight * (x - data.target) - lam, lo, hi, imp)
+    bound_prices(data, lp, x, data.weight * (x - data.target) - lam, lo, hi, imp)
     imp[0] = -lam
     return imp
 
 
-def _bound_prices(
-    data: _Data,
-    lp: _LP,
+def bound_prices(
+    data: EnvelopeData,
+    lp: EnvelopeLP,
     x: np.ndarray,
     reduced: np.ndarray,
     lo: np.ndarray,
@@ -263,13 +274,13 @@ def _bound_prices(
 
 
 # --- HiGHS: the QP and the min-max LP ----------------------------------------------------------
-def _group_rows(data: _Data, lp: _LP, extra_cols: int = 0):
+def _group_rows(data: EnvelopeData, lp: EnvelopeLP, extra_cols: int = 0):
     """The budget and equity rows over the columns x, pc_lo, pc_hi (+ ``extra_cols``).
 
-    Each gu's floors, caps, stability limits and tier are column bounds (:func:`_box`).
+    Each gu's floors, caps, stability limits and tier are column bounds (:func:`box_bounds`).
     """
     n = data.n
-    cols = _columns(n)
+    cols = lp_columns(n)
     keep = np.array([*range(n), cols["lo"], cols["hi"]])
     col_of = np.full(len(lp.col_names), -1)
     col_of[keep] = np.arange(keep.size)
@@ -290,7 +301,7 @@ def _group_rows(data: _Data, lp: _LP, extra_cols: int = 0):
     )
 
 
-def _run_highs(
+def run_highs(
     ncol: int,
     col_lb: np.ndarray,
     col_ub: np.ndarray,
@@ -364,7 +375,7 @@ def _run_highs(
     raise ModelError(f"HiGHS could not solve the envelope model: {h.modelStatusToString(ms)}")
 
 
-def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
+def _qp(data: EnvelopeData, lp: EnvelopeLP, band: float | None = None) -> EnvelopeSolution:
     """``min ½ Σ w (x − t)²`` over every active constraint group (optionally within a band)."""
     start = time.perf_counter()
     n = data.n
@@ -374,9 +385,11 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     cost[:n] = -w * t
     hess = np.zeros(ncol)
     hess[:n] = w
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     if np.any(lo > hi):
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, 0.0
+        )
     col_lb = np.zeros(ncol)
     col_ub = np.full(ncol, np.inf)
     col_lb[:n], col_ub[:n] = lo, hi
@@ -397,7 +410,7 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     if data.scenario.max_per_capita_ratio is not None:
         # HiGHS' QP solver returns non-optimal points as "optimal" here: solved exactly instead
         return _equity_exact(data, lp, col_lb[:n], col_ub[:n], start)
-    status, sol = _run_highs(
+    status, sol = run_highs(
         ncol, col_lb, col_ub, cost, rlo, rhi, er, ec, ev, hess, data.scenario.time_limit_s
     )
     elapsed = time.perf_counter() - start
@@ -405,15 +418,15 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
         return _message(status, data, elapsed)
     x, sol = sol
     values = np.zeros(len(lp.col_names))
-    cols = _columns(n)
+    cols = lp_columns(n)
     values[:n] = x[:n]
     values[cols["lo"]], values[cols["hi"]] = x[n] * sigma, x[n + 1] * sigma
     improvement = np.zeros(len(lp.row_names))
     improvement[rows] = -np.asarray(sol.row_dual, dtype=float) + 0.0
     reduced = np.asarray(sol.col_dual, dtype=float)[:n]
-    _bound_prices(data, lp, x[:n], reduced, lo, hi, improvement)
+    bound_prices(data, lp, x[:n], reduced, lo, hi, improvement)
     lam = float(np.asarray(sol.row_dual)[0]) if rows.size and rows[0] == 0 else None
-    return _Solution(
+    return EnvelopeSolution(
         "optimal",
         "optimal solution found",
         values,
@@ -424,7 +437,9 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     )
 
 
-def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: float) -> _Solution:
+def _equity_exact(
+    data: EnvelopeData, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, start: float
+) -> EnvelopeSolution:
     """``min ½ Σ w (x − t)²`` with ``Σ x = B``, the box, and ``max k x ≤ r · min k x``, exactly.
 
     HiGHS' QP solver returns non-optimal points as "optimal" on this problem (HiGHS 1.16, even
@@ -440,7 +455,7 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
     budget, r = s.total_budget_eok, float(s.max_per_capita_ratio)
     k, t, w = data.k, data.target, data.weight
     scale = max(1.0, abs(budget))
-    infeasible = _Solution(
+    infeasible = EnvelopeSolution(
         "infeasible",
         "no allocation satisfies every bound and the per-capita equity bound",
         None,
@@ -499,11 +514,11 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
             fd = solve(d)[0]
     _, x, lam = solve((left + right) / 2)
     values = np.zeros(len(lp.col_names))
-    cols = _columns(data.n)
+    cols = lp_columns(data.n)
     values[: data.n] = x
     values[cols["lo"]], values[cols["hi"]] = float(np.min(k * x)), float(np.max(k * x))
     improvement = _kkt_improvement(data, lp, x, lam, lo, hi)
-    return _Solution(
+    return EnvelopeSolution(
         "optimal",
         "optimal solution found",
         values,
@@ -520,7 +535,9 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
 _RATIO_STEP = 1e-3
 
 
-def _ratio_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> float:
+def _ratio_slope(
+    data: EnvelopeData, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray
+) -> float:
     """``dF/dR``: how the least ``F = ½ Σ w (x − t)²`` changes per unit of the ratio bound ``R``.
 
     A central finite difference of the exact optimum, ``(F(R + h) − F(R − h)) / 2h`` with
@@ -553,7 +570,9 @@ def _ratio_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.nda
     return (up - down) / (2 * h)
 
 
-def _budget_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> float:
+def _budget_slope(
+    data: EnvelopeData, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray
+) -> float:
     """``dF/dB`` on the exact equity path: a central difference in the total ``B``.
 
     The formula targets are linear in ``B`` (``t + ΔB · ∂t/∂B``) and move with it, as the budget
@@ -583,7 +602,7 @@ def _budget_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.nd
     return (up - down) / (2 * h)
 
 
-def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
+def _minmax_relative(data: EnvelopeData, lp: EnvelopeLP) -> EnvelopeSolution:
     """Stage 1: the least band ``M`` with ``|x_i − t_i| ≤ M t_i``; stage 2: least squares in it."""
     start = time.perf_counter()
     n = data.n
@@ -600,14 +619,16 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
     rhi = np.concatenate([rhi, t, np.full(n, np.inf)])
     cost = np.zeros(ncol)
     cost[m_col] = 1.0
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     if np.any(lo > hi):
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, 0.0
+        )
     col_lb, col_ub = np.zeros(ncol), np.full(ncol, np.inf)
     col_lb[:n], col_ub[:n] = lo, hi
     if data.scenario.max_per_capita_ratio is None:
         col_ub[n : n + 2] = 0.0  # the per-capita band columns are in no row: pin them
-    status, sol = _run_highs(
+    status, sol = run_highs(
         ncol,
         col_lb,
         col_ub,
@@ -624,7 +645,7 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
         return _message(status, data, time.perf_counter() - start)
     band = float(sol[0][m_col])
     out = _qp(data, lp, band=band * (1 + 1e-12) + 1e-13)
-    return _Solution(
+    return EnvelopeSolution(
         out.status,
         out.message,
         out.values,
@@ -637,11 +658,13 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
     )
 
 
-def _message(status: str, data: _Data, elapsed: float) -> _Solution:
+def _message(status: str, data: EnvelopeData, elapsed: float) -> EnvelopeSolution:
     if status == "infeasible":
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, elapsed)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, elapsed
+        )
     limit = data.scenario.time_limit_s
-    return _Solution(
+    return EnvelopeSolution(
         status,
         f"stopped by the time limit of {limit:g} s before optimality"
         if limit

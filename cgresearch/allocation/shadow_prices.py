@@ -12,19 +12,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.binding import _free
-from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
+from cgresearch.allocation.binding import free_of_bounds
+from cgresearch.allocation.envelope_lp import EnvelopeData, EnvelopeLP, EnvelopeSolution, lp_columns
 from cgresearch.allocation.scenario import Scenario
-from cgresearch.allocation.targets import _KRW_PER_EOK
+from cgresearch.allocation.targets import KRW_PER_EOK
 from cgresearch.i18n import Lang, tr
 
-__all__: list[str] = []
+__all__ = [
+    "UNIQUE_OBJECTIVES",
+    "condensed_prices",
+    "objective_wording",
+    "shadow_price_table",
+]
 
-_UNIQUE = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
+UNIQUE_OBJECTIVES = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
 
 
-def _objective_label(scenario: Scenario, lang: Lang = "en") -> str:
-    if scenario.objective in _UNIQUE:
+def objective_wording(scenario: Scenario, lang: Lang = "en") -> str:
+    if scenario.objective in UNIQUE_OBJECTIVES:
         return tr(
             "half the weighted sum of squared deviations from the formula targets "
             "(억원², lower is better)",
@@ -53,7 +58,7 @@ def _negligible(scenario: Scenario) -> float:
 def _cost_words(scenario: Scenario, improvement: float) -> str:
     """'2억원 of deviation' — the size of a shadow price in the objective's unit."""
     amount = abs(improvement)
-    if scenario.objective in _UNIQUE:
+    if scenario.objective in UNIQUE_OBJECTIVES:
         return f"{amount:.3g}억원² of squared deviation (half the weighted sum)"
     if scenario.objective in ("goal", "formula"):
         return f"{amount:.3g}억원 of deviation from the formula targets"
@@ -62,7 +67,7 @@ def _cost_words(scenario: Scenario, improvement: float) -> str:
     return f"{amount:.3g} of the combined score"
 
 
-def _condensed(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list[str]:
+def condensed_prices(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list[str]:
     """Planner sentences with districts that share a bound and a price merged into one."""
     if shadow.empty:
         return []
@@ -103,8 +108,8 @@ def _effect(scenario: Scenario, improvement: float, per: str) -> str:
     """Words for 'the objective improves by ``improvement`` per ``per``'."""
     pop_note = ""
     if abs(improvement) < _negligible(scenario):
-        return f"leaves the objective ({_objective_label(scenario)}) unchanged {per}"
-    if scenario.objective in _UNIQUE:
+        return f"leaves the objective ({objective_wording(scenario)}) unchanged {per}"
+    if scenario.objective in UNIQUE_OBJECTIVES:
         verb = "lowers" if improvement >= 0 else "raises"
         return (
             f"{verb} half the weighted sum of squared deviations from the formula targets by "
@@ -125,10 +130,10 @@ def _effect(scenario: Scenario, improvement: float, per: str) -> str:
     return f"{verb} the combined score by {abs(improvement):.3g} {per}"
 
 
-def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> str:
+def _budget_words(data: EnvelopeData, sol: EnvelopeSolution, x: np.ndarray) -> str:
     """The budget multiplier of a least-squares objective in planner words."""
     lam = sol.multiplier
-    free = _free(data, x)
+    free = free_of_bounds(data, x)
     k = int(free.sum())
     if lam is None or k == 0:
         return "one more 억원 of total budget has no gu to go to: every gu is held by a bound"
@@ -143,7 +148,7 @@ def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> str:
     )
 
 
-def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
+def shadow_price_table(data: EnvelopeData, lp: EnvelopeLP, sol: EnvelopeSolution) -> pd.DataFrame:
     cols = ["constraint", "group", "adm_code", "name_ko", "rhs", "improvement", "text"]
     if sol.improvement is None:
         return pd.DataFrame(columns=cols)
@@ -151,7 +156,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
     imp = sol.improvement.copy()
     if s.objective == "maxmin":
         # z is in 억원 of "budget at need share"; convert to KRW per (need-weighted) person.
-        imp = imp * _KRW_PER_EOK / float(data.pop.sum())
+        imp = imp * KRW_PER_EOK / float(data.pop.sum())
     rows = []
     goal_rows = np.flatnonzero(lp.row_group == "goal")
     budget_total = float(imp[0] + np.dot(imp[goal_rows], data.dtarget_db))
@@ -159,7 +164,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
         "one more 억원 of total budget (formula targets rescaled) "
         + _effect(s, budget_total, "").rstrip()
     )
-    if s.objective in _UNIQUE and sol.values is not None:
+    if s.objective in UNIQUE_OBJECTIVES and sol.values is not None:
         x = sol.values[: data.n]
         # d/dB of ½Σw(x−t)² with t = t(B): λ − Σ w (x − t) ∂t/∂B.
         budget_total = float(imp[0] + np.dot(data.weight * (x - data.target), data.dtarget_db))
@@ -207,7 +212,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
             }
         )
     r_ratio = lp.row_names.index("ratio")
-    lo_val = 0.0 if sol.values is None else float(sol.values[_columns(data.n)["lo"]])
+    lo_val = 0.0 if sol.values is None else float(sol.values[lp_columns(data.n)["lo"]])
     # The row hi − R·lo ≤ 0: one more unit of R is lo more units of its right-hand side.
     per_tenth = float(imp[r_ratio]) * lo_val * 0.1
     if sol.ratio_slope is not None:
