@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cgresearch.allocation.per_district import district_keys
 from cgresearch.allocation.scenario import Scenario, resolve_per_district
 from cgresearch.allocation.targets import (
     KRW_PER_EOK,
@@ -80,12 +82,29 @@ def _floats(values: list[Any]) -> np.ndarray:
 _UNSET = object()
 
 
+_KEYS = ("district_keys",)
+
+
 def _per_gu(
-    value: Any, d: pd.DataFrame, key: str, name: str, memo: dict | None, fill: Any = _UNSET
+    value: Any,
+    d: pd.DataFrame,
+    key: str,
+    name: str,
+    memo: dict | None,
+    lookups: dict,
+    fill: Any = _UNSET,
 ) -> list[Any]:
     """``resolve_per_district``, remembered by a kept model for a per-gu table it has seen
-    (a sweep re-solves with the same tables: no district lookup is rebuilt)."""
-    kwargs = {} if fill is _UNSET else {"fill": fill}
+    (a sweep re-solves with the same tables: no district lookup is rebuilt).
+
+    ``lookups`` holds the district keys of ``d`` once built (the kept model's memo, or a dict
+    living for one :func:`prepare_data` call), so a solve builds them at most once.
+    """
+    kwargs: dict[str, Any] = {} if fill is _UNSET else {"fill": fill}
+    if isinstance(value, Mapping):
+        if _KEYS not in lookups:
+            lookups[_KEYS] = district_keys(d)
+        kwargs["keys"] = lookups[_KEYS]
     if memo is None or not isinstance(value, dict):
         return resolve_per_district(value, d, key=key, scenario=name, **kwargs)
     tag = ("per_gu", key, tuple(sorted((str(k), v) for k, v in value.items())))
@@ -99,6 +118,7 @@ def prepare_data(
 ) -> EnvelopeData:
     """Check the inputs and compute the arrays; ``memo`` (kept by a model) caches columns."""
     d = districts if memo is not None else check_districts(districts)
+    lookups: dict = memo if memo is not None else {}
     n = len(d)
     pop = indicator_column(d, POPULATION_COLUMN, "per-capita amounts", memo)
     if np.any(pop <= 0):
@@ -109,8 +129,8 @@ def prepare_data(
     budget = scenario.total_budget_eok
     sigma = target / target.sum() if target.sum() > 0 else dt / dt.sum()
     name = scenario.name
-    floor = _floats(_per_gu(scenario.floor_eok, d, "floor_eok", name, memo))
-    cap = _floats(_per_gu(scenario.cap_eok, d, "cap_eok", name, memo))
+    floor = _floats(_per_gu(scenario.floor_eok, d, "floor_eok", name, memo, lookups))
+    cap = _floats(_per_gu(scenario.cap_eok, d, "cap_eok", name, memo, lookups))
     if scenario.floor_per_capita_krw is not None:
         floor = np.fmax(floor, pop * scenario.floor_per_capita_krw / KRW_PER_EOK)
     bad = np.flatnonzero(floor > cap)
@@ -120,7 +140,7 @@ def prepare_data(
             f"scenario '{name}': the floor of {d['name_ko'].iloc[i]} ({floor[i]:g}억원) is above "
             f"its cap ({cap[i]:g}억원): lower floor_eok or raise cap_eok"
         )
-    prev = _floats(_per_gu(scenario.previous_eok, d, "previous_eok", name, memo))
+    prev = _floats(_per_gu(scenario.previous_eok, d, "previous_eok", name, memo, lookups))
     limits = {
         key: getattr(scenario, key)
         for key in ("stability_delta", "max_cut_pct", "max_raise_pct", "max_change_eok")
@@ -153,7 +173,7 @@ def prepare_data(
     tier_lo = np.full(n, np.nan)
     tier_hi = np.full(n, np.nan)
     if scenario.tiers:
-        grades = _per_gu(scenario.grades, d, "grades", name, memo, fill=None)  # type: ignore[assignment]
+        grades = _per_gu(scenario.grades, d, "grades", name, memo, lookups, fill=None)  # type: ignore[assignment]
         for i, g in enumerate(grades):
             if g is None:
                 raise ParameterError(
