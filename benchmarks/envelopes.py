@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from cgresearch.allocation import EnvelopeModel, load_scenario, solve_envelopes
-from cgresearch.allocation.envelope_lp import _prepare
+from cgresearch.allocation.envelope_lp import prepare_data
 from cgresearch.allocation.solver import new_highs
 from cgresearch.data.districts import load_districts
 from cgresearch.paths import scenarios_dir
@@ -55,12 +55,12 @@ def _steps(n: int) -> list[dict[str, float]]:
 
 def _raw_qp(data):
     """The default objective's QP (½Σ(x − t)², Σx = B, each gu's box) kept in raw highspy."""
-    from cgresearch.allocation.envelope_lp import _box
+    from cgresearch.allocation.envelope_lp import box_bounds
 
     h = new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
     n = data.n
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     h.addVars(n, lo, np.where(np.isinf(hi), 1e30, hi))
     h.changeColsCost(n, np.arange(n, dtype=np.int32), -data.target)
     b = data.scenario.total_budget_eok
@@ -82,7 +82,9 @@ def _raw_qp(data):
 def _interleaved(districts, scenario, steps) -> dict[str, tuple[float, float, np.ndarray]]:
     """Time our paths and raw highspy step by step, alternating, so that a busy machine slows
     them alike. Returns name -> (median wall ms, median CPU ms, last x)."""
-    datas = [_prepare(districts, scenario.with_overrides(s)) for s in steps]  # before the clocks
+    datas = [
+        prepare_data(districts, scenario.with_overrides(s)) for s in steps
+    ]  # before the clocks
     raw = _raw_qp(datas[0])
     model = EnvelopeModel(districts, scenario)
     model.solve(steps[0])

@@ -24,9 +24,9 @@ import pandas as pd
 
 from cgresearch.allocation.fragmentation import (
     DEFAULT_THRESHOLD,
-    _kiwi,
     content_morphemes,
     detect_duplicates,
+    kiwi_analyzer,
 )
 from cgresearch.data.synth import InventoryParams, generate_inventory
 
@@ -78,7 +78,7 @@ def python_pairs(df: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> set[
 
 def main() -> None:
     t = time.perf_counter()
-    kiwi = _kiwi()
+    kiwi = kiwi_analyzer()
     print(f"Kiwi model load (once per process): {time.perf_counter() - t:.2f} s")
     for n in (1126, 20000):
         df = inventory(n)

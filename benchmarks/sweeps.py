@@ -21,7 +21,7 @@ Printed, each against a reference measured in the same run ("missed" when a goal
 3. **Scaling**: throughput on an already running 1-worker and 2-worker cluster (same 4,000
    scenarios, fastest of two runs); goal ≥ 1.7× with 2 workers.
 4. **Scheduling overhead per scenario**: the 1-worker cluster's time minus the same batches solved
-   in this process without Dask (``_solve_batch`` serially), divided by the number of scenarios;
+   in this process without Dask (``solve_batch`` serially), divided by the number of scenarios;
    the serial time is split into the envelope solves and the sweep's own batch assembly.
 5. **Peak resident memory** of the client and its workers (psutil, sampled every 20 ms) for 2,000
    and 10,000 scenarios: results stream to disk, so the peak should not grow (ratio ≈ 1).
@@ -46,8 +46,8 @@ import psutil
 from cgresearch.data.districts import load_districts
 from cgresearch.sweeps import batch as batch_module
 from cgresearch.sweeps import load_sweep, run_sweep
-from cgresearch.sweeps.batch import _Job, _solve_batch
-from cgresearch.sweeps.store import _fingerprint, _schema
+from cgresearch.sweeps.batch import BatchJob, solve_batch
+from cgresearch.sweeps.store import results_schema, sweep_fingerprint
 
 N_BUDGETS = 100
 N_MIXES = 100
@@ -94,13 +94,13 @@ values = [{listed}]
 
 def _serial(spec, districts) -> float:
     """Seconds to solve every batch of ``spec`` in this process (no Dask), fastest of REPEATS."""
-    schema = _schema(spec, districts)
-    job = _Job(spec.base, None, spec.parameter_keys, _fingerprint(spec, districts), schema)
+    schema = results_schema(spec, districts)
+    job = BatchJob(spec.base, None, spec.parameter_keys, sweep_fingerprint(spec, districts), schema)
     best = float("inf")
     for _ in range(REPEATS):
         t0 = time.perf_counter()
         for batch in spec.batches(BATCH):
-            _solve_batch(job, districts, batch, spec.scenarios_frame(batch.start, batch.stop))
+            solve_batch(job, districts, batch, spec.scenarios_frame(batch.start, batch.stop))
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -109,18 +109,18 @@ def _raw_highspy_s(spec, districts, n: int) -> float:
     """Seconds for raw highspy to solve the QPs of the first ``n`` scenarios of ``spec``."""
     import numpy as np
 
-    from cgresearch.allocation.envelope_lp import _box, _prepare
+    from cgresearch.allocation.envelope_lp import box_bounds, prepare_data
     from cgresearch.allocation.solver import new_highs
 
     datas = [
-        _prepare(districts, spec.base.with_overrides(spec.overrides(i)))
+        prepare_data(districts, spec.base.with_overrides(spec.overrides(i)))
         for i in range(min(n, spec.n_points))
     ]
     k = datas[0].n
     idx = np.arange(k, dtype=np.int32)
     h = new_highs()
     h.setOptionValue("qp_regularization_value", 0.0)
-    lo, hi = _box(datas[0])
+    lo, hi = box_bounds(datas[0])
     h.addVars(k, lo, np.where(np.isinf(hi), 1e30, hi))
     b = datas[0].scenario.total_budget_eok
     h.addRows(1, np.array([b]), np.array([b]), k, np.array([0], dtype=np.int32), idx, np.ones(k))
@@ -246,7 +246,7 @@ def _cluster(n_workers: int):
 
 @contextlib.contextmanager
 def _timing_solves(spent: list[float]):
-    """Add the wall time spent inside the envelope solves of ``_solve_batch`` to ``spent[0]``."""
+    """Add the wall time spent inside the envelope solves of ``solve_batch`` to ``spent[0]``."""
     original = batch_module._solve_one
 
     def timed(*args):
@@ -334,15 +334,15 @@ def _main(work: Path) -> None:
         f"{times[2]:.2f} s: {speedup:.2f}× (goal ≥ {GOAL_SCALING}×: "
         f"{_verdict(speedup >= GOAL_SCALING)})"
     )
-    schema = _schema(mid, districts)
-    job = _Job(mid.base, None, mid.parameter_keys, _fingerprint(mid, districts), schema)
+    schema = results_schema(mid, districts)
+    job = BatchJob(mid.base, None, mid.parameter_keys, sweep_fingerprint(mid, districts), schema)
     serials, solves = [], []
     for _ in range(REPEATS):
         spent = [0.0]
         t0 = time.perf_counter()
         with _timing_solves(spent):
             for batch in mid.batches(BATCH):
-                _solve_batch(job, districts, batch, mid.scenarios_frame(batch.start, batch.stop))
+                solve_batch(job, districts, batch, mid.scenarios_frame(batch.start, batch.stop))
         serials.append(time.perf_counter() - t0)
         solves.append(spent[0])
     serial, solve = min(serials), solves[serials.index(min(serials))]

@@ -1,8 +1,8 @@
 """Which bounds hold each gu at an allocation: the labels the result table and sweeps store.
 
 A gu's label lists every bound it sits on (``floor``, ``cap``, ``stability_low``/``high``,
-``tier_min``/``max``, ``equity_min``/``max``), ``;``-separated; :func:`_free` marks the gu held
-by none (they share the common adjustment).
+``tier_min``/``max``, ``equity_min``/``max``), ``;``-separated;
+:func:`free_of_bounds` marks the gu held by none (they share the common adjustment).
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ import functools
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _Data
+from cgresearch.allocation.envelope_lp import EnvelopeData
 
-__all__: list[str] = []
+__all__ = [
+    "BIND_TOL",
+    "binding_labels",
+    "free_of_bounds",
+]
 
-_BIND_TOL = 1e-6
+BIND_TOL = 1e-6
 _BINDING_LABELS = (
     "floor",
     "cap",
@@ -28,19 +32,19 @@ _BINDING_LABELS = (
 )
 
 
-def _binding_labels(data: _Data, x: np.ndarray) -> list[str]:
+def binding_labels(data: EnvelopeData, x: np.ndarray) -> list[str]:
     """Labels of the bounds that bind at ``x``, per district (``;``-separated, in the order of
     ``_BINDING_LABELS``)."""
     x = x[: data.n]
     bounds = (data.floor, data.cap, data.stab_lo, data.stab_hi, data.tier_lo, data.tier_hi)
-    hits = [np.abs(x - b) <= _BIND_TOL * np.maximum(1.0, np.abs(b)) for b in bounds]
+    hits = [np.abs(x - b) <= BIND_TOL * np.maximum(1.0, np.abs(b)) for b in bounds]
     ratio = data.scenario.max_per_capita_ratio
     if ratio is not None:
         pc = x * data.k
         lo, hi = float(pc.min()), float(pc.max())
-        on = hi - ratio * lo >= -_BIND_TOL * max(1.0, abs(hi))
-        hits.append(on & (np.abs(pc - lo) <= _BIND_TOL * max(1.0, abs(lo))))
-        hits.append(on & (np.abs(pc - hi) <= _BIND_TOL * max(1.0, abs(hi))))
+        on = hi - ratio * lo >= -BIND_TOL * max(1.0, abs(hi))
+        hits.append(on & (np.abs(pc - lo) <= BIND_TOL * max(1.0, abs(lo))))
+        hits.append(on & (np.abs(pc - hi) <= BIND_TOL * max(1.0, abs(hi))))
     grid = np.column_stack(hits)  # nan bounds compare False
     codes = (grid @ (1 << np.arange(len(hits)))).tolist()
     return [_label_join(code) for code in codes]
@@ -52,7 +56,7 @@ def _label_join(code: int) -> str:
     return ";".join(label for j, label in enumerate(_BINDING_LABELS) if code >> j & 1)
 
 
-def _free(data: _Data, x: np.ndarray) -> np.ndarray:
+def free_of_bounds(data: EnvelopeData, x: np.ndarray) -> np.ndarray:
     """Gu held by none of their bounds (nor by zero)."""
-    labels = _binding_labels(data, x)
-    return np.array([lab == "" for lab in labels]) & (x > _BIND_TOL)
+    labels = binding_labels(data, x)
+    return np.array([lab == "" for lab in labels]) & (x > BIND_TOL)

@@ -462,7 +462,8 @@ def gu_type_envelopes(system: BudgetSystem, code: str, districts: pd.DataFrame) 
     if not t.split:
         avg = t.envelope_eok / len(districts)
         return pd.Series(avg, index=pd.Index(codes, name="adm_code"), name="envelope_eok")
-    from cgresearch.allocation import Scenario, solve_envelopes
+    from cgresearch.allocation.envelopes import solve_envelopes
+    from cgresearch.allocation.scenario import Scenario
 
     spec = {"name": f"{system.name}_{code}", **t.split, "total_budget_eok": t.envelope_eok}
     try:

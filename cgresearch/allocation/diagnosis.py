@@ -38,16 +38,21 @@ import pandas as pd
 
 from cgresearch.allocation.envelope_lp import (
     GROUPS,
-    _box,
-    _build_lp,
-    _columns,
-    _Data,
-    _prepare,
+    EnvelopeData,
+    box_bounds,
+    build_lp,
+    lp_columns,
+    prepare_data,
 )
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.errors import N_, Msg, msg
 
-__all__ = ["Diagnosis", "diagnose"]
+__all__ = [
+    "Diagnosis",
+    "diagnose",
+    "diagnose_data",
+    "quick_diagnosis",
+]
 
 _PLAIN = {
     "budget": N_("the total budget"),
@@ -133,17 +138,17 @@ class _Elastic:
     ratio: float | None  # hi/lo of the relaxed solution
 
 
-def _solve_groups(data: _Data, hard: set[str], elastic: set[str]) -> _Elastic:
+def _solve_groups(data: EnvelopeData, hard: set[str], elastic: set[str]) -> _Elastic:
     """Solve feasibility (``elastic`` empty) or the elastic LP over the constraint rows only.
 
     One small LP on highspy (no PuLP): the amounts, the per-capita band and a non-negative
     slack per elastic row (two for an equality), minimising the total slack in 억원.
     """
-    from cgresearch.allocation.objectives import _run_highs
+    from cgresearch.allocation.objectives import run_highs
 
-    lp = _build_lp(data, elastic_off=frozenset(set(GROUPS) - hard - elastic))
+    lp = build_lp(data, elastic_off=frozenset(set(GROUPS) - hard - elastic))
     n = data.n
-    cols = _columns(n)
+    cols = lp_columns(n)
     col_of = np.full(len(lp.col_names), -1)
     col_of[[*range(n), cols["lo"], cols["hi"]]] = np.arange(n + 2)
     rows = np.flatnonzero(np.isin(lp.row_group, GROUPS) & ~np.isnan(lp.rhs))
@@ -173,7 +178,7 @@ def _solve_groups(data: _Data, hard: set[str], elastic: set[str]) -> _Elastic:
             cost.append(weight)
     ncol = n + 2 + len(cost)
     lo, hi = lp.row_bounds()
-    status, sol = _run_highs(
+    status, sol = run_highs(
         ncol,
         np.zeros(ncol),
         np.full(ncol, np.inf),
@@ -199,18 +204,18 @@ def _solve_groups(data: _Data, hard: set[str], elastic: set[str]) -> _Elastic:
     return _Elastic("optimal", total, slack, ratio)
 
 
-def _active_groups(data: _Data) -> list[str]:
-    lp = _build_lp(data)
+def _active_groups(data: EnvelopeData) -> list[str]:
+    lp = build_lp(data)
     active = set(np.unique(lp.row_group[~np.isnan(lp.rhs)]).tolist())
     return [g for g in GROUPS if g in active]
 
 
-def _feasible(data: _Data, groups: set[str]) -> bool:
+def _feasible(data: EnvelopeData, groups: set[str]) -> bool:
     return _solve_groups(data, groups, set()).status == "optimal"
 
 
 # --- words ----------------------------------------------------------------------------------
-def _by_district(data: _Data, slack: dict[str, float], group_rows: str) -> str:
+def _by_district(data: EnvelopeData, slack: dict[str, float], group_rows: str) -> str:
     names = data.districts["name_ko"].to_numpy()
     parts = []
     for row, value in sorted(slack.items(), key=lambda kv: -abs(kv[1])):
@@ -226,7 +231,7 @@ def _by_district(data: _Data, slack: dict[str, float], group_rows: str) -> str:
     return f" ({shown})"
 
 
-def _fix_text(data: _Data, group: str, el: _Elastic, setting: float = math.nan) -> Msg:
+def _fix_text(data: EnvelopeData, group: str, el: _Elastic, setting: float = math.nan) -> Msg:
     s = data.scenario
     if el.status != "optimal":
         return msg("relaxing {what} alone is not enough", what=_plain(group))
@@ -297,7 +302,7 @@ def _sum_of(values: np.ndarray) -> float:
     return float(np.nansum(values))
 
 
-def _gap(data: _Data, conflicts: tuple[str, ...]) -> float | None:
+def _gap(data: EnvelopeData, conflicts: tuple[str, ...]) -> float | None:
     """The sum gap of a two-group conflict with the total (None for other conflicts)."""
     budget = data.scenario.total_budget_eok
     pair = set(conflicts)
@@ -312,7 +317,7 @@ def _gap(data: _Data, conflicts: tuple[str, ...]) -> float | None:
     return None
 
 
-def _headline(data: _Data, conflicts: tuple[str, ...]) -> Msg:
+def _headline(data: EnvelopeData, conflicts: tuple[str, ...]) -> Msg:
     s = data.scenario
     budget = s.total_budget_eok
     pair = set(conflicts)
@@ -356,7 +361,7 @@ def _headline(data: _Data, conflicts: tuple[str, ...]) -> Msg:
     return msg("{listed} cannot all hold together", listed=listed)
 
 
-def _relaxation_frame(data: _Data, per_group: dict[str, _Elastic]) -> pd.DataFrame:
+def _relaxation_frame(data: EnvelopeData, per_group: dict[str, _Elastic]) -> pd.DataFrame:
     names = data.districts["name_ko"].to_numpy()
     codes = data.districts["adm_code"].to_numpy()
     rows = []
@@ -377,7 +382,7 @@ def _relaxation_frame(data: _Data, per_group: dict[str, _Elastic]) -> pd.DataFra
     return pd.DataFrame(rows, columns=["group", "constraint", "adm_code", "name_ko", "slack"])
 
 
-def _smallest_setting(data: _Data, key: str, start: float, hard: set[str]) -> float | None:
+def _smallest_setting(data: EnvelopeData, key: str, start: float, hard: set[str]) -> float | None:
     """Smallest value of a scenario key (≥ start) at which the ``hard`` groups are feasible.
 
     Doubling finds a feasible value, bisection narrows it to a relative 1e-4 (the returned value
@@ -386,7 +391,7 @@ def _smallest_setting(data: _Data, key: str, start: float, hard: set[str]) -> fl
 
     def ok(value: float) -> bool:
         scenario = data.scenario.with_overrides({key: value})
-        return _feasible(_prepare(data.districts, scenario, None), hard)
+        return _feasible(prepare_data(data.districts, scenario, None), hard)
 
     lo = start
     hi = max(start, 0.01) * 2
@@ -405,7 +410,7 @@ def _smallest_setting(data: _Data, key: str, start: float, hard: set[str]) -> fl
     return hi
 
 
-def _diagnose_data(data: _Data) -> Diagnosis:
+def diagnose_data(data: EnvelopeData) -> Diagnosis:
     """Diagnose the constraint groups of prepared data (see the module docstring)."""
     active = _active_groups(data)
     if _feasible(data, set(active)):
@@ -486,7 +491,9 @@ _FIELDS = {
 }
 
 
-def _sources(data: _Data, bound: np.ndarray, sides: tuple[tuple[str, str], ...]) -> list[str]:
+def _sources(
+    data: EnvelopeData, bound: np.ndarray, sides: tuple[tuple[str, str], ...]
+) -> list[str]:
     """The groups whose limit is the gu's effective bound, per gu ("" for none; the first of
     ``sides`` when several limits are equal)."""
     found = np.full(data.n, "", dtype=object)
@@ -500,7 +507,7 @@ def _sources(data: _Data, bound: np.ndarray, sides: tuple[tuple[str, str], ...])
     return found.tolist()
 
 
-def _quick_diagnosis(data: _Data) -> Diagnosis:
+def quick_diagnosis(data: EnvelopeData) -> Diagnosis:
     """The cheap diagnosis a sweep records: no LP for per-gu bounds, one elastic LP otherwise.
 
     Per-gu limits (floors, caps, stability, tiers) make a box ``lo_i ≤ x_i ≤ hi_i``: the
@@ -510,7 +517,7 @@ def _quick_diagnosis(data: _Data) -> Diagnosis:
     :func:`diagnose` gives the full explanation (irreducible set, smallest fixes) on demand.
     """
     budget = data.scenario.total_budget_eok
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     names = data.districts["name_ko"].to_numpy()
     low_src, high_src = _sources(data, lo, _LOWER), _sources(data, hi, _UPPER)
     crossed = np.flatnonzero(lo > hi + 1e-9)
@@ -573,7 +580,7 @@ def _quick_diagnosis(data: _Data) -> Diagnosis:
     return Diagnosis(False, msg("no allocation satisfies every bound (diagnose() says why)"))
 
 
-def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
+def diagnose_formula(data: EnvelopeData, *, explain: bool = True) -> Diagnosis | None:
     """Return the bounds that the formula amounts break (``None`` when they break none).
 
     The check itself needs no solver. With ``explain``, a scenario whose bounds conflict among
@@ -647,7 +654,7 @@ def diagnose_formula(data: _Data, *, explain: bool = True) -> Diagnosis | None:
     if not broken:
         return None
     if explain:
-        bounds_diag = _diagnose_data(data)
+        bounds_diag = diagnose_data(data)
         if not bounds_diag.feasible:
             return bounds_diag
     conflicts = ("formula", *dict.fromkeys(groups))
@@ -675,7 +682,7 @@ def diagnose(districts: pd.DataFrame, scenario: Scenario, *, quick: bool = False
     scenario : Scenario
         The scenario to check.
     quick : bool
-        The cheap diagnosis sweeps record (at most one LP; see :func:`_quick_diagnosis`)
+        The cheap diagnosis sweeps record (at most one LP; see :func:`quick_diagnosis`)
         instead of the full one (an irreducible conflict and the smallest fixes; a few dozen LPs).
 
     Returns
@@ -694,7 +701,7 @@ def diagnose(districts: pd.DataFrame, scenario: Scenario, *, quick: bool = False
     >>> diag.fixes["relax_eok"].round(6).tolist()
     [2.5, 2.5]
     """
-    data = _prepare(districts, scenario)
+    data = prepare_data(districts, scenario)
     if scenario.objective == "formula":
         diag = diagnose_formula(data)
         if diag is None:
@@ -702,8 +709,8 @@ def diagnose(districts: pd.DataFrame, scenario: Scenario, *, quick: bool = False
         return diag
     if quick:
         return (
-            _quick_diagnosis(data)
+            quick_diagnosis(data)
             if not _feasible(data, set(_active_groups(data)))
             else (Diagnosis(True, "the scenario is feasible: every bound can be met"))
         )
-    return _diagnose_data(data)
+    return diagnose_data(data)

@@ -1,34 +1,47 @@
 """The envelope model as arrays: prepared district data and the LP every objective shares.
 
-:func:`_prepare` checks a scenario against the district table and returns :class:`_Data`
-(targets, bounds, weights as arrays over the gu); :func:`_build_lp` turns it into :class:`_LP`,
-a minimisation ``min c·v`` over the columns ``x`` (amounts), ``d⁺``/``d⁻`` (deviations from the
-targets), ``pc_lo``/``pc_hi`` (per-capita band), ``z`` (max-min level) and ``D⁺``/``D⁻``
-(proportional tie-break), whose structure depends only on the number of districts.
-:func:`_solve_pulp` solves it through PuLP and the shared solver layer.
+:func:`prepare_data` checks a scenario against the district table and returns :class:`EnvelopeData`
+(targets, bounds, weights as arrays over the gu); :func:`build_lp` turns it into
+:class:`EnvelopeLP`, a minimisation ``min c·v`` over the columns ``x`` (amounts), ``d⁺``/``d⁻``
+(deviations from the targets), ``pc_lo``/``pc_hi`` (per-capita band), ``z`` (max-min level) and
+``D⁺``/``D⁻`` (proportional tie-break), whose structure depends only on the number of districts.
+:func:`solve_pulp` solves it through PuLP and the shared solver layer.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cgresearch.allocation.per_district import district_keys
 from cgresearch.allocation.scenario import Scenario, resolve_per_district
 from cgresearch.allocation.targets import (
-    _KRW_PER_EOK,
-    _POP,
-    _check_districts,
-    _column,
-    _targets,
+    KRW_PER_EOK,
+    POPULATION_COLUMN,
+    check_districts,
+    indicator_column,
+    target_amounts,
 )
 from cgresearch.errors import InputError, ParameterError
 
-__all__ = ["GROUPS"]
+__all__ = [
+    "GROUPS",
+    "EnvelopeData",
+    "EnvelopeLP",
+    "EnvelopeSolution",
+    "box_bounds",
+    "build_lp",
+    "lp_columns",
+    "lp_structure",
+    "prepare_data",
+    "solve_pulp",
+]
 
 #: Constraint groups of the envelope model, as the diagnosis names them.
 GROUPS: tuple[str, ...] = ("budget", "floors", "caps", "stability", "tiers", "equity")
@@ -37,7 +50,7 @@ _INF = math.inf
 
 # --- the prepared model data ----------------------------------------------------------------
 @dataclass(frozen=True)
-class _Data:
+class EnvelopeData:
     """Everything the LP needs, as arrays over the districts (억원)."""
 
     districts: pd.DataFrame
@@ -69,12 +82,29 @@ def _floats(values: list[Any]) -> np.ndarray:
 _UNSET = object()
 
 
+_KEYS = ("district_keys",)
+
+
 def _per_gu(
-    value: Any, d: pd.DataFrame, key: str, name: str, memo: dict | None, fill: Any = _UNSET
+    value: Any,
+    d: pd.DataFrame,
+    key: str,
+    name: str,
+    memo: dict | None,
+    lookups: dict,
+    fill: Any = _UNSET,
 ) -> list[Any]:
     """``resolve_per_district``, remembered by a kept model for a per-gu table it has seen
-    (a sweep re-solves with the same tables: no district lookup is rebuilt)."""
-    kwargs = {} if fill is _UNSET else {"fill": fill}
+    (a sweep re-solves with the same tables: no district lookup is rebuilt).
+
+    ``lookups`` holds the district keys of ``d`` once built (the kept model's memo, or a dict
+    living for one :func:`prepare_data` call), so a solve builds them at most once.
+    """
+    kwargs: dict[str, Any] = {} if fill is _UNSET else {"fill": fill}
+    if isinstance(value, Mapping):
+        if _KEYS not in lookups:
+            lookups[_KEYS] = district_keys(d)
+        kwargs["keys"] = lookups[_KEYS]
     if memo is None or not isinstance(value, dict):
         return resolve_per_district(value, d, key=key, scenario=name, **kwargs)
     tag = ("per_gu", key, tuple(sorted((str(k), v) for k, v in value.items())))
@@ -83,23 +113,26 @@ def _per_gu(
     return memo[tag]  # type: ignore[index]
 
 
-def _prepare(
+def prepare_data(
     districts: pd.DataFrame, scenario: Scenario, memo: dict[str, np.ndarray] | None = None
-) -> _Data:
+) -> EnvelopeData:
     """Check the inputs and compute the arrays; ``memo`` (kept by a model) caches columns."""
-    d = districts if memo is not None else _check_districts(districts)
+    d = districts if memo is not None else check_districts(districts)
+    lookups: dict = memo if memo is not None else {}
     n = len(d)
-    pop = _column(d, _POP, "per-capita amounts", memo)
+    pop = indicator_column(d, POPULATION_COLUMN, "per-capita amounts", memo)
     if np.any(pop <= 0):
-        raise InputError(f"district table, column '{_POP}': every population must be > 0")
-    target, dt = _targets(d, scenario, memo)
+        raise InputError(
+            f"district table, column '{POPULATION_COLUMN}': every population must be > 0"
+        )
+    target, dt = target_amounts(d, scenario, memo)
     budget = scenario.total_budget_eok
     sigma = target / target.sum() if target.sum() > 0 else dt / dt.sum()
     name = scenario.name
-    floor = _floats(_per_gu(scenario.floor_eok, d, "floor_eok", name, memo))
-    cap = _floats(_per_gu(scenario.cap_eok, d, "cap_eok", name, memo))
+    floor = _floats(_per_gu(scenario.floor_eok, d, "floor_eok", name, memo, lookups))
+    cap = _floats(_per_gu(scenario.cap_eok, d, "cap_eok", name, memo, lookups))
     if scenario.floor_per_capita_krw is not None:
-        floor = np.fmax(floor, pop * scenario.floor_per_capita_krw / _KRW_PER_EOK)
+        floor = np.fmax(floor, pop * scenario.floor_per_capita_krw / KRW_PER_EOK)
     bad = np.flatnonzero(floor > cap)
     if bad.size:
         i = int(bad[0])
@@ -107,7 +140,7 @@ def _prepare(
             f"scenario '{name}': the floor of {d['name_ko'].iloc[i]} ({floor[i]:g}억원) is above "
             f"its cap ({cap[i]:g}억원): lower floor_eok or raise cap_eok"
         )
-    prev = _floats(_per_gu(scenario.previous_eok, d, "previous_eok", name, memo))
+    prev = _floats(_per_gu(scenario.previous_eok, d, "previous_eok", name, memo, lookups))
     limits = {
         key: getattr(scenario, key)
         for key in ("stability_delta", "max_cut_pct", "max_raise_pct", "max_change_eok")
@@ -140,7 +173,7 @@ def _prepare(
     tier_lo = np.full(n, np.nan)
     tier_hi = np.full(n, np.nan)
     if scenario.tiers:
-        grades = _per_gu(scenario.grades, d, "grades", name, memo, fill=None)  # type: ignore[assignment]
+        grades = _per_gu(scenario.grades, d, "grades", name, memo, lookups, fill=None)  # type: ignore[assignment]
         for i, g in enumerate(grades):
             if g is None:
                 raise ParameterError(
@@ -169,7 +202,7 @@ def _prepare(
             "need-weighted amount is undefined: add a base weight for max-min fairness"
         )
     del budget
-    return _Data(
+    return EnvelopeData(
         districts=d,
         scenario=scenario,
         pop=pop,
@@ -185,11 +218,11 @@ def _prepare(
         tier_lo=tier_lo,
         tier_hi=tier_hi,
         grade=grades,
-        k=_KRW_PER_EOK / pop,
+        k=KRW_PER_EOK / pop,
     )
 
 
-def _box(data: _Data) -> tuple[np.ndarray, np.ndarray]:
+def box_bounds(data: EnvelopeData) -> tuple[np.ndarray, np.ndarray]:
     """Each gu's lower and upper amount from its floor, cap, stability limits and tier."""
     lo = np.fmax.reduce([np.zeros(data.n), data.floor, data.stab_lo, data.tier_lo])
     hi = np.fmin.reduce([data.cap, data.stab_hi, data.tier_hi])
@@ -199,7 +232,7 @@ def _box(data: _Data) -> tuple[np.ndarray, np.ndarray]:
 
 # --- the linear programme as arrays ----------------------------------------------------------
 @dataclass(frozen=True)
-class _LP:
+class EnvelopeLP:
     """A minimisation LP ``min c·v`` s.t. rows ``A v (kind) rhs``, bounds on v; nan rhs = off.
 
     The structure (columns, rows, sparsity) depends only on the number of districts, so a kept
@@ -227,7 +260,7 @@ class _LP:
         return np.where(off, -_INF, lo), np.where(off, _INF, hi)
 
 
-def _columns(n: int) -> dict[str, slice | int]:
+def lp_columns(n: int) -> dict[str, slice | int]:
     return {
         "x": slice(0, n),
         "dp": slice(n, 2 * n),
@@ -241,13 +274,13 @@ def _columns(n: int) -> dict[str, slice | int]:
 
 
 @functools.lru_cache(maxsize=16)
-def _structure(
+def lp_structure(
     n: int,
 ) -> tuple[
     list[str], list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
 ]:
     """Column names, row names, groups, kinds, districts and sparsity of the n-district LP."""
-    cols = _columns(n)
+    cols = lp_columns(n)
     xs = np.arange(n)
     labels = [f"x_{i}" for i in xs] + [f"dp_{i}" for i in xs] + [f"dm_{i}" for i in xs]
     labels += ["pc_lo", "pc_hi", "z", "Dp", "Dm"]
@@ -307,12 +340,12 @@ def _structure(
     )
 
 
-def _build_lp(data: _Data, *, elastic_off: frozenset[str] = frozenset()) -> _LP:
+def build_lp(data: EnvelopeData, *, elastic_off: frozenset[str] = frozenset()) -> EnvelopeLP:
     """Build the LP arrays; groups in ``elastic_off`` are switched off (rhs nan)."""
     s = data.scenario
     n = data.n
-    col_names, row_names, group, kind, gu, a_row, a_col, _ = _structure(n)
-    cols = _columns(n)
+    col_names, row_names, group, kind, gu, a_row, a_col, _ = lp_structure(n)
+    cols = lp_columns(n)
     dp, dm = cols["dp"], cols["dm"]
     ncol = len(col_names)
     budget = s.total_budget_eok
@@ -385,7 +418,7 @@ def _build_lp(data: _Data, *, elastic_off: frozenset[str] = frozenset()) -> _LP:
             -data.sigma,  # tbp, tbm
         ]
     )
-    return _LP(
+    return EnvelopeLP(
         col_names=col_names,
         col_lb=np.zeros(ncol),
         col_ub=np.full(ncol, _INF),
@@ -403,7 +436,7 @@ def _build_lp(data: _Data, *, elastic_off: frozenset[str] = frozenset()) -> _LP:
 
 
 @dataclass(frozen=True)
-class _Solution:
+class EnvelopeSolution:
     status: str
     message: str
     values: np.ndarray | None  # per column
@@ -422,7 +455,7 @@ class _Solution:
     budget_slope: Any = None
 
 
-def _solve_pulp(lp: _LP, scenario: Scenario) -> _Solution:
+def solve_pulp(lp: EnvelopeLP, scenario: Scenario) -> EnvelopeSolution:
     """Solve the LP through PuLP and the shared solver layer."""
     import pulp
 
@@ -459,4 +492,4 @@ def _solve_pulp(lp: _LP, scenario: Scenario) -> _Solution:
         if lp.maximise:
             # The PuLP model maximises −cost; an improvement of it is an improvement of ours.
             pass
-    return _Solution(res.status, res.message, values, improvement, res.time_s, res.log)
+    return EnvelopeSolution(res.status, res.message, values, improvement, res.time_s, res.log)

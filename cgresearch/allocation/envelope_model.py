@@ -11,37 +11,45 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.diagnosis import _diagnose_data, _quick_diagnosis, diagnose_formula
+from cgresearch.allocation.diagnosis import diagnose_data, diagnose_formula, quick_diagnosis
 from cgresearch.allocation.envelope_lp import (
-    _LP,
-    _build_lp,
-    _Data,
-    _prepare,
-    _Solution,
-    _solve_pulp,
+    EnvelopeData,
+    EnvelopeLP,
+    EnvelopeSolution,
+    build_lp,
+    prepare_data,
+    solve_pulp,
 )
-from cgresearch.allocation.envelope_result import EnvelopeResult, _result
-from cgresearch.allocation.highs_lp import _HighsLP
-from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, _solve_unique
+from cgresearch.allocation.envelope_result import EnvelopeResult, build_result
+from cgresearch.allocation.highs_lp import HighsLP
+from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, solve_unique
 from cgresearch.allocation.scenario import Scenario
-from cgresearch.allocation.targets import _check_districts
+from cgresearch.allocation.targets import check_districts
 
-__all__ = ["EnvelopeModel"]
+__all__ = [
+    "EnvelopeModel",
+    "diagnoses_for",
+    "formula_solution",
+]
 
 
-def _formula_solution(data: _Data, lp: _LP, explain: bool = True) -> tuple[_Solution, Any]:
+def formula_solution(
+    data: EnvelopeData, lp: EnvelopeLP, explain: bool = True
+) -> tuple[EnvelopeSolution, Any]:
     """The formula objective: x = t; check every bound (a violated bound is a diagnosis)."""
     diag = diagnose_formula(data, explain=explain)
     values = np.zeros(len(lp.col_names))
     values[: data.n] = data.target
     if diag is not None:
-        return _Solution("infeasible", diag.message, None, None, 0.0), diag
+        return EnvelopeSolution("infeasible", diag.message, None, None, 0.0), diag
     msg = "the formula allocation meets every bound"
-    return _Solution("optimal", msg, values, None, 0.0), None
+    return EnvelopeSolution("optimal", msg, values, None, 0.0), None
 
 
 # --- the kept model for fast re-solves -------------------------------------------------------
-def _diagnoses(data: _Data, sol: _Solution, diagnose: bool | str) -> tuple[Any, Any]:
+def diagnoses_for(
+    data: EnvelopeData, sol: EnvelopeSolution, diagnose: bool | str
+) -> tuple[Any, Any]:
     """The diagnosis recorded at solve time and the full one (or a callable making it).
 
     ``"quick"``: the cheap diagnosis now (at most one elastic LP), the full explanation on
@@ -50,8 +58,8 @@ def _diagnoses(data: _Data, sol: _Solution, diagnose: bool | str) -> tuple[Any, 
     if sol.status != "infeasible" or not diagnose:
         return None, None
     if diagnose == "quick":
-        return _quick_diagnosis(data), functools.partial(_diagnose_data, data)
-    return None, _diagnose_data(data)
+        return quick_diagnosis(data), functools.partial(diagnose_data, data)
+    return None, diagnose_data(data)
 
 
 class EnvelopeModel:
@@ -59,7 +67,7 @@ class EnvelopeModel:
 
     The default objectives are closed forms or small QPs (no kept state). The LP objectives
     (``goal``, ``maxmin``, ``combined``) with ``solver = "highs"`` (the default) keep one
-    highspy model (:class:`~cgresearch.allocation.highs_lp._HighsLP`); another solver is run
+    highspy model (:class:`~cgresearch.allocation.highs_lp.HighsLP`); another solver is run
     through PuLP on every call. The structure of the LP depends only on the districts, so a
     change of budget, weights, floors, caps, previous amounts, stability, equity ratio, tiers or
     objective only updates costs, bounds and a few coefficients of the kept model, which then
@@ -86,10 +94,10 @@ class EnvelopeModel:
     """
 
     def __init__(self, districts: pd.DataFrame, scenario: Scenario) -> None:
-        self.districts = _check_districts(districts).copy()
+        self.districts = check_districts(districts).copy()
         self._memo: dict[str, np.ndarray] = {}
         self.scenario = scenario
-        self._highs_lp = _HighsLP()
+        self._highs_lp = HighsLP()
         self.last_solve_s: float = 0.0
 
     def solve(
@@ -111,19 +119,19 @@ class EnvelopeModel:
         EnvelopeResult
         """
         scenario = self.scenario.with_overrides(overrides)
-        data = _prepare(self.districts, scenario, self._memo)
-        lp = _build_lp(data)
+        data = prepare_data(self.districts, scenario, self._memo)
+        lp = build_lp(data)
         if scenario.objective == "formula":
-            sol, diag = _formula_solution(data, lp, explain=diagnose is True)
-            return _result(data, lp, sol, diag, diag)
+            sol, diag = formula_solution(data, lp, explain=diagnose is True)
+            return build_result(data, lp, sol, diag, diag)
         if scenario.objective in UNIQUE_OBJECTIVES:
             # Closed forms need no solver; the QPs are small and built fresh.
-            sol = _solve_unique(data, lp)
-            return _result(data, lp, sol, *_diagnoses(data, sol, diagnose))
+            sol = solve_unique(data, lp)
+            return build_result(data, lp, sol, *diagnoses_for(data, sol, diagnose))
         if scenario.solver != "highs":
             # Another solver goes through PuLP each time (no kept model).
-            sol = _solve_pulp(lp, scenario)
-            return _result(data, lp, sol, *_diagnoses(data, sol, diagnose))
+            sol = solve_pulp(lp, scenario)
+            return build_result(data, lp, sol, *diagnoses_for(data, sol, diagnose))
         sol = self._highs_lp.solve(data, lp)
         self.last_solve_s = sol.time_s
-        return _result(data, lp, sol, *_diagnoses(data, sol, diagnose))
+        return build_result(data, lp, sol, *diagnoses_for(data, sol, diagnose))

@@ -14,23 +14,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation import metrics as _metrics
-from cgresearch.allocation.binding import _BIND_TOL, _binding_labels
-from cgresearch.allocation.envelope_lp import _LP, _Data, _Solution
-from cgresearch.allocation.explain import _explain, bound_lists
+from cgresearch.allocation.binding import BIND_TOL, binding_labels
+from cgresearch.allocation.envelope_lp import EnvelopeData, EnvelopeLP, EnvelopeSolution
+from cgresearch.allocation.explain import bound_lists, district_explanations
+from cgresearch.allocation.metrics import gini_arrays, theil_arrays
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.shadow_prices import (
-    _UNIQUE,
-    _condensed,
-    _objective_label,
-    _shadow_prices,
+    UNIQUE_OBJECTIVES,
+    condensed_prices,
+    objective_wording,
+    shadow_price_table,
 )
-from cgresearch.allocation.targets import _KRW_PER_EOK, _per_capita
+from cgresearch.allocation.targets import KRW_PER_EOK, per_capita_amount
 from cgresearch.errors import ModelError, ParameterError, localized
 from cgresearch.formatting import format_eok
 from cgresearch.i18n import Lang, tr
 
-__all__ = ["EnvelopeResult", "compare"]
+__all__ = [
+    "EnvelopeResult",
+    "build_result",
+    "compare",
+]
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -128,7 +132,7 @@ class EnvelopeResult:
     def shadow_prices(self) -> pd.DataFrame:
         """Shadow prices in planner words (built on first use; see the class docstring)."""
         sol = self._sol if self.ok else _EMPTY
-        return _shadow_prices(self._data, self._lp, sol)
+        return shadow_price_table(self._data, self._lp, sol)
 
     @property
     def ok(self) -> bool:
@@ -168,7 +172,7 @@ class EnvelopeResult:
         """
         x = self.amounts if self.ok else None
         labels = [] if x is None else list(self.district_columns()["binding"])
-        return _explain(self._data, x, self._sol, labels, lang)
+        return district_explanations(self._data, x, self._sol, labels, lang)
 
     def summary(self, lang: Lang = "ko") -> str:
         """Return a short plain-text summary for planners (every gu at a bound is named).
@@ -219,7 +223,7 @@ class EnvelopeResult:
                 tr(
                     "status: optimal; {label} = {value}",
                     lang,
-                    label=_objective_label(s, lang),
+                    label=objective_wording(s, lang),
                     value=f"{self.objective_value:,.6g}",
                 )
             )
@@ -233,8 +237,8 @@ class EnvelopeResult:
                 )
             )
             amounts = self.table.set_index(names)["amount_eok"]
-            top = amounts[amounts >= amounts.max() - _BIND_TOL]
-            bottom = amounts[amounts <= amounts.min() + _BIND_TOL]
+            top = amounts[amounts >= amounts.max() - BIND_TOL]
+            bottom = amounts[amounts <= amounts.min() + BIND_TOL]
             lines.append(
                 tr(
                     "largest: {top} {top_amount}; smallest: {bottom} {bottom_amount}",
@@ -246,21 +250,21 @@ class EnvelopeResult:
                 )
             )
             lines += bound_lists(self.explain(lang), lang)
-            for text in _condensed(self.shadow_prices, s):
+            for text in condensed_prices(self.shadow_prices, s):
                 lines.append(f"- {localized(text, lang)}")
         return "\n".join(lines)
 
 
-def _objective_value(data: _Data, x: np.ndarray) -> float:
+def _objective_value(data: EnvelopeData, x: np.ndarray) -> float:
     s = data.scenario
     dev = float(np.dot(data.weight, np.abs(x - data.target)))
     zmin = float(np.min(x / np.where(data.sigma > 0, data.sigma, np.nan)))
-    if s.objective in _UNIQUE:
+    if s.objective in UNIQUE_OBJECTIVES:
         return 0.5 * float(np.dot(data.weight, (x - data.target) ** 2))
     if s.objective in ("goal", "formula"):
         return dev
     if s.objective == "maxmin":
-        return zmin * _KRW_PER_EOK / data.pop.sum()
+        return zmin * KRW_PER_EOK / data.pop.sum()
     total = sum(s.combination.values())
     scale = s.total_budget_eok if s.total_budget_eok > 0 else 1.0
     a = s.combination.get("goal", 0.0) / total
@@ -268,13 +272,13 @@ def _objective_value(data: _Data, x: np.ndarray) -> float:
     return a * dev / scale - b * zmin / scale
 
 
-def _district_columns(data: _Data, x: np.ndarray | None) -> dict[str, np.ndarray]:
+def _district_columns(data: EnvelopeData, x: np.ndarray | None) -> dict[str, np.ndarray]:
     amount = np.full(data.n, np.nan) if x is None else x.copy()
-    binding = [""] * data.n if x is None else _binding_labels(data, x)
+    binding = [""] * data.n if x is None else binding_labels(data, x)
     return {
         "population": data.pop.astype(np.int64).astype(float),
         "amount_eok": amount,
-        "per_capita_krw": _per_capita(amount, data.pop),
+        "per_capita_krw": per_capita_amount(amount, data.pop),
         "previous_eok": data.previous,
         "change_eok": amount - data.previous,
         "target_eok": data.target,
@@ -283,7 +287,7 @@ def _district_columns(data: _Data, x: np.ndarray | None) -> dict[str, np.ndarray
     }
 
 
-def _table(data: _Data, x: np.ndarray | None, cols: dict[str, np.ndarray]) -> pd.DataFrame:
+def _table(data: EnvelopeData, x: np.ndarray | None, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     d = data.districts
     amount, change = cols["amount_eok"], cols["change_eok"]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -313,7 +317,7 @@ def _table(data: _Data, x: np.ndarray | None, cols: dict[str, np.ndarray]) -> pd
     )
 
 
-def _metrics_of(data: _Data, x: np.ndarray | None) -> dict[str, float]:
+def _metrics_of(data: EnvelopeData, x: np.ndarray | None) -> dict[str, float]:
     if x is None:
         return {}
     pc = np.maximum(x, 0.0) * data.k  # KRW per person (populations are > 0)
@@ -321,19 +325,19 @@ def _metrics_of(data: _Data, x: np.ndarray | None) -> dict[str, float]:
     zmin = float(np.min(x / np.where(data.sigma > 0, data.sigma, np.nan)))
     return {
         "total_eok": float(x.sum()),
-        "gini": _metrics._gini(pc, ones),
-        "theil": _metrics._theil(pc, ones),
+        "gini": gini_arrays(pc, ones),
+        "theil": theil_arrays(pc, ones),
         "max_min_ratio": float(pc.max() / pc.min()) if pc.min() > 0 else math.inf,
-        "gini_pop": _metrics._gini(pc, data.pop),
-        "theil_pop": _metrics._theil(pc, data.pop),
-        "min_need_weighted_per_capita_krw": zmin * _KRW_PER_EOK / float(data.pop.sum()),
+        "gini_pop": gini_arrays(pc, data.pop),
+        "theil_pop": theil_arrays(pc, data.pop),
+        "min_need_weighted_per_capita_krw": zmin * KRW_PER_EOK / float(data.pop.sum()),
         "total_abs_deviation_eok": float(np.abs(x - data.target).sum()),
     }
 
 
-def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
+def _rounded(data: EnvelopeData, x: np.ndarray, unit: float) -> np.ndarray:
     """The envelopes in whole units (Webster), within each gu's bounds; the total stays exact."""
-    from cgresearch.allocation.envelope_lp import _box
+    from cgresearch.allocation.envelope_lp import box_bounds
     from cgresearch.allocation.rounding import round_to_units
 
     s = data.scenario
@@ -343,15 +347,15 @@ def _rounded(data: _Data, x: np.ndarray, unit: float) -> np.ndarray:
             f"scenario '{s.name}': rounding_unit_eok = {unit:g}억원 is larger than the smallest "
             f"envelope ({smallest:.4g}억원): use a smaller unit (e.g. 0.01 for 100만원)"
         )
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     keys = data.districts["adm_code"].to_numpy()
     return round_to_units(
         x, unit, total=s.total_budget_eok, lower=lo, upper=hi, keys=keys, method="webster"
     )
 
 
-def _result(
-    data: _Data, lp: _LP, sol: _Solution, quick: Any = None, full: Any = None
+def build_result(
+    data: EnvelopeData, lp: EnvelopeLP, sol: EnvelopeSolution, quick: Any = None, full: Any = None
 ) -> EnvelopeResult:
     """The result of a solve; ``quick`` is the diagnosis made now, ``full`` the full one or a
     callable that makes it on demand."""
@@ -375,13 +379,13 @@ def _result(
             said.message
             if said is not None
             else (
-                f"optimal allocation found: {_objective_label(s)} = {value:,.6g}"
+                f"optimal allocation found: {objective_wording(s)} = {value:,.6g}"
                 if ok and s.objective != "formula"
                 else sol.message
             )
         ),
         objective_value=value,
-        objective_label=_objective_label(s),
+        objective_label=objective_wording(s),
         metrics=_metrics_of(data, x) if x is not None else {},
         quick_diagnosis=quick,
         time_s=sol.time_s,
@@ -394,7 +398,7 @@ def _result(
     )
 
 
-_EMPTY = _Solution("not_solved", "", None, None, 0.0)
+_EMPTY = EnvelopeSolution("not_solved", "", None, None, 0.0)
 
 
 #: Changes smaller than half a displayed unit (0.01억원 = 100만원) count as unchanged, so no

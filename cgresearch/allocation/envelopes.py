@@ -65,16 +65,16 @@ import pandas as pd
 
 from cgresearch.allocation.envelope_lp import (
     GROUPS,
-    _build_lp,
-    _columns,
-    _Data,
-    _prepare,
-    _solve_pulp,
+    EnvelopeData,
+    build_lp,
+    lp_columns,
+    prepare_data,
+    solve_pulp,
 )
-from cgresearch.allocation.envelope_model import EnvelopeModel, _diagnoses, _formula_solution
-from cgresearch.allocation.envelope_result import EnvelopeResult, _result, compare
-from cgresearch.allocation.highs_lp import _HighsLP
-from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, _solve_unique
+from cgresearch.allocation.envelope_model import EnvelopeModel, diagnoses_for, formula_solution
+from cgresearch.allocation.envelope_result import EnvelopeResult, build_result, compare
+from cgresearch.allocation.highs_lp import HighsLP
+from cgresearch.allocation.objectives import UNIQUE_OBJECTIVES, solve_unique
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.allocation.targets import formula_allocation
 from cgresearch.errors import InputError, ModelError, ParameterError
@@ -119,19 +119,19 @@ def solve_envelopes(districts: pd.DataFrame, scenario: Scenario) -> EnvelopeResu
     >>> solve_envelopes(d, s).table["amount_eok"].round(6).tolist()
     [9.0, 11.0]
     """
-    data = _prepare(districts, scenario)
-    lp = _build_lp(data)
+    data = prepare_data(districts, scenario)
+    lp = build_lp(data)
     if scenario.objective == "formula":
-        sol, diag = _formula_solution(data, lp)
-        return _result(data, lp, sol, diag, diag)
+        sol, diag = formula_solution(data, lp)
+        return build_result(data, lp, sol, diag, diag)
     if scenario.objective in UNIQUE_OBJECTIVES:
-        sol = _solve_unique(data, lp)
+        sol = solve_unique(data, lp)
     elif scenario.solver == "highs":
-        sol = _HighsLP().solve(data, lp)
+        sol = HighsLP().solve(data, lp)
     else:
-        sol = _solve_pulp(lp, scenario)
+        sol = solve_pulp(lp, scenario)
     # The quick diagnosis now; the full explanation (a few dozen LPs) on first use.
-    return _result(data, lp, sol, *_diagnoses(data, sol, "quick"))
+    return build_result(data, lp, sol, *diagnoses_for(data, sol, "quick"))
 
 
 def equity_frontier(
@@ -256,7 +256,7 @@ def score_frontier(
         ``objective_label``, ``n_selected``, ``spent_mkrw``, ``achieved_ratio``, ``mip_gap``;
         one row per bound, loosest first.
     """
-    data = _prepare(districts, scenario)
+    data = prepare_data(districts, scenario)
     codes = list(data.districts["adm_code"])
     for col in ("gu_code", "cost_mkrw", score):
         if col not in proposals.columns:
@@ -287,7 +287,7 @@ def score_frontier(
 
 
 def _score_mip(
-    data: _Data,
+    data: EnvelopeData,
     proposals: pd.DataFrame,
     where: dict[Any, int],
     ratio: float | None,
@@ -300,9 +300,9 @@ def _score_mip(
     from cgresearch.allocation.solver import affine, solve
 
     scenario = data.scenario.with_overrides({"max_per_capita_ratio": ratio})
-    lp = _build_lp(replace(data, scenario=scenario), elastic_off=frozenset({"goal"}))
+    lp = build_lp(replace(data, scenario=scenario), elastic_off=frozenset({"goal"}))
     n = data.n
-    cols = _columns(n)
+    cols = lp_columns(n)
     prob = pulp.LpProblem("score_frontier", pulp.LpMaximize)
     x = [prob.add_variable(f"x_{i}", 0) for i in range(n)]
     lo, hi = prob.add_variable("pc_lo", 0), prob.add_variable("pc_hi", 0)

@@ -27,10 +27,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.envelope_lp import _Data, _Solution
+from cgresearch.allocation.envelope_lp import EnvelopeData, EnvelopeSolution
 from cgresearch.i18n import Lang, check_lang, tr
 
-__all__ = ["bound_lists"]
+__all__ = [
+    "bound_lists",
+    "district_explanations",
+]
 
 _LEAST_SQUARES = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
 
@@ -44,7 +47,7 @@ def _signed(value: float) -> str:
     return f"{value:+.2f}".replace("-", "−")
 
 
-def _would(data: _Data, sol: _Solution | None) -> np.ndarray | None:
+def _would(data: EnvelopeData, sol: EnvelopeSolution | None) -> np.ndarray | None:
     """What each gu would get from the least-squares rule without its own bound: t + λ/w."""
     if sol is None or sol.multiplier is None or data.scenario.objective not in _LEAST_SQUARES:
         return None
@@ -52,8 +55,8 @@ def _would(data: _Data, sol: _Solution | None) -> np.ndarray | None:
 
 
 def _sentence(
-    data: _Data,
-    sol: _Solution | None,
+    data: EnvelopeData,
+    sol: EnvelopeSolution | None,
     i: int,
     x: float,
     label: str,
@@ -199,8 +202,12 @@ def _sentence(
     )
 
 
-def _explain(
-    data: _Data, x: np.ndarray | None, sol: _Solution | None, labels: list[str], lang: Lang
+def district_explanations(
+    data: EnvelopeData,
+    x: np.ndarray | None,
+    sol: EnvelopeSolution | None,
+    labels: list[str],
+    lang: Lang,
 ) -> pd.DataFrame:
     lang = check_lang(lang)
     cols = ["adm_code", "name_ko", "name_en", "amount_eok", "target_eok", "reason", "text"]

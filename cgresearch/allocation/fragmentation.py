@@ -62,8 +62,15 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "MEASURES",
     "DuplicateResult",
+    "check_measure",
+    "check_threshold",
     "content_morphemes",
     "detect_duplicates",
+    "group_labels",
+    "kiwi_analyzer",
+    "prepare_titles",
+    "required_column",
+    "similar_pairs",
     "similarity_matrix",
     "with_duplicate_groups",
 ]
@@ -85,7 +92,7 @@ _CHUNK = 2048  # rows of the similarity product computed at once (bounds memory)
 
 
 @cache
-def _kiwi() -> Kiwi:
+def kiwi_analyzer() -> Kiwi:
     """One Kiwi instance per process (its model loads in seconds; it holds no user words)."""
     try:
         from kiwipiepy import Kiwi
@@ -121,7 +128,7 @@ def content_morphemes(titles: Iterable[str]) -> list[tuple[str, ...]]:
     """
     texts = ["" if not isinstance(t, str) else t for t in titles]
     unique = list(dict.fromkeys(texts))
-    kiwi = _kiwi()
+    kiwi = kiwi_analyzer()
     out: dict[str, tuple[str, ...]] = {}
     for text, tokens in zip(unique, kiwi.tokenize(unique), strict=True):
         out[text] = tuple(t.form for t in tokens if _is_content(t.tag))
@@ -179,7 +186,7 @@ def _pairs_above(
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
 
-def _check_measure(measure: str) -> None:
+def check_measure(measure: str) -> None:
     if measure not in MEASURES:
         hint = closest_match(measure, MEASURES)
         raise ParameterError(
@@ -188,7 +195,7 @@ def _check_measure(measure: str) -> None:
         )
 
 
-def _check_threshold(threshold: float) -> None:
+def check_threshold(threshold: float) -> None:
     if not (isinstance(threshold, int | float) and 0 < threshold <= 1):
         raise ParameterError(f"threshold must be a number in (0, 1], got {threshold!r}")
 
@@ -210,7 +217,7 @@ def similarity_matrix(titles: Sequence[str], measure: str = "jaccard") -> np.nda
     >>> round(float(m[0, 1]), 3)  # {마을, 공동체, 활성, 지원} of {마을, 공동체, 활성, 지원, 사업}
     0.8
     """
-    _check_measure(measure)
+    check_measure(measure)
     x = _features(content_morphemes(titles), measure)
     prod = (x @ x.T).toarray()
     if measure == "jaccard":
@@ -313,7 +320,7 @@ class DuplicateResult:
         return pd.DataFrame(cols).reset_index(drop=True)
 
 
-def _column(df: pd.DataFrame, name: str, what: str, hint: str) -> pd.Series:
+def required_column(df: pd.DataFrame, name: str, what: str, hint: str) -> pd.Series:
     if name not in df.columns:
         near = closest_match(name, [str(c) for c in df.columns])
         raise InputError(
@@ -349,7 +356,7 @@ class _Prepared:
     dept: np.ndarray | None
 
 
-def _prepare(
+def prepare_titles(
     projects: pd.DataFrame,
     *,
     same_gu: bool,
@@ -362,15 +369,17 @@ def _prepare(
     if not isinstance(projects, pd.DataFrame):
         raise InputError(f"projects must be a pandas DataFrame, got {type(projects).__name__}")
     df = projects.reset_index(drop=True)
-    titles = _column(df, title_column, "title", "pass title_column= to name the title column")
-    ids = _column(df, id_column, "project id", "pass id_column= to name the id column")
+    titles = required_column(
+        df, title_column, "title", "pass title_column= to name the title column"
+    )
+    ids = required_column(df, id_column, "project id", "pass id_column= to name the id column")
     if ids.isna().any() or ids.duplicated().any():
         bad = ids[ids.isna() | ids.duplicated()].iloc[0]
         raise InputError(f"projects: project id {bad!r} is missing or repeated; ids must be unique")
     gu_names = df["gu_name"].tolist() if "gu_name" in df.columns else None
     tokens = _strip_gu_names(content_morphemes(titles.tolist()), gu_names)
     if same_gu:
-        gu = _column(df, gu_column, "district", "pass gu_column= or same_gu=False")
+        gu = required_column(df, gu_column, "district", "pass gu_column= or same_gu=False")
         keys = gu.astype("string").fillna("<missing>").to_numpy()
         blocks = [
             np.asarray(v) for v in pd.Series(np.arange(len(df))).groupby(keys).indices.values()
@@ -379,14 +388,14 @@ def _prepare(
         blocks = [np.arange(len(df))]
     dept = None
     if cross_department:
-        d = _column(
+        d = required_column(
             df, department_column, "department", "pass department_column= or cross_department=False"
         )
         dept = d.astype("string").fillna("<missing>").to_numpy()
     return _Prepared(df, ids.astype(str).to_numpy(), tokens, blocks, dept)
 
 
-def _all_pairs(
+def similar_pairs(
     prep: _Prepared, measure: str, threshold: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Global row indices (i, j) and similarities of the allowed pairs at or above threshold."""
@@ -409,7 +418,7 @@ def _all_pairs(
     return i, j, s
 
 
-def _group_labels(n: int, ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def group_labels(n: int, ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Group id per row ("F001"... by smallest member id) or None for singletons."""
     graph = sparse.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
@@ -486,9 +495,9 @@ def detect_duplicates(
     >>> detect_duplicates(df, same_gu=False, cross_department=False).n_groups
     1
     """
-    _check_measure(measure)
-    _check_threshold(threshold)
-    prep = _prepare(
+    check_measure(measure)
+    check_threshold(threshold)
+    prep = prepare_titles(
         projects,
         same_gu=same_gu,
         cross_department=cross_department,
@@ -497,9 +506,9 @@ def detect_duplicates(
         gu_column=gu_column,
         department_column=department_column,
     )
-    i, j, s = _all_pairs(prep, measure, threshold)
+    i, j, s = similar_pairs(prep, measure, threshold)
     df, ids = prep.df, prep.ids
-    labels = _group_labels(len(df), ids, i, j)
+    labels = group_labels(len(df), ids, i, j)
 
     pairs = pd.DataFrame(
         {

@@ -23,12 +23,12 @@ import pandas as pd
 
 from cgresearch.allocation.fragmentation import (
     MEASURES,
-    _all_pairs,
-    _check_measure,
-    _check_threshold,
-    _column,
-    _group_labels,
-    _prepare,
+    check_measure,
+    check_threshold,
+    group_labels,
+    prepare_titles,
+    required_column,
+    similar_pairs,
 )
 from cgresearch.errors import ParameterError
 
@@ -144,11 +144,11 @@ def threshold_sweep(
     [[0.5, 1.0], [0.9, nan]]
     """
     for m in measures:
-        _check_measure(m)
+        check_measure(m)
     for t in thresholds:
-        _check_threshold(t)
-    truth = _column(projects, truth_column, "known-group", "pass truth_column=")
-    prep = _prepare(
+        check_threshold(t)
+    truth = required_column(projects, truth_column, "known-group", "pass truth_column=")
+    prep = prepare_titles(
         projects,
         same_gu=same_gu,
         cross_department=cross_department,
@@ -160,10 +160,10 @@ def threshold_sweep(
     rows = []
     low = min(thresholds) if thresholds else 1.0
     for m in measures:
-        i, j, s = _all_pairs(prep, m, low)
+        i, j, s = similar_pairs(prep, m, low)
         for t in thresholds:
             keep = s >= t - 1e-12
-            labels = _group_labels(len(prep.df), prep.ids, i[keep], j[keep])
+            labels = group_labels(len(prep.df), prep.ids, i[keep], j[keep])
             sc = pair_scores(labels, truth.tolist())
             n_groups = len({lab for lab in labels if lab is not None})
             rows.append({"measure": m, "threshold": float(t), "n_groups": n_groups, **sc.__dict__})

@@ -1,16 +1,17 @@
 """The envelope LP (goal, max-min, combined) on highspy directly: loaded once, re-solved fast.
 
-:class:`_HighsLP` passes :class:`~cgresearch.allocation.envelope_lp._LP` to a ``highspy.Highs``
-model without PuLP. Each gu's single-variable rows (floors, caps, stability limits, tiers) become
-the bounds of its amount (:func:`~cgresearch.allocation.envelope_lp._box`), so HiGHS sees only
-the rows that couple columns (budget, goal, per-capita band, max-min, tie-break): about 100 rows
-and 80 columns for 25 gu. On so small an LP HiGHS' presolve costs more than the simplex itself
+:class:`HighsLP` passes :class:`~cgresearch.allocation.envelope_lp.EnvelopeLP` to a
+``highspy.Highs`` model without PuLP. Each gu's single-variable rows (floors, caps, stability
+limits, tiers) become the bounds of its amount
+(:func:`~cgresearch.allocation.envelope_lp.box_bounds`), so HiGHS sees only the rows that couple
+columns (budget, goal, per-capita band, max-min, tie-break): about 100 rows and 80 columns for
+25 gu. On so small an LP HiGHS' presolve costs more than the simplex itself
 (0.5 of 0.8 ms), so it is off, except for ``goal``: the L1 objective has many optima and its
 documented behaviour (issue 11's measurements) is the one HiGHS finds with presolve on.
 
 The shadow price of a bound row is the reduced cost of the gu's amount at that bound, put on the
 first row holding it (as the least-squares objectives do,
-:func:`~cgresearch.allocation.objectives._bound_prices`).
+:func:`~cgresearch.allocation.objectives.bound_prices`).
 
 Every solve is a cold start (``clearSolver``), so the answer never depends on the scenarios
 solved before it: :func:`~cgresearch.allocation.envelopes.solve_envelopes` and a kept
@@ -26,11 +27,19 @@ import time
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _LP, _box, _Data, _Solution, _structure
-from cgresearch.allocation.objectives import _bound_prices
+from cgresearch.allocation.envelope_lp import (
+    EnvelopeData,
+    EnvelopeLP,
+    EnvelopeSolution,
+    box_bounds,
+    lp_structure,
+)
+from cgresearch.allocation.objectives import bound_prices
 from cgresearch.errors import ModelError
 
-__all__: list[str] = []
+__all__ = [
+    "HighsLP",
+]
 
 _INF = math.inf
 #: Row groups held as column bounds instead of rows.
@@ -41,10 +50,10 @@ _BOX_GROUPS = ("floors", "caps", "stability", "tiers")
 def _box_rows(n_cols: int) -> np.ndarray:
     """Rows of the single-variable groups held as column bounds (by the LP's column count)."""
     n = (n_cols - 5) // 3  # _columns: 3n + 5 columns
-    return np.isin(_structure(n)[2], _BOX_GROUPS)
+    return np.isin(lp_structure(n)[2], _BOX_GROUPS)
 
 
-class _HighsLP:
+class HighsLP:
     """A highspy model of the envelope LP, kept for cheap re-solves.
 
     ``solve(data, lp)`` loads the model on first use and whenever the active rows, the used
@@ -57,7 +66,7 @@ class _HighsLP:
         from cgresearch.allocation.solver import new_highs
 
         self._highs = new_highs()
-        self._lp: _LP | None = None
+        self._lp: EnvelopeLP | None = None
         self._key: tuple[bytes, bytes, bytes] | None = None
         self._cols = np.zeros(0, dtype=np.int64)
         self._col_idx = np.zeros(0, dtype=np.int32)
@@ -72,7 +81,7 @@ class _HighsLP:
 
     # --- model ---------------------------------------------------------------------------------
     @staticmethod
-    def _pattern(lp: _LP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _pattern(lp: EnvelopeLP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Active coupling rows, used columns and the non-zero entries in them."""
         active = ~np.isnan(lp.rhs) & ~_box_rows(len(lp.col_names))
         used = lp.cost != 0
@@ -80,7 +89,7 @@ class _HighsLP:
         used[lp.a_col[nz]] = True
         return active, used, nz
 
-    def _load(self, lp: _LP, lo: np.ndarray, hi: np.ndarray, active, used, nz) -> None:
+    def _load(self, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, active, used, nz) -> None:
         h = self._highs
         h.clearModel()
         n = lo.size
@@ -111,7 +120,7 @@ class _HighsLP:
             lp.a_val[nz][order],
         )
 
-    def _update(self, lp: _LP, lo: np.ndarray, hi: np.ndarray) -> None:
+    def _update(self, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray) -> None:
         h, old = self._highs, self._lp
         assert old is not None  # loaded before
         cost = lp.cost[self._cols]
@@ -134,14 +143,16 @@ class _HighsLP:
         self._row_lo, self._row_hi = row_lo, row_hi
 
     # --- solve ---------------------------------------------------------------------------------
-    def solve(self, data: _Data, lp: _LP) -> _Solution:
+    def solve(self, data: EnvelopeData, lp: EnvelopeLP) -> EnvelopeSolution:
         """Solve the LP of ``data`` (objective goal, maxmin or combined) from a cold start."""
         import highspy
 
         start = time.perf_counter()
-        lo, hi = _box(data)
+        lo, hi = box_bounds(data)
         if np.any(lo > hi):
-            return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+            return EnvelopeSolution(
+                "infeasible", "no allocation satisfies every bound", None, None, 0.0
+            )
         active, used, nz = self._pattern(lp)
         key = (active.tobytes(), used.tobytes(), lp.a_val[nz].tobytes())
         if self._lp is None or key != self._key:
@@ -174,11 +185,11 @@ class _HighsLP:
         if ms == S.kOptimal:
             return self._optimal(data, lp, lo, hi, elapsed)
         if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
-            return _Solution(
+            return EnvelopeSolution(
                 "infeasible", "no allocation satisfies every bound", None, None, elapsed
             )
         if ms in (S.kTimeLimit, S.kIterationLimit):
-            return _Solution(
+            return EnvelopeSolution(
                 "time_limit",
                 f"stopped by the time limit of {scenario.time_limit_s:g} s before optimality",
                 None,
@@ -186,12 +197,12 @@ class _HighsLP:
                 elapsed,
             )
         if ms == S.kUnbounded:
-            return _Solution("unbounded", "the objective is unbounded", None, None, elapsed)
+            return EnvelopeSolution("unbounded", "the objective is unbounded", None, None, elapsed)
         raise ModelError(f"HiGHS could not solve the envelope model: {h.modelStatusToString(ms)}")
 
     def _optimal(
-        self, data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, elapsed: float
-    ) -> _Solution:
+        self, data: EnvelopeData, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, elapsed: float
+    ) -> EnvelopeSolution:
         sol = self._highs.getSolution()
         values = np.zeros(len(lp.col_names))
         values[self._used] = np.asarray(sol.col_value, dtype=float)
@@ -201,5 +212,5 @@ class _HighsLP:
         n = data.n
         x = values[:n]
         reduced = np.asarray(sol.col_dual, dtype=float)[:n]
-        _bound_prices(data, lp, x, reduced, lo, hi, improvement)
-        return _Solution("optimal", "optimal solution found", values, improvement, elapsed)
+        bound_prices(data, lp, x, reduced, lo, hi, improvement)
+        return EnvelopeSolution("optimal", "optimal solution found", values, improvement, elapsed)

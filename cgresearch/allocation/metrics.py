@@ -22,9 +22,11 @@ from cgresearch.errors import ParameterError
 __all__ = [
     "egalitarian_welfare",
     "gini",
+    "gini_arrays",
     "max_min_ratio",
     "nash_welfare",
     "theil",
+    "theil_arrays",
     "utilitarian_welfare",
 ]
 
@@ -59,11 +61,28 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     y, w = _prepare(values, weights, "gini")
     if np.any(y < 0):
         raise ParameterError("gini: values must be ≥ 0 (amounts per capita)")
-    return _gini(y, w)
+    return gini_arrays(y, w)
 
 
-def _gini(y: np.ndarray, w: np.ndarray) -> float:
-    """Gini of checked arrays (finite, ≥ 0, positive weight sum)."""
+def gini_arrays(y: np.ndarray, w: np.ndarray) -> float:
+    """Return the weighted Gini of arrays already checked, without checking them again.
+
+    The fast path for callers that hold clean arrays (the envelope results); :func:`gini` checks
+    its inputs first.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Finite values ≥ 0.
+    w : numpy.ndarray
+        Weights ≥ 0 with a positive sum, one per value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(gini_arrays(np.array([1.0, 3.0]), np.ones(2)), 6)
+    0.25
+    """
     total = w.sum()
     mean = float(np.dot(w, y) / total)
     if mean == 0:
@@ -91,11 +110,28 @@ def theil(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     y, w = _prepare(values, weights, "theil")
     if np.any(y < 0):
         raise ParameterError("theil: values must be ≥ 0 (amounts per capita)")
-    return _theil(y, w)
+    return theil_arrays(y, w)
 
 
-def _theil(y: np.ndarray, w: np.ndarray) -> float:
-    """Theil T of checked arrays (finite, ≥ 0, positive weight sum)."""
+def theil_arrays(y: np.ndarray, w: np.ndarray) -> float:
+    """Return the weighted Theil T of arrays already checked, without checking them again.
+
+    The fast path for callers that hold clean arrays (the envelope results); :func:`theil` checks
+    its inputs first.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Finite values ≥ 0.
+    w : numpy.ndarray
+        Weights ≥ 0 with a positive sum, one per value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(theil_arrays(np.array([1.0, 3.0]), np.ones(2)), 6)
+    0.130812
+    """
     mean = float(np.dot(w, y) / w.sum())
     if mean == 0:
         return 0.0

@@ -46,13 +46,22 @@ from dataclasses import replace
 
 import numpy as np
 
-from cgresearch.allocation.envelope_lp import _LP, _box, _columns, _Data, _Solution
+from cgresearch.allocation.envelope_lp import (
+    EnvelopeData,
+    EnvelopeLP,
+    EnvelopeSolution,
+    box_bounds,
+    lp_columns,
+)
 from cgresearch.errors import ModelError
 
 __all__ = [
     "DEFAULT_OBJECTIVE",
     "OBJECTIVE_PROPERTIES",
     "UNIQUE_OBJECTIVES",
+    "bound_prices",
+    "run_highs",
+    "solve_unique",
     "water_fill",
 ]
 
@@ -178,11 +187,11 @@ def water_fill(
 
 
 # --- the box of each gu -------------------------------------------------------------------------
-def _uses_closed_form(data: _Data) -> bool:
+def _uses_closed_form(data: EnvelopeData) -> bool:
     return data.scenario.objective in _CLOSED_FORMS and data.scenario.max_per_capita_ratio is None
 
 
-def _solve_unique(data: _Data, lp: _LP) -> _Solution:
+def solve_unique(data: EnvelopeData, lp: EnvelopeLP) -> EnvelopeSolution:
     """Solve a :data:`UNIQUE_OBJECTIVES` scenario (closed form, or HiGHS QP)."""
     if _uses_closed_form(data):
         return _closed_form(data, lp)
@@ -191,16 +200,18 @@ def _solve_unique(data: _Data, lp: _LP) -> _Solution:
     return _qp(data, lp)
 
 
-def _closed_form(data: _Data, lp: _LP) -> _Solution:
+def _closed_form(data: EnvelopeData, lp: EnvelopeLP) -> EnvelopeSolution:
     start = time.perf_counter()
     s = data.scenario
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     budget = s.total_budget_eok
     scale = max(1.0, abs(budget))
     if np.any(lo > hi + _TOL * scale) or not (
         lo.sum() <= budget + _TOL * scale and budget <= hi.sum() + _TOL * scale
     ):
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, 0.0
+        )
     t = data.target
     if s.objective == "equal_adjustment":
         x, lam = water_fill(t, np.ones(data.n), lo, hi, budget)
@@ -213,7 +224,7 @@ def _closed_form(data: _Data, lp: _LP) -> _Solution:
     values[: data.n] = x
     improvement = _kkt_improvement(data, lp, x, multiplier, lo, hi)
     elapsed = time.perf_counter() - start
-    return _Solution(
+    return EnvelopeSolution(
         "optimal",
         "optimal solution found",
         values,
@@ -224,7 +235,7 @@ def _closed_form(data: _Data, lp: _LP) -> _Solution:
 
 
 def _kkt_improvement(
-    data: _Data, lp: _LP, x: np.ndarray, lam: float, lo: np.ndarray, hi: np.ndarray
+    data: EnvelopeData, lp: EnvelopeLP, x: np.ndarray, lam: float, lo: np.ndarray, hi: np.ndarray
 ) -> np.ndarray:
     """Row prices of ``½ Σ w (x − t)²`` at the closed form (improvement per unit rhs increase).
 
@@ -232,14 +243,14 @@ def _kkt_improvement(
     ``η_i = λ − w_i (x_i − t_i) ≥ 0``: the reduced cost of its amount.
     """
     imp = np.zeros(len(lp.row_names))
-    _bound_prices(data, lp, x, data.weight * (x - data.target) - lam, lo, hi, imp)
+    bound_prices(data, lp, x, data.weight * (x - data.target) - lam, lo, hi, imp)
     imp[0] = -lam
     return imp
 
 
-def _bound_prices(
-    data: _Data,
-    lp: _LP,
+def bound_prices(
+    data: EnvelopeData,
+    lp: EnvelopeLP,
     x: np.ndarray,
     reduced: np.ndarray,
     lo: np.ndarray,
@@ -263,13 +274,13 @@ def _bound_prices(
 
 
 # --- HiGHS: the QP and the min-max LP ----------------------------------------------------------
-def _group_rows(data: _Data, lp: _LP, extra_cols: int = 0):
+def _group_rows(data: EnvelopeData, lp: EnvelopeLP, extra_cols: int = 0):
     """The budget and equity rows over the columns x, pc_lo, pc_hi (+ ``extra_cols``).
 
-    Each gu's floors, caps, stability limits and tier are column bounds (:func:`_box`).
+    Each gu's floors, caps, stability limits and tier are column bounds (:func:`box_bounds`).
     """
     n = data.n
-    cols = _columns(n)
+    cols = lp_columns(n)
     keep = np.array([*range(n), cols["lo"], cols["hi"]])
     col_of = np.full(len(lp.col_names), -1)
     col_of[keep] = np.arange(keep.size)
@@ -290,7 +301,7 @@ def _group_rows(data: _Data, lp: _LP, extra_cols: int = 0):
     )
 
 
-def _run_highs(
+def run_highs(
     ncol: int,
     col_lb: np.ndarray,
     col_ub: np.ndarray,
@@ -364,7 +375,7 @@ def _run_highs(
     raise ModelError(f"HiGHS could not solve the envelope model: {h.modelStatusToString(ms)}")
 
 
-def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
+def _qp(data: EnvelopeData, lp: EnvelopeLP, band: float | None = None) -> EnvelopeSolution:
     """``min ½ Σ w (x − t)²`` over every active constraint group (optionally within a band)."""
     start = time.perf_counter()
     n = data.n
@@ -374,9 +385,11 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     cost[:n] = -w * t
     hess = np.zeros(ncol)
     hess[:n] = w
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     if np.any(lo > hi):
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, 0.0
+        )
     col_lb = np.zeros(ncol)
     col_ub = np.full(ncol, np.inf)
     col_lb[:n], col_ub[:n] = lo, hi
@@ -397,7 +410,7 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     if data.scenario.max_per_capita_ratio is not None:
         # HiGHS' QP solver returns non-optimal points as "optimal" here: solved exactly instead
         return _equity_exact(data, lp, col_lb[:n], col_ub[:n], start)
-    status, sol = _run_highs(
+    status, sol = run_highs(
         ncol, col_lb, col_ub, cost, rlo, rhi, er, ec, ev, hess, data.scenario.time_limit_s
     )
     elapsed = time.perf_counter() - start
@@ -405,15 +418,15 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
         return _message(status, data, elapsed)
     x, sol = sol
     values = np.zeros(len(lp.col_names))
-    cols = _columns(n)
+    cols = lp_columns(n)
     values[:n] = x[:n]
     values[cols["lo"]], values[cols["hi"]] = x[n] * sigma, x[n + 1] * sigma
     improvement = np.zeros(len(lp.row_names))
     improvement[rows] = -np.asarray(sol.row_dual, dtype=float) + 0.0
     reduced = np.asarray(sol.col_dual, dtype=float)[:n]
-    _bound_prices(data, lp, x[:n], reduced, lo, hi, improvement)
+    bound_prices(data, lp, x[:n], reduced, lo, hi, improvement)
     lam = float(np.asarray(sol.row_dual)[0]) if rows.size and rows[0] == 0 else None
-    return _Solution(
+    return EnvelopeSolution(
         "optimal",
         "optimal solution found",
         values,
@@ -424,15 +437,22 @@ def _qp(data: _Data, lp: _LP, band: float | None = None) -> _Solution:
     )
 
 
-def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: float) -> _Solution:
+def _equity_exact(
+    data: EnvelopeData, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, start: float
+) -> EnvelopeSolution:
     """``min ½ Σ w (x − t)²`` with ``Σ x = B``, the box, and ``max k x ≤ r · min k x``, exactly.
 
     HiGHS' QP solver returns non-optimal points as "optimal" on this problem (HiGHS 1.16, even
     on two gu, in the band and in the pairwise form), so it is solved here without it. For a
     fixed lowest per-capita level ``L`` the band is a box, ``L/k_i ≤ x_i ≤ rL/k_i``, and the
-    problem is a weighted water-fill (``x_i = clip(t_i + λ/w_i, …)``). Its optimal value is convex
-    in ``L`` (a partial minimum of a convex problem) on an interval found by bisection, so a
-    golden-section search finds the optimum. The budget's shadow price is ``λ``; the equity
+    problem is a weighted water-fill (``x_i = clip(t_i + λ/w_i, …)``). Its optimal value ``F`` is
+    convex in ``L`` (a partial minimum of a convex problem) on an interval found by bisection, and
+    piecewise quadratic (the set of gu at a bound changes at finitely many ``L``), so its slope
+    ``F'`` (envelope theorem: the bound multipliers times the band's motion) is non-decreasing
+    and piecewise linear: :func:`_convex_minimum` finds its zero by regula falsi, exact once both
+    ends lie on one piece (a handful of water-fills against the 68 of a golden-section search).
+    The amounts are unique (the objective is strictly convex in them), whichever optimal ``L``.
+    The budget's shadow price is ``λ``; the equity
     bound's, ``dF/dR`` of the optimal value ``F`` in the ratio bound ``R``, is a central finite
     difference of this exact optimum, made on demand (:func:`_ratio_slope`).
     """
@@ -440,7 +460,7 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
     budget, r = s.total_budget_eok, float(s.max_per_capita_ratio)
     k, t, w = data.k, data.target, data.weight
     scale = max(1.0, abs(budget))
-    infeasible = _Solution(
+    infeasible = EnvelopeSolution(
         "infeasible",
         "no allocation satisfies every bound and the per-capita equity bound",
         None,
@@ -479,31 +499,27 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
         return infeasible
 
     def solve(level: float) -> tuple[float, np.ndarray, float]:
+        """The slope ``F'(L)``, the amounts and λ at the level ``L`` (one water-fill)."""
         a, b = box(level)
-        x, lam = water_fill(t, 1.0 / w, np.minimum(a, b), b, budget)
-        return float(0.5 * np.sum(w * (x - t) ** 2)), x, lam
+        lower = np.minimum(a, b)
+        x, lam = water_fill(t, 1.0 / w, lower, b, budget)
+        # Envelope theorem: F'(L) = Σ ν_i · d(bound_i)/dL over the gu held by a band bound that
+        # moves with L, with ν_i = w_i (x_i − t_i) − λ the bound's multiplier.
+        nu = w * (x - t) - lam
+        eps = 1e-12 * np.maximum(1.0, np.abs(x))
+        at_low = (x <= lower + eps) & (level / k > lo) & (nu > 0)
+        at_high = (x >= b - eps) & (r * level / k < hi) & (nu < 0) & ~at_low
+        slope = float(np.sum(nu[at_low] / k[at_low]) + np.sum(nu[at_high] * r / k[at_high]))
+        return slope, x, lam
 
-    golden = (np.sqrt(5.0) - 1) / 2
-    c, d = right - golden * (right - left), left + golden * (right - left)
-    fc, fd = solve(c)[0], solve(d)[0]
-    for _ in range(300):
-        if right - left <= 1e-14 * max(1.0, abs(right)):
-            break
-        if fc <= fd:
-            right, d, fd = d, c, fc
-            c = right - golden * (right - left)
-            fc = solve(c)[0]
-        else:
-            left, c, fc = c, d, fd
-            d = left + golden * (right - left)
-            fd = solve(d)[0]
-    _, x, lam = solve((left + right) / 2)
+    level = _convex_minimum(lambda v: solve(v)[0], left, right)
+    _, x, lam = solve(level)
     values = np.zeros(len(lp.col_names))
-    cols = _columns(data.n)
+    cols = lp_columns(data.n)
     values[: data.n] = x
     values[cols["lo"]], values[cols["hi"]] = float(np.min(k * x)), float(np.max(k * x))
     improvement = _kkt_improvement(data, lp, x, lam, lo, hi)
-    return _Solution(
+    return EnvelopeSolution(
         "optimal",
         "optimal solution found",
         values,
@@ -515,12 +531,57 @@ def _equity_exact(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, start: f
     )
 
 
+def _convex_minimum(slope, left: float, right: float) -> float:
+    """Minimiser on ``[left, right]`` of a convex function given its non-decreasing slope.
+
+    Regula falsi with the Illinois modification on the slope, safeguarded by bisection: on a
+    piecewise-linear slope the secant step is exact as soon as both bracket ends lie on the
+    same linear piece. Ends at ``left`` (``right``) when the slope there is ≥ 0 (≤ 0).
+
+    Examples
+    --------
+    >>> round(_convex_minimum(lambda v: max(2 * (v - 1), v - 1), -5.0, 7.0), 12)
+    1.0
+    """
+    fa, fb = slope(left), slope(right)
+    if fa >= 0:
+        return left
+    if fb <= 0:
+        return right
+    a, b = left, right
+    side = 0
+    for _ in range(200):
+        if b - a <= 1e-15 * max(1.0, abs(a), abs(b)):
+            break
+        m = b - fb * (b - a) / (fb - fa)
+        if not a < m < b:
+            m = (a + b) / 2
+        fm = slope(m)
+        if fm == 0:
+            return m
+        if fm < 0:
+            a, fa = m, fm
+            if side == -1:
+                fb /= 2
+            side = -1
+        else:
+            b, fb = m, fm
+            if side == 1:
+                fa /= 2
+            side = 1
+        if abs(fm) <= 1e-13 * max(1.0, abs(fa), abs(fb)) and b - a <= 1e-9 * max(1.0, abs(m)):
+            return m
+    return a if -fa <= fb else b
+
+
 #: Relative step of the central difference in the ratio bound: large against the accuracy of
 #: the exact optimum (amounts to about 1e-9), small against the curvature of F.
 _RATIO_STEP = 1e-3
 
 
-def _ratio_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> float:
+def _ratio_slope(
+    data: EnvelopeData, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray
+) -> float:
     """``dF/dR``: how the least ``F = ½ Σ w (x − t)²`` changes per unit of the ratio bound ``R``.
 
     A central finite difference of the exact optimum, ``(F(R + h) − F(R − h)) / 2h`` with
@@ -553,7 +614,9 @@ def _ratio_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.nda
     return (up - down) / (2 * h)
 
 
-def _budget_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> float:
+def _budget_slope(
+    data: EnvelopeData, lp: EnvelopeLP, lo: np.ndarray, hi: np.ndarray, x: np.ndarray
+) -> float:
     """``dF/dB`` on the exact equity path: a central difference in the total ``B``.
 
     The formula targets are linear in ``B`` (``t + ΔB · ∂t/∂B``) and move with it, as the budget
@@ -583,7 +646,7 @@ def _budget_slope(data: _Data, lp: _LP, lo: np.ndarray, hi: np.ndarray, x: np.nd
     return (up - down) / (2 * h)
 
 
-def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
+def _minmax_relative(data: EnvelopeData, lp: EnvelopeLP) -> EnvelopeSolution:
     """Stage 1: the least band ``M`` with ``|x_i − t_i| ≤ M t_i``; stage 2: least squares in it."""
     start = time.perf_counter()
     n = data.n
@@ -600,14 +663,16 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
     rhi = np.concatenate([rhi, t, np.full(n, np.inf)])
     cost = np.zeros(ncol)
     cost[m_col] = 1.0
-    lo, hi = _box(data)
+    lo, hi = box_bounds(data)
     if np.any(lo > hi):
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, 0.0)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, 0.0
+        )
     col_lb, col_ub = np.zeros(ncol), np.full(ncol, np.inf)
     col_lb[:n], col_ub[:n] = lo, hi
     if data.scenario.max_per_capita_ratio is None:
         col_ub[n : n + 2] = 0.0  # the per-capita band columns are in no row: pin them
-    status, sol = _run_highs(
+    status, sol = run_highs(
         ncol,
         col_lb,
         col_ub,
@@ -624,7 +689,7 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
         return _message(status, data, time.perf_counter() - start)
     band = float(sol[0][m_col])
     out = _qp(data, lp, band=band * (1 + 1e-12) + 1e-13)
-    return _Solution(
+    return EnvelopeSolution(
         out.status,
         out.message,
         out.values,
@@ -637,11 +702,13 @@ def _minmax_relative(data: _Data, lp: _LP) -> _Solution:
     )
 
 
-def _message(status: str, data: _Data, elapsed: float) -> _Solution:
+def _message(status: str, data: EnvelopeData, elapsed: float) -> EnvelopeSolution:
     if status == "infeasible":
-        return _Solution("infeasible", "no allocation satisfies every bound", None, None, elapsed)
+        return EnvelopeSolution(
+            "infeasible", "no allocation satisfies every bound", None, None, elapsed
+        )
     limit = data.scenario.time_limit_s
-    return _Solution(
+    return EnvelopeSolution(
         status,
         f"stopped by the time limit of {limit:g} s before optimality"
         if limit

@@ -20,20 +20,47 @@ import pandas as pd
 from cgresearch.allocation.scenario_values import PerDistrict, did_you_mean
 from cgresearch.errors import ParameterError
 
-__all__ = ["resolve_per_district"]
+__all__ = ["district_keys", "resolve_per_district"]
 
 
-def _district_keys(districts: pd.DataFrame) -> dict[str, int]:
+def district_keys(districts: pd.DataFrame) -> dict[str, int]:
+    """Return the row position of each gu under every name a scenario may use for it.
+
+    Keys are the ``adm_code``, the Korean and the English name, each as written and lower-case,
+    and the English name without "-gu". Built from whole columns (no row objects); build it once
+    per district table and pass it to :func:`resolve_per_district` as ``keys`` when resolving
+    several per-gu tables against the same districts.
+
+    Parameters
+    ----------
+    districts : pandas.DataFrame
+        The district table (any of ``adm_code``, ``name_ko``, ``name_en``).
+
+    Returns
+    -------
+    dict of str to int
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"adm_code": [11110, 11140], "name_en": ["Jongno-gu", "Jung-gu"]})
+    >>> keys = district_keys(d)
+    >>> keys["11140"], keys["jung"], keys["Jongno-gu"]
+    (1, 1, 0)
+    """
+    rows = range(len(districts))
     lookup: dict[str, int] = {}
-    for i, row in enumerate(districts.itertuples(index=False)):
-        for col in ("adm_code", "name_ko", "name_en"):
-            if hasattr(row, col):
-                value = str(getattr(row, col))
-                lookup[value] = i
-                lookup[value.lower()] = i
-        name_en = str(getattr(row, "name_en", ""))
-        if name_en.endswith("-gu"):
-            lookup[name_en[:-3].lower()] = i
+    for col in ("adm_code", "name_ko", "name_en"):
+        if col not in districts.columns:
+            continue
+        text = [str(v) for v in districts[col].tolist()]
+        lookup.update(zip(text, rows, strict=True))
+        lookup.update(zip([t.lower() for t in text], rows, strict=True))
+        if col == "name_en":
+            short = [
+                (t[:-3].lower(), i) for t, i in zip(text, rows, strict=True) if t.endswith("-gu")
+            ]
+            lookup.update(short)
     return lookup
 
 
@@ -44,12 +71,14 @@ def resolve_per_district(
     key: str,
     scenario: str,
     fill: Any = np.nan,
+    keys: Mapping[str, int] | None = None,
 ) -> list[Any]:
     """Expand a scalar or per-district table into one value per row of ``districts``.
 
     Table keys may be Korean or English names or ``adm_code``; ``default`` fills the rest,
     ``fill`` is used where neither is given. An unknown district raises
-    :class:`ParameterError` suggesting the closest name.
+    :class:`ParameterError` suggesting the closest name. ``keys`` is
+    :func:`district_keys` of ``districts`` when the caller already holds it (built here if not).
 
     Examples
     --------
@@ -64,7 +93,7 @@ def resolve_per_district(
         return [fill] * n
     if not isinstance(value, Mapping):
         return [value] * n
-    lookup = _district_keys(districts)
+    lookup = district_keys(districts) if keys is None else keys
     default = value.get("default", fill)
     out = [default] * n
     for k, v in value.items():

@@ -12,20 +12,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cgresearch.allocation.binding import _free
-from cgresearch.allocation.envelope_lp import _LP, _columns, _Data, _Solution
+from cgresearch.allocation.binding import free_of_bounds
+from cgresearch.allocation.envelope_lp import EnvelopeData, EnvelopeLP, EnvelopeSolution, lp_columns
 from cgresearch.allocation.scenario import Scenario
-from cgresearch.allocation.targets import _KRW_PER_EOK
+from cgresearch.allocation.targets import KRW_PER_EOK
 from cgresearch.errors import N_, Msg, msg
 from cgresearch.i18n import Lang, tr
 
-__all__: list[str] = []
+__all__ = [
+    "UNIQUE_OBJECTIVES",
+    "condensed_prices",
+    "objective_wording",
+    "shadow_price_table",
+]
 
-_UNIQUE = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
+UNIQUE_OBJECTIVES = ("equal_adjustment", "proportional", "least_squares", "minmax_relative")
 
 
-def _objective_label(scenario: Scenario, lang: Lang = "en") -> str:
-    if scenario.objective in _UNIQUE:
+def objective_wording(scenario: Scenario, lang: Lang = "en") -> str:
+    if scenario.objective in UNIQUE_OBJECTIVES:
         return tr(
             "half the weighted sum of squared deviations from the formula targets "
             "(억원², lower is better)",
@@ -70,7 +75,7 @@ def _negligible(scenario: Scenario) -> float:
 def _cost_words(scenario: Scenario, improvement: float) -> Msg:
     """'2억원 of deviation' — the size of a shadow price in the objective's unit."""
     amount = abs(improvement)
-    if scenario.objective in _UNIQUE:
+    if scenario.objective in UNIQUE_OBJECTIVES:
         return msg("{amount:.3g}억원² of squared deviation (half the weighted sum)", amount=amount)
     if scenario.objective in ("goal", "formula"):
         return msg("{amount:.3g}억원 of deviation from the formula targets", amount=amount)
@@ -81,7 +86,7 @@ def _cost_words(scenario: Scenario, improvement: float) -> Msg:
     return msg("{amount:.3g} of the combined score", amount=amount)
 
 
-def _condensed(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list[str]:
+def condensed_prices(shadow: pd.DataFrame, scenario: Scenario, limit: int = 6) -> list[str]:
     """Planner sentences with districts that share a bound and a price merged into one."""
     if shadow.empty:
         return []
@@ -122,7 +127,7 @@ def _effect(scenario: Scenario, improvement: float) -> Msg:
     if amount < _negligible(scenario):
         return msg("leaves the objective ({label}) unchanged", label=_objective_label_msg(scenario))
     up = improvement >= 0
-    if scenario.objective in _UNIQUE:
+    if scenario.objective in UNIQUE_OBJECTIVES:
         if up:
             return msg(
                 "lowers half the weighted sum of squared deviations from the formula targets by "
@@ -163,7 +168,7 @@ def _effect(scenario: Scenario, improvement: float) -> Msg:
 
 def _objective_label_msg(scenario: Scenario) -> Msg:
     """The objective's label as a message (translated with the sentence that holds it)."""
-    if scenario.objective in _UNIQUE:
+    if scenario.objective in UNIQUE_OBJECTIVES:
         return msg(
             "half the weighted sum of squared deviations from the formula targets "
             "(억원², lower is better)"
@@ -175,10 +180,10 @@ def _objective_label_msg(scenario: Scenario) -> Msg:
     return msg("combined score (deviation share minus max-min share, lower is better)")
 
 
-def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> Msg:
+def _budget_words(data: EnvelopeData, sol: EnvelopeSolution, x: np.ndarray) -> Msg:
     """The budget multiplier of a least-squares objective in planner words."""
     lam = sol.multiplier
-    free = _free(data, x)
+    free = free_of_bounds(data, x)
     k = int(free.sum())
     if lam is None or k == 0:
         return msg("one more 억원 of total budget has no gu to go to: every gu is held by a bound")
@@ -198,7 +203,7 @@ def _budget_words(data: _Data, sol: _Solution, x: np.ndarray) -> Msg:
     )
 
 
-def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
+def shadow_price_table(data: EnvelopeData, lp: EnvelopeLP, sol: EnvelopeSolution) -> pd.DataFrame:
     cols = ["constraint", "group", "adm_code", "name_ko", "rhs", "improvement", "text"]
     if sol.improvement is None:
         return pd.DataFrame(columns=cols)
@@ -206,7 +211,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
     imp = sol.improvement.copy()
     if s.objective == "maxmin":
         # z is in 억원 of "budget at need share"; convert to KRW per (need-weighted) person.
-        imp = imp * _KRW_PER_EOK / float(data.pop.sum())
+        imp = imp * KRW_PER_EOK / float(data.pop.sum())
     rows = []
     goal_rows = np.flatnonzero(lp.row_group == "goal")
     budget_total = float(imp[0] + np.dot(imp[goal_rows], data.dtarget_db))
@@ -214,7 +219,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
         "one more 억원 of total budget (formula targets rescaled) {effect}",
         effect=_effect(s, budget_total),
     )
-    if s.objective in _UNIQUE and sol.values is not None:
+    if s.objective in UNIQUE_OBJECTIVES and sol.values is not None:
         x = sol.values[: data.n]
         # d/dB of ½Σw(x−t)² with t = t(B): λ − Σ w (x − t) ∂t/∂B.
         budget_total = float(imp[0] + np.dot(data.weight * (x - data.target), data.dtarget_db))
@@ -267,7 +272,7 @@ def _shadow_prices(data: _Data, lp: _LP, sol: _Solution) -> pd.DataFrame:
             }
         )
     r_ratio = lp.row_names.index("ratio")
-    lo_val = 0.0 if sol.values is None else float(sol.values[_columns(data.n)["lo"]])
+    lo_val = 0.0 if sol.values is None else float(sol.values[lp_columns(data.n)["lo"]])
     # The row hi − R·lo ≤ 0: one more unit of R is lo more units of its right-hand side.
     per_tenth = float(imp[r_ratio]) * lo_val * 0.1
     if sol.ratio_slope is not None:

@@ -31,7 +31,16 @@ import pandas as pd
 from cgresearch.allocation.scenario import Scenario
 from cgresearch.errors import InputError, ParameterError
 
-__all__ = ["INDICATOR_FORMS", "formula_allocation"]
+__all__ = [
+    "INDICATOR_FORMS",
+    "KRW_PER_EOK",
+    "POPULATION_COLUMN",
+    "check_districts",
+    "formula_allocation",
+    "indicator_column",
+    "per_capita_amount",
+    "target_amounts",
+]
 
 _INDICATOR_COLUMNS = {
     "pop": "pop_total_2017q1",
@@ -39,11 +48,11 @@ _INDICATOR_COLUMNS = {
     "area": "area_km2_2014",
     "dong": "n_admin_dong_2022_03_09",
 }
-_POP = "pop_total_2017q1"
+POPULATION_COLUMN = "pop_total_2017q1"
 _ELDERLY = "pop_65plus_2017q1"
 _AREA = "area_km2_2014"
 _FISCAL = "fiscal_independence_pct_kosis_year_unverified"
-_KRW_PER_EOK = 1e8
+KRW_PER_EOK = 1e8
 
 #: Each indicator's form: ``equal`` (``base``), ``count`` (a share of the Seoul total, grows with
 #: the gu's size) or ``rate`` (per resident or per km²; shares ``rate_i / Σ rate_j``).
@@ -61,7 +70,7 @@ INDICATOR_FORMS: dict[str, str] = {
 
 
 # --- inputs -------------------------------------------------------------------------------------
-def _column(
+def indicator_column(
     districts: pd.DataFrame, col: str, why: str, memo: dict[str, np.ndarray] | None = None
 ) -> np.ndarray:
     if memo is not None and col in memo:
@@ -89,29 +98,31 @@ def _indicator(districts: pd.DataFrame, key: str, memo: dict | None = None) -> n
     if key == "base":
         return np.ones(n)
     if key in ("fiscal_need", "fiscal_gap"):
-        fi = _column(districts, _FISCAL, f"the {key} indicator", memo)
+        fi = indicator_column(districts, _FISCAL, f"the {key} indicator", memo)
         if np.any(fi > 100):
             raise InputError(f"district table, column '{_FISCAL}': percentages must be ≤ 100")
         gap = 1.0 - fi / 100.0
         if key == "fiscal_gap":
             return gap
-        return _column(districts, _POP, "the fiscal_need indicator", memo) * gap
+        return (
+            indicator_column(districts, POPULATION_COLUMN, "the fiscal_need indicator", memo) * gap
+        )
     if key in ("elderly_rate", "density"):
-        pop = _column(districts, _POP, f"the {key} indicator", memo)
+        pop = indicator_column(districts, POPULATION_COLUMN, f"the {key} indicator", memo)
         other = _ratio_base(districts, key, memo)
         return other / pop if key == "elderly_rate" else pop / other
-    return _column(districts, _INDICATOR_COLUMNS[key], f"the '{key}' weight", memo)
+    return indicator_column(districts, _INDICATOR_COLUMNS[key], f"the '{key}' weight", memo)
 
 
 def _ratio_base(districts: pd.DataFrame, key: str, memo: dict | None) -> np.ndarray:
     """The 65+ count (``elderly_rate``) or the area (``density``), with the population > 0."""
-    pop = _column(districts, _POP, f"the {key} indicator", memo)
+    pop = indicator_column(districts, POPULATION_COLUMN, f"the {key} indicator", memo)
     col = _ELDERLY if key == "elderly_rate" else _AREA
-    other = _column(districts, col, f"the {key} indicator", memo)
+    other = indicator_column(districts, col, f"the {key} indicator", memo)
     zero = (pop if key == "elderly_rate" else other) <= 0
     if zero.any():
         i = int(np.flatnonzero(zero)[0])
-        bad = _POP if key == "elderly_rate" else col
+        bad = POPULATION_COLUMN if key == "elderly_rate" else col
         raise InputError(
             f"district table, row {i}, column '{bad}': 0 cannot divide the {key} indicator; "
             "give a positive value"
@@ -138,7 +149,7 @@ def _shares(districts: pd.DataFrame, scenario: Scenario, memo: dict | None = Non
     return share
 
 
-def _targets(
+def target_amounts(
     districts: pd.DataFrame, scenario: Scenario, memo: dict | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the formula targets t (억원) and their derivative ∂t/∂B."""
@@ -157,7 +168,7 @@ def _targets(
     return base + max(budget - n * base, 0.0) * share, share
 
 
-def _check_districts(districts: pd.DataFrame) -> pd.DataFrame:
+def check_districts(districts: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(districts, pd.DataFrame) or len(districts) == 0:
         raise InputError("district table: give a non-empty DataFrame (one row per gu)")
     for col in ("adm_code", "name_ko"):
@@ -198,9 +209,9 @@ def formula_allocation(districts: pd.DataFrame, scenario: Scenario) -> pd.DataFr
     >>> formula_allocation(d, s)["amount_eok"].tolist()   # 5 + 2.5, 5 + 7.5
     [7.5, 12.5]
     """
-    d = _check_districts(districts)
-    target, _ = _targets(d, scenario)
-    pop = _column(d, _POP, "per-capita amounts")
+    d = check_districts(districts)
+    target, _ = target_amounts(d, scenario)
+    pop = indicator_column(d, POPULATION_COLUMN, "per-capita amounts")
     total = target.sum()
     return pd.DataFrame(
         {
@@ -209,11 +220,11 @@ def formula_allocation(districts: pd.DataFrame, scenario: Scenario) -> pd.DataFr
             "name_en": d["name_en"].to_numpy(),
             "amount_eok": target,
             "share": target / total if total > 0 else np.zeros(len(d)),
-            "per_capita_krw": _per_capita(target, pop),
+            "per_capita_krw": per_capita_amount(target, pop),
         }
     )
 
 
-def _per_capita(amount: np.ndarray, pop: np.ndarray) -> np.ndarray:
+def per_capita_amount(amount: np.ndarray, pop: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(pop > 0, amount * _KRW_PER_EOK / np.where(pop > 0, pop, 1), np.nan)
+        return np.where(pop > 0, amount * KRW_PER_EOK / np.where(pop > 0, pop, 1), np.nan)

@@ -47,6 +47,8 @@ __all__ = [
     "infeasible_groups",
     "monte_carlo_ranges",
     "parameter_columns",
+    "plain_value",
+    "require_columns",
     "robust_pick",
     "scenario_table",
     "tornado",
@@ -64,7 +66,7 @@ def _metric_columns(results: pd.DataFrame) -> list[str]:
     return [c for c in results.columns if c.startswith("metric.")]
 
 
-def _require(results: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def require_columns(results: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     missing = [c for c in columns if c not in results.columns]
     if missing:
         raise ParameterError(
@@ -86,7 +88,7 @@ def scenario_table(results: pd.DataFrame) -> pd.DataFrame:
     90.0
     """
     need = ["scenario_id", "point", "draw", "status", "message", "conflicts", "amount_eok"]
-    _require(results, need, "scenario_table")
+    require_columns(results, need, "scenario_table")
     keep = [
         "scenario_id",
         "point",
@@ -195,7 +197,7 @@ def equity_efficiency_frontier(
         if sense not in ("min", "max"):
             raise ParameterError(f"{name} must be 'min' or 'max', got {sense!r}")
     scenarios = scenario_table(results)
-    _require(scenarios, [equity, efficiency], "equity_efficiency_frontier")
+    require_columns(scenarios, [equity, efficiency], "equity_efficiency_frontier")
     points = _by_point(scenarios, [equity, efficiency])
     points = points.dropna(subset=[equity, efficiency]).reset_index(drop=True)
     points["on_frontier"] = _pareto_mask(
@@ -295,7 +297,7 @@ def tornado(results: pd.DataFrame, *, bins: int = 5) -> Tornado:
     params = parameter_columns(results)
     if not params:
         raise ParameterError("tornado: the sweep has no parameter axes; add an [[axis]]")
-    _require(results, ["status", "amount_eok", *_DISTRICT], "tornado")
+    require_columns(results, ["status", "amount_eok", *_DISTRICT], "tornado")
     ok = results[results["status"] == "optimal"]
     if ok.empty:
         raise ParameterError("tornado: no optimal scenario in the results")
@@ -394,7 +396,7 @@ def monte_carlo_ranges(
     pct = tuple(float(q) for q in percentiles)
     if any(not 0 <= q <= 100 for q in pct):
         raise ParameterError(f"percentiles must lie in [0, 100], got {list(pct)}")
-    _require(results, ["status", "point", "amount_eok", *_DISTRICT], "monte_carlo_ranges")
+    require_columns(results, ["status", "point", "amount_eok", *_DISTRICT], "monte_carlo_ranges")
     ok = results[results["status"] == "optimal"]
     if point is not None:
         if point not in set(results["point"].unique()):
@@ -531,7 +533,7 @@ def robust_pick(
     if sense not in ("min", "max"):
         raise ParameterError(f"robust_pick: sense must be 'min' or 'max', got {sense!r}")
     scenarios = scenario_table(results)
-    _require(scenarios, [criterion], "robust_pick")
+    require_columns(scenarios, [criterion], "robust_pick")
     values = scenarios.pivot(index="point", columns="draw", values=criterion)
     ok = scenarios.pivot(index="point", columns="draw", values="status") == "optimal"
     values = values.where(ok)
@@ -552,7 +554,7 @@ def robust_pick(
     ).reset_index()
     table["rank"] = np.arange(1, len(table) + 1)
     top = table.iloc[0]
-    overrides = {p.removeprefix("param."): _plain(top[p]) for p in params}
+    overrides = {p.removeprefix("param."): plain_value(top[p]) for p in params}
     return RobustPick(
         point=int(top["point"]),
         overrides=overrides,
@@ -563,5 +565,5 @@ def robust_pick(
     )
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value

@@ -1,6 +1,6 @@
 """One Dask task of a sweep: a batch of scenarios solved on one worker, returned as Parquet.
 
-:func:`_solve_batch` builds one :class:`~cgresearch.allocation.EnvelopeModel` per Monte Carlo
+:func:`solve_batch` builds one :class:`~cgresearch.allocation.EnvelopeModel` per Monte Carlo
 draw and re-solves it for each scenario; an infeasible scenario records the quick diagnosis only
 (the full explanation is on demand), so a batch's cost does not depend on how many of its
 scenarios are infeasible.
@@ -21,13 +21,16 @@ import pyarrow.parquet as pq
 from cgresearch.allocation import EnvelopeModel, Scenario
 from cgresearch.errors import CGResearchError, ModelError, ParameterError
 from cgresearch.sweeps.spec import Batch, MonteCarlo
-from cgresearch.sweeps.store import _META_KEY, _TABLE_COLUMNS
+from cgresearch.sweeps.store import META_KEY, TABLE_COLUMNS
 
-__all__: list[str] = []
+__all__ = [
+    "BatchJob",
+    "solve_batch",
+]
 
 
 @dataclass(frozen=True)
-class _Job:
+class BatchJob:
     """What every batch task needs besides its scenarios (scattered once to every worker)."""
 
     base: Scenario
@@ -38,8 +41,8 @@ class _Job:
     diagnose: bool = True
 
 
-def _solve_batch(
-    job: _Job, districts: pd.DataFrame, batch: Batch, scenarios: pd.DataFrame
+def solve_batch(
+    job: BatchJob, districts: pd.DataFrame, batch: Batch, scenarios: pd.DataFrame
 ) -> bytes:
     """Solve one batch on one worker and return it as Parquet bytes (the Dask task).
 
@@ -54,7 +57,7 @@ def _solve_batch(
     # per scenario: one value (repeated for each district at the end); per district: arrays
     scalars: dict[str, list[Any]] = {name: [] for name in ("status", "message", "conflicts")}
     scalars.update({name: [] for name in metric_names})
-    rows: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
+    rows: dict[str, list[np.ndarray]] = {name: [] for name in TABLE_COLUMNS}
     missing = np.full(n, None, dtype=object)
     records = scenarios[keys].to_dict("records") if keys else [{}] * len(scenarios)
     records = [{k: list(v) if isinstance(v, tuple) else v for k, v in r.items()} for r in records]
@@ -74,7 +77,7 @@ def _solve_batch(
         scalars["conflicts"].append(conflicts)
         for name in metric_names:
             scalars[name].append(metrics.get(name.removeprefix("metric."), np.nan))
-        for name in _TABLE_COLUMNS:
+        for name in TABLE_COLUMNS:
             if name in constant:
                 rows[name].append(constant[name])
             elif columns is not None and name in columns:
@@ -103,7 +106,7 @@ def _solve_batch(
         arrays.append(pa.array(values, type=f.type, from_pandas=True))
     table = pa.Table.from_arrays(arrays, schema=job.schema)
     meta = json.dumps({"fingerprint": job.fingerprint, "batch_id": batch.batch_id})
-    table = table.replace_schema_metadata({**(job.schema.metadata or {}), _META_KEY: meta})
+    table = table.replace_schema_metadata({**(job.schema.metadata or {}), META_KEY: meta})
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue()

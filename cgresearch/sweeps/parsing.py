@@ -20,7 +20,17 @@ from cgresearch.allocation import Scenario, load_scenario
 from cgresearch.errors import ParameterError
 from cgresearch.sweeps.axes import Axis, MonteCarlo, Perturbation, Value
 
-__all__: list[str] = []
+__all__ = [
+    "SWEEP_OPTIONS",
+    "TOP_OPTIONS",
+    "apply_overrides",
+    "check_options",
+    "checked_int",
+    "load_base",
+    "parse_axis",
+    "parse_monte_carlo",
+    "validate_axis",
+]
 
 _AXIS_KINDS = ("grid", "random", "lhs", "simplex")
 _AXIS_OPTIONS = {
@@ -29,8 +39,8 @@ _AXIS_OPTIONS = {
     "lhs": {"kind", "ranges", "n", "seed", "integer"},
     "simplex": {"kind", "keys", "step", "n", "seed", "total"},
 }
-_SWEEP_OPTIONS = {"name", "description", "base", "seed", "batch_size", "combine", "diagnose"}
-_TOP_OPTIONS = {"sweep", "base_overrides", "axis", "monte_carlo"}
+SWEEP_OPTIONS = {"name", "description", "base", "seed", "batch_size", "combine", "diagnose"}
+TOP_OPTIONS = {"sweep", "base_overrides", "axis", "monte_carlo"}
 _MC_OPTIONS = {"draws", "seed", "perturb"}
 _PERTURB_OPTIONS = {"sd", "relative_sd", "min", "max"}
 _MAX_SIMPLEX_POINTS = 1_000_000
@@ -38,7 +48,7 @@ _MAX_CHECKS = 1_000  # grid points of one axis checked on the base scenario at l
 # recomputed from perturbed counts (unless perturbed themselves): column -> (num, den, scale)
 
 
-def _check_options(table: Mapping[str, Any], allowed: set[str], where: str, what: str) -> None:
+def check_options(table: Mapping[str, Any], allowed: set[str], where: str, what: str) -> None:
     if not isinstance(table, Mapping):
         raise ParameterError(f"{where}: {what} must be a table")
     unknown = sorted(set(table) - allowed)
@@ -48,7 +58,7 @@ def _check_options(table: Mapping[str, Any], allowed: set[str], where: str, what
         )
 
 
-def _int(value: Any, where: str, minimum: int | None = None) -> int:
+def checked_int(value: Any, where: str, minimum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ParameterError(f"{where} must be an integer, got {value!r}")
     if minimum is not None and value < minimum:
@@ -66,7 +76,7 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
-def _load_base(base: Any, where: str, folder: Path | None) -> Scenario:
+def load_base(base: Any, where: str, folder: Path | None) -> Scenario:
     if isinstance(base, Mapping):
         from cgresearch.allocation.scenario_files import resolve_file_keys
 
@@ -89,7 +99,7 @@ def _load_base(base: Any, where: str, folder: Path | None) -> Scenario:
     raise ParameterError(f"{where}: sweep.base: scenario file {base!r} not found (tried {tried})")
 
 
-def _apply(base: Scenario, overrides: dict[str, Value], where: str) -> Scenario:
+def apply_overrides(base: Scenario, overrides: dict[str, Value], where: str) -> Scenario:
     try:
         return base.with_overrides(overrides)
     except ParameterError as exc:
@@ -101,18 +111,18 @@ def _clean(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def _parse_axis(raw: Any, index: int, sweep_seed: int, where: str) -> Axis:
+def parse_axis(raw: Any, index: int, sweep_seed: int, where: str) -> Axis:
     if not isinstance(raw, Mapping):
         raise ParameterError(f"{where} must be a table")
     kind = raw.get("kind", "grid")
     if kind not in _AXIS_KINDS:
         raise ParameterError(f"{where}: kind must be one of {list(_AXIS_KINDS)}, got {kind!r}")
-    _check_options(raw, _AXIS_OPTIONS[kind], where, f"kind {kind!r}")
+    check_options(raw, _AXIS_OPTIONS[kind], where, f"kind {kind!r}")
     seed = raw.get("seed")
     if seed is None:
         seed_seq = np.random.SeedSequence([sweep_seed, index])
     else:
-        seed_seq = np.random.SeedSequence(_int(seed, f"{where}: seed", minimum=0))
+        seed_seq = np.random.SeedSequence(checked_int(seed, f"{where}: seed", minimum=0))
     if kind == "grid":
         return _parse_grid(raw, where)
     if kind == "simplex":
@@ -153,7 +163,7 @@ def _parse_grid(raw: Mapping[str, Any], where: str) -> Axis:
     if ("num" in raw) == ("step" in raw):
         raise ParameterError(f"{where}: give exactly one of num and step with start/stop")
     if "num" in raw:
-        num = _int(raw["num"], f"{where}: num", minimum=1)
+        num = checked_int(raw["num"], f"{where}: num", minimum=1)
         grid = np.linspace(start, stop, num)
     else:
         step = _number(raw["step"], f"{where}: step")
@@ -193,7 +203,7 @@ def _parse_sample(
     from scipy.stats import qmc  # imported here: scipy.stats is slow to import on workers
 
     keys, lows, highs = _parse_ranges(raw, where)
-    n = _int(raw.get("n"), f"{where}: n", minimum=1)
+    n = checked_int(raw.get("n"), f"{where}: n", minimum=1)
     integer = raw.get("integer", [])
     if not isinstance(integer, list) or not set(integer) <= set(keys):
         raise ParameterError(f"{where}: integer must list keys of ranges, got {integer!r}")
@@ -237,13 +247,13 @@ def _parse_simplex(raw: Mapping[str, Any], seed_seq: np.random.SeedSequence, whe
         rows = [(*c, m - sum(c)) for c in comps]
         values = tuple(tuple(_clean(total * c / m) for c in row) for row in rows)
     else:
-        n = _int(raw["n"], f"{where}: n", minimum=1)
+        n = checked_int(raw["n"], f"{where}: n", minimum=1)
         sample = np.random.default_rng(seed_seq).dirichlet(np.ones(k), size=n) * total
         values = tuple(tuple(_clean(float(v)) for v in row) for row in sample)
     return Axis("simplex", tuple(keys), values)
 
 
-def _validate_axis(base: Scenario, axis: Axis, others: dict[str, Value], where: str) -> None:
+def validate_axis(base: Scenario, axis: Axis, others: dict[str, Value], where: str) -> None:
     """Check an axis's keys and values on the base scenario, fast and without false alarms.
 
     Each checked point (every grid point, or 1,000 spread over a longer grid; the first point of
@@ -266,7 +276,7 @@ def _validate_axis(base: Scenario, axis: Axis, others: dict[str, Value], where: 
     errors: list[ParameterError] = []
     for overrides in checks:
         try:
-            _apply(base, {**others, **overrides}, where)
+            apply_overrides(base, {**others, **overrides}, where)
         except ParameterError as exc:
             errors.append(exc)
     if len(errors) == len(checks):
@@ -321,7 +331,7 @@ def _validate_names(base: Scenario, axis: Axis, others: dict[str, Value], where:
         if not names:
             continue
         try:
-            _apply(base, {**others, **overrides}, where)
+            apply_overrides(base, {**others, **overrides}, where)
         except ParameterError:
             for key, value in names.items():
                 try:
@@ -330,10 +340,10 @@ def _validate_names(base: Scenario, axis: Axis, others: dict[str, Value], where:
                     raise ParameterError(f"{where}: {exc}") from exc
 
 
-def _parse_monte_carlo(raw: Any, sweep_seed: int, where: str) -> MonteCarlo:
-    _check_options(raw, _MC_OPTIONS, where, "[monte_carlo]")
-    draws = _int(raw.get("draws"), f"{where}: draws", minimum=1)
-    seed = _int(raw.get("seed", sweep_seed), f"{where}: seed", minimum=0)
+def parse_monte_carlo(raw: Any, sweep_seed: int, where: str) -> MonteCarlo:
+    check_options(raw, _MC_OPTIONS, where, "[monte_carlo]")
+    draws = checked_int(raw.get("draws"), f"{where}: draws", minimum=1)
+    seed = checked_int(raw.get("seed", sweep_seed), f"{where}: seed", minimum=0)
     table = raw.get("perturb")
     if not isinstance(table, Mapping) or not table:
         raise ParameterError(
@@ -343,7 +353,7 @@ def _parse_monte_carlo(raw: Any, sweep_seed: int, where: str) -> MonteCarlo:
     perturb = []
     for column, opts in table.items():
         here = f"{where}: perturb.{column}"
-        _check_options(opts, _PERTURB_OPTIONS, here, f"perturb.{column}")
+        check_options(opts, _PERTURB_OPTIONS, here, f"perturb.{column}")
         if ("sd" in opts) == ("relative_sd" in opts):
             raise ParameterError(f"{here}: give exactly one of sd and relative_sd")
         sd = _number(opts["sd"], f"{here}.sd") if "sd" in opts else None

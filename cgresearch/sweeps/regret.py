@@ -25,7 +25,12 @@ import numpy as np
 import pandas as pd
 
 from cgresearch.errors import ParameterError
-from cgresearch.sweeps.analysis import _plain, _require, parameter_columns, scenario_table
+from cgresearch.sweeps.analysis import (
+    parameter_columns,
+    plain_value,
+    require_columns,
+    scenario_table,
+)
 
 __all__ = ["DEFAULT_REGRET_WEIGHTS", "REGRET_CRITERIA", "LeastRegretPick", "least_regret_pick"]
 
@@ -135,7 +140,7 @@ def least_regret_pick(
     """
     w = _regret_weights(weights)
     scenarios = scenario_table(results)
-    _require(scenarios, list(w), "least_regret_pick")
+    require_columns(scenarios, list(w), "least_regret_pick")
     ok = scenarios.pivot(index="point", columns="draw", values="status") == "optimal"
     if not ok.to_numpy().any():
         raise ParameterError("least_regret_pick: no optimal scenario in the results")
@@ -163,7 +168,7 @@ def least_regret_pick(
     table = table.reset_index(drop=True)
     table["rank"] = np.arange(1, len(table) + 1)
     top = table.iloc[0]
-    overrides = {p.removeprefix("param."): _plain(top[p]) for p in params}
+    overrides = {p.removeprefix("param."): plain_value(top[p]) for p in params}
     return LeastRegretPick(
         point=int(top["point"]),
         overrides=overrides,

@@ -51,20 +51,20 @@ import pyarrow as pa
 from cgresearch import paths
 from cgresearch.errors import ParameterError
 from cgresearch.i18n import DEFAULT_LANG, Lang, tr
-from cgresearch.sweeps.batch import _Job, _solve_batch
+from cgresearch.sweeps.batch import BatchJob, solve_batch
 from cgresearch.sweeps.cluster import connect
 from cgresearch.sweeps.spec import Batch, SweepSpec, load_sweep
 from cgresearch.sweeps.store import (
-    _batch_name,
-    _complete,
-    _fingerprint,
-    _previous_manifest,
-    _schema,
-    _write_atomic,
-    _write_manifest,
+    batch_complete,
+    batch_file_name,
+    previous_manifest,
     read_results,
     read_sweep_manifest,
     results_dir,
+    results_schema,
+    sweep_fingerprint,
+    write_atomic,
+    write_manifest,
 )
 
 __all__ = ["SweepRun", "read_results", "read_sweep_manifest", "results_dir", "run_sweep"]
@@ -220,8 +220,8 @@ def run_sweep(
     if max_batches is not None and max_batches < 0:
         raise ParameterError(f"--max-batches must not be negative, got {max_batches}")
     out = Path(out_dir) if out_dir is not None else paths.outputs_dir() / "sweeps" / spec.name
-    fingerprint = _fingerprint(spec, districts)
-    previous = _previous_manifest(out, fingerprint)
+    fingerprint = sweep_fingerprint(spec, districts)
+    previous = previous_manifest(out, fingerprint)
     n_workers_hint = workers or os.cpu_count() or 1
     size = batch_size if batch_size is not None else spec.batch_size
     if size is None and previous is not None:
@@ -234,7 +234,7 @@ def run_sweep(
             f"--batch-size {previous['batch_size']} to resume, or choose a new --out"
         )
     batches = spec.batches(size)
-    schema = _schema(spec, districts)
+    schema = results_schema(spec, districts)
     with _sweep_lock(out):
         return _run_locked(
             spec, out, districts, fingerprint, size, batches, schema, client, scheduler,
@@ -285,13 +285,13 @@ def _run_locked(
     progress: bool | None,
     started: float,
 ) -> SweepRun:
-    _write_manifest(out, spec, fingerprint, size, len(batches), schema)
+    write_manifest(out, spec, fingerprint, size, len(batches), schema)
     folder = results_dir(out)
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.tmp"):
         stale.unlink()
     n_rows = len(districts)
-    done = {b.batch_id for b in batches if _complete(folder, b, fingerprint, n_rows)}
+    done = {b.batch_id for b in batches if batch_complete(folder, b, fingerprint, n_rows)}
     todo = [b for b in batches if b.batch_id not in done]
     if max_batches is not None:
         todo = todo[:max_batches]
@@ -301,11 +301,11 @@ def _run_locked(
         with connect(client, scheduler, workers) as dask_client:
             n_workers = max(1, len(dask_client.scheduler_info().get("workers", {})))
             bar = _Progress(len(todo), sys.stderr, _show_progress(progress), len(done))
-            job = _Job(
+            job = BatchJob(
                 spec.base, spec.monte_carlo, spec.parameter_keys, fingerprint, schema, spec.diagnose
             )
             for batch, payload in _run_tasks(dask_client, spec, districts, job, todo, n_workers):
-                _write_atomic(folder / _batch_name(batch), payload)
+                write_atomic(folder / batch_file_name(batch), payload)
                 computed += 1
                 bar.update(computed)
             bar.close()
@@ -327,7 +327,7 @@ def _run_tasks(
     client: Any,
     spec: SweepSpec,
     districts: pd.DataFrame,
-    job: _Job,
+    job: BatchJob,
     todo: list[Batch],
     n_workers: int,
 ) -> Iterator[tuple[Batch, bytes]]:
@@ -345,7 +345,7 @@ def _run_tasks(
         key = f"{prefix}-{batch.batch_id}"
         by_key[key] = batch
         return client.submit(
-            _solve_batch,
+            solve_batch,
             job_future,
             districts_future,
             batch,

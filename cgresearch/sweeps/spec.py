@@ -63,15 +63,15 @@ from cgresearch.allocation import Scenario
 from cgresearch.errors import ParameterError
 from cgresearch.sweeps.axes import Axis, Batch, MonteCarlo, Perturbation, Value
 from cgresearch.sweeps.parsing import (
-    _SWEEP_OPTIONS,
-    _TOP_OPTIONS,
-    _apply,
-    _check_options,
-    _int,
-    _load_base,
-    _parse_axis,
-    _parse_monte_carlo,
-    _validate_axis,
+    SWEEP_OPTIONS,
+    TOP_OPTIONS,
+    apply_overrides,
+    check_options,
+    checked_int,
+    load_base,
+    parse_axis,
+    parse_monte_carlo,
+    validate_axis,
 )
 
 __all__ = [
@@ -310,38 +310,38 @@ def sweep_from_dict(
     for :meth:`Scenario.from_dict`). See the module docstring for the axes and Monte Carlo tables.
     """
     where = source
-    _check_options(config, _TOP_OPTIONS, where, "top level")
+    check_options(config, TOP_OPTIONS, where, "top level")
     sweep = config.get("sweep")
     if not isinstance(sweep, Mapping):
         raise ParameterError(f"{where}: missing [sweep] table (with at least name and base)")
-    _check_options(sweep, _SWEEP_OPTIONS, where, "[sweep]")
+    check_options(sweep, SWEEP_OPTIONS, where, "[sweep]")
     name = sweep.get("name")
     if not isinstance(name, str) or not name or any(c in name for c in "/\\ "):
         raise ParameterError(f"{where}: sweep.name must be a non-empty word (no spaces or /)")
-    seed = _int(sweep.get("seed", 0), f"{where}: sweep.seed", minimum=0)
+    seed = checked_int(sweep.get("seed", 0), f"{where}: sweep.seed", minimum=0)
     combine = sweep.get("combine", "product")
     if combine not in ("product", "zip"):
         raise ParameterError(f"{where}: sweep.combine must be 'product' or 'zip', got {combine!r}")
     batch_size = sweep.get("batch_size")
     if batch_size is not None:
-        batch_size = _int(batch_size, f"{where}: sweep.batch_size", minimum=1)
+        batch_size = checked_int(batch_size, f"{where}: sweep.batch_size", minimum=1)
     description = str(sweep.get("description", ""))
     diagnose = sweep.get("diagnose", True)
     if not isinstance(diagnose, bool):
         raise ParameterError(f"{where}: sweep.diagnose must be true or false, got {diagnose!r}")
 
-    base = _load_base(sweep.get("base"), where, folder)
+    base = load_base(sweep.get("base"), where, folder)
     base_overrides = config.get("base_overrides", {})
     if not isinstance(base_overrides, Mapping):
         raise ParameterError(f"{where}: [base_overrides] must be a table of dotted keys")
     if base_overrides:
-        base = _apply(base, dict(base_overrides), f"{where}: [base_overrides]")
+        base = apply_overrides(base, dict(base_overrides), f"{where}: [base_overrides]")
 
     raw_axes = config.get("axis", [])
     if not isinstance(raw_axes, list):
         raise ParameterError(f"{where}: axes are written as [[axis]] tables")
     axes = tuple(
-        _parse_axis(a, i, seed, f"{where}: [[axis]] {i + 1}") for i, a in enumerate(raw_axes)
+        parse_axis(a, i, seed, f"{where}: [[axis]] {i + 1}") for i, a in enumerate(raw_axes)
     )
     seen: dict[str, int] = {}
     for i, axis in enumerate(axes):
@@ -353,14 +353,14 @@ def sweep_from_dict(
                 )
             seen[key] = i
         others = {k: v for j, a in enumerate(axes) if j != i for k, v in a.point(0).items()}
-        _validate_axis(base, axis, others, f"{where}: [[axis]] {i + 1}")
+        validate_axis(base, axis, others, f"{where}: [[axis]] {i + 1}")
     if combine == "zip" and len({len(a) for a in axes}) > 1:
         lengths = ", ".join(str(len(a)) for a in axes)
         raise ParameterError(f"{where}: combine = 'zip' needs axes of equal length, got {lengths}")
 
     mc = None
     if "monte_carlo" in config:
-        mc = _parse_monte_carlo(config["monte_carlo"], seed, f"{where}: [monte_carlo]")
+        mc = parse_monte_carlo(config["monte_carlo"], seed, f"{where}: [monte_carlo]")
     return SweepSpec(
         name=name,
         base=base,

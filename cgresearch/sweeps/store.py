@@ -21,11 +21,24 @@ from cgresearch.allocation import solve_envelopes
 from cgresearch.errors import CGResearchError, ParameterError
 from cgresearch.sweeps.spec import Batch, SweepSpec
 
-__all__ = ["read_results", "read_sweep_manifest", "results_dir"]
+__all__ = [
+    "META_KEY",
+    "TABLE_COLUMNS",
+    "batch_complete",
+    "batch_file_name",
+    "previous_manifest",
+    "read_results",
+    "read_sweep_manifest",
+    "results_dir",
+    "results_schema",
+    "sweep_fingerprint",
+    "write_atomic",
+    "write_manifest",
+]
 
 FORMAT_VERSION = 1
-_META_KEY = b"cgresearch.sweep"
-_TABLE_COLUMNS: dict[str, pa.DataType] = {
+META_KEY = b"cgresearch.sweep"
+TABLE_COLUMNS: dict[str, pa.DataType] = {
     "adm_code": pa.string(),
     "name_ko": pa.string(),
     "name_en": pa.string(),
@@ -103,7 +116,7 @@ def read_results(
     return frame
 
 
-def _schema(spec: SweepSpec, districts: pd.DataFrame) -> pa.Schema:
+def results_schema(spec: SweepSpec, districts: pd.DataFrame) -> pa.Schema:
     """Arrow schema shared by every batch file (so any subset reads as one table)."""
     fields = [
         pa.field("scenario_id", pa.int64()),
@@ -122,7 +135,7 @@ def _schema(spec: SweepSpec, districts: pd.DataFrame) -> pa.Schema:
     code_type = pa.int64() if pd.api.types.is_integer_dtype(districts["adm_code"]) else pa.string()
     fields += [
         pa.field(name, code_type if name == "adm_code" else dtype)
-        for name, dtype in _TABLE_COLUMNS.items()
+        for name, dtype in TABLE_COLUMNS.items()
     ]
     fields += [pa.field(f"metric.{name}", pa.float64()) for name in _metric_names(spec, districts)]
     return pa.schema(fields)
@@ -149,7 +162,7 @@ def _value_type(values: list[Any]) -> pa.DataType:
     return pa.string()
 
 
-def _fingerprint(spec: SweepSpec, districts: pd.DataFrame) -> str:
+def sweep_fingerprint(spec: SweepSpec, districts: pd.DataFrame) -> str:
     """Spec fingerprint combined with a hash of the district table."""
     import hashlib
 
@@ -161,7 +174,7 @@ def _fingerprint(spec: SweepSpec, districts: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _previous_manifest(out: Path, fingerprint: str) -> dict[str, Any] | None:
+def previous_manifest(out: Path, fingerprint: str) -> dict[str, Any] | None:
     path = out / "sweep.json"
     if not path.is_file():
         if results_dir(out).is_dir() and any(results_dir(out).glob("batch-*.parquet")):
@@ -176,7 +189,7 @@ def _previous_manifest(out: Path, fingerprint: str) -> dict[str, Any] | None:
     return manifest
 
 
-def _write_manifest(
+def write_manifest(
     out: Path, spec: SweepSpec, fingerprint: str, batch_size: int, n_batches: int, schema: pa.Schema
 ) -> None:
     manifest = {
@@ -195,23 +208,23 @@ def _write_manifest(
     }
     out.mkdir(parents=True, exist_ok=True)
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    _write_atomic(out / "sweep.json", text.encode("utf-8"))
+    write_atomic(out / "sweep.json", text.encode("utf-8"))
 
 
-def _batch_name(batch: Batch) -> str:
+def batch_file_name(batch: Batch) -> str:
     return f"batch-{batch.batch_id:06d}.parquet"
 
 
-def _complete(folder: Path, batch: Batch, fingerprint: str, n_districts: int) -> bool:
+def batch_complete(folder: Path, batch: Batch, fingerprint: str, n_districts: int) -> bool:
     """Whether a batch file exists, is readable Parquet and belongs to this sweep."""
-    path = folder / _batch_name(batch)
+    path = folder / batch_file_name(batch)
     if not path.is_file():
         return False
     try:
         meta = pq.read_metadata(path)
     except (OSError, pa.ArrowInvalid):
         return False
-    info = (meta.metadata or {}).get(_META_KEY)
+    info = (meta.metadata or {}).get(META_KEY)
     if info is None:
         return False
     info = json.loads(info)
@@ -222,7 +235,7 @@ def _complete(folder: Path, batch: Batch, fingerprint: str, n_districts: int) ->
     )
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)

@@ -157,11 +157,11 @@ def test_property_solution_meets_every_bound_or_the_named_groups_are_an_irreduci
     case,
 ):
     from cgresearch.allocation.diagnosis import _feasible
-    from cgresearch.allocation.envelopes import _prepare
+    from cgresearch.allocation.envelope_lp import prepare_data
 
     d, s = case
     res = solve_envelopes(d, s)
-    data = _prepare(d, s)
+    data = prepare_data(d, s)
     if res.status == "optimal":
         x = res.table["amount_eok"].to_numpy()
         tol = 1e-6
