@@ -89,10 +89,16 @@ def test_the_equity_bounded_least_squares_equals_an_independent_slsqp_solve(
         options={"ftol": 1e-14, "maxiter": 500},
     )
     # ours is at least as good as SLSQP's point (where SLSQP's point is feasible, to 1e-9) and,
-    # the problem being strictly convex, the same point
+    # the problem being strictly convex, the same point. SLSQP may overstep the ratio by up to
+    # that 1e-9; by the envelope theorem that buys it at most (price per unit of ratio) × overstep
+    # of objective, so that much is allowed on top of the solvers' tolerance.
     ref_pc = ref.x / p
     if ref.success and ref_pc.max() <= ratio * ref_pc.min() * (1 + 1e-9):
-        assert np.sum((x - t) ** 2) <= ref.fun + 1e-7 * max(1.0, ref.fun)
+        equity = result.shadow_prices[result.shadow_prices["group"] == "equity"]
+        per_unit = 10 * abs(float(equity["improvement"].iloc[0])) if len(equity) else 0.0
+        overstep = max(0.0, ref_pc.max() / ref_pc.min() - ratio)
+        slack = 2 * per_unit * overstep * 1.5  # 2: Σ(x − t)² is twice the model's ½Σ(x − t)²
+        assert np.sum((x - t) ** 2) <= ref.fun + 1e-7 * max(1.0, ref.fun) + slack
         np.testing.assert_allclose(x, ref.x, atol=1e-4 * total)
     pc = x / p
     assert pc.max() <= ratio * pc.min() * (1 + 1e-9)
