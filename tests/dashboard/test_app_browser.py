@@ -17,6 +17,7 @@ import pytest
 from cgresearch.allocation import load_scenario, solve_envelopes
 from cgresearch.dashboard.state import scenario_from_values, values_from_query
 from cgresearch.data.districts import load_districts
+from cgresearch.errors import localized
 from cgresearch.paths import outputs_dir, scenarios_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -174,7 +175,8 @@ def test_infeasible_link_shows_the_plain_language_diagnosis(
     try:
         page.goto(f"{dashboard_url}?base=need_goal_stable&budget=150.0")
         _wait_status(page, "infeasible")
-        assert page.inner_text("#cg-problem").strip() == expected.diagnosis.message
+        # the Korean page (the default) says the diagnosis in Korean
+        assert page.inner_text("#cg-problem").strip() == localized(expected.diagnosis.message, "ko")
         text = page.inner_text("body")
         assert "Traceback" not in text and "Error" not in text
         assert page.locator('.tabulator-cell[tabulator-field="amount_eok"]').count() == 0
@@ -194,7 +196,7 @@ def test_contradictory_controls_show_what_to_change(
         page.goto(f"{dashboard_url}?floor=20.0")
         _wait_status(page, "invalid")
         message = page.inner_text("#cg-problem")
-        assert "floor_eok = 20 is above cap_eok = 13" in message
+        assert "floor_eok = 20이(가) 상한 cap_eok = 13보다 큽니다" in message  # Korean by default
         assert "Traceback" not in page.inner_text("body")
     finally:
         page.close()
