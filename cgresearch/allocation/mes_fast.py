@@ -6,7 +6,8 @@ same definitions, written for that case only: approval ballots, cost satisfactio
 utility for a project is its cost), each voter starting with ``budget / n``. A project is
 affordable at ``ρ`` when its supporters, each paying ``min(budget_i, ρ · cost)``, cover its cost;
 each round funds the project with the smallest ``ρ`` (ties: the name that sorts first, as
-pabutools' lexicographic tie-breaking), charges its supporters and repeats until nothing is
+pabutools' lexicographic tie-breaking; pabutools compares exact fractions, so values of ``ρ``
+equal up to a relative 1e-12 count as tied), charges its supporters and repeats until nothing is
 affordable. Projects are re-evaluated lazily (``ρ`` never falls as budgets shrink). The greedy
 completion then follows pabutools' ``greedy_utilitarian_welfare`` with cost satisfaction run
 after MES: projects by decreasing number of supporters (ties by name), each funded if it fits
@@ -84,9 +85,23 @@ def mes_approval_cost(
         r = _rho(float(costs[p]), money[sup[p]])
         if r is None:
             continue  # budgets only shrink: never affordable again
-        if heap and (r, p) > heap[0] and not _tied(r, heap[0][0], p, heap[0][1]):
-            heapq.heappush(heap, (r, p))
+        if heap and r > heap[0][0] and not _close(r, heap[0][0]):
+            heapq.heappush(heap, (r, p))  # stale key: another project may be cheaper
             continue
+        # p is the cheapest within float tolerance; pabutools compares exact fractions, so every
+        # project whose ρ equals p's up to rounding is tied with it: fund the name that sorts first
+        tied = [(r, p)]
+        while heap and (heap[0][0] <= r or _close(heap[0][0], r)):
+            _, p2 = heapq.heappop(heap)
+            r2 = _rho(float(costs[p2]), money[sup[p2]])
+            if r2 is not None:
+                tied.append((r2, p2))
+        low = min(t for t, _ in tied)
+        p = min(q for t, q in tied if _close(t, low))
+        r = next(t for t, q in tied if q == p)
+        for t, q in tied:
+            if q != p:
+                heapq.heappush(heap, (t, q))
         s = sup[p]
         q = r * float(costs[p])
         money[s] = np.maximum(money[s] - np.minimum(money[s], q), 0.0)
@@ -94,9 +109,9 @@ def mes_approval_cost(
     return chosen
 
 
-def _tied(r: float, top: float, p: str, q: str) -> bool:
-    """``(r, p)`` goes first against the heap top ``(top, q)`` within float tolerance."""
-    return abs(r - top) <= _REL * max(abs(r), abs(top)) and p < q
+def _close(a: float, b: float) -> bool:
+    """``a`` and ``b`` are the same ρ up to float rounding (pabutools computes it exactly)."""
+    return abs(a - b) <= _REL * max(abs(a), abs(b))
 
 
 def greedy_completion(
