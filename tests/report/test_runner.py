@@ -6,6 +6,7 @@ key figure ``total`` is ``scale * (0 + 1 + ... + (n-1))``: for n=5, scale=2 that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -353,7 +354,15 @@ def test_progress_prints_a_line_per_started_and_finished_run_in_a_log_and_nothin
     assert quiet.getvalue() == ""
 
 
-# --- stopping a report: real processes, real kernels, events (a socket, pidfds), no sleeps ------
+# --- stopping a report: real processes, real kernels, events (a socket, a pipe, pidfds) ----------
+# No test here waits on the clock or on the machine's speed: the notebook tells the test (over a
+# Unix socket) that its kernel runs and has staged part of the run, then *waits for the test*, so
+# the run cannot finish before the signal however fast or slow the machine is; the test waits for
+# the report's lines on its stderr pipe and for processes to end on pidfds / Popen.wait. Every
+# ``timeout=`` is a cap that turns a hang into a failure, never what decides the outcome.
+_CAP_S = 300  # generous: a report on a machine loaded 10x ends its stop in well under a minute
+
+
 @pytest.fixture
 def short_dir():
     """A folder with a short path (a Unix socket's path is limited to ~100 characters)."""
@@ -368,16 +377,23 @@ def _listener(folder: str) -> tuple[socket.socket, str]:
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(4)
-    server.settimeout(180)  # a bound for a broken report, not a speed requirement
+    server.settimeout(_CAP_S)  # a bound for a broken report, not a speed requirement
     return server, path
 
 
-def _kernel_pid(server: socket.socket) -> int:
-    """Wait until the notebook reaches its pause; return its kernel's process id."""
+def _kernel_pid(server: socket.socket) -> tuple[int, socket.socket]:
+    """Wait until the notebook reaches its hold; return its kernel's process id and the
+    connection that holds the notebook (it goes on only once the connection is closed)."""
     conn, _ = server.accept()
-    with conn:
-        conn.settimeout(60)
-        return int(conn.makefile().readline())
+    conn.settimeout(_CAP_S)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(64)
+        if not chunk:
+            conn.close()
+            raise AssertionError(f"the notebook closed the socket after {data!r}")
+        data += chunk
+    return int(data), conn
 
 
 def _ends_within(pid: int, seconds: float) -> bool:
@@ -392,6 +408,50 @@ def _ends_within(pid: int, seconds: float) -> bool:
         return bool(select.select([fd], [], [], seconds)[0])
     finally:
         os.close(fd)
+
+
+class _Lines:
+    """The lines a process prints on a pipe, read on a thread so the test can wait for one."""
+
+    def __init__(self, stream) -> None:
+        import queue
+        import threading
+
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._seen: list[str] = []
+        self._stream = stream
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self._stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, text: str) -> None:
+        """Return once a line containing ``text`` was printed; fail if the pipe ends first."""
+        import queue
+
+        while True:
+            try:
+                line = self._queue.get(timeout=_CAP_S)
+            except queue.Empty:
+                raise AssertionError(f"no line with {text!r}: {''.join(self._seen)}") from None
+            if line is None:
+                raise AssertionError(f"the process ended without {text!r}: {''.join(self._seen)}")
+            self._seen.append(line)
+            if text in line:
+                return
+
+    def text(self) -> str:
+        """Everything printed, once the process has closed the pipe."""
+        self._thread.join(_CAP_S)
+        while not self._queue.empty():
+            line = self._queue.get()
+            if line is not None:
+                self._seen.append(line)
+        self._stream.close()
+        return "".join(self._seen)
 
 
 def _report_process(params: Path, out: Path) -> subprocess.Popen:
@@ -409,40 +469,46 @@ def _report_process(params: Path, out: Path) -> subprocess.Popen:
     )
 
 
-def _paused_report(
-    tmp_path: Path, short_dir: str
-) -> tuple[Path, dict[str, bytes], subprocess.Popen, int]:
-    """Start a report in its own process; return (out, outputs before, process, kernel pid)
-    once its notebook has written part of its outputs and pauses."""
+@contextlib.contextmanager
+def _held_report(tmp_path: Path, short_dir: str):
+    """Start a report in its own process; yield (out, outputs before, process, its stderr lines,
+    kernel pid) once its notebook has staged part of its outputs and waits for the test.
+
+    The notebook is held until the block ends (it cannot finish first); the report's process
+    group is killed on the way out if it is still running (a failed test leaves nothing behind).
+    """
     server, address = _listener(short_dir)
     params = _params(
-        tmp_path / "params",
-        tiny_a=f"notebook: tiny\nparameters:\n  pause: 600\n  notify: {address}\n",
+        tmp_path / "params", tiny_a=f"notebook: tiny\nparameters:\n  notify: {address}\n"
     )
     out = tmp_path / "out"
     _fake_previous_run(out, "tiny_a")
     before = _snapshot(out)
     proc = _report_process(params, out)
+    lines = _Lines(proc.stderr)
+    hold = None
     try:
         with server:
-            kernel = _kernel_pid(server)
-    except BaseException:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        raise
-    assert list(out.glob(".staging-*/tiny_a/tables/values.csv"))  # half a run is staged
-    return out, before, proc, kernel
+            kernel, hold = _kernel_pid(server)
+        assert list(out.glob(".staging-*/tiny_a/tables/values.csv"))  # half a run is staged
+        yield out, before, proc, lines, kernel
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if hold is not None:
+            hold.close()
+        lines.text()
 
 
 @pytest.mark.slow
 def test_sigkill_of_the_report_kills_its_kernel_and_the_next_report_cleans_up(
     tmp_path, monkeypatch, short_dir
 ):
-    out, before, proc, kernel = _paused_report(tmp_path, short_dir)
-    os.kill(proc.pid, signal.SIGKILL)  # the report alone: its kernel must follow by itself
-    proc.wait()
-    proc.stderr.close()
-    assert _ends_within(kernel, 60), "the kernel outlived its report"
+    with _held_report(tmp_path, short_dir) as (out, before, proc, _, kernel):
+        os.kill(proc.pid, signal.SIGKILL)  # the report alone: its kernel must follow by itself
+        proc.wait()
+        assert _ends_within(kernel, _CAP_S), "the kernel outlived its report"
     assert list(out.glob(".staging-*"))  # the killed report's half-written run is left there...
     after = {k: v for k, v in _snapshot(out).items() if not k.startswith(".staging-")}
     assert after == before  # ...and nothing of it reached the outputs
@@ -459,27 +525,20 @@ def test_sigkill_of_the_report_kills_its_kernel_and_the_next_report_cleans_up(
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["ctrl-c", "ctrl-c twice", "sigterm", "crash"])
 def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves_no_staging(
-    tmp_path, how, short_dir
+    tmp_path, how, short_dir, ctrl_c_as_in_a_terminal
 ):
-    out, before, proc, kernel = _paused_report(tmp_path, short_dir)
-    seen = ""
-    if how.startswith("ctrl-c"):
-        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground job
-        if how == "ctrl-c twice":
-            for line in proc.stderr:  # the second one arrives while the report is stopping
-                seen += line
-                if "중단하는 중:" in line:  # "stopping:" in the Korean edition
-                    os.killpg(proc.pid, signal.SIGINT)
-                    break
-    else:
-        os.kill(proc.pid, signal.SIGTERM if how == "sigterm" else signal.SIGUSR1)
-    try:
-        status = proc.wait(timeout=120)  # a bound for a hung report; the pause is 600 s
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise
-    err = seen + proc.stderr.read()
-    proc.stderr.close()
+    with _held_report(tmp_path, short_dir) as (out, before, proc, lines, kernel):
+        if how.startswith("ctrl-c"):
+            os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground job
+            if how == "ctrl-c twice":  # the second one arrives while the report is stopping
+                lines.wait_for("중단하는 중:")  # "stopping:" in the Korean edition
+                os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, signal.SIGTERM if how == "sigterm" else signal.SIGUSR1)
+        status = proc.wait(timeout=_CAP_S)  # a cap for a hung report: the notebook is held
+        err = lines.text()
+        # the report ended while its notebook was still held: the stop, not the run, ended it
+        assert _ends_within(kernel, _CAP_S), "the kernel outlived its report"
     assert status != 0
     assert "중단하는 중: 커널 1개를 종료했고" in err  # "stopping: killed 1 kernel(s)"
     assert re.search(r"종료 tiny_a 중단됨, \d+\.\d초", err)  # "finished tiny_a interrupted in"
@@ -487,11 +546,12 @@ def test_a_stopped_report_ends_with_its_kernel_keeps_previous_outputs_and_leaves
         assert status == 128 + signal.SIGTERM
     if how == "crash":
         assert "RuntimeError: a bug in the report process" in err
-    assert _ends_within(kernel, 60), "the kernel outlived its report"
     assert _snapshot(out) == before  # no staging folder, no half run, previous outputs intact
 
 
-def test_a_run_that_ends_after_the_report_began_stopping_is_never_installed(tmp_path, monkeypatch):
+def test_a_run_that_ends_after_the_report_began_stopping_is_never_installed(
+    tmp_path, monkeypatch, ctrl_c_as_in_a_terminal
+):
     import threading
 
     from cgresearch.report.kernels import KernelOwner

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import openpyxl
 import pandas as pd
 import pytest
@@ -24,10 +22,24 @@ def test_csv_and_excel_hold_the_table_with_korean_text(tmp_path):
     ]
 
 
-def test_excel_bytes_do_not_depend_on_when_the_file_was_written(tmp_path):
+def test_excel_bytes_do_not_depend_on_when_the_file_was_written(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import xlsxwriter.core
+
+    class _Clock(dt.datetime):
+        """XlsxWriter's clock (it stamps docProps/core.xml), set by the test: no waiting."""
+
+        reading = dt.datetime(2001, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+
+        @classmethod
+        def now(cls, tz=None):
+            return cls.reading
+
+    monkeypatch.setattr(xlsxwriter.core, "datetime", _Clock)
     table = pd.DataFrame({"a": [1, 2]})
     first = save_table(table, "t", tmp_path / "one")[1].read_bytes()
-    time.sleep(1.1)  # openpyxl stamps the current second into docProps/core.xml and the zip
+    _Clock.reading = dt.datetime(2031, 12, 30, 23, 59, 58, tzinfo=dt.UTC)  # 30 years later
     second = save_table(table, "t", tmp_path / "two")[1].read_bytes()
     assert first == second
 

@@ -254,56 +254,107 @@ def test_progress_bar_counts_batches_on_a_terminal():
     assert quiet.getvalue() == ""
 
 
-def _wait_for(condition, what: str, limit_s: float = 300.0) -> None:
-    """Wait for an event on disk or in the process table (polled; the limit only stops a hang)."""
-    import time
+# --- Ctrl-C on a real `cgresearch sweep` process: events only (a pipe line, pidfds) -----------
+_CAP_S = 300  # caps that turn a hang into a failure; never what decides the outcome
 
-    deadline = time.monotonic() + limit_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
+# The sweep runs as `cgresearch sweep` in its own process, with two changes made before the command
+# starts: every batch but the first blocks in its task (so the sweep cannot finish before the
+# Ctrl-C, however fast or slow the machine), and each batch file, once on disk, is announced with a
+# line on a pipe (so the test waits for that event, not for the clock).
+_GATED_SWEEP = """
+import os, sys, threading
+import cgresearch.sweeps.run as run
+
+def _gated(job, districts, batch, scenarios):
+    if batch.batch_id > 0:
+        threading.Event().wait()  # held until the worker is closed: only batch 0 can finish
+    import cgresearch.sweeps.run as worker_run  # the worker's own, unchanged module
+    return worker_run._solve_batch(job, districts, batch, scenarios)
+
+_write = run._write_atomic
+
+def _announced(path, data):
+    _write(path, data)
+    if path.suffix == ".parquet":
+        os.write(int(os.environ["SWEEP_EVENTS_FD"]), b"on disk\\n")
+
+run._solve_batch = _gated
+run._write_atomic = _announced
+from cgresearch.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
 
-def test_ctrl_c_ends_a_sweep_cleanly_and_a_rerun_resumes(tmp_path) -> None:
+def _group_ends(pgid: int) -> bool:
+    """Wait on pidfds for each process of group ``pgid`` to end; False if one outlives a cap."""
+    import os
+    import select
+    from pathlib import Path
+
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) != pgid:  # fields after the name: state, ppid, pgrp
+            continue
+        try:
+            fd = os.pidfd_open(int(stat.parent.name))
+        except ProcessLookupError:
+            continue
+        try:
+            if not select.select([fd], [], [], _CAP_S)[0]:
+                return False
+        finally:
+            os.close(fd)
+    return True
+
+
+def test_ctrl_c_ends_a_sweep_cleanly_and_a_rerun_resumes(tmp_path, ctrl_c_as_in_a_terminal) -> None:
     import os
     import signal
     import subprocess
     import sys
 
     out = tmp_path / "sweep"
-    cmd = [
-        sys.executable, "-m", "cgresearch.cli", "sweep", "whatifs.toml",
-        "--workers", "2", "--batch-size", "5", "--out", str(out), "--lang", "en",
+    args = [
+        "sweep", "whatifs.toml", "--workers", "2", "--batch-size", "5", "--lang", "en",
     ]  # fmt: skip
+    events_r, events_w = os.pipe()
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, "-c", _GATED_SWEEP, *args, "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        pass_fds=(events_w,),
+        env={**os.environ, "SWEEP_EVENTS_FD": str(events_w)},
     )
+    os.close(events_w)
     try:
-        _wait_for(lambda: any(out.glob("results/*.parquet")), "the first batch file")
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
-        _, err = proc.communicate(timeout=300)
+        with os.fdopen(events_r, "rb") as events:
+            assert events.readline() == b"on disk\n", "the sweep ended before its first batch"
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+            _, err = proc.communicate(timeout=_CAP_S)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130
+            proc.wait()
+    assert proc.returncode == 130, err
     assert "interrupted; rerun to resume" in err
     assert "Traceback" not in err and "distributed" not in err
-
-    def group_gone() -> bool:
-        try:
-            os.killpg(proc.pid, 0)
-        except ProcessLookupError:
-            return True
-        return False
-
-    _wait_for(group_gone, "the worker processes to end")
-    done = len(list(out.glob("results/*.parquet")))
-    assert 0 < done < 144  # 720 scenarios in batches of 5
+    assert _group_ends(proc.pid), "a worker process outlived the sweep"
+    # batch 0 alone could finish (the others were held): exactly one of 72 batches is on disk
+    assert len(list(out.glob("results/*.parquet"))) == 1
     assert not list(out.glob("results/*.tmp"))
-    again = subprocess.run([*cmd, "--max-batches", "1"], capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "cgresearch.cli", *args, "--out", str(out), "--max-batches", "1"],
+        capture_output=True,
+        text=True,
+        timeout=_CAP_S,
+    )
     assert again.returncode == 0, again.stderr
-    assert f"{done} already on disk" in again.stdout
+    assert "1 already on disk" in again.stdout
 
 
 def test_a_second_sweep_into_a_folder_in_use_is_refused_naming_it(tmp_path) -> None:
