@@ -97,7 +97,7 @@ def test_a_column_without_a_display_header_is_refused_naming_where_to_add_it():
     from cgresearch.report.columns import headers
 
     with pytest.raises(
-        ParameterError, match=r"'brand_new_column_eok' has no display header.*columns\.py"
+        ParameterError, match=r"'new_column_eok' has no display header.*columns\.py"
     ):
         headers(["new_column_eok"], "ko")
 

@@ -269,17 +269,17 @@ def _gated(job, districts, batch, scenarios):
     if batch.batch_id > 0:
         threading.Event().wait()  # held until the worker is closed: only batch 0 can finish
     import cgresearch.sweeps.run as worker_run  # the worker's own, unchanged module
-    return worker_run._solve_batch(job, districts, batch, scenarios)
+    return worker_run.solve_batch(job, districts, batch, scenarios)
 
-_write = run._write_atomic
+_write = run.write_atomic
 
 def _announced(path, data):
     _write(path, data)
     if path.suffix == ".parquet":
         os.write(int(os.environ["SWEEP_EVENTS_FD"]), b"on disk\\n")
 
-run._solve_batch = _gated
-run._write_atomic = _announced
+run.solve_batch = _gated
+run.write_atomic = _announced
 from cgresearch.cli import main
 sys.exit(main(sys.argv[1:]))
 """
