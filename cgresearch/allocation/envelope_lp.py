@@ -449,7 +449,7 @@ class EnvelopeSolution:
     multiplier: float | None = None
     band: float | None = None
     #: The exact equity path: a callable giving d(objective)/d(max_per_capita_ratio) on demand
-    #: (the ratio row has no dual there; see ``objectives._equity_exact``).
+    #: (the ratio row has no dual there; see ``equity_path.equity_exact``).
     ratio_slope: Any = None
     #: The same path: d(objective)/d(total budget), formula targets rescaled, on demand.
     budget_slope: Any = None

@@ -4,7 +4,7 @@ The *improvement* of the objective per unit increase of a bound (the solver modu
 the budget (formula targets rescaled), each gu's floor, cap, stability limit and tier, and the
 per-capita equity bound (per 0.1 of the ratio). For the least-squares objectives the prices come
 from the KKT conditions of the closed forms, the QP's duals, or, on the exact equity path,
-central finite differences of the exact optimum (``objectives._ratio_slope``).
+central finite differences of the exact optimum (``equity_path._ratio_slope``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ the metrics, shadow prices and infeasibility diagnosis of
 * :mod:`~cgresearch.dashboard.map` — the map figure, its colour bar and readable labels;
 * :mod:`~cgresearch.dashboard.controls` — the sidebar's widgets;
 * :mod:`~cgresearch.dashboard.files` — the planner's uploaded indicator and amount files;
+* :mod:`~cgresearch.dashboard.uploads` — the session's upload events (a mixin of the session);
 * :mod:`~cgresearch.dashboard.layout` — the page's layout;
 * :mod:`~cgresearch.dashboard.downloads` — the table as CSV and Excel;
 * :mod:`~cgresearch.dashboard.server` — the session's location, the webfont, the base scenarios.
@@ -64,18 +65,19 @@ from cgresearch.dashboard.map import (
     text_colour,
 )
 from cgresearch.dashboard.server import FONT_ROUTE, load_bases, open_location, webfont
-from cgresearch.errors import CGResearchError, InputError, localized
+from cgresearch.dashboard.uploads import UPLOADED, UploadEvents
+from cgresearch.errors import CGResearchError, localized
 from cgresearch.i18n import Lang, tr
 
 __all__ = ["build_app", "serve"]
 
 _LOG = logging.getLogger(__name__)
 _DEFAULT_BASE = "need_goal_stable"
-_UPLOADED = "(uploaded file)"  # the base name of an uploaded scenario (tr: its label)
+_UPLOADED = UPLOADED  # the base name of an uploaded scenario (tr: its label)
 _MAP_DATA = ("amount_eok", "per_capita_krw", "change_eok")
 
 
-class _Dashboard:
+class _Dashboard(UploadEvents):
     """One browser session: widgets, their URL sync and the views they drive."""
 
     def __init__(
@@ -381,116 +383,6 @@ class _Dashboard:
         self.update()
         if self.problem_text:
             self._show_problem("invalid", self.problem_text)
-
-    def _on_upload(self, event: Any) -> None:
-        if not event.new:
-            return
-        try:
-            scenario = state.scenario_from_upload(bytes(event.new))
-        except CGResearchError as exc:
-            self._show_problem(
-                "invalid",
-                tr("the uploaded file is not a valid scenario: {why}", self.lang, why=exc),
-            )
-            return
-        self.upload_text.value = state.encode_scenario(scenario)
-        if self.base_select.value == _UPLOADED:
-            self._on_base()
-        else:
-            self.base_select.value = _UPLOADED
-
-    def _read_upload(self, reader: Callable[[bytes, str], Any], data: Any, name: str) -> Any:
-        """An uploaded file through its loader, or ``None`` with the reason shown on the page."""
-        try:
-            return reader(bytes(data), name)
-        except CGResearchError as exc:
-            self._file_refused(exc)
-        except Exception as exc:  # a plain sentence for the planner, the trace for the log
-            _LOG.exception("dashboard: reading an uploaded file failed")
-            self._file_refused(InputError(f"{name}: the file could not be read ({exc})"))
-        return None
-
-    def _on_indicators_file(self, event: Any) -> None:
-        """An uploaded indicators file replaces the district table (targets and map)."""
-        if not event.new:
-            return
-        name = str(self.indicators_upload.filename or "")
-        table = self._read_upload(files.read_indicators, event.new, name)
-        if table is None:
-            return
-        self.districts = table
-        self.indicators_file = str(table.attrs.get("source") or name)
-        self._files_changed()
-
-    def _on_previous_file(self, event: Any) -> None:
-        """An uploaded amounts file fills ``previous_eok``; the change limits apply to it."""
-        if not event.new:
-            return
-        name = str(self.previous_upload.filename or "")
-        table = self._read_upload(files.read_previous, event.new, name)
-        if table is None:
-            return
-        self.previous_table = table
-        self.previous_file = files.upload_name(name)
-        self._files_changed(previous_from_file=True)
-
-    def _on_files_reset(self, *_: Any) -> None:
-        """Back to the package's district table and the scenario's own last-year amounts."""
-        self.districts = self.package_districts
-        self.indicators_file = self.previous_file = None
-        self.previous_table = None
-        for widget in (self.indicators_upload, self.previous_upload):
-            widget.value = None  # the same file can be uploaded again
-        self._files_changed(previous_from_file=True)
-
-    def _file_refused(self, exc: CGResearchError) -> None:
-        """Say why a file was refused; the page keeps its data and its allocation."""
-        self.file_problem.object = files.problem_html(exc, self.lang)
-        self.file_problem.visible = True
-
-    def _files_changed(self, previous_from_file: bool = False) -> None:
-        """Solve again on the uploaded data, keeping every control the planner has set.
-
-        A new amounts file (``previous_from_file``) also resets the last-year control, so the
-        file's amounts per gu are used rather than one amount set earlier on the page.
-        """
-        self.file_problem.visible = False
-        self.data_notice.object = files.data_notice(
-            self.indicators_file, self.previous_file, self.lang
-        )
-        self.files_reset.visible = bool(self._files_query())
-        values = self._values()
-        old_start = state.values_from_scenario(self.base)
-        self._suspended = True
-        try:
-            base_name = self.base_select.value
-            raw = self.scenarios.get(base_name, self.base)
-            if base_name == _UPLOADED:
-                try:
-                    raw = state.decode_scenario(self.upload_text.value or "")
-                except CGResearchError:
-                    raw = self.base  # the page already says why the upload cannot be read
-            self.base = self._with_files(raw)
-            start = state.values_from_scenario(self.base)
-            if previous_from_file or not state.differs(values["previous"], old_start["previous"]):
-                self.controls["previous"].value = start["previous"]  # the file's amounts
-            self._smallest.clear()
-            self.model = EnvelopeModel(self.districts, self.base)
-            self.baseline = self._solve_baseline()
-        finally:
-            self._suspended = False
-        if self.location is not None:
-            query = dict(parse_qsl(str(self.location.search or "").lstrip("?")))
-            query.pop("files", None)
-            query.update(self._files_query())
-            self.location.search = "?" + urlencode(query)
-        self.update()
-
-    def _files_query(self) -> dict[str, str]:
-        """The address bar's mark of uploaded files (a link cannot carry them; it says so)."""
-        pairs = (("districts", self.indicators_file), ("previous", self.previous_file))
-        used = [key for key, name in pairs if name]
-        return {"files": ",".join(used)} if used else {}
 
     # -- solving and drawing ----------
     def update(self) -> None:
