@@ -205,6 +205,26 @@ def _unit_key(unit: str) -> str:
     return re.sub(r"\s+", "", unit).lower()
 
 
+def _header_unit(
+    file: str, col: str, units: Mapping[str, float], what: str, example: str, accepted: str
+) -> tuple[float | None, Problem | None]:
+    """The conversion factor of the unit in ``col``'s header, or the problem of a header whose
+    unit is missing or unreadable (naming ``what`` it measures and an ``example`` unit)."""
+    name, unit = _split_header(col)
+    factor = units.get(_unit_key(unit)) if unit else None
+    if factor is not None:
+        return factor, None
+    said = f"the unit '{unit}' cannot be read" if unit else "the header states no unit"
+    return None, Problem(
+        file,
+        None,
+        col,
+        None,
+        f"{said} for {what}: write it in the header, e.g. '{name}({example})'; accepted units: "
+        + accepted,
+    )
+
+
 # --- reading a table of gu -----------------------------------------------------------------------
 def _read(path: str | Path, columns: Mapping[str, str] | None) -> tuple[pd.DataFrame, str]:
     p = Path(path)
@@ -424,22 +444,12 @@ def load_district_indicators(
                 )
             )
             continue
-        _, unit = _split_header(col)
         accepted = INDICATOR_UNITS[ind.kind]
-        factor = accepted.get(_unit_key(unit)) if unit else None
-        if factor is None:
-            said = f"the unit '{unit}' cannot be read" if unit else "the header states no unit"
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    col,
-                    None,
-                    f"{said} for the {ind.label}: write it in the header, e.g. "
-                    f"'{_split_header(col)[0]}({_PACKAGE_UNIT[ind.kind]})'; accepted units: "
-                    + ", ".join(accepted),
-                )
-            )
+        factor, problem = _header_unit(
+            file, col, accepted, f"the {ind.label}", _PACKAGE_UNIT[ind.kind], ", ".join(accepted)
+        )
+        if problem is not None:
+            problems.append(problem)
             continue
         if ind.column in chosen:
             problems.append(
@@ -454,7 +464,7 @@ def load_district_indicators(
             )
             continue
         chosen[ind.column] = (col, float(factor), ind)
-        units[col] = str(unit)
+        units[col] = str(_split_header(col)[1])
     if not chosen and not problems:
         raise InputError(
             f"{file}: no indicator column; add at least one, e.g. {_accepted_headers()}"
@@ -566,21 +576,10 @@ def load_previous_amounts(path: str | Path, columns: Mapping[str, str] | None = 
             f"the header, e.g. '전년도 배분액(억원)' (units: {units})"
         )
     col = amount_cols[0]
-    _, unit = _split_header(col)
-    factor = AMOUNT_UNITS.get(_unit_key(unit)) if unit else None
+    factor, problem = _header_unit(file, col, AMOUNT_UNITS, "last year's amounts", "억원", units)
     codes, problems = _resolve_rows(table, file, gu_cols, lookup)
-    if factor is None:
-        said = f"the unit '{unit}' cannot be read" if unit else "the header states no unit"
-        problems.append(
-            Problem(
-                file,
-                None,
-                col,
-                None,
-                f"{said} for last year's amounts: write it in the header, e.g. "
-                f"'{_split_header(col)[0]}(억원)'; accepted units: {units}",
-            )
-        )
+    if problem is not None:
+        problems.append(problem)
     raw, found = _numbers(table, file, col, "amount")
     problems += found
     first = int(table.attrs.get("first_row", 2))
@@ -595,5 +594,5 @@ def load_previous_amounts(path: str | Path, columns: Mapping[str, str] | None = 
         _scale(raw, factor), index=pd.Index(codes, name="adm_code"), name="previous_eok"
     )
     out = out.sort_index()
-    out.attrs = {"source": file, "unit": str(unit)}
+    out.attrs = {"source": file, "unit": str(_split_header(col)[1])}
     return out
