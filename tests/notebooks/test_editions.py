@@ -7,7 +7,6 @@ in every row that its data are synthetic; each index is in its language and link
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,11 +14,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cgresearch import paths
 from cgresearch.formatting import raw_identifiers
-from cgresearch.report.runner import run_report
+from tests.notebooks.editions import edition, key_figures, run_both_editions
 
-SMOKE_PARAMS = Path(__file__).parent / "params"
 CHAPTERS = ("01_project_inventory", "02_perception_gap", "03_policy_demand-resident")
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -28,31 +25,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("editions") / "outputs"
-    for lang in ("ko", "en"):
-        result = run_report(
-            ["01", "02", "03"],
-            params_dir=SMOKE_PARAMS,
-            notebooks_dir=paths.notebooks_dir(),
-            out_dir=out,
-            quiet=True,
-            lang=lang,
-        )
-        assert result.ok, result.describe()
-    return out
-
-
-def _edition(root: Path, lang: str) -> Path:
-    return root if lang == "ko" else root / "en"
-
-
-def _keys(run: Path) -> dict:
-    return json.loads((run / "key_figures.json").read_text(encoding="utf-8"))
+    return run_both_editions(["01", "02", "03"], tmp_path_factory.mktemp("editions") / "outputs")
 
 
 def test_both_editions_report_the_same_numbers(root):
     for chapter in CHAPTERS:
-        assert _keys(root / chapter) == _keys(root / "en" / chapter), chapter
+        assert key_figures(root / chapter) == key_figures(root / "en" / chapter), chapter
 
 
 def test_each_index_is_in_its_language_and_links_the_other_edition(root):
@@ -90,7 +68,7 @@ def _tables(run: Path) -> list[Path]:
 def test_every_table_flags_its_synthetic_data_in_every_row_and_in_the_workbook(root, lang):
     data, synthetic = ("자료", "합성 자료") if lang == "ko" else ("Data", "SYNTHETIC")
     for chapter in CHAPTERS:
-        for csv in _tables(_edition(root, lang) / chapter):
+        for csv in _tables(edition(root, lang) / chapter):
             table = pd.read_csv(csv)
             assert table[data].str.contains(synthetic).all(), csv
             book = openpyxl.load_workbook(csv.with_suffix(".xlsx"))
@@ -117,7 +95,7 @@ _UNITS = {
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_table_header_is_a_name_in_the_editions_language_with_its_unit(root, lang):
     for chapter in CHAPTERS:
-        for csv in _tables(_edition(root, lang) / chapter):
+        for csv in _tables(edition(root, lang) / chapter):
             header = pd.read_csv(csv, nrows=0).columns.tolist()
             for name in header:
                 assert not raw_identifiers(name), (csv.name, name)
@@ -128,7 +106,7 @@ def test_every_table_header_is_a_name_in_the_editions_language_with_its_unit(roo
                         break  # the first rule that applies: a share of budget is in %
     # amounts in 억원: the funding-source table's budget is the million-KRW total / 100
     by_source = pd.read_csv(
-        _edition(root, lang) / CHAPTERS[0] / "tables" / "projects_by_funding_source.csv"
+        edition(root, lang) / CHAPTERS[0] / "tables" / "projects_by_funding_source.csv"
     )
     budget = next(c for c in by_source.columns if "억원" in c or "100 million KRW" in c)
     assert by_source[budget].sum() == pytest.approx(76_615, abs=1e-6)

@@ -9,7 +9,6 @@ each chapter's page is in its language.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -17,11 +16,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cgresearch import paths
 from cgresearch.formatting import raw_identifiers
-from cgresearch.report.runner import run_report
+from tests.notebooks.editions import edition, key_figures, run_both_editions
 
-SMOKE_PARAMS = Path(__file__).parent / "params"
 CHAPTERS = ("07_evaluation", "08_participatory_budget")
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -30,31 +27,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("editions_0708") / "outputs"
-    for lang in ("ko", "en"):
-        result = run_report(
-            ["07", "08"],
-            params_dir=SMOKE_PARAMS,
-            notebooks_dir=paths.notebooks_dir(),
-            out_dir=out,
-            quiet=True,
-            lang=lang,
-        )
-        assert result.ok, result.describe()
-    return out
-
-
-def _edition(root: Path, lang: str) -> Path:
-    return root if lang == "ko" else root / "en"
-
-
-def _keys(run: Path) -> dict:
-    return json.loads((run / "key_figures.json").read_text(encoding="utf-8"))
+    return run_both_editions(["07", "08"], tmp_path_factory.mktemp("editions_0708") / "outputs")
 
 
 def test_both_editions_of_07_and_08_report_the_same_numbers(root):
     for chapter in CHAPTERS:
-        assert _keys(root / chapter) == _keys(root / "en" / chapter), chapter
+        assert key_figures(root / chapter) == key_figures(root / "en" / chapter), chapter
 
 
 def test_the_english_edition_of_08_is_written_in_english_and_the_korean_one_in_korean(root):
@@ -80,7 +58,7 @@ def test_every_07_and_08_table_flags_real_or_synthetic_data_in_every_row(root, l
         ("합성 자료", "실제 공공 자료") if lang == "ko" else ("SYNTHETIC", "real public")
     )
     for chapter in CHAPTERS:
-        for csv in _tables(_edition(root, lang) / chapter):
+        for csv in _tables(edition(root, lang) / chapter):
             table = pd.read_csv(csv)
             # the published series is real; every other table of 07 and 08 is synthetic
             flag = real if csv.stem == "pb_series" else synthetic
@@ -110,7 +88,7 @@ _UNITS = {
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_07_and_08_table_header_is_a_name_in_the_editions_language_with_its_unit(root, lang):
     for chapter in CHAPTERS:
-        for csv in _tables(_edition(root, lang) / chapter):
+        for csv in _tables(edition(root, lang) / chapter):
             header = pd.read_csv(csv, nrows=0).columns.tolist()
             for name in header:
                 assert not raw_identifiers(name), (csv.name, name)
@@ -124,7 +102,7 @@ def test_every_07_and_08_table_header_is_a_name_in_the_editions_language_with_it
 def test_shares_are_saved_as_percentages_and_amounts_in_eok(root):
     ko = root / CHAPTERS[1] / "tables"
     en = root / "en" / CHAPTERS[1] / "tables"
-    keys = _keys(root / CHAPTERS[1])
+    keys = key_figures(root / CHAPTERS[1])
     rules = pd.read_csv(en / "rule_comparison.csv").set_index("Selection rule")
     seoul = keys["rules"]["seoul"]
     # the key figures hold the share as a fraction; the table holds it in %
